@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the project with its development tools into .venv (once), then runs every check:
+# ruff, mypy --strict and the whole pytest suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e '.[dev]'
+.venv/bin/ruff check src tests bench
+.venv/bin/ruff format --check src tests bench
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"

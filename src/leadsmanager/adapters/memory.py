@@ -1,0 +1,195 @@
+"""In-memory adapters: faithful fakes for unit tests, held to the same contract as SQL."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from types import TracebackType
+
+from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
+from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.search import lead_terms, matches, query_terms
+from leadsmanager.domain.user import User
+
+
+class MemoryStore:
+    """Committed state shared by every unit of work, like a database; ids come from sequences."""
+
+    def __init__(self) -> None:
+        self.leads: dict[int, Lead] = {}
+        self.users: dict[int, User] = {}
+        self.lock = threading.Lock()
+        self.lead_ids = itertools.count(1)
+        self.user_ids = itertools.count(1)
+        self.history_ids = itertools.count(1)
+
+
+class MemoryLeadRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self._committed = copy.deepcopy(store.leads)
+        self.added: list[Lead] = []
+        self.saved: dict[int, Lead] = {}
+        self.read_versions: dict[int, int] = {}
+
+    def add(self, lead: Lead) -> None:
+        with self._store.lock:
+            lead.id = next(self._store.lead_ids)
+        lead.version = 1
+        self.added.append(lead)
+
+    def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
+        lead = self._committed.get(lead_id)
+        if lead is None:
+            return None
+        if not with_history:
+            lead.history = []
+        self.read_versions.setdefault(lead_id, lead.version)
+        return lead
+
+    def save(self, lead: Lead) -> None:
+        assert lead.id is not None
+        if lead not in self.added:
+            self.saved[lead.id] = lead
+
+    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
+        found = [x for x in self._visible() if x.source == source and x.external_id == external_id]
+        return self.get(found[0].id) if found and found[0].id else None
+
+    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
+        for key, value in (("email", email), ("phone", phone)):
+            found = [x for x in self._visible() if value and x.is_open and getattr(x, key) == value]
+            if found and found[0].id:
+                return self.get(found[0].id)
+        return None
+
+    def _visible(self) -> list[Lead]:
+        return sorted([*self._committed.values(), *self.added], key=lambda x: x.id or 0)
+
+    def list(self, query: LeadQuery) -> LeadPage:
+        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=_order, reverse=True)
+        if query.after is not None:
+            after = (query.after.created_at, query.after.id)
+            wanted = [x for x in wanted if _order(x) < after]
+        page = [copy.deepcopy(x) for x in wanted[: query.limit + 1]]
+        for lead in page:
+            lead.history = []
+        more = len(page) > query.limit
+        page = page[: query.limit]
+        return LeadPage(page, Cursor.after(page[-1]) if more else None)
+
+
+def _order(lead: Lead) -> tuple[object, int]:
+    return (lead.created_at, lead.id or 0)
+
+
+def _selected(lead: Lead, q: LeadQuery) -> bool:
+    checks = (
+        not q.statuses or lead.status in q.statuses,
+        q.assignee_id is None or lead.assignee_id == q.assignee_id,
+        not q.unassigned or lead.assignee_id is None,
+        q.source is None or lead.source == q.source,
+        q.site is None or lead.site == q.site,
+        q.form_id is None or lead.form_id == q.form_id,
+        q.service is None or lead.service == q.service,
+        q.created_from is None or lead.created_at >= q.created_from,
+        q.created_to is None or lead.created_at < q.created_to,
+    )
+    if not all(checks):
+        return False
+    terms = query_terms(q.search)
+    return not terms or matches(lead_terms(lead.contact_name, lead.company, lead.email, lead.phone), terms)
+
+
+class MemoryUserRepository:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.users: dict[int, User] = copy.deepcopy(store.users)
+        self.added: list[User] = []
+        self.saved: dict[int, User] = {}
+
+    def add(self, user: User) -> None:
+        with self._store.lock:
+            user.id = next(self._store.user_ids)
+        self.added.append(user)
+
+    def get(self, user_id: int) -> User | None:
+        return self.users.get(user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self.users.values() if u.email == email), None)
+
+    def list(self) -> list[User]:
+        return sorted(self.users.values(), key=lambda u: u.id or 0)
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        return {i: self.users[i].full_name for i in user_ids if i in self.users}
+
+    def save(self, user: User) -> None:
+        assert user.id is not None
+        self.saved[user.id] = user
+
+
+class MemoryUnitOfWork:
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> MemoryUnitOfWork:
+        with self._store.lock:
+            self.leads = MemoryLeadRepository(self._store)
+            self.users = MemoryUserRepository(self._store)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        with self._store.lock:
+            self._check()
+            for user in [*self.users.added, *self.users.saved.values()]:
+                assert user.id is not None
+                self._store.users[user.id] = copy.deepcopy(user)
+            for lead in [*self.leads.added, *self.leads.saved.values()]:
+                self._commit_lead(lead)
+        self.rollback()
+
+    def rollback(self) -> None:
+        """Forget pending work; committed state lives only in the store."""
+        self.leads.added, self.leads.saved = [], {}
+        self.users.added, self.users.saved = [], {}
+
+    def _check(self) -> None:
+        store = self._store
+        for lead_id in self.leads.saved:
+            if store.leads[lead_id].version != self.leads.read_versions[lead_id]:
+                raise Conflict(f"lead {lead_id} was changed by someone else; reload it and try again")
+        for lead in self.leads.added:
+            if lead.external_id and any(
+                (x.source, x.external_id) == (lead.source, lead.external_id) for x in store.leads.values()
+            ):
+                raise Conflict("this submission was already stored")
+        for lead in [*self.leads.added, *self.leads.saved.values()]:
+            for key in ("email", "phone"):
+                value = getattr(lead, key)
+                clash = [x for x in store.leads.values() if x.id != lead.id and x.is_open and getattr(x, key) == value]
+                if value and lead.is_open and clash:
+                    raise Conflict(f"another open lead has this {key}")
+        emails = {u.email for u in store.users.values()}
+        if any(u.email in emails for u in self.users.added):
+            raise Conflict("a user with this email already exists")
+
+    def _commit_lead(self, lead: Lead) -> None:
+        assert lead.id is not None
+        pending = lead.new_history()
+        lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
+        stored = self._store.leads.get(lead.id)
+        if stored is not None:
+            lead.version += 1
+        kept = copy.deepcopy(lead)
+        kept.history = [*(stored.history if stored else []), *lead.history[len(lead.history) - len(pending) :]]
+        kept.events = []
+        self._store.leads[lead.id] = kept

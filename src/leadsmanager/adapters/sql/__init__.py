@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: SQLite (embedded default) and MySQL/MariaDB share one schema."""

@@ -1,0 +1,242 @@
+"""Lead and user repositories over SQLAlchemy Core. They never commit: the unit of work does."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, exc, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
+from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
+from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.search import lead_terms, query_terms
+from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.user import User
+
+SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
+
+
+class SqlLeadRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, lead: Lead) -> None:
+        lead.version = 1
+        try:
+            lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)))
+        except exc.IntegrityError as e:
+            raise Conflict("this lead was stored by another request at the same moment") from e
+        self._write_terms(lead)
+        self._write_history(lead)
+
+    def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
+        row = self._session.execute(select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        if row is None:
+            return None
+        lead = _to_lead(row)
+        if with_history:
+            entries = self._session.execute(
+                select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
+            )
+            lead.history = [_to_entry(r) for r in entries]
+        return lead
+
+    def save(self, lead: Lead) -> None:
+        assert lead.id is not None
+        values = _lead_values(lead)
+        values["version"] = lead.version + 1
+        statement = update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version).values(**values)
+        try:
+            result = cast(CursorResult[Any], self._session.execute(statement))
+        except exc.IntegrityError as e:
+            raise Conflict("another open lead already has this contact's email or phone") from e
+        if result.rowcount != 1:
+            raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
+        lead.version += 1
+        self._write_history(lead)
+
+    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
+        return self._one(and_(leads.c.source == source.value, leads.c.external_id == external_id))
+
+    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
+        for column, value in ((leads.c.open_email, email), (leads.c.open_phone, phone)):
+            if value:
+                found = self._one(column == value)
+                if found is not None:
+                    return found
+        return None
+
+    def list(self, query: LeadQuery) -> LeadPage:
+        statement = _filtered(select(*SUMMARY_COLUMNS), query)
+        rows = self._session.execute(statement.limit(query.limit + 1)).all()
+        page = [_to_lead(r) for r in rows[: query.limit]]
+        return LeadPage(page, Cursor.after(page[-1]) if len(rows) > query.limit else None)
+
+    def _one(self, condition: Any) -> Lead | None:
+        row = self._session.execute(select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
+        return None if row is None else _to_lead(row)
+
+    def _write_history(self, lead: Lead) -> None:
+        ids = [
+            _insert(self._session, insert(lead_history).values(lead_id=lead.id, **_entry_values(entry)))
+            for entry in lead.new_history()
+        ]
+        lead.mark_history_saved(ids)
+
+    def _write_terms(self, lead: Lead) -> None:
+        self._session.execute(delete(lead_search).where(lead_search.c.lead_id == lead.id))
+        terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
+        if terms:
+            self._session.execute(insert(lead_search), [{"term": t, "lead_id": lead.id} for t in sorted(terms)])
+
+
+def _insert(session: Session, statement: Insert) -> int:
+    key = cast(CursorResult[Any], session.execute(statement)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
+    return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
+
+
+def _filtered(statement: Select[Any], q: LeadQuery) -> Select[Any]:
+    c = leads.c
+    conditions: list[Any] = []
+    if q.statuses:
+        conditions.append(c.status.in_([s.value for s in q.statuses]))
+    if q.assignee_id is not None:
+        conditions.append(c.assignee_id == q.assignee_id)
+    if q.unassigned:
+        conditions.append(c.assignee_id.is_(None))
+    for column, value in ((c.source, q.source), (c.site, q.site), (c.form_id, q.form_id), (c.service, q.service)):
+        if value is not None:
+            conditions.append(column == value)
+    if q.created_from is not None:
+        conditions.append(c.created_at >= q.created_from)
+    if q.created_to is not None:
+        conditions.append(c.created_at < q.created_to)
+    for alternatives in query_terms(q.search):
+        terms = select(lead_search.c.lead_id).where(or_(*(lead_search.c.term.like(f"{a}%") for a in alternatives)))
+        conditions.append(c.id.in_(terms))
+    if q.after is not None:
+        at, ident = q.after.created_at, q.after.id
+        conditions.append(or_(c.created_at < at, and_(c.created_at == at, c.id < ident)))
+    return statement.where(*conditions).order_by(c.created_at.desc(), c.id.desc())
+
+
+def _lead_values(lead: Lead) -> dict[str, Any]:
+    return {
+        "contact_name": lead.contact_name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "company": lead.company,
+        "service": lead.service,
+        "message": lead.message,
+        "source": lead.source.value,
+        "site": lead.site,
+        "form_id": lead.form_id,
+        "external_id": lead.external_id,
+        "extras": lead.extras,
+        "utm": lead.utm,
+        "status": lead.status.value,
+        "assignee_id": lead.assignee_id,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+        "version": lead.version,
+        "open_email": lead.email if lead.is_open else None,
+        "open_phone": lead.phone if lead.is_open else None,
+    }
+
+
+def _to_lead(row: Row[Any]) -> Lead:
+    m = row._mapping
+    return Lead(
+        id=m["id"],
+        contact_name=m["contact_name"],
+        email=m["email"],
+        phone=m["phone"],
+        company=m["company"],
+        service=m["service"],
+        message=m["message"],
+        source=Channel(m["source"]),
+        site=m["site"],
+        form_id=m["form_id"],
+        external_id=m["external_id"],
+        extras=dict(m["extras"] or {}),
+        utm=dict(m["utm"] or {}),
+        status=LeadStatus(m["status"]),
+        assignee_id=m["assignee_id"],
+        created_at=m["created_at"],
+        updated_at=m["updated_at"],
+        version=m["version"],
+    )
+
+
+def _to_entry(row: Row[Any]) -> HistoryEntry:
+    m = row._mapping
+    return HistoryEntry(m["field"], m["old"], m["new"], m["actor_id"], m["at"], id=m["id"])
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, user: User) -> None:
+        try:
+            user.id = _insert(self._session, insert(users).values(**_user_values(user)))
+        except exc.IntegrityError as e:
+            raise Conflict(f"a user with email {user.email} already exists") from e
+
+    def get(self, user_id: int) -> User | None:
+        return self._one(users.c.id == user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        return self._one(users.c.email == email)
+
+    def list(self) -> list[User]:
+        return [_to_user(r) for r in self._session.execute(select(users).order_by(users.c.id))]
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        if not user_ids:
+            return {}
+        rows = self._session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(user_ids)))
+        return {r.id: r.full_name for r in rows}
+
+    def save(self, user: User) -> None:
+        self._session.execute(update(users).where(users.c.id == user.id).values(**_user_values(user)))
+
+    def _one(self, condition: Any) -> User | None:
+        row = self._session.execute(select(users).where(condition)).first()
+        return None if row is None else _to_user(row)
+
+
+def _user_values(user: User) -> dict[str, Any]:
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "role": user.role.value,
+        "active": user.active,
+        "password_hash": user.password_hash,
+        "session_version": user.session_version,
+        "created_at": user.created_at,
+    }
+
+
+def _to_user(row: Row[Any]) -> User:
+    m = row._mapping
+    return User(
+        id=m["id"],
+        email=m["email"],
+        full_name=m["full_name"],
+        phone=m["phone"],
+        role=Role(m["role"]),
+        active=bool(m["active"]),
+        password_hash=m["password_hash"],
+        session_version=m["session_version"],
+        created_at=m["created_at"],
+    )

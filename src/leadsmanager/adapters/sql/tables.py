@@ -1,0 +1,143 @@
+"""The schema, as SQLAlchemy Core tables. Alembic migrations must match it (a test checks)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeEngine
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC with microseconds on every backend; read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in ("mysql", "mariadb"):
+            from sqlalchemy.dialects.mysql import DATETIME
+
+            return dialect.type_descriptor(DATETIME(fsp=6))
+        return dialect.type_descriptor(DateTime())
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the database; pass timezone-aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+# MySQL/MariaDB: full Unicode; search terms compare byte for byte so 'ss' and 'ß' stay two keys.
+MYSQL_OPTIONS: dict[str, Any] = {
+    "mysql_engine": "InnoDB",
+    "mysql_charset": "utf8mb4",
+    "mysql_collate": "utf8mb4_unicode_ci",
+}
+Term = String(64).with_variant(String(64, collation="utf8mb4_bin"), "mysql", "mariadb")
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("phone", String(32), nullable=True),
+    Column("role", String(16), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("session_version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+leads = Table(
+    "leads",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("contact_name", String(200), nullable=False),
+    Column("email", String(254), nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("company", String(200), nullable=False),
+    Column("service", String(120), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("site", String(200), nullable=False),
+    Column("form_id", String(100), nullable=False),
+    Column("external_id", String(191), nullable=True),
+    Column("extras", JSON, nullable=False),
+    Column("utm", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("assignee_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("version", Integer, nullable=False),
+    # Set only while the lead is open: the database itself refuses a second open lead per contact.
+    Column("open_email", String(254), nullable=True, unique=True),
+    Column("open_phone", String(32), nullable=True, unique=True),
+    UniqueConstraint("source", "external_id"),
+    # Every list filter walks one of these newest-first; the primary key rides along in each.
+    Index(None, "created_at", "id"),
+    Index(None, "status", "created_at", "id"),
+    Index(None, "assignee_id", "status", "created_at", "id"),
+    Index(None, "assignee_id", "created_at", "id"),
+    Index(None, "source", "created_at", "id"),
+    Index(None, "site", "form_id", "created_at", "id"),
+    Index(None, "service", "created_at", "id"),
+    **MYSQL_OPTIONS,
+)
+
+lead_history = Table(
+    "lead_history",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False, index=True),
+    Column("field", String(32), nullable=False),
+    Column("old", Text, nullable=True),
+    Column("new", Text, nullable=True),
+    Column("actor_id", Id, ForeignKey("users.id"), nullable=True),
+    Column("at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+lead_search = Table(
+    "lead_search",
+    metadata,
+    Column("term", Term, primary_key=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), primary_key=True),
+    Index(None, "lead_id"),
+    **MYSQL_OPTIONS,
+)

@@ -1,0 +1,53 @@
+"""One business transaction per use case: a fresh session, committed only on request."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import exc
+from sqlalchemy.orm import Session, sessionmaker
+
+from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
+from leadsmanager.domain.errors import Conflict, StorageError
+
+# MySQL deadlock and lock-wait timeout: another transaction held the rows; retrying is safe.
+_RETRYABLE_MYSQL_ERRORS = {1205, 1213}
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> SqlAlchemyUnitOfWork:
+        self._session = self._session_factory()
+        self.leads = SqlLeadRepository(self._session)
+        self.users = SqlUserRepository(self._session)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        try:
+            self._session.rollback()
+        except exc.DBAPIError:
+            pass  # the connection is gone; the database rolled back on its own
+        finally:
+            self._session.close()
+        if isinstance(error, exc.DBAPIError):
+            raise translate(error) from error
+
+    def commit(self) -> None:
+        try:
+            self._session.commit()
+        except exc.DBAPIError as e:
+            raise translate(e) from e
+
+    def rollback(self) -> None:
+        self._session.rollback()
+
+
+def translate(error: exc.DBAPIError) -> Conflict | StorageError:
+    code = error.orig.args[0] if error.orig is not None and error.orig.args else None
+    if isinstance(error, exc.IntegrityError) or code in _RETRYABLE_MYSQL_ERRORS:
+        return Conflict("the change collided with another one at the same moment; try again")
+    return StorageError("the database is not available right now; nothing was saved")

@@ -1,0 +1,123 @@
+"""Working a lead: status, assignment, notes, reading it and listing many."""
+
+from __future__ import annotations
+
+from attrs import evolve, frozen
+
+from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.roles import Permission
+from leadsmanager.domain.status import LeadStatus
+
+
+@frozen
+class LeadView:
+    """A lead with its whole history, and the names of the people it mentions."""
+
+    lead: Lead
+    people: dict[int, str]
+
+
+def load_visible(uow: UnitOfWork, lead_id: int, actor: Actor, *, with_history: bool = False) -> Lead:
+    """Someone else's lead is 'not found' to an employee: its existence is not theirs to know."""
+    lead = uow.leads.get(lead_id, with_history=with_history)
+    if lead is None or not actor.can_see(lead.assignee_id):
+        raise NotFound(f"lead {lead_id} was not found")
+    return lead
+
+
+def load_workable(uow: UnitOfWork, lead_id: int, actor: Actor, expected_version: int | None) -> Lead:
+    lead = load_visible(uow, lead_id, actor)
+    if not actor.can_work(lead.assignee_id):
+        raise PermissionDenied("you may not change this lead")
+    if expected_version is not None and expected_version != lead.version:
+        raise Conflict(f"lead {lead_id} was changed by someone else; reload it and try again")
+    return lead
+
+
+class ChangeStatus:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
+        with self._uow() as uow:
+            lead = load_workable(uow, lead_id, by, expected_version)
+            if not lead.is_open and target.is_open:
+                other = uow.leads.find_open_by_contact(lead.email, lead.phone)
+                if other is not None and other.id != lead.id:
+                    raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
+            lead.change_status(target, by=by, at=self._clock.now())
+            uow.leads.save(lead)
+            uow.commit()
+            return lead
+
+
+class AssignLead:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def __call__(
+        self, lead_id: int, assignee_id: int | None, *, by: Actor, expected_version: int | None = None
+    ) -> Lead:
+        if not by.can(Permission.ASSIGN_LEADS):
+            raise PermissionDenied("only managers and admins assign leads")
+        with self._uow() as uow:
+            lead = load_workable(uow, lead_id, by, expected_version)
+            if assignee_id is not None:
+                user = uow.users.get(assignee_id)
+                if user is None or not user.active:
+                    raise ValidationError("leads can only go to active users", {"assignee_id": "not an active user"})
+            lead.assign(assignee_id, by=by, at=self._clock.now())
+            uow.leads.save(lead)
+            uow.commit()
+            return lead
+
+
+class AddNote:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def __call__(self, lead_id: int, text: str, *, by: Actor, expected_version: int | None = None) -> Lead:
+        if len(text) > 10_000:
+            raise ValidationError("a note is at most 10,000 characters", {"note": "too long"})
+        with self._uow() as uow:
+            lead = load_workable(uow, lead_id, by, expected_version)
+            lead.add_note(text, by=by, at=self._clock.now())
+            uow.leads.save(lead)
+            uow.commit()
+            return lead
+
+
+class GetLead:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    def __call__(self, lead_id: int, *, by: Actor) -> LeadView:
+        with self._uow() as uow:
+            lead = load_visible(uow, lead_id, by, with_history=True)
+            ids = {e.actor_id for e in lead.history if e.actor_id is not None}
+            ids |= {int(v) for e in lead.history if e.field == "assignee" for v in (e.old, e.new) if v}
+            if lead.assignee_id is not None:
+                ids.add(lead.assignee_id)
+            return LeadView(lead, uow.users.names(ids))
+
+
+class ListLeads:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
+        if not 1 <= query.limit <= MAX_PAGE_SIZE:
+            raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} leads", {"limit": "out of range"})
+        if not by.can(Permission.SEE_ALL_LEADS):
+            if query.unassigned or (query.assignee_id not in (None, by.user_id)):
+                return LeadPage([], None)
+            query = evolve(query, assignee_id=by.user_id)
+        with self._uow() as uow:
+            return uow.leads.list(query)

@@ -1,0 +1,81 @@
+"""Turning what people type into clean contact data: one place, every channel."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import TypeVar
+
+import email_validator
+import phonenumbers
+
+from leadsmanager.domain.errors import ValidationError
+
+_SPACES = re.compile(r"\s+")
+T = TypeVar("T")
+
+
+class FieldErrors:
+    """Collects every field's problem, so a person sees all their mistakes at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def attempt(self, name: str, parse: Callable[[], T], fallback: T) -> T:
+        try:
+            return parse()
+        except ValidationError as e:
+            self.errors[name] = next(iter(e.fields.values()), str(e))
+            return fallback
+
+    def check(self, what: str) -> None:
+        if self.errors:
+            summary = "; ".join(f"{k}: {v}" for k, v in self.errors.items())
+            raise ValidationError(f"{what} ({summary})", self.errors)
+
+
+def clean_text(value: str, *, max_length: int, field: str) -> str:
+    """Trim, drop control characters and collapse runs of white space."""
+    text = "".join(" " if unicodedata.category(c).startswith(("C", "Z")) else c for c in value)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > max_length:
+        raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
+    return text
+
+
+def clean_message(value: str, *, max_length: int = 10_000) -> str:
+    """Like clean_text, but line breaks are kept: a message is prose."""
+    lines = [clean_text(line, max_length=max_length, field="message") for line in value.splitlines()]
+    text = "\n".join(lines).strip()
+    if len(text) > max_length:
+        raise ValidationError(f"message is longer than {max_length} characters", {"message": "too long"})
+    return text
+
+
+def normalise_name(value: str) -> str:
+    return clean_text(value, max_length=200, field="name")
+
+
+def normalise_email(value: str) -> str:
+    """Lower case, trimmed and checked for form (not deliverability: that needs the network)."""
+    candidate = value.strip().lower()
+    try:
+        result = email_validator.validate_email(candidate, check_deliverability=False)
+    except email_validator.EmailNotValidError as e:
+        raise ValidationError(f"{value.strip()!r} is not a valid email address: {e}", {"email": str(e)}) from None
+    return result.normalized.lower()
+
+
+def normalise_phone(value: str, *, region: str) -> str:
+    """E.164, reading numbers without a country code as local to `region`."""
+    text = value.strip()
+    if len(text) > 40:
+        raise ValidationError("phone number is too long", {"phone": "too long"})
+    try:
+        number = phonenumbers.parse(text, region.upper())
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"{text!r} is not a valid phone number", {"phone": "not a valid phone number"})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -1,0 +1,75 @@
+"""Ports: what the use cases need from the outside, named for their role."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from leadsmanager.application.queries import LeadPage, LeadQuery
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.user import User
+
+
+class LeadRepository(Protocol):
+    def add(self, lead: Lead) -> None:
+        """Store a new lead; gives it an id and version 1."""
+
+    def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None: ...
+
+    def save(self, lead: Lead) -> None:
+        """Write changes and new history; raises Conflict if the stored version moved on."""
+
+    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
+
+    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None: ...
+
+    def list(self, query: LeadQuery) -> LeadPage: ...
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None: ...
+
+    def get(self, user_id: int) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None: ...
+
+    def list(self) -> list[User]: ...
+
+    def names(self, user_ids: set[int]) -> dict[int, str]: ...
+
+    def save(self, user: User) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One business transaction: nothing is kept unless `commit()` is called."""
+
+    leads: LeadRepository
+    users: UserRepository
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+    def needs_rehash(self, password_hash: str) -> bool: ...

@@ -1,0 +1,64 @@
+"""What a lead list asks for, and one page of the answer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+
+from attrs import frozen
+
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.status import LeadStatus
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+
+@frozen
+class Cursor:
+    """Position after the last lead of a page: newest first, by (created_at, id)."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, token: str) -> Cursor:
+        try:
+            padded = token + "=" * (-len(token) % 4)
+            stamp, _, ident = base64.urlsafe_b64decode(padded).decode().partition("|")
+            return cls(datetime.fromisoformat(stamp), int(ident))
+        except (ValueError, binascii.Error, UnicodeDecodeError):
+            raise ValidationError("the page cursor is not valid", {"cursor": "not a valid cursor"}) from None
+
+    @classmethod
+    def after(cls, lead: Lead) -> Cursor:
+        assert lead.id is not None
+        return cls(lead.created_at, lead.id)
+
+
+@frozen
+class LeadQuery:
+    statuses: tuple[LeadStatus, ...] = ()
+    assignee_id: int | None = None
+    unassigned: bool = False
+    source: Channel | None = None
+    site: str | None = None
+    form_id: str | None = None
+    service: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    search: str = ""
+    after: Cursor | None = None
+    limit: int = DEFAULT_PAGE_SIZE
+
+
+@frozen
+class LeadPage:
+    leads: list[Lead]
+    next_cursor: Cursor | None

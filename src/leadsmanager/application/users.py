@@ -1,0 +1,175 @@
+"""People: creating users, changing roles, deactivating, passwords, signing in."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from leadsmanager.application.normalisation import FieldErrors, normalise_email, normalise_name, normalise_phone
+from leadsmanager.application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
+from leadsmanager.domain.roles import Permission, Role
+from leadsmanager.domain.user import User
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1024
+
+
+@frozen
+class NewUser:
+    email: str
+    full_name: str
+    role: Role
+    password: str
+    phone: str = ""
+
+
+def check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"a password needs at least {MIN_PASSWORD_LENGTH} characters"
+        raise ValidationError(message, {"password": message})
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationError("that password is too long", {"password": "too long"})
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.can(Permission.MANAGE_USERS):
+        raise PermissionDenied("only admins manage users")
+
+
+def _load(uow: UnitOfWork, user_id: int) -> User:
+    user = uow.users.get(user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} was not found")
+    return user
+
+
+def _keep_an_admin(uow: UnitOfWork, user: User) -> None:
+    """Never leave the product without an active admin: nobody could manage users again."""
+    others = [u for u in uow.users.list() if u.active and u.role is Role.ADMIN and u.id != user.id]
+    if user.role is Role.ADMIN and user.active and not others:
+        raise Conflict("this is the last active admin; make another admin first")
+
+
+class UserAdmin:
+    """The admin's user-management use cases; each is one transaction."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, hasher: PasswordHasher, *, phone_region: str) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._hasher = hasher
+        self._region = phone_region
+
+    def create(self, new: NewUser, *, by: Actor) -> User:
+        _require_admin(by)
+        check = FieldErrors()
+        email = check.attempt("email", lambda: normalise_email(new.email), "")
+        full_name = check.attempt("full_name", lambda: normalise_name(new.full_name), "")
+        if not full_name:
+            check.errors.setdefault("full_name", "enter a name")
+        phone = check.attempt("phone", lambda: self._phone(new.phone), None)
+        check.attempt("password", lambda: check_password(new.password), None)
+        check.check("the user was not created")
+        with self._uow() as uow:
+            if uow.users.get_by_email(email) is not None:
+                raise Conflict(f"a user with email {email} already exists")
+            user = User(
+                email=email,
+                full_name=full_name,
+                role=new.role,
+                password_hash=self._hasher.hash(new.password),
+                created_at=self._clock.now(),
+                phone=phone,
+            )
+            uow.users.add(user)
+            uow.commit()
+            return user
+
+    def _phone(self, raw: str) -> str | None:
+        return normalise_phone(raw, region=self._region) if raw.strip() else None
+
+    def list(self, *, by: Actor) -> list[User]:
+        _require_admin(by)
+        with self._uow() as uow:
+            return uow.users.list()
+
+    def find(self, email: str, *, by: Actor) -> User:
+        _require_admin(by)
+        with self._uow() as uow:
+            user = uow.users.get_by_email(email.strip().lower())
+            if user is None:
+                raise NotFound(f"no user has email {email.strip()!r}")
+            return user
+
+    def change_role(self, user_id: int, role: Role, *, by: Actor) -> User:
+        _require_admin(by)
+        with self._uow() as uow:
+            user = _load(uow, user_id)
+            if role is not Role.ADMIN:
+                _keep_an_admin(uow, user)
+            user.change_role(role)
+            uow.users.save(user)
+            uow.commit()
+            return user
+
+    def set_phone(self, user_id: int, phone: str, *, by: Actor) -> User:
+        _require_admin(by)
+        number = self._phone(phone)
+        with self._uow() as uow:
+            user = _load(uow, user_id)
+            user.phone = number
+            uow.users.save(user)
+            uow.commit()
+            return user
+
+    def deactivate(self, user_id: int, *, by: Actor) -> User:
+        _require_admin(by)
+        with self._uow() as uow:
+            user = _load(uow, user_id)
+            _keep_an_admin(uow, user)
+            user.deactivate()
+            uow.users.save(user)
+            uow.commit()
+            return user
+
+    def set_password(self, user_id: int, password: str, *, by: Actor) -> User:
+        if by.user_id != user_id:
+            _require_admin(by)
+        check_password(password)
+        with self._uow() as uow:
+            user = _load(uow, user_id)
+            user.set_password_hash(self._hasher.hash(password))
+            uow.users.save(user)
+            uow.commit()
+            return user
+
+
+class Authenticate:
+    """Same answer, and about the same time, for an unknown email and a wrong password."""
+
+    FAILED = "email or password is incorrect"
+
+    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._dummy_hash = hasher.hash("not a password anyone has: timing equaliser")
+
+    def __call__(self, email: str, password: str) -> User:
+        with self._uow() as uow:
+            user = uow.users.get_by_email(email.strip().lower())
+            if user is None:
+                self._hasher.verify(self._dummy_hash, password)
+                raise AuthenticationFailed(self.FAILED)
+            if not self._hasher.verify(user.password_hash, password) or not user.active:
+                raise AuthenticationFailed(self.FAILED)
+            if self._hasher.needs_rehash(user.password_hash):
+                user.set_password_hash(self._hasher.hash(password), end_sessions=False)
+                uow.users.save(user)
+                uow.commit()
+            return user

@@ -1,0 +1,1 @@
+"""Pure domain model: standard library and attrs only, no I/O, no clock, no ids."""

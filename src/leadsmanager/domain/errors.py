@@ -1,0 +1,45 @@
+"""One error hierarchy; entrypoints map each class to an HTTP status or exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class LeadsManagerError(Exception):
+    """Base of every error the product raises on purpose."""
+
+
+class ValidationError(LeadsManagerError):
+    """Input that cannot be accepted; `fields` maps a field name to its message."""
+
+    def __init__(self, message: str, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields: dict[str, str] = dict(fields or {})
+
+
+class NotFound(LeadsManagerError):
+    pass
+
+
+class PermissionDenied(LeadsManagerError):
+    pass
+
+
+class AuthenticationFailed(LeadsManagerError):
+    pass
+
+
+class Conflict(LeadsManagerError):
+    """Someone else changed the record first; nothing was overwritten."""
+
+
+class InvalidStatusTransition(LeadsManagerError):
+    pass
+
+
+class StorageError(LeadsManagerError):
+    pass
+
+
+class ExternalServiceError(LeadsManagerError):
+    pass

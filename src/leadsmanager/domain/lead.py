@@ -1,0 +1,189 @@
+"""The Lead aggregate: every change goes through a method that records history and an event."""
+
+from __future__ import annotations
+
+import enum
+import json
+from datetime import datetime
+from typing import Any
+
+from attrs import define, evolve, field, frozen
+
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import InvalidStatusTransition, ValidationError
+from leadsmanager.domain.status import LeadStatus, transition
+
+
+class Channel(enum.StrEnum):
+    WEB_FORM = "web_form"
+    MANUAL = "manual"
+    API = "api"
+    WORDPRESS = "wordpress"
+
+
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
+
+
+@frozen
+class Submission:
+    """A validated, normalised intake from any channel, ready to become or join a lead."""
+
+    channel: Channel
+    contact_name: str
+    email: str | None
+    phone: str | None
+    company: str = ""
+    service: str = ""
+    message: str = ""
+    site: str = ""
+    form_id: str = ""
+    external_id: str | None = None
+    extras: dict[str, str] = field(factory=dict)
+    utm: dict[str, str] = field(factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """What a re-submission adds to the history of the lead it joins."""
+        data: dict[str, Any] = {
+            "channel": self.channel.value,
+            "name": self.contact_name,
+            "email": self.email,
+            "phone": self.phone,
+            "company": self.company,
+            "service": self.service,
+            "message": self.message,
+            "site": self.site,
+            "form_id": self.form_id,
+        }
+        if self.extras:
+            data["extras"] = dict(self.extras)
+        return {k: v for k, v in data.items() if v}
+
+
+@frozen
+class HistoryEntry:
+    field: str
+    old: str | None
+    new: str | None
+    actor_id: int | None
+    at: datetime
+    id: int | None = None
+
+
+@frozen
+class LeadEvent:
+    """Something that happened to a lead, for notifications and the outbox."""
+
+    kind: str
+    data: dict[str, Any] = field(factory=dict)
+
+
+@define(slots=False)
+class Lead:
+    contact_name: str
+    email: str | None
+    phone: str | None
+    company: str
+    service: str
+    message: str
+    source: Channel
+    site: str
+    form_id: str
+    external_id: str | None
+    extras: dict[str, str]
+    utm: dict[str, str]
+    status: LeadStatus
+    assignee_id: int | None
+    created_at: datetime
+    updated_at: datetime
+    id: int | None = None
+    version: int = 0
+    history: list[HistoryEntry] = field(factory=list)
+    events: list[LeadEvent] = field(factory=list)
+
+    @classmethod
+    def from_submission(
+        cls, submission: Submission, *, at: datetime, by: Actor | None = None, assignee_id: int | None = None
+    ) -> Lead:
+        lead = cls(
+            contact_name=submission.contact_name,
+            email=submission.email,
+            phone=submission.phone,
+            company=submission.company,
+            service=submission.service,
+            message=submission.message,
+            source=submission.channel,
+            site=submission.site,
+            form_id=submission.form_id,
+            external_id=submission.external_id,
+            extras=dict(submission.extras),
+            utm=dict(submission.utm),
+            status=LeadStatus.NEW,
+            assignee_id=assignee_id,
+            created_at=at,
+            updated_at=at,
+        )
+        actor_id = by.user_id if by else None
+        lead._record("status", None, LeadStatus.NEW.value, actor_id, at)
+        if assignee_id is not None:
+            lead._record("assignee", None, str(assignee_id), actor_id, at)
+        lead.events.append(LeadEvent("lead_submitted", {"channel": submission.channel.value}))
+        return lead
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def change_status(self, target: LeadStatus, *, by: Actor, at: datetime) -> None:
+        if target == self.status:
+            raise InvalidStatusTransition(f"lead is already {target.value}")
+        move = transition(self.status, target)
+        if move is None:
+            raise InvalidStatusTransition(f"a lead cannot move from {self.status.value} to {target.value}")
+        if by.role not in move.roles:
+            raise InvalidStatusTransition(
+                f"only a manager or admin can move a lead from {self.status.value} to {target.value}"
+            )
+        old = self.status
+        self.status = target
+        self._record("status", old.value, target.value, by.user_id, at)
+        self.events.append(LeadEvent("status_changed", {"old": old.value, "new": target.value}))
+
+    def assign(self, assignee_id: int | None, *, by: Actor, at: datetime) -> None:
+        if assignee_id == self.assignee_id:
+            return
+        old = self.assignee_id
+        self.assignee_id = assignee_id
+        self._record("assignee", _str_or_none(old), _str_or_none(assignee_id), by.user_id, at)
+        self.events.append(LeadEvent("lead_assigned", {"old": old, "new": assignee_id}))
+
+    def add_note(self, text: str, *, by: Actor, at: datetime) -> None:
+        note = text.strip()
+        if not note:
+            raise ValidationError("a note cannot be empty", {"note": "write something"})
+        self._record("note", None, note, by.user_id, at)
+        self.events.append(LeadEvent("note_added", {}))
+
+    def record_resubmission(self, submission: Submission, *, at: datetime) -> None:
+        """The same person wrote again while this lead is open: keep it here, not as a new lead."""
+        detail = json.dumps(submission.summary(), ensure_ascii=False, sort_keys=True)
+        self._record("resubmission", None, detail, None, at)
+        self.events.append(LeadEvent("lead_resubmitted", {"channel": submission.channel.value}))
+
+    def new_history(self) -> list[HistoryEntry]:
+        return [entry for entry in self.history if entry.id is None]
+
+    def mark_history_saved(self, ids: list[int]) -> None:
+        pending = iter(ids)
+        self.history = [e if e.id is not None else evolve(e, id=next(pending)) for e in self.history]
+
+    def collect_events(self) -> list[LeadEvent]:
+        events, self.events = self.events, []
+        return events
+
+    def _record(self, name: str, old: str | None, new: str | None, actor_id: int | None, at: datetime) -> None:
+        self.history.append(HistoryEntry(name, old, new, actor_id, at))
+        self.updated_at = at
+
+
+def _str_or_none(value: int | None) -> str | None:
+    return None if value is None else str(value)

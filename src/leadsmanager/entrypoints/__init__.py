@@ -1,0 +1,1 @@
+"""Entrypoints: the CLI and (later) the web app, wired by one container."""

@@ -1,0 +1,249 @@
+"""Operator commands. Each parses input, calls one use case and prints; errors are one line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from leadsmanager.adapters.sql.migrate import pending, upgrade
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.queries import Cursor, LeadQuery
+from leadsmanager.application.users import NewUser
+from leadsmanager.domain import errors
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.roles import parse_role
+from leadsmanager.domain.status import parse_status
+from leadsmanager.entrypoints.container import Container, build
+from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
+
+EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
+    errors.ValidationError: 3,
+    errors.NotFound: 4,
+    errors.PermissionDenied: 5,
+    errors.AuthenticationFailed: 5,
+    errors.Conflict: 6,
+    errors.InvalidStatusTransition: 6,
+    errors.StorageError: 7,
+    errors.ExternalServiceError: 8,
+}
+OPERATOR = Actor.system()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exit_code(error: errors.LeadsManagerError) -> int:
+    return next((code for cls, code in EXIT_CODES.items() if isinstance(error, cls)), 1)
+
+
+def reports_errors(command: F) -> F:
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except errors.LeadsManagerError as e:
+            click.echo(f"error: {e}", err=True)
+            sys.exit(exit_code(e))
+
+    return run  # type: ignore[return-value]
+
+
+def container(ctx: click.Context, *, migrate: bool = True) -> Container:
+    """The container, with the schema brought up to date on the embedded default."""
+    built: Container = ctx.obj
+    if migrate:
+        engine = built.engine()
+        if pending(engine):
+            if not built.settings().is_embedded:
+                raise errors.StorageError("the database schema is out of date; run `leadsmanager db upgrade`")
+            upgrade(engine)
+    return built
+
+
+@click.group()
+@click.version_option(package_name="leadsmanager")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """LeadsManager: every lead in one clean table, with an owner and a status."""
+    ctx.obj = build()
+    ctx.call_on_close(ctx.obj.shutdown_resources)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+@reports_errors
+def db_upgrade(ctx: click.Context) -> None:
+    """Create or migrate the schema to the newest version."""
+    built = container(ctx, migrate=False)
+    try:
+        upgrade(built.engine())
+    except Exception as e:  # Alembic and the driver raise many kinds; the operator needs one line
+        raise errors.StorageError(f"the migration failed: {e}") from e
+    click.echo("database is up to date")
+
+
+@main.group()
+def users() -> None:
+    """Staff accounts and roles."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", required=True, help="admin, manager or employee")
+@click.option("--phone", default="")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.pass_context
+@reports_errors
+def users_create(ctx: click.Context, /, **options: Any) -> None:
+    """Create a user (the password is asked for, never passed on the command line)."""
+    role = parse_role(options["role"])
+    password = _read_password(options["password_stdin"])
+    new = NewUser(options["email"], options["full_name"], role, password, options["phone"])
+    user = container(ctx).user_admin().create(new, by=OPERATOR)
+    click.echo(f"created user {user.id} {user.email} ({user.role.value})")
+
+
+@users.command("list")
+@click.pass_context
+@reports_errors
+def users_list(ctx: click.Context) -> None:
+    """List every user."""
+    for user in container(ctx).user_admin().list(by=OPERATOR):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.id}\t{user.email}\t{user.full_name}\t{user.role.value}\t{state}")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role")
+@click.pass_context
+@reports_errors
+def users_set_role(ctx: click.Context, email: str, role: str) -> None:
+    """Change a user's role (their sessions end)."""
+    parsed_role = parse_role(role)
+    admin = container(ctx).user_admin()
+    user = admin.change_role(_user_id(admin.find(email, by=OPERATOR).id), parsed_role, by=OPERATOR)
+    click.echo(f"{user.email} is now {user.role.value}")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@click.pass_context
+@reports_errors
+def users_deactivate(ctx: click.Context, email: str) -> None:
+    """Stop a user from signing in (their sessions end; their leads stay)."""
+    admin = container(ctx).user_admin()
+    user = admin.deactivate(_user_id(admin.find(email, by=OPERATOR).id), by=OPERATOR)
+    click.echo(f"{user.email} is deactivated")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="read the password from standard input")
+@click.pass_context
+@reports_errors
+def users_set_password(ctx: click.Context, email: str, password_stdin: bool) -> None:
+    """Set a user's password (their other sessions end)."""
+    admin = container(ctx).user_admin()
+    user_id = _user_id(admin.find(email, by=OPERATOR).id)
+    user = admin.set_password(user_id, _read_password(password_stdin), by=OPERATOR)
+    click.echo(f"password changed for {user.email}")
+
+
+def _user_id(user_id: int | None) -> int:
+    assert user_id is not None
+    return user_id
+
+
+@main.group()
+def leads() -> None:
+    """Find and read leads."""
+
+
+@leads.command("list")
+@click.option("--status", "statuses", multiple=True, help="repeat for several")
+@click.option("--assignee", default=None, help="email of the assignee, or 'none'")
+@click.option("--source", type=click.Choice([c.value for c in Channel]), default=None)
+@click.option("--site", default=None)
+@click.option("--form", "form_id", default=None)
+@click.option("--service", default=None)
+@click.option("--search", default="")
+@click.option("--limit", default=50, show_default=True)
+@click.option("--cursor", default=None, help="from the previous page's last line")
+@click.pass_context
+@reports_errors
+def leads_list(ctx: click.Context, /, **options: Any) -> None:
+    """List leads, newest first."""
+    built = container(ctx)
+    assignee, unassigned = None, False
+    if options["assignee"] in ("none", "-"):
+        unassigned = True
+    elif options["assignee"]:
+        assignee = built.user_admin().find(options["assignee"], by=OPERATOR).id
+    query = LeadQuery(
+        statuses=tuple(parse_status(s) for s in options["statuses"]),
+        assignee_id=assignee,
+        unassigned=unassigned,
+        source=Channel(options["source"]) if options["source"] else None,
+        site=options["site"],
+        form_id=options["form_id"],
+        service=options["service"],
+        search=options["search"],
+        after=Cursor.decode(options["cursor"]) if options["cursor"] else None,
+        limit=options["limit"],
+    )
+    page = built.list_leads()(query, by=OPERATOR)
+    for lead in page.leads:
+        click.echo(lead_line(lead))
+    if page.next_cursor is not None:
+        click.echo(f"more: --cursor {page.next_cursor.encode()}")
+
+
+@leads.command("show")
+@click.argument("lead_id", type=int)
+@click.pass_context
+@reports_errors
+def leads_show(ctx: click.Context, lead_id: int) -> None:
+    """Every field of one lead, and its history."""
+    view = container(ctx).get_lead()(lead_id, by=OPERATOR)
+    for line in [*lead_lines(view.lead, view.people), "history:", *history_lines(view.lead, view.people)]:
+        click.echo(line)
+
+
+@leads.command("add")
+@click.option("--name", required=True)
+@click.option("--email", default="")
+@click.option("--phone", default="")
+@click.option("--company", default="")
+@click.option("--service", default="")
+@click.option("--message", default="")
+@click.pass_context
+@reports_errors
+def leads_add(ctx: click.Context, /, **fields: str) -> None:
+    """Enter a lead by hand (it is de-duplicated like every other)."""
+    form = LeadForm(
+        Channel.MANUAL,
+        name=fields["name"],
+        email=fields["email"],
+        phone=fields["phone"],
+        company=fields["company"],
+        service=fields["service"],
+        message=fields["message"],
+    )
+    result = container(ctx).submit_lead()(form, by=OPERATOR)
+    click.echo(f"lead {result.lead_id} {result.outcome.value}")

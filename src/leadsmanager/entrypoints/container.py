@@ -1,0 +1,48 @@
+"""The one composition root: every adapter and use case is built here from settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dependency_injector import containers, providers
+from sqlalchemy import Engine
+
+from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.system import Argon2Hasher, SystemClock
+from leadsmanager.application.intake import SubmitLead
+from leadsmanager.application.leads import AddNote, AssignLead, ChangeStatus, GetLead, ListLeads
+from leadsmanager.application.users import Authenticate, UserAdmin
+from leadsmanager.entrypoints.settings import Settings
+
+
+def _engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+class Container(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    engine = providers.Resource(_engine, settings.provided.database_url)
+    session_factory = providers.Singleton(make_session_factory, engine)
+    # A factory: each use case opens its own unit of work, never a shared one.
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(Argon2Hasher)
+
+    submit_lead = providers.Singleton(SubmitLead, uow.provider, clock, phone_region=settings.provided.phone_region)
+    change_status = providers.Singleton(ChangeStatus, uow.provider, clock)
+    assign_lead = providers.Singleton(AssignLead, uow.provider, clock)
+    add_note = providers.Singleton(AddNote, uow.provider, clock)
+    get_lead = providers.Singleton(GetLead, uow.provider)
+    list_leads = providers.Singleton(ListLeads, uow.provider)
+    user_admin = providers.Singleton(
+        UserAdmin, uow.provider, clock, hasher, phone_region=settings.provided.phone_region
+    )
+    authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
+
+
+def build(settings: Settings | None = None) -> Container:
+    return Container(settings=settings or Settings.from_env())

@@ -1,0 +1,55 @@
+"""Plain-text rendering of leads, shared by the CLI commands."""
+
+from __future__ import annotations
+
+from leadsmanager.domain.lead import HistoryEntry, Lead
+
+
+def _person(user_id: int | None, people: dict[int, str]) -> str:
+    if user_id is None:
+        return "-"
+    return people.get(user_id, f"user {user_id}")
+
+
+def lead_line(lead: Lead) -> str:
+    contact = lead.email or lead.phone or "-"
+    stamp = lead.created_at.strftime("%Y-%m-%d %H:%M")
+    return f"{lead.id}\t{stamp}\t{lead.status.value}\t{lead.source.value}\t{lead.contact_name}\t{contact}"
+
+
+def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
+    fields = [
+        ("id", str(lead.id)),
+        ("status", lead.status.value),
+        ("assignee", _person(lead.assignee_id, people)),
+        ("name", lead.contact_name),
+        ("email", lead.email or ""),
+        ("phone", lead.phone or ""),
+        ("company", lead.company),
+        ("service", lead.service),
+        ("source", lead.source.value),
+        ("site", lead.site),
+        ("form", lead.form_id),
+        ("external id", lead.external_id or ""),
+        ("created", lead.created_at.isoformat()),
+        ("updated", lead.updated_at.isoformat()),
+        ("version", str(lead.version)),
+        ("message", lead.message),
+        *sorted(lead.utm.items()),
+        *((f"extra {k}", v) for k, v in sorted(lead.extras.items())),
+    ]
+    return [f"{name}: {value}" for name, value in fields if value]
+
+
+def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
+    old, new = entry.old, entry.new
+    if entry.field == "assignee":
+        old = _person(int(old), people) if old else None
+        new = _person(int(new), people) if new else "nobody"
+    change = f"{old} -> {new}" if old is not None else f"{new}"
+    actor = _person(entry.actor_id, people) if entry.actor_id is not None else "system"
+    return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {entry.field}: {change}  ({actor})"
+
+
+def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:
+    return ["  " + history_entry(e, people) for e in lead.history]
