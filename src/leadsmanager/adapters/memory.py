@@ -7,8 +7,9 @@ import itertools
 import threading
 from types import TracebackType
 
+from leadsmanager.application.ports import LeadRepository, UnitOfWork, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
-from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.user import User
@@ -26,12 +27,13 @@ class MemoryStore:
         self.history_ids = itertools.count(1)
 
 
-class MemoryLeadRepository:
+class MemoryLeadRepository(LeadRepository):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._committed = copy.deepcopy(store.leads)
         self.added: list[Lead] = []
         self.saved: dict[int, Lead] = {}
+        self.appended: dict[int, Lead] = {}
         self.read_versions: dict[int, int] = {}
 
     def add(self, lead: Lead) -> None:
@@ -53,6 +55,10 @@ class MemoryLeadRepository:
         assert lead.id is not None
         if lead not in self.added:
             self.saved[lead.id] = lead
+
+    def append_history(self, lead: Lead) -> None:
+        assert lead.id is not None
+        self.appended[lead.id] = lead
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
         found = [x for x in self._visible() if x.source == source and x.external_id == external_id]
@@ -103,7 +109,7 @@ def _selected(lead: Lead, q: LeadQuery) -> bool:
     return not terms or matches(lead_terms(lead.contact_name, lead.company, lead.email, lead.phone), terms)
 
 
-class MemoryUserRepository:
+class MemoryUserRepository(UserRepository):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.users: dict[int, User] = copy.deepcopy(store.users)
@@ -132,7 +138,7 @@ class MemoryUserRepository:
         self.saved[user.id] = user
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
 
@@ -155,11 +161,13 @@ class MemoryUnitOfWork:
                 self._store.users[user.id] = copy.deepcopy(user)
             for lead in [*self.leads.added, *self.leads.saved.values()]:
                 self._commit_lead(lead)
+            for lead in self.leads.appended.values():
+                self._commit_appended(lead)
         self.rollback()
 
     def rollback(self) -> None:
         """Forget pending work; committed state lives only in the store."""
-        self.leads.added, self.leads.saved = [], {}
+        self.leads.added, self.leads.saved, self.leads.appended = [], {}, {}
         self.users.added, self.users.saved = [], {}
 
     def _check(self) -> None:
@@ -171,16 +179,24 @@ class MemoryUnitOfWork:
             if lead.external_id and any(
                 (x.source, x.external_id) == (lead.source, lead.external_id) for x in store.leads.values()
             ):
-                raise Conflict("this submission was already stored")
+                raise TransientConflict("this submission was already stored")
         for lead in [*self.leads.added, *self.leads.saved.values()]:
             for key in ("email", "phone"):
                 value = getattr(lead, key)
                 clash = [x for x in store.leads.values() if x.id != lead.id and x.is_open and getattr(x, key) == value]
                 if value and lead.is_open and clash:
-                    raise Conflict(f"another open lead has this {key}")
+                    raise TransientConflict(f"another open lead has this {key}")
         emails = {u.email for u in store.users.values()}
         if any(u.email in emails for u in self.users.added):
-            raise Conflict("a user with this email already exists")
+            raise TransientConflict("a user with this email already exists")
+
+    def _commit_appended(self, lead: Lead) -> None:
+        assert lead.id is not None
+        pending = lead.new_history()
+        lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
+        stored = self._store.leads[lead.id]
+        stored.history = [*stored.history, *lead.history[len(lead.history) - len(pending) :]]
+        stored.updated_at = lead.updated_at
 
     def _commit_lead(self, lead: Lead) -> None:
         assert lead.id is not None

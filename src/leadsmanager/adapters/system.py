@@ -6,13 +6,15 @@ from datetime import UTC, datetime
 
 import argon2
 
+from leadsmanager.application.ports import Clock, PasswordHasher
 
-class SystemClock:
+
+class SystemClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
 
-class Argon2Hasher:
+class Argon2Hasher(PasswordHasher):
     def __init__(self, hasher: argon2.PasswordHasher | None = None) -> None:
         self._hasher = hasher or argon2.PasswordHasher()
 

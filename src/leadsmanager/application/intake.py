@@ -17,8 +17,9 @@ from leadsmanager.application.normalisation import (
     normalise_phone,
 )
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict, PermissionDenied, ValidationError
+from leadsmanager.domain.errors import PermissionDenied, ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel, Lead, Submission
 from leadsmanager.domain.roles import Permission
 
@@ -126,8 +127,6 @@ def _clean_pairs(pairs: Mapping[str, str], limit: int) -> dict[str, str]:
 class SubmitLead:
     """Store a lead once: a repeat from the same open contact joins the lead it already has."""
 
-    ATTEMPTS = 3
-
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, phone_region: str) -> None:
         self._uow = uow
         self._clock = clock
@@ -135,18 +134,16 @@ class SubmitLead:
 
     def __call__(self, form: LeadForm, *, by: Actor | None = None) -> SubmitResult:
         submission = to_submission(form, region=self._region)
-        for attempt in range(self.ATTEMPTS):
-            try:
-                with self._uow() as uow:
-                    assignee = self._assignee(uow, form, by)
-                    result = self._store(uow, submission, by, assignee)
-                    uow.commit()
-                    return result
-            except Conflict:
-                # A concurrent submission by the same person won the race: the retry joins its lead.
-                if attempt == self.ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+
+        def work() -> SubmitResult:
+            # A concurrent submission by the same person may win the insert: the retry joins its lead.
+            with self._uow() as uow:
+                assignee = self._assignee(uow, form, by)
+                result = self._store(uow, submission, by, assignee)
+                uow.commit()
+                return result
+
+        return retrying(work)
 
     def _store(self, uow: UnitOfWork, sub: Submission, by: Actor | None, assignee: int | None) -> SubmitResult:
         if sub.external_id is not None:
@@ -158,7 +155,7 @@ class SubmitLead:
         existing = uow.leads.find_open_by_contact(sub.email, sub.phone)
         if existing is not None:
             existing.record_resubmission(sub, at=now)
-            uow.leads.save(existing)
+            uow.leads.append_history(existing)
             assert existing.id is not None
             return SubmitResult(existing.id, Outcome.MERGED)
         lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)

@@ -6,6 +6,7 @@ from attrs import evolve, frozen
 
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery
+from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from leadsmanager.domain.lead import Lead
@@ -44,16 +45,19 @@ class ChangeStatus:
         self._clock = clock
 
     def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
-        with self._uow() as uow:
-            lead = load_workable(uow, lead_id, by, expected_version)
-            if not lead.is_open and target.is_open:
-                other = uow.leads.find_open_by_contact(lead.email, lead.phone)
-                if other is not None and other.id != lead.id:
-                    raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
-            lead.change_status(target, by=by, at=self._clock.now())
-            uow.leads.save(lead)
-            uow.commit()
-            return lead
+        def work() -> Lead:
+            with self._uow() as uow:
+                lead = load_workable(uow, lead_id, by, expected_version)
+                if not lead.is_open and target.is_open:
+                    other = uow.leads.find_open_by_contact(lead.email, lead.phone)
+                    if other is not None and other.id != lead.id:
+                        raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
+                lead.change_status(target, by=by, at=self._clock.now())
+                uow.leads.save(lead)
+                uow.commit()
+                return lead
+
+        return retrying(work)
 
 
 class AssignLead:
@@ -66,16 +70,22 @@ class AssignLead:
     ) -> Lead:
         if not by.can(Permission.ASSIGN_LEADS):
             raise PermissionDenied("only managers and admins assign leads")
-        with self._uow() as uow:
-            lead = load_workable(uow, lead_id, by, expected_version)
-            if assignee_id is not None:
-                user = uow.users.get(assignee_id)
-                if user is None or not user.active:
-                    raise ValidationError("leads can only go to active users", {"assignee_id": "not an active user"})
-            lead.assign(assignee_id, by=by, at=self._clock.now())
-            uow.leads.save(lead)
-            uow.commit()
-            return lead
+
+        def work() -> Lead:
+            with self._uow() as uow:
+                lead = load_workable(uow, lead_id, by, expected_version)
+                if assignee_id is not None:
+                    user = uow.users.get(assignee_id)
+                    if user is None or not user.active:
+                        raise ValidationError(
+                            "leads can only go to active users", {"assignee_id": "not an active user"}
+                        )
+                lead.assign(assignee_id, by=by, at=self._clock.now())
+                uow.leads.save(lead)
+                uow.commit()
+                return lead
+
+        return retrying(work)
 
 
 class AddNote:
@@ -86,12 +96,16 @@ class AddNote:
     def __call__(self, lead_id: int, text: str, *, by: Actor, expected_version: int | None = None) -> Lead:
         if len(text) > 10_000:
             raise ValidationError("a note is at most 10,000 characters", {"note": "too long"})
-        with self._uow() as uow:
-            lead = load_workable(uow, lead_id, by, expected_version)
-            lead.add_note(text, by=by, at=self._clock.now())
-            uow.leads.save(lead)
-            uow.commit()
-            return lead
+
+        def work() -> Lead:
+            with self._uow() as uow:
+                lead = load_workable(uow, lead_id, by, expected_version)
+                lead.add_note(text, by=by, at=self._clock.now())
+                uow.leads.save(lead)
+                uow.commit()
+                return lead
+
+        return retrying(work)
 
 
 class GetLead:

@@ -20,6 +20,9 @@ class LeadRepository(Protocol):
     def save(self, lead: Lead) -> None:
         """Write changes and new history; raises Conflict if the stored version moved on."""
 
+    def append_history(self, lead: Lead) -> None:
+        """Add new history entries only; no version check, as they edit nothing (a re-submission)."""
+
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None: ...

@@ -33,6 +33,10 @@ class Conflict(LeadsManagerError):
     """Someone else changed the record first; nothing was overwritten."""
 
 
+class TransientConflict(Conflict):
+    """Two transactions collided on locks or a unique key; running the use case again is safe."""
+
+
 class InvalidStatusTransition(LeadsManagerError):
     pass
 

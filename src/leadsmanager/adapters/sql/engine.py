@@ -38,9 +38,9 @@ def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        # A deferred transaction that read an old snapshot cannot write in WAL mode and fails with
-        # "database is locked"; taking the write lock up front serialises writers cleanly instead.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A real transaction around reads too: in WAL mode a writer whose snapshot went stale is
+        # refused at once (SQLITE_BUSY_SNAPSHOT), which errors.py reports as a Conflict.
+        connection.exec_driver_sql("BEGIN")
 
     return engine
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, exc, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
+from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
@@ -19,27 +21,25 @@ from leadsmanager.domain.user import User
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 
 
-class SqlLeadRepository:
+class SqlLeadRepository(LeadRepository):
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, lead: Lead) -> None:
         lead.version = 1
-        try:
-            lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)))
-        except exc.IntegrityError as e:
-            raise Conflict("this lead was stored by another request at the same moment") from e
+        duplicate = "this lead was stored by another request at the same moment"
+        lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)), on_duplicate=duplicate)
         self._write_terms(lead)
         self._write_history(lead)
 
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
-        row = self._session.execute(select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
         if row is None:
             return None
         lead = _to_lead(row)
         if with_history:
-            entries = self._session.execute(
-                select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
+            entries = run(
+                self._session, select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
             )
             lead.history = [_to_entry(r) for r in entries]
         return lead
@@ -49,13 +49,15 @@ class SqlLeadRepository:
         values = _lead_values(lead)
         values["version"] = lead.version + 1
         statement = update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version).values(**values)
-        try:
-            result = cast(CursorResult[Any], self._session.execute(statement))
-        except exc.IntegrityError as e:
-            raise Conflict("another open lead already has this contact's email or phone") from e
+        duplicate = "another open lead already has this contact's email or phone"
+        result = cast(CursorResult[Any], run(self._session, statement, on_duplicate=duplicate))
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
+        self._write_history(lead)
+
+    def append_history(self, lead: Lead) -> None:
+        run(self._session, update(leads).where(leads.c.id == lead.id).values(updated_at=lead.updated_at))
         self._write_history(lead)
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
@@ -71,12 +73,12 @@ class SqlLeadRepository:
 
     def list(self, query: LeadQuery) -> LeadPage:
         statement = _filtered(select(*SUMMARY_COLUMNS), query)
-        rows = self._session.execute(statement.limit(query.limit + 1)).all()
+        rows = run(self._session, statement.limit(query.limit + 1)).all()
         page = [_to_lead(r) for r in rows[: query.limit]]
         return LeadPage(page, Cursor.after(page[-1]) if len(rows) > query.limit else None)
 
     def _one(self, condition: Any) -> Lead | None:
-        row = self._session.execute(select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
+        row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
         return None if row is None else _to_lead(row)
 
     def _write_history(self, lead: Lead) -> None:
@@ -87,14 +89,14 @@ class SqlLeadRepository:
         lead.mark_history_saved(ids)
 
     def _write_terms(self, lead: Lead) -> None:
-        self._session.execute(delete(lead_search).where(lead_search.c.lead_id == lead.id))
+        run(self._session, delete(lead_search).where(lead_search.c.lead_id == lead.id))
         terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
         if terms:
-            self._session.execute(insert(lead_search), [{"term": t, "lead_id": lead.id} for t in sorted(terms)])
+            run(self._session, insert(lead_search), [{"term": t, "lead_id": lead.id} for t in sorted(terms)])
 
 
-def _insert(session: Session, statement: Insert) -> int:
-    key = cast(CursorResult[Any], session.execute(statement)).inserted_primary_key
+def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> int:
+    key = cast(CursorResult[Any], run(session, statement, on_duplicate=on_duplicate)).inserted_primary_key
     assert key is not None
     return int(key[0])
 
@@ -181,15 +183,13 @@ def _to_entry(row: Row[Any]) -> HistoryEntry:
     return HistoryEntry(m["field"], m["old"], m["new"], m["actor_id"], m["at"], id=m["id"])
 
 
-class SqlUserRepository:
+class SqlUserRepository(UserRepository):
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, user: User) -> None:
-        try:
-            user.id = _insert(self._session, insert(users).values(**_user_values(user)))
-        except exc.IntegrityError as e:
-            raise Conflict(f"a user with email {user.email} already exists") from e
+        duplicate = f"a user with email {user.email} already exists"
+        user.id = _insert(self._session, insert(users).values(**_user_values(user)), on_duplicate=duplicate)
 
     def get(self, user_id: int) -> User | None:
         return self._one(users.c.id == user_id)
@@ -198,19 +198,19 @@ class SqlUserRepository:
         return self._one(users.c.email == email)
 
     def list(self) -> list[User]:
-        return [_to_user(r) for r in self._session.execute(select(users).order_by(users.c.id))]
+        return [_to_user(r) for r in run(self._session, select(users).order_by(users.c.id))]
 
     def names(self, user_ids: set[int]) -> dict[int, str]:
         if not user_ids:
             return {}
-        rows = self._session.execute(select(users.c.id, users.c.full_name).where(users.c.id.in_(user_ids)))
+        rows = run(self._session, select(users.c.id, users.c.full_name).where(users.c.id.in_(user_ids)))
         return {r.id: r.full_name for r in rows}
 
     def save(self, user: User) -> None:
-        self._session.execute(update(users).where(users.c.id == user.id).values(**_user_values(user)))
+        run(self._session, update(users).where(users.c.id == user.id).values(**_user_values(user)))
 
     def _one(self, condition: Any) -> User | None:
-        row = self._session.execute(select(users).where(condition)).first()
+        row = run(self._session, select(users).where(condition)).first()
         return None if row is None else _to_user(row)
 
 

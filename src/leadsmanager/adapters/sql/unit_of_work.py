@@ -7,14 +7,12 @@ from types import TracebackType
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
-from leadsmanager.domain.errors import Conflict, StorageError
-
-# MySQL deadlock and lock-wait timeout: another transaction held the rows; retrying is safe.
-_RETRYABLE_MYSQL_ERRORS = {1205, 1213}
+from leadsmanager.application.ports import UnitOfWork
 
 
-class SqlAlchemyUnitOfWork:
+class SqlAlchemyUnitOfWork(UnitOfWork):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
 
@@ -44,10 +42,3 @@ class SqlAlchemyUnitOfWork:
 
     def rollback(self) -> None:
         self._session.rollback()
-
-
-def translate(error: exc.DBAPIError) -> Conflict | StorageError:
-    code = error.orig.args[0] if error.orig is not None and error.orig.args else None
-    if isinstance(error, exc.IntegrityError) or code in _RETRYABLE_MYSQL_ERRORS:
-        return Conflict("the change collided with another one at the same moment; try again")
-    return StorageError("the database is not available right now; nothing was saved")

@@ -1,0 +1,3 @@
+from leadsmanager.entrypoints.cli import main
+
+main()

@@ -1,0 +1,38 @@
+"""Driver errors in the product's own terms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Executable, exc
+from sqlalchemy.orm import Session
+
+from leadsmanager.domain.errors import StorageError, TransientConflict
+
+# Another transaction held or changed the rows first; the caller may retry.
+_COLLISIONS = {
+    1205,  # MySQL lock wait timeout
+    1213,  # MySQL deadlock
+    5,  # SQLite busy
+    517,  # SQLite busy snapshot: this transaction read data another one has since changed
+}
+
+
+def translate(error: exc.DBAPIError) -> TransientConflict | StorageError:
+    original = error.orig
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is None and original is not None and original.args:
+        code = original.args[0]
+    if isinstance(error, exc.IntegrityError) or code in _COLLISIONS:
+        return TransientConflict("the change collided with another one at the same moment; reload and try again")
+    return StorageError("the database is not available right now; nothing was saved")
+
+
+def run(session: Session, statement: Executable, params: Any = None, *, on_duplicate: str = "") -> Any:
+    """Execute, reporting driver failures as Conflict or StorageError; `on_duplicate` names a clash."""
+    try:
+        return session.execute(statement, params)
+    except exc.IntegrityError as e:
+        raise TransientConflict(on_duplicate or str(translate(e))) from e
+    except exc.DBAPIError as e:
+        raise translate(e) from e

@@ -1,0 +1,106 @@
+"""Fixtures for every database the product supports: in-memory, SQLite and MariaDB.
+
+MariaDB tests use LEADSMANAGER_TEST_MYSQL_URL (default: root on 127.0.0.1:3306, database `test`).
+They skip with the reason printed when the server is unreachable, unless
+LEADSMANAGER_REQUIRE_SERVICES=1 (set by .ci/run), which turns that into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, inspect, text
+
+from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
+from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.migrate import upgrade
+from leadsmanager.adapters.sql.tables import metadata
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.ports import UnitOfWork
+from tests.support import FakeClock
+
+MYSQL_URL = os.environ.get("LEADSMANAGER_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+REQUIRE_SERVICES = os.environ.get("LEADSMANAGER_REQUIRE_SERVICES") == "1"
+
+UowFactory = Callable[[], UnitOfWork]
+
+
+def service_missing(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable ({error.__class__.__name__}: {error})"
+    if REQUIRE_SERVICES:
+        pytest.fail(message + "; LEADSMANAGER_REQUIRE_SERVICES=1 makes this a failure", pytrace=False)
+    pytest.skip(message)
+
+
+def reset(engine: Engine) -> None:
+    """Drop every table (ours and Alembic's), then migrate from scratch."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "mysql":
+            connection.execute(text("SET FOREIGN_KEY_CHECKS=0"))
+        for name in inspect(connection).get_table_names():
+            connection.execute(text(f"DROP TABLE {connection.dialect.identifier_preparer.quote(name)}"))
+        if connection.dialect.name == "mysql":
+            connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+    upgrade(engine)
+
+
+def empty(engine: Engine) -> None:
+    with engine.begin() as connection:
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture(scope="session")
+def mysql_engine() -> Iterator[Engine]:
+    engine = make_engine(MYSQL_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as e:  # any driver error means the same thing here: no server
+        engine.dispose()
+        service_missing(f"MariaDB at {engine.url.render_as_string(hide_password=True)}", e)
+    reset(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'leads.sqlite3'}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def mysql_uow(mysql_engine: Engine) -> UowFactory:
+    empty(mysql_engine)
+    factory = make_session_factory(mysql_engine)
+    return lambda: SqlAlchemyUnitOfWork(factory)
+
+
+@pytest.fixture
+def memory_uow() -> UowFactory:
+    store = MemoryStore()
+    return lambda: MemoryUnitOfWork(store)
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def uow_factory(request: pytest.FixtureRequest) -> UowFactory:
+    """The same contract, held by every storage the product ships."""
+    if request.param == "memory":
+        factory: UowFactory = request.getfixturevalue("memory_uow")
+        return factory
+    if request.param == "sqlite":
+        session_factory = make_session_factory(request.getfixturevalue("sqlite_engine"))
+        return lambda: SqlAlchemyUnitOfWork(session_factory)
+    mysql: UowFactory = request.getfixturevalue("mysql_uow")
+    return mysql
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()

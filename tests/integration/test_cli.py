@@ -1,0 +1,161 @@
+"""Operator commands: clear one-line errors, non-zero exits, nothing half-written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from leadsmanager.entrypoints.cli import main
+from tests.conftest import MYSQL_URL, UowFactory
+
+PASSWORD = "a long enough password\n"
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.chdir(tmp_path)
+    env = {"LEADSMANAGER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "LEADSMANAGER_PHONE_REGION": "US"}
+
+    def run(*args: str, stdin: str = "") -> Result:
+        return CliRunner().invoke(main, list(args), input=stdin, env=env)
+
+    return run
+
+
+def lines(result: Result) -> list[str]:
+    return result.output.strip().splitlines()
+
+
+def test_an_operator_sets_up_users(cli: Cli) -> None:
+    assert cli("db", "upgrade").output == "database is up to date\n"
+    made = cli(
+        "users",
+        "create",
+        "--email",
+        "Boss@Example.com",
+        "--name",
+        "Bo Boss",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert made.exit_code == 0, made.output
+    assert made.output == "created user 1 boss@example.com (admin)\n"
+    cli(
+        "users",
+        "create",
+        "--email",
+        "rita@example.com",
+        "--name",
+        "Rita",
+        "--role",
+        "employee",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert cli("users", "set-role", "rita@example.com", "manager").output == "rita@example.com is now manager\n"
+    assert cli("users", "deactivate", "rita@example.com").exit_code == 0
+    assert lines(cli("users", "list")) == [
+        "1\tboss@example.com\tBo Boss\tadmin\tactive",
+        "2\trita@example.com\tRita\tmanager\tinactive",
+    ]
+
+
+def test_bad_input_is_one_line_a_non_zero_exit_and_nothing_written(cli: Cli) -> None:
+    bad_role = cli(
+        "users",
+        "create",
+        "--email",
+        "x@example.com",
+        "--name",
+        "X",
+        "--role",
+        "boss",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    assert bad_role.exit_code == 3
+    assert lines(bad_role) == ["error: unknown role 'boss'; use one of: admin, manager, employee"]
+    weak = cli(
+        "users",
+        "create",
+        "--email",
+        "x@example.com",
+        "--name",
+        "X",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin="short\n",
+    )
+    assert weak.exit_code == 3 and len(lines(weak)) == 1 and "password" in weak.output
+    assert cli("users", "list").output == ""
+    missing = cli("users", "deactivate", "ghost@example.com")
+    assert (missing.exit_code, lines(missing)) == (4, ["error: no user has email 'ghost@example.com'"])
+
+
+def test_the_last_admin_cannot_be_deactivated(cli: Cli) -> None:
+    cli(
+        "users",
+        "create",
+        "--email",
+        "boss@example.com",
+        "--name",
+        "Bo",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    refused = cli("users", "deactivate", "boss@example.com")
+    assert refused.exit_code == 6 and "last active admin" in refused.output
+    assert "active" in cli("users", "list").output
+
+
+def test_leads_are_entered_listed_and_shown(cli: Cli) -> None:
+    assert cli("leads", "add", "--name", "Ana García", "--email", "ANA@example.com").output == "lead 1 created\n"
+    assert cli("leads", "add", "--name", "Ana", "--email", "ana@example.com", "--message", "again").output == (
+        "lead 1 merged\n"
+    )
+    cli("leads", "add", "--name", "Bo", "--phone", "(202) 555-0143")
+    listed = lines(cli("leads", "list", "--limit", "1"))
+    assert listed[0].startswith("2\t") and listed[0].endswith("\tnew\tmanual\tBo\t+12025550143")
+    assert listed[1].startswith("more: --cursor ")
+    rest = lines(cli("leads", "list", "--limit", "1", "--cursor", listed[1].split()[-1]))
+    assert rest[0].startswith("1\t")
+    assert [x.split("\t")[0] for x in lines(cli("leads", "list", "--search", "garc"))] == ["1"]
+    shown = cli("leads", "show", "1").output
+    assert "email: ana@example.com" in shown and "resubmission:" in shown and '"message": "again"' in shown
+    bad = cli("leads", "add", "--name", "", "--email", "nope")
+    assert bad.exit_code == 3 and "name: enter a name" in bad.output and "email" in bad.output
+    assert cli("leads", "show", "99").exit_code == 4
+    assert cli("leads", "list", "--status", "dormant").exit_code == 3
+
+
+@pytest.mark.mariadb
+def test_the_installed_command_runs_on_mariadb(mysql_uow: UowFactory, tmp_path: Path) -> None:
+    env = {**os.environ, "LEADSMANAGER_DATABASE_URL": MYSQL_URL}
+    create = ["users", "create", "--email", "ops@example.com", "--name", "Ops", "--role", "admin", "--password-stdin"]
+    for args, stdin in ((["db", "upgrade"], ""), (create, PASSWORD), (["users", "list"], "")):
+        done = subprocess.run(
+            [sys.executable, "-m", "leadsmanager", *args],
+            input=stdin,
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    assert "ops@example.com\tOps\tadmin\tactive" in done.stdout
+    with mysql_uow() as uow:
+        assert [u.email for u in uow.users.list()] == ["ops@example.com"]

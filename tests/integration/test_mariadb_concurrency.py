@@ -1,0 +1,88 @@
+"""Concurrent edits on MariaDB: REPEATABLE READ would silently lose one; the version column must not."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead
+from leadsmanager.application.leads import ChangeStatus
+from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import UowFactory
+from tests.support import FakeClock, new_lead
+
+pytestmark = pytest.mark.mariadb
+SYSTEM = Actor.system()
+
+
+def outcome(work: Callable[[], object]) -> str:
+    try:
+        work()
+    except Conflict:
+        return "conflict"
+    return "ok"
+
+
+def test_two_writers_read_the_same_version_and_exactly_one_wins(mysql_uow: UowFactory) -> None:
+    with mysql_uow() as uow:
+        lead = new_lead(1)
+        uow.leads.add(lead)
+        uow.commit()
+    both_read = threading.Barrier(2)
+
+    def change(target: LeadStatus) -> None:
+        with mysql_uow() as uow:
+            mine = uow.leads.get(lead.id or 0)
+            assert mine is not None
+            both_read.wait(timeout=10)
+            mine.change_status(target, by=SYSTEM, at=mine.created_at)
+            uow.leads.save(mine)
+            uow.commit()
+
+    targets = (LeadStatus.CONTACTED, LeadStatus.LOST)
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda t: outcome(lambda: change(t)), targets))
+    assert sorted(results) == ["conflict", "ok"]
+    winner = targets[results.index("ok")]
+    with mysql_uow() as uow:
+        final = uow.leads.get(lead.id or 0, with_history=True)
+    assert final is not None and final.status is winner and final.version == 2
+    assert [(e.old, e.new) for e in final.history] == [(None, "new"), ("new", winner.value)]
+
+
+def test_many_stale_forms_at_once_change_the_lead_once(mysql_uow: UowFactory) -> None:
+    with mysql_uow() as uow:
+        lead = new_lead(1)
+        uow.leads.add(lead)
+        uow.commit()
+    change = ChangeStatus(mysql_uow, FakeClock())
+    targets = [LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.LOST] * 4
+    with ThreadPoolExecutor(6) as pool:
+        results = list(
+            pool.map(lambda t: outcome(lambda: change(lead.id or 0, t, by=SYSTEM, expected_version=1)), targets)
+        )
+    assert results.count("ok") == 1
+    with mysql_uow() as uow:
+        final = uow.leads.get(lead.id or 0, with_history=True)
+    assert final is not None and len(final.history) == 2 and final.version == 2
+
+
+def test_the_same_person_submitting_twice_at_once_makes_one_lead(mysql_uow: UowFactory) -> None:
+    submit = SubmitLead(mysql_uow, FakeClock(), phone_region="US")
+    forms = [LeadForm(Channel.API, name=f"Dup {n}", email="dup@example.com", message=f"try {n}") for n in range(8)]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(submit, forms))
+    assert sorted(r.outcome for r in results).count(Outcome.CREATED) == 1
+    assert len({r.lead_id for r in results}) == 1
+    with mysql_uow() as uow:
+        [only] = uow.leads.list(LeadQuery()).leads
+        full = uow.leads.get(only.id or 0, with_history=True)
+    assert full is not None
+    assert sum(e.field == "resubmission" for e in full.history) == 7

@@ -1,0 +1,259 @@
+"""One contract for lead and user storage, held by the in-memory fake, SQLite and MariaDB alike."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import UowFactory
+from tests.support import START, make_user, new_lead, submission
+
+SYSTEM = Actor.system()
+
+
+def store(uow_factory: UowFactory, *leads: Lead) -> list[int]:
+    with uow_factory() as uow:
+        for lead in leads:
+            uow.leads.add(lead)
+        uow.commit()
+    return [lead.id for lead in leads if lead.id is not None]
+
+
+def test_a_stored_lead_reads_back_with_every_field_and_its_history(uow_factory: UowFactory) -> None:
+    lead = new_lead(1, extras={"budget": "10k", "city": "Córdoba"}, utm={"utm_source": "google"})
+    [lead_id] = store(uow_factory, lead)
+    with uow_factory() as uow:
+        loaded = uow.leads.get(lead_id, with_history=True)
+    assert loaded is not None
+    assert (loaded.contact_name, loaded.email, loaded.phone) == ("Person 1", "person1@example.com", "+12025550001")
+    assert loaded.extras == {"budget": "10k", "city": "Córdoba"}
+    assert loaded.utm == {"utm_source": "google"}
+    assert loaded.created_at == START and loaded.created_at.tzinfo is not None
+    assert loaded.version == 1
+    assert [(e.field, e.new) for e in loaded.history] == [("status", "new")]
+
+
+def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.leads.add(new_lead(1))
+    with uow_factory() as uow:
+        assert uow.leads.list(LeadQuery()).leads == []
+
+
+def test_saving_appends_history_and_moves_the_version(uow_factory: UowFactory) -> None:
+    [lead_id] = store(uow_factory, new_lead(1))
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id)
+        assert lead is not None
+        lead.change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START + timedelta(hours=1))
+        lead.add_note("called, will send a quote", by=SYSTEM, at=START + timedelta(hours=2))
+        uow.leads.save(lead)
+        uow.commit()
+    with uow_factory() as uow:
+        loaded = uow.leads.get(lead_id, with_history=True)
+    assert loaded is not None and loaded.version == 2 and loaded.status is LeadStatus.CONTACTED
+    assert [(e.field, e.old, e.new) for e in loaded.history] == [
+        ("status", None, "new"),
+        ("status", "new", "contacted"),
+        ("note", None, "called, will send a quote"),
+    ]
+
+
+def test_a_stale_copy_cannot_overwrite_a_newer_change(uow_factory: UowFactory) -> None:
+    [lead_id] = store(uow_factory, new_lead(1))
+    with uow_factory() as first, uow_factory() as second:
+        mine, theirs = first.leads.get(lead_id), second.leads.get(lead_id)
+        assert mine is not None and theirs is not None
+        mine.change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START)
+        first.leads.save(mine)
+        first.commit()
+        theirs.change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+        with pytest.raises(Conflict):
+            second.leads.save(theirs)
+            second.commit()
+    with uow_factory() as uow:
+        final = uow.leads.get(lead_id, with_history=True)
+    assert final is not None and final.status is LeadStatus.CONTACTED
+    assert [e.new for e in final.history] == ["new", "contacted"]
+
+
+def test_one_open_lead_per_email_or_phone(uow_factory: UowFactory) -> None:
+    store(uow_factory, new_lead(1))
+    for clash in (new_lead(2, email="person1@example.com"), new_lead(3, phone="+12025550001")):
+        with pytest.raises(Conflict), uow_factory() as uow:
+            uow.leads.add(clash)
+            uow.commit()
+
+
+def test_a_closed_lead_frees_its_contact_for_a_new_one(uow_factory: UowFactory) -> None:
+    [lead_id] = store(uow_factory, new_lead(1))
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id)
+        assert lead is not None
+        lead.change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+        uow.leads.save(lead)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.leads.find_open_by_contact("person1@example.com", None) is None
+    [second] = store(uow_factory, new_lead(1))
+    with uow_factory() as uow:
+        found = uow.leads.find_open_by_contact(None, "+12025550001")
+    assert found is not None and found.id == second
+
+
+def test_finds_open_leads_by_email_then_phone(uow_factory: UowFactory) -> None:
+    first, second = store(uow_factory, new_lead(1), new_lead(2))
+    with uow_factory() as uow:
+        by_email = uow.leads.find_open_by_contact("person1@example.com", "+12025550002")
+        by_phone = uow.leads.find_open_by_contact("nobody@example.com", "+12025550002")
+        nobody = uow.leads.find_open_by_contact("nobody@example.com", None)
+    assert (by_email and by_email.id, by_phone and by_phone.id, nobody) == (first, second, None)
+
+
+def test_an_external_id_is_stored_once_per_source(uow_factory: UowFactory) -> None:
+    store(uow_factory, new_lead(1, channel=Channel.WORDPRESS, external_id="site/7/100"))
+    store(uow_factory, new_lead(2, channel=Channel.API, external_id="site/7/100"))
+    with pytest.raises(Conflict), uow_factory() as uow:
+        uow.leads.add(new_lead(3, channel=Channel.WORDPRESS, external_id="site/7/100"))
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "site/7/100")
+    assert found is not None and found.contact_name == "Person 1"
+
+
+def _ids(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
+    with uow_factory() as uow:
+        return [lead.id for lead in uow.leads.list(query).leads if lead.id is not None]
+
+
+def test_list_is_newest_first_and_pages_without_gaps_or_repeats(uow_factory: UowFactory) -> None:
+    # Two leads share a timestamp, so the id must break the tie.
+    moments = [START + timedelta(minutes=m) for m in (0, 1, 1, 2, 3, 5, 8)]
+    ids = store(uow_factory, *(new_lead(n, at=at) for n, at in enumerate(moments)))
+    expected = sorted(ids, key=lambda i: (moments[ids.index(i)], i), reverse=True)
+    seen, cursor = [], None
+    while True:
+        with uow_factory() as uow:
+            page = uow.leads.list(LeadQuery(limit=3, after=cursor))
+        seen += [lead.id for lead in page.leads]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == expected
+
+
+def test_list_filters_combine(uow_factory: UowFactory) -> None:
+    owner = make_user(uow_factory, Role.EMPLOYEE)
+    leads = [
+        new_lead(1, at=START, service="audit", site="shop.example", form_id="7"),
+        new_lead(2, at=START + timedelta(days=10), channel=Channel.API, service="audit"),
+        new_lead(3, at=START + timedelta(days=20), channel=Channel.WORDPRESS, site="shop.example", form_id="7"),
+        new_lead(4, at=START + timedelta(days=30)),
+    ]
+    leads[1].assign(owner.id, by=SYSTEM, at=START)
+    leads[2].change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START)
+    one, two, three, four = store(uow_factory, *leads)
+    assert _ids(uow_factory, LeadQuery(statuses=(LeadStatus.NEW,))) == [four, two, one]
+    assert _ids(uow_factory, LeadQuery(statuses=(LeadStatus.NEW, LeadStatus.CONTACTED))) == [four, three, two, one]
+    assert _ids(uow_factory, LeadQuery(assignee_id=owner.id)) == [two]
+    assert _ids(uow_factory, LeadQuery(unassigned=True)) == [four, three, one]
+    assert _ids(uow_factory, LeadQuery(source=Channel.WORDPRESS)) == [three]
+    assert _ids(uow_factory, LeadQuery(site="shop.example", form_id="7")) == [three, one]
+    assert _ids(uow_factory, LeadQuery(service="audit", source=Channel.API)) == [two]
+    window = LeadQuery(created_from=START + timedelta(days=10), created_to=START + timedelta(days=30))
+    assert _ids(uow_factory, window) == [three, two]
+
+
+@pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("garcia", [2]),
+        ("GARCÍA", [2]),
+        ("gar", [2, 1]),
+        ("ana gar", [2]),
+        ("acme", [1]),
+        ("perez@", [1]),
+        ("mail.example", [2]),
+        ("+1 202 555 0144", [2]),
+        ("5550143", [1]),
+        ("nobody", []),
+    ],
+)
+def test_search_finds_name_company_email_and_phone_fragments(
+    uow_factory: UowFactory, search: str, found: list[int]
+) -> None:
+    leads = store(
+        uow_factory,
+        new_lead(1, contact_name="Juan Garfield", company="ACME Corp", email="j.perez@acme.test", phone="+12025550143"),
+        new_lead(
+            2,
+            contact_name="Ana García",
+            company="Tienda",
+            email="ana@mail.example.com",
+            phone="+12025550144",
+            at=START + timedelta(minutes=1),
+        ),
+    )
+    assert _ids(uow_factory, LeadQuery(search=search)) == [leads[n - 1] for n in found]
+
+
+def test_users_store_and_read_back(uow_factory: UowFactory) -> None:
+    admin = make_user(uow_factory, Role.ADMIN, "Ada Admin")
+    rep = make_user(uow_factory, Role.EMPLOYEE, "Rafa Rep", active=False)
+    with uow_factory() as uow:
+        assert [u.email for u in uow.users.list()] == ["ada.admin@staff.example.com", "rafa.rep@staff.example.com"]
+        loaded = uow.users.get_by_email("rafa.rep@staff.example.com")
+        assert loaded is not None and loaded.active is False and loaded.role is Role.EMPLOYEE
+        loaded.change_role(Role.MANAGER)
+        uow.users.save(loaded)
+        uow.commit()
+    with uow_factory() as uow:
+        assert admin.id is not None and rep.id is not None
+        assert uow.users.names({admin.id, rep.id}) == {admin.id: "Ada Admin", rep.id: "Rafa Rep"}
+        reloaded = uow.users.get(rep.id)
+    assert reloaded is not None and reloaded.role is Role.MANAGER and reloaded.session_version == 1
+
+
+def test_a_user_email_is_unique(uow_factory: UowFactory) -> None:
+    make_user(uow_factory, Role.ADMIN, "Ada Admin")
+    with pytest.raises(Conflict):
+        make_user(uow_factory, Role.EMPLOYEE, "Ada Admin")
+
+
+def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory) -> None:
+    """MariaDB and memory keep both at once; SQLite's snapshot refuses the edit, which a retry lands."""
+    [lead_id] = store(uow_factory, new_lead(1))
+
+    def edit() -> None:
+        with uow_factory() as editor:
+            edited = editor.leads.get(lead_id)
+            assert edited is not None
+            if edited.status is LeadStatus.NEW:
+                edited.change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START + timedelta(minutes=1))
+            if not appended:
+                with uow_factory() as intake:
+                    joined = intake.leads.get(lead_id)
+                    assert joined is not None
+                    joined.record_resubmission(submission(1), at=START + timedelta(minutes=2))
+                    intake.leads.append_history(joined)
+                    intake.commit()
+                appended.append(True)
+            editor.leads.save(edited)
+            editor.commit()
+
+    appended: list[bool] = []
+    try:
+        edit()
+    except Conflict:
+        edit()
+    with uow_factory() as uow:
+        final = uow.leads.get(lead_id, with_history=True)
+    assert final is not None and final.status is LeadStatus.CONTACTED and final.version == 2
+    assert sorted(e.field for e in final.history) == ["resubmission", "status", "status"]

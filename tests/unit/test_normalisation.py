@@ -1,0 +1,86 @@
+"""Contact data normalisation: idempotent, and never crashes on any text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadsmanager.application.normalisation import clean_message, normalise_email, normalise_name, normalise_phone
+from leadsmanager.domain.errors import ValidationError
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("  Ana   María\tGarcía \n", "Ana María García"), ("O'Neil", "O'Neil"), ("van der Berg", "van der Berg")],
+)
+def test_names_are_trimmed_and_collapsed_but_not_recased(raw: str, clean: str) -> None:
+    assert normalise_name(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("  Ana.Garcia@Example.COM ", "ana.garcia@example.com"), ("x@münchen.de", "x@münchen.de")],
+)
+def test_emails_are_lowercased_and_trimmed(raw: str, clean: str) -> None:
+    assert normalise_email(raw) == clean
+
+
+@pytest.mark.parametrize("raw", ["ana", "ana@", "@example.com", "ana@@example.com", "ana example@x.com"])
+def test_malformed_emails_are_refused_with_the_field_named(raw: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        normalise_email(raw)
+    assert "email" in caught.value.fields
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "e164"),
+    [
+        ("(202) 555-0143", "US", "+12025550143"),
+        ("+54 9 11 5555-1234", "US", "+5491155551234"),
+        ("011 15 5555-1234", "AR", "+5491155551234"),
+        ("+44 20 7946 0958", "AR", "+442079460958"),
+    ],
+)
+def test_phones_become_e164_with_the_default_region(raw: str, region: str, e164: str) -> None:
+    assert normalise_phone(raw, region=region) == e164
+
+
+@pytest.mark.parametrize("raw", ["12", "call me", "+1 555", "x" * 50])
+def test_impossible_phones_are_refused(raw: str) -> None:
+    with pytest.raises(ValidationError, match="phone"):
+        normalise_phone(raw, region="US")
+
+
+def test_messages_keep_their_lines() -> None:
+    assert clean_message("  Hello,\n\n  I need   a quote.  \r\n") == "Hello,\n\nI need a quote."
+
+
+@given(st.text())
+def test_name_normalisation_is_idempotent_and_total(text: str) -> None:
+    try:
+        once = normalise_name(text)
+    except ValidationError:
+        return
+    assert normalise_name(once) == once
+    assert once == once.strip() and "  " not in once
+
+
+@given(st.one_of(st.text(), st.emails()))
+def test_email_normalisation_is_idempotent_and_total(text: str) -> None:
+    try:
+        once = normalise_email(text)
+    except ValidationError:
+        return
+    assert once == once.lower()
+    assert normalise_email(once) == once
+
+
+@given(st.one_of(st.text(), st.from_regex(r"\+?[0-9 ()\-]{6,18}", fullmatch=True)), st.sampled_from(["US", "AR", "GB"]))
+def test_phone_normalisation_is_idempotent_and_total(text: str, region: str) -> None:
+    try:
+        once = normalise_phone(text, region=region)
+    except ValidationError:
+        return
+    assert once.startswith("+") and once[1:].isdigit()
+    assert normalise_phone(once, region=region) == once
