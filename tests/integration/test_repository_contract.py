@@ -257,3 +257,30 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory) ->
         final = uow.leads.get(lead_id, with_history=True)
     assert final is not None and final.status is LeadStatus.CONTACTED and final.version == 2
     assert sorted(e.field for e in final.history) == ["resubmission", "status", "status"]
+
+
+def test_oldest_first_pages_cover_everything_in_order(uow_factory: UowFactory) -> None:
+    moments = [START + timedelta(minutes=m) for m in (5, 1, 1, 3, 0)]
+    ids = store(uow_factory, *(new_lead(n, at=at) for n, at in enumerate(moments)))
+    expected = sorted(ids, key=lambda i: (moments[ids.index(i)], i))
+    seen, cursor = [], None
+    while True:
+        with uow_factory() as uow:
+            page = uow.leads.list(LeadQuery(limit=2, after=cursor, oldest_first=True))
+        seen += [lead.id for lead in page.leads]
+        if (cursor := page.next_cursor) is None:
+            break
+    assert seen == expected
+
+
+def test_counts_by_status_overall_and_per_assignee(uow_factory: UowFactory) -> None:
+    rep = make_user(uow_factory, Role.EMPLOYEE)
+    leads = [new_lead(n) for n in range(4)]
+    leads[0].change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START)
+    leads[1].assign(rep.id, by=SYSTEM, at=START)
+    leads[2].assign(rep.id, by=SYSTEM, at=START)
+    leads[2].change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+    store(uow_factory, *leads)
+    with uow_factory() as uow:
+        assert uow.leads.count_by_status() == {LeadStatus.NEW: 2, LeadStatus.CONTACTED: 1, LeadStatus.LOST: 1}
+        assert uow.leads.count_by_status(rep.id) == {LeadStatus.NEW: 1, LeadStatus.LOST: 1}

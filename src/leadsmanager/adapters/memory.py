@@ -5,13 +5,23 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from types import TracebackType
 
-from leadsmanager.application.ports import LeadRepository, UnitOfWork, UserRepository
+from leadsmanager.application.ports import (
+    LeadRepository,
+    RateLimiter,
+    SessionRepository,
+    UnitOfWork,
+    UserRepository,
+)
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
+from leadsmanager.domain.session import WebSession
+from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 
@@ -25,6 +35,7 @@ class MemoryStore:
         self.lead_ids = itertools.count(1)
         self.user_ids = itertools.count(1)
         self.history_ids = itertools.count(1)
+        self.sessions: dict[str, WebSession] = {}
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -74,17 +85,29 @@ class MemoryLeadRepository(LeadRepository):
     def _visible(self) -> list[Lead]:
         return sorted([*self._committed.values(), *self.added], key=lambda x: x.id or 0)
 
+    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
+        return _count(self._visible(), assignee_id)
+
     def list(self, query: LeadQuery) -> LeadPage:
-        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=_order, reverse=True)
+        newest_first = not query.oldest_first
+        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=_order, reverse=newest_first)
         if query.after is not None:
             after = (query.after.created_at, query.after.id)
-            wanted = [x for x in wanted if _order(x) < after]
+            wanted = [x for x in wanted if (_order(x) < after) == newest_first and _order(x) != after]
         page = [copy.deepcopy(x) for x in wanted[: query.limit + 1]]
         for lead in page:
             lead.history = []
         more = len(page) > query.limit
         page = page[: query.limit]
         return LeadPage(page, Cursor.after(page[-1]) if more else None)
+
+
+def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
+    counts: dict[LeadStatus, int] = {}
+    for lead in leads:
+        if assignee_id is None or lead.assignee_id == assignee_id:
+            counts[lead.status] = counts.get(lead.status, 0) + 1
+    return counts
 
 
 def _order(lead: Lead) -> tuple[object, int]:
@@ -138,6 +161,58 @@ class MemoryUserRepository(UserRepository):
         self.saved[user.id] = user
 
 
+class MemorySessionRepository(SessionRepository):
+    """Reads see committed sessions; changes wait in `pending` until commit."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.pending: list[Callable[[dict[str, WebSession]], None]] = []
+
+    def add(self, session: WebSession) -> None:
+        self.pending.append(lambda sessions: sessions.__setitem__(session.key, copy.deepcopy(session)))
+
+    def get(self, key: str) -> WebSession | None:
+        return copy.deepcopy(self._store.sessions.get(key))
+
+    def touch(self, key: str, at: datetime) -> None:
+        def apply(sessions: dict[str, WebSession]) -> None:
+            if key in sessions:
+                sessions[key].last_seen_at = at
+
+        self.pending.append(apply)
+
+    def remove(self, key: str) -> None:
+        def apply(sessions: dict[str, WebSession]) -> None:
+            sessions.pop(key, None)
+
+        self.pending.append(apply)
+
+    def remove_for_user(self, user_id: int) -> None:
+        def apply(sessions: dict[str, WebSession]) -> None:
+            for key in [k for k, v in sessions.items() if v.user_id == user_id]:
+                del sessions[key]
+
+        self.pending.append(apply)
+
+
+class MemoryRateLimiter(RateLimiter):
+    def __init__(self) -> None:
+        self._windows: dict[str, tuple[datetime, int]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
+        with self._lock:
+            start, hits = self._windows.get(key, (now, 0))
+            if now - start >= window:
+                start, hits = now, 0
+            self._windows[key] = (start, hits + 1)
+            return hits + 1 <= limit
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._windows.pop(key, None)
+
+
 class MemoryUnitOfWork(UnitOfWork):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -146,6 +221,7 @@ class MemoryUnitOfWork(UnitOfWork):
         with self._store.lock:
             self.leads = MemoryLeadRepository(self._store)
             self.users = MemoryUserRepository(self._store)
+            self.sessions = MemorySessionRepository(self._store)
         return self
 
     def __exit__(
@@ -163,12 +239,15 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._commit_lead(lead)
             for lead in self.leads.appended.values():
                 self._commit_appended(lead)
+            for change in self.sessions.pending:
+                change(self._store.sessions)
         self.rollback()
 
     def rollback(self) -> None:
         """Forget pending work; committed state lives only in the store."""
         self.leads.added, self.leads.saved, self.leads.appended = [], {}, {}
         self.users.added, self.users.saved = [], {}
+        self.sessions.pending = []
 
     def _check(self) -> None:
         store = self._store

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 import argon2
 
-from leadsmanager.application.ports import Clock, PasswordHasher
+from leadsmanager.application.ports import Clock, PasswordHasher, TokenGenerator
 
 
 class SystemClock(Clock):
@@ -29,3 +30,8 @@ class Argon2Hasher(PasswordHasher):
 
     def needs_rehash(self, password_hash: str) -> bool:
         return self._hasher.check_needs_rehash(password_hash)
+
+
+class SecretTokens(TokenGenerator):
+    def token(self) -> str:
+        return secrets.token_urlsafe(32)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from functools import partial
+from typing import Any
 
 from attrs import field, frozen
 
@@ -46,6 +47,22 @@ class LeadForm:
     extras: Mapping[str, str] = field(factory=dict)
     utm: Mapping[str, str] = field(factory=dict)
     assignee_id: int | None = None
+    # Set by the public form's bot checks: the lead is stored as spam with this reason.
+    spam_reason: str = ""
+
+    @classmethod
+    def from_fields(cls, channel: Channel, fields: Mapping[str, str], **details: Any) -> LeadForm:
+        """A form from a flat mapping such as a posted web form; other keys are ignored."""
+        return cls(
+            channel,
+            name=fields.get("name", ""),
+            email=fields.get("email", ""),
+            phone=fields.get("phone", ""),
+            company=fields.get("company", ""),
+            service=fields.get("service", ""),
+            message=fields.get("message", ""),
+            **details,
+        )
 
 
 class Outcome(enum.StrEnum):
@@ -64,7 +81,7 @@ def to_submission(form: LeadForm, *, region: str) -> Submission:
     """Validate every field at once, so the person sees all their mistakes together."""
     check = FieldErrors()
     extras: dict[str, str] = {}
-    lenient = form.channel in LENIENT_CHANNELS
+    lenient = form.channel in LENIENT_CHANNELS or bool(form.spam_reason)
     name = check.attempt("name", lambda: normalise_name(form.name), "")
     email = _contact(check, "email", form.email, parse=normalise_email, lenient=lenient, extras=extras)
     to_e164 = partial(normalise_phone, region=region)
@@ -138,8 +155,10 @@ class SubmitLead:
         def work() -> SubmitResult:
             # A concurrent submission by the same person may win the insert: the retry joins its lead.
             with self._uow() as uow:
-                assignee = self._assignee(uow, form, by)
-                result = self._store(uow, submission, by, assignee)
+                if form.spam_reason:
+                    result = self._store_spam(uow, submission, form.spam_reason)
+                else:
+                    result = self._store(uow, submission, by, self._assignee(uow, form, by))
                 uow.commit()
                 return result
 
@@ -159,6 +178,13 @@ class SubmitLead:
             assert existing.id is not None
             return SubmitResult(existing.id, Outcome.MERGED)
         lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)
+        uow.leads.add(lead)
+        assert lead.id is not None
+        return SubmitResult(lead.id, Outcome.CREATED)
+
+    def _store_spam(self, uow: UnitOfWork, sub: Submission, reason: str) -> SubmitResult:
+        lead = Lead.from_submission(sub, at=self._clock.now())
+        lead.mark_spam(reason, at=lead.created_at)
         uow.leads.add(lead)
         assert lead.id is not None
         return SubmitResult(lead.id, Outcome.CREATED)

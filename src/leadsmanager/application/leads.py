@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from attrs import evolve, frozen
 
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -122,6 +124,15 @@ class GetLead:
             return LeadView(lead, uow.users.names(ids))
 
 
+def visible(query: LeadQuery, actor: Actor) -> LeadQuery | None:
+    """The query narrowed to what `actor` may see; None when nothing could match."""
+    if actor.can(Permission.SEE_ALL_LEADS):
+        return query
+    if query.unassigned or query.assignee_id not in (None, actor.user_id):
+        return None
+    return evolve(query, assignee_id=actor.user_id)
+
+
 class ListLeads:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
@@ -129,9 +140,34 @@ class ListLeads:
     def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
         if not 1 <= query.limit <= MAX_PAGE_SIZE:
             raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} leads", {"limit": "out of range"})
-        if not by.can(Permission.SEE_ALL_LEADS):
-            if query.unassigned or (query.assignee_id not in (None, by.user_id)):
-                return LeadPage([], None)
-            query = evolve(query, assignee_id=by.user_id)
+        narrowed = visible(query, by)
+        if narrowed is None:
+            return LeadPage([], None)
+        with self._uow() as uow:
+            return uow.leads.list(narrowed)
+
+
+class ExportLeads:
+    """Every lead a list would show, batch after batch, each in a short transaction of its own."""
+
+    def __init__(self, uow: UnitOfWorkFactory, *, batch: int = 1000) -> None:
+        self._uow = uow
+        self._batch = batch
+
+    def __call__(self, query: LeadQuery, *, by: Actor) -> Iterator[list[Lead]]:
+        narrowed = visible(evolve(query, limit=self._batch, after=None), by)
+        if narrowed is None:
+            return iter([])
+        first = self._page(narrowed)  # read now, so a failure is reported before anything is sent
+        return self._rest(narrowed, first)
+
+    def _rest(self, query: LeadQuery, page: LeadPage) -> Iterator[list[Lead]]:
+        while True:
+            yield page.leads
+            if page.next_cursor is None:
+                return
+            page = self._page(evolve(query, after=page.next_cursor))
+
+    def _page(self, query: LeadQuery) -> LeadPage:
         with self._uow() as uow:
             return uow.leads.list(query)

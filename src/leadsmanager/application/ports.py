@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
 from leadsmanager.application.queries import LeadPage, LeadQuery
 from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.session import WebSession
+from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 
@@ -29,6 +31,8 @@ class LeadRepository(Protocol):
 
     def list(self, query: LeadQuery) -> LeadPage: ...
 
+    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]: ...
+
 
 class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
@@ -49,6 +53,7 @@ class UnitOfWork(Protocol):
 
     leads: LeadRepository
     users: UserRepository
+    sessions: SessionRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -76,3 +81,27 @@ class PasswordHasher(Protocol):
     def verify(self, password_hash: str, password: str) -> bool: ...
 
     def needs_rehash(self, password_hash: str) -> bool: ...
+
+
+class SessionRepository(Protocol):
+    def add(self, session: WebSession) -> None: ...
+
+    def get(self, key: str) -> WebSession | None: ...
+
+    def touch(self, key: str, at: datetime) -> None: ...
+
+    def remove(self, key: str) -> None: ...
+
+    def remove_for_user(self, user_id: int) -> None: ...
+
+
+class RateLimiter(Protocol):
+    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
+        """Count one attempt; False once `limit` attempts fell in the current window."""
+
+    def clear(self, key: str) -> None: ...
+
+
+class TokenGenerator(Protocol):
+    def token(self) -> str:
+        """A new unguessable URL-safe token."""

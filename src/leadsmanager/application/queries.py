@@ -56,6 +56,7 @@ class LeadQuery:
     search: str = ""
     after: Cursor | None = None
     limit: int = DEFAULT_PAGE_SIZE
+    oldest_first: bool = False
 
 
 @frozen

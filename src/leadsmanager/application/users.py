@@ -94,6 +94,13 @@ class UserAdmin:
     def _phone(self, raw: str) -> str | None:
         return normalise_phone(raw, region=self._region) if raw.strip() else None
 
+    def directory(self, *, by: Actor) -> list[User]:
+        """Who leads can go to: for the people who hand them out."""
+        if not by.can(Permission.ASSIGN_LEADS):
+            raise PermissionDenied("only managers and admins assign leads")
+        with self._uow() as uow:
+            return [u for u in uow.users.list() if u.active]
+
     def list(self, *, by: Actor) -> list[User]:
         _require_admin(by)
         with self._uow() as uow:
@@ -134,6 +141,16 @@ class UserAdmin:
             user = _load(uow, user_id)
             _keep_an_admin(uow, user)
             user.deactivate()
+            uow.users.save(user)
+            uow.sessions.remove_for_user(user_id)
+            uow.commit()
+            return user
+
+    def reactivate(self, user_id: int, *, by: Actor) -> User:
+        _require_admin(by)
+        with self._uow() as uow:
+            user = _load(uow, user_id)
+            user.reactivate()
             uow.users.save(user)
             uow.commit()
             return user

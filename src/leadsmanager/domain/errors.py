@@ -47,3 +47,11 @@ class StorageError(LeadsManagerError):
 
 class ExternalServiceError(LeadsManagerError):
     pass
+
+
+class RateLimited(LeadsManagerError):
+    """Too many attempts in a short time; `retry_after` says how many seconds to wait."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -169,6 +169,13 @@ class Lead:
         self._record("resubmission", None, detail, None, at)
         self.events.append(LeadEvent("lead_resubmitted", {"channel": submission.channel.value}))
 
+    def mark_spam(self, reason: str, *, at: datetime) -> None:
+        """Suspected spam at intake: kept for a person to check, never dropped, and nobody is notified."""
+        self.status = LeadStatus.SPAM
+        self._record("status", LeadStatus.NEW.value, LeadStatus.SPAM.value, None, at)
+        self._record("note", None, f"suspected spam: {reason}", None, at)
+        self.events = [LeadEvent("spam_received", {"reason": reason})]
+
     def new_history(self) -> list[HistoryEntry]:
         return [entry for entry in self.history if entry.id is None]
 

@@ -72,6 +72,27 @@ def main(ctx: click.Context) -> None:
     ctx.call_on_close(ctx.obj.shutdown_resources)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+@click.option("--workers", default=1, show_default=True, help="web processes (MySQL/MariaDB only)")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Run the web app: staff pages and the public lead forms."""
+    import uvicorn
+
+    built = container(ctx)
+    if workers > 1 and built.settings().is_embedded:
+        raise errors.ValidationError("several web processes need MySQL/MariaDB; SQLite serves one")
+    if not built.user_admin().list(by=OPERATOR):
+        click.echo("No users yet: create the first admin with")
+        click.echo("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
+    click.echo(f"LeadsManager on http://{host}:{port}/  (public form: http://{host}:{port}/forms/contact)")
+    factory = "leadsmanager.entrypoints.web.app:create_app"
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

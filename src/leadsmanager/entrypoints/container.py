@@ -8,10 +8,13 @@ from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
-from leadsmanager.adapters.system import Argon2Hasher, SystemClock
+from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
+from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.intake import SubmitLead
-from leadsmanager.application.leads import AddNote, AssignLead, ChangeStatus, GetLead, ListLeads
+from leadsmanager.application.leads import AddNote, AssignLead, ChangeStatus, ExportLeads, GetLead, ListLeads
+from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.settings import Settings
 
@@ -38,10 +41,15 @@ class Container(containers.DeclarativeContainer):
     add_note = providers.Singleton(AddNote, uow.provider, clock)
     get_lead = providers.Singleton(GetLead, uow.provider)
     list_leads = providers.Singleton(ListLeads, uow.provider)
+    export_leads = providers.Singleton(ExportLeads, uow.provider)
     user_admin = providers.Singleton(
         UserAdmin, uow.provider, clock, hasher, phone_region=settings.provided.phone_region
     )
     authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
+    dashboard = providers.Singleton(Dashboard, uow.provider)
+    tokens = providers.Singleton(SecretTokens)
+    rate_limiter = providers.Singleton(SqlRateLimiter, engine)
+    sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
 
 
 def build(settings: Settings | None = None) -> Container:

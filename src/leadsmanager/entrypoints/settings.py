@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,6 +19,12 @@ class Settings:
     database_url: str
     redis_url: str | None
     phone_region: str
+    secret_key: str = ""
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
+    secure_cookies: bool = False
+    public_forms: tuple[str, ...] = ("contact",)
+    form_frame_ancestors: str = "*"
+    max_body_bytes: int = 1_000_000
 
     @property
     def is_embedded(self) -> bool:
@@ -39,4 +46,25 @@ class Settings:
             database_url=get("DATABASE_URL", f"sqlite:///{data_dir / 'leadsmanager.sqlite3'}"),
             redis_url=get("REDIS_URL") or None,
             phone_region=get("PHONE_REGION", "US").upper(),
+            secret_key=get("SECRET_KEY"),
+            allowed_hosts=_words(get("ALLOWED_HOSTS", "localhost,127.0.0.1")),
+            secure_cookies=get("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
+            public_forms=_words(get("PUBLIC_FORMS", "contact")),
+            form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
+            max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
         )
+
+    def web_secret(self) -> str:
+        """The configured secret, or on the embedded default one made once and kept in the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(48))
+        return path.read_text().strip()
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in value.split(",") if w.strip())

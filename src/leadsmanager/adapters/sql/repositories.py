@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -77,6 +77,12 @@ class SqlLeadRepository(LeadRepository):
         page = [_to_lead(r) for r in rows[: query.limit]]
         return LeadPage(page, Cursor.after(page[-1]) if len(rows) > query.limit else None)
 
+    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
+        statement = select(leads.c.status, func.count()).group_by(leads.c.status)
+        if assignee_id is not None:
+            statement = statement.where(leads.c.assignee_id == assignee_id)
+        return {LeadStatus(status): int(n) for status, n in run(self._session, statement)}
+
     def _one(self, condition: Any) -> Lead | None:
         row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
         return None if row is None else _to_lead(row)
@@ -126,8 +132,12 @@ def _filtered(statement: Select[Any], q: LeadQuery) -> Select[Any]:
         conditions.append(c.id.in_(terms))
     if q.after is not None:
         at, ident = q.after.created_at, q.after.id
-        conditions.append(or_(c.created_at < at, and_(c.created_at == at, c.id < ident)))
-    return statement.where(*conditions).order_by(c.created_at.desc(), c.id.desc())
+        if q.oldest_first:
+            conditions.append(or_(c.created_at > at, and_(c.created_at == at, c.id > ident)))
+        else:
+            conditions.append(or_(c.created_at < at, and_(c.created_at == at, c.id < ident)))
+    order = (c.created_at.asc(), c.id.asc()) if q.oldest_first else (c.created_at.desc(), c.id.desc())
+    return statement.where(*conditions).order_by(*order)
 
 
 def _lead_values(lead: Lead) -> dict[str, Any]:

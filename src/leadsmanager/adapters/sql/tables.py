@@ -141,3 +141,24 @@ lead_search = Table(
     Index(None, "lead_id"),
     **MYSQL_OPTIONS,
 )
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
+    Column("user_session_version", Integer, nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+rate_limits = Table(
+    "rate_limits",
+    metadata,
+    Column("key", String(191), primary_key=True),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("hits", Integer, nullable=False),
+    **MYSQL_OPTIONS,
+)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
+from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.application.ports import UnitOfWork
 
 
@@ -20,6 +21,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self._session = self._session_factory()
         self.leads = SqlLeadRepository(self._session)
         self.users = SqlUserRepository(self._session)
+        self.sessions = SqlSessionRepository(self._session)
         return self
 
     def __exit__(

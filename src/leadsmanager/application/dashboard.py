@@ -1,0 +1,42 @@
+"""The dashboard: where the leads stand, and who is waiting for a first call."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from leadsmanager.application.ports import UnitOfWorkFactory
+from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.roles import Permission
+from leadsmanager.domain.status import CLOSED_STATUSES, LeadStatus
+
+OPEN_STATUSES = tuple(s for s in LeadStatus if s not in CLOSED_STATUSES)
+
+
+@frozen
+class DashboardView:
+    counts: dict[LeadStatus, int]
+    my_open: list[Lead]
+    waiting: list[Lead]  # still new, longest waiting first
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+class Dashboard:
+    def __init__(self, uow: UnitOfWorkFactory, *, rows: int = 10) -> None:
+        self._uow = uow
+        self._rows = rows
+
+    def __call__(self, *, by: Actor) -> DashboardView:
+        sees_all = by.can(Permission.SEE_ALL_LEADS)
+        if not sees_all and by.user_id is None:
+            return DashboardView({}, [], [])
+        scope = None if sees_all else by.user_id
+        mine = LeadQuery(statuses=OPEN_STATUSES, assignee_id=by.user_id, limit=self._rows)
+        waiting = LeadQuery(statuses=(LeadStatus.NEW,), assignee_id=scope, limit=self._rows, oldest_first=True)
+        with self._uow() as uow:
+            my_open = uow.leads.list(mine).leads if by.user_id is not None else []
+            return DashboardView(uow.leads.count_by_status(scope), my_open, uow.leads.list(waiting).leads)

@@ -1,0 +1,1 @@
+"""The staff web app and the public lead forms (Starlette + Jinja2)."""

@@ -1,0 +1,120 @@
+"""The web app: middleware, error pages and routes, built around the one container."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from leadsmanager.domain import errors
+from leadsmanager.entrypoints.container import Container, build
+from leadsmanager.entrypoints.web import pages_auth, pages_leads, pages_public, pages_users
+from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
+from leadsmanager.entrypoints.web.filters import register_filters
+from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
+
+HERE = Path(__file__).parent
+STATUS_BY_ERROR: dict[type[errors.LeadsManagerError], int] = {
+    errors.ValidationError: 400,
+    errors.NotFound: 404,
+    errors.PermissionDenied: 403,
+    errors.AuthenticationFailed: 401,
+    errors.Conflict: 409,
+    errors.InvalidStatusTransition: 409,
+    errors.RateLimited: 429,
+    errors.StorageError: 503,
+    errors.ExternalServiceError: 502,
+}
+
+
+def status_for(error: errors.LeadsManagerError) -> int:
+    return next((code for cls, code in STATUS_BY_ERROR.items() if isinstance(error, cls)), 500)
+
+
+def templates() -> Jinja2Templates:
+    environment = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), auto_reload=False
+    )
+    register_filters(environment)
+    return Jinja2Templates(env=environment)
+
+
+async def product_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.LeadsManagerError)
+    status = status_for(exc)
+    response = render(request, "error.html", status_code=status, status=status, message=str(exc))
+    if isinstance(exc, errors.RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+async def sign_in_first(request: Request, exc: Exception) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return redirect(request, f"/login?next={quote(target)}", "Please sign in", kind="info")
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: "There is nothing at this address.", 405: "That action is not available here."}
+    message = messages.get(exc.status_code, str(exc.detail))
+    return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    message = "Something went wrong on our side. It has been logged; please try again."
+    return render(request, "error.html", status_code=500, status=500, message=message)
+
+
+def create_app(container: Container | None = None) -> Starlette:
+    built = container or build()
+    settings = built.settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        built.shutdown_resources()
+
+    app = Starlette(
+        routes=[
+            *pages_auth.routes,
+            *pages_leads.routes,
+            *pages_users.routes,
+            *pages_public.routes,
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        middleware=[
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
+            Middleware(SecurityHeaders, form_frame_ancestors=settings.form_frame_ancestors),
+        ],
+        exception_handlers=_handlers(),
+        lifespan=lifespan,
+    )
+    app.state.container = built
+    app.state.templates = templates()
+    secret = settings.web_secret()
+    app.state.flash_signer = Signer(secret, "flash")
+    app.state.form_signer = Signer(secret, "public-form")
+    return app
+
+
+def _handlers() -> dict[Any, Any]:
+    return {
+        errors.LeadsManagerError: product_error,
+        NotSignedIn: sign_in_first,
+        HTTPException: http_error,
+        Exception: server_error,
+    }

@@ -1,0 +1,103 @@
+"""Per-request helpers: who is signed in, flash messages, and rendering a page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from leadsmanager.application.sessions import SignedIn
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import PermissionDenied
+from leadsmanager.domain.roles import Permission
+from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.web.security import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, Signer, check_csrf, new_token
+
+SESSION_COOKIE = "lm_session"
+FLASH_COOKIE = "lm_flash"
+
+
+class NotSignedIn(Exception):
+    """Raised by pages that need a user; the app answers with a redirect to the login page."""
+
+
+def container(request: Request) -> Container:
+    built: Container = request.app.state.container
+    return built
+
+
+def signed_in(request: Request) -> SignedIn | None:
+    if "signed_in" not in request.scope:
+        token = request.cookies.get(SESSION_COOKIE)
+        request.scope["signed_in"] = container(request).sessions().resolve(token) if token else None
+    found: SignedIn | None = request.scope["signed_in"]
+    return found
+
+
+def require(request: Request, permission: Permission | None = None) -> Actor:
+    current = signed_in(request)
+    if current is None:
+        raise NotSignedIn
+    actor = current.user.as_actor()
+    if permission is not None and not actor.can(permission):
+        raise PermissionDenied("your role does not allow this page")
+    return actor
+
+
+def csrf_token(request: Request) -> str:
+    current = signed_in(request)
+    if current is not None:
+        return current.session.csrf_token
+    if "anonymous_csrf" not in request.scope:
+        request.scope["anonymous_csrf"] = request.cookies.get(ANONYMOUS_CSRF_COOKIE) or new_token()
+    token: str = request.scope["anonymous_csrf"]
+    return token
+
+
+async def verified_form(request: Request) -> dict[str, str]:
+    """The posted form, after its CSRF token and origin were checked."""
+    form = await request.form()
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    current = signed_in(request)
+    expected = current.session.csrf_token if current else request.cookies.get(ANONYMOUS_CSRF_COOKIE)
+    check_csrf(request, values.get(CSRF_FIELD), expected)
+    return values
+
+
+def flash_signer(request: Request) -> Signer:
+    signer: Signer = request.app.state.flash_signer
+    return signer
+
+
+def redirect(request: Request, url: str, message: str = "", kind: str = "success") -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    if message:
+        secure = container(request).settings().secure_cookies
+        value = flash_signer(request).sign([kind, message])
+        response.set_cookie(FLASH_COOKIE, value, httponly=True, samesite="lax", secure=secure, max_age=60)
+    return response
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    current = signed_in(request)
+    flash = None
+    if raw := request.cookies.get(FLASH_COOKIE):
+        flash = flash_signer(request).unsign(raw)
+    page = {
+        "user": current.user if current else None,
+        "actor": current.user.as_actor() if current else None,
+        "csrf_token": csrf_token(request),
+        "flash": flash,
+        "Permission": Permission,
+        **context,
+    }
+    response = templates.TemplateResponse(request, template, page, status_code=status_code)
+    if flash is not None:
+        response.delete_cookie(FLASH_COOKIE)
+    if current is None and ANONYMOUS_CSRF_COOKIE not in request.cookies:
+        secure = container(request).settings().secure_cookies
+        response.set_cookie(ANONYMOUS_CSRF_COOKIE, csrf_token(request), httponly=True, samesite="lax", secure=secure)
+    return response

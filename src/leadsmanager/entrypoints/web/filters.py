@@ -1,0 +1,82 @@
+"""Reading list filters from a query string, and the small formatting helpers templates use."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
+
+from jinja2 import Environment
+from starlette.datastructures import QueryParams
+
+from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.status import parse_status
+
+FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
+STATUS_COLOURS = {
+    "new": "w3-blue",
+    "contacted": "w3-teal",
+    "qualified": "w3-indigo",
+    "proposal": "w3-purple",
+    "won": "w3-green",
+    "lost": "w3-grey",
+    "spam": "w3-red",
+}
+
+
+def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
+    """Every filter the list page offers; a bad value names the field it came from."""
+    assignee = params.get("assignee", "")
+    source = params.get("source", "")
+    try:
+        return LeadQuery(
+            statuses=tuple(parse_status(s) for s in params.getlist("status") if s),
+            assignee_id=int(assignee) if assignee.isdigit() else None,
+            unassigned=assignee == "none",
+            source=Channel(source) if source else None,
+            site=params.get("site") or None,
+            form_id=params.get("form") or None,
+            service=params.get("service") or None,
+            created_from=_day(params.get("from", ""), "from"),
+            created_to=_day(params.get("to", ""), "to", next_day=True),
+            search=params.get("q", "")[:200],
+            after=Cursor.decode(params["after"]) if params.get("after") else None,
+            limit=limit,
+            oldest_first=params.get("sort") == "oldest",
+        )
+    except ValueError:
+        raise ValidationError(f"unknown source {source!r}", {"source": "unknown source"}) from None
+
+
+def _day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{field} must be a date like 2026-03-01", {field: "not a date"}) from None
+    start = datetime.combine(day, time(), tzinfo=UTC)
+    return start + timedelta(days=1) if next_day else start
+
+
+def with_params(params: QueryParams, **changes: str | None) -> str:
+    """The same filters with some changed; None removes a key."""
+    kept = [(k, v) for k, v in params.multi_items() if k not in changes and k in (*FILTER_KEYS, "after")]
+    kept += [(k, v) for k, v in changes.items() if v is not None]
+    return urlencode(kept)
+
+
+def waited(since: datetime, now: datetime | None = None) -> str:
+    minutes = int(((now or datetime.now(UTC)) - since).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    hours = minutes // 60
+    return f"{hours} h {minutes % 60} min" if hours < 48 else f"{hours // 24} days"
+
+
+def register_filters(environment: Environment) -> None:
+    environment.filters["waited"] = waited
+    environment.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M") if at else ""
+    environment.filters["status_colour"] = lambda status: STATUS_COLOURS.get(str(status), "w3-light-grey")
+    environment.globals["with_params"] = with_params

@@ -1,0 +1,62 @@
+"""Signing in and out."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
+from leadsmanager.entrypoints.web.context import SESSION_COOKIE, container, redirect, render, signed_in, verified_form
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def login_page(request: Request) -> Response:
+    if signed_in(request) is not None:
+        return redirect(request, "/")
+    return render(request, "login.html", next=_safe_next(request.query_params.get("next", "/")))
+
+
+async def login(request: Request) -> Response:
+    form = await verified_form(request)
+    email, target = form.get("email", ""), _safe_next(form.get("next", "/"))
+    sessions = container(request).sessions()
+    try:
+        done = sessions.sign_in(email, form.get("password", ""), address=client_address(request))
+    except (AuthenticationFailed, RateLimited) as e:
+        status = 429 if isinstance(e, RateLimited) else 400
+        return render(request, "login.html", status_code=status, error=str(e), email=email, next=target)
+    response = redirect(request, target, f"Welcome, {done.user.full_name}")
+    settings = container(request).settings()
+    max_age = int(sessions.policy.absolute.total_seconds())
+    response.set_cookie(
+        SESSION_COOKIE, done.token, httponly=True, samesite="lax", secure=settings.secure_cookies, max_age=max_age
+    )
+    return response
+
+
+async def logout(request: Request) -> Response:
+    await verified_form(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        container(request).sessions().sign_out(token)
+    response = redirect(request, "/login", "You are signed out")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def _safe_next(target: str) -> str:
+    """Only paths on this site: a login link must not bounce people to someone else's page."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+routes = [
+    Route("/login", login_page, methods=["GET"]),
+    Route("/login", login, methods=["POST"]),
+    Route("/logout", logout, methods=["POST"]),
+]

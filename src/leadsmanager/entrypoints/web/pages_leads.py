@@ -1,0 +1,181 @@
+"""Staff pages for leads: dashboard, list, export, detail, actions and manual entry."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from typing import Any
+
+from attrs import evolve
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+from starlette.routing import Route
+
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.roles import Permission
+from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
+from leadsmanager.domain.user import User
+from leadsmanager.entrypoints.render import history_entry
+from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.filters import lead_query
+
+
+def dashboard(request: Request) -> Response:
+    actor = require(request)
+    view = container(request).dashboard()(by=actor)
+    return render(request, "dashboard.html", view=view, statuses=list(LeadStatus))
+
+
+def leads_list(request: Request) -> Response:
+    actor = require(request)
+    query = lead_query(request.query_params)
+    page = container(request).list_leads()(query, by=actor)
+    return render(request, "leads_list.html", page=page, **_list_context(request, actor))
+
+
+def my_leads(request: Request) -> Response:
+    actor = require(request)
+    query = evolve(lead_query(request.query_params), assignee_id=actor.user_id)
+    page = container(request).list_leads()(query, by=actor)
+    return render(request, "leads_list.html", page=page, mine=True, **_list_context(request, actor))
+
+
+def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
+    return {
+        "statuses": list(LeadStatus),
+        "sources": list(Channel),
+        "users": _assignable(request, actor),
+        "params": request.query_params,
+        "chosen_statuses": request.query_params.getlist("status"),
+    }
+
+
+COLUMNS = (
+    "id",
+    "created_at",
+    "status",
+    "assignee_id",
+    "source",
+    "site",
+    "form_id",
+    "external_id",
+    "contact_name",
+    "email",
+    "phone",
+    "company",
+    "service",
+    "message",
+)
+
+
+def export_csv(request: Request) -> Response:
+    """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
+    actor = require(request)
+    batches = container(request).export_leads()(lead_query(request.query_params), by=actor)
+
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        for batch in batches:
+            writer.writerows([_cell(getattr(lead, c)) for c in COLUMNS] for lead in batch)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    headers = {"Content-Disposition": 'attachment; filename="leads.csv"'}
+    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value.value if isinstance(value, LeadStatus | Channel) else value)
+    # A spreadsheet would run a cell starting with these as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def lead_detail(request: Request, status_code: int = 200, error: str = "") -> Response:
+    actor = require(request)
+    view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
+    return render(
+        request,
+        "lead_detail.html",
+        status_code=status_code,
+        lead=view.lead,
+        people=view.people,
+        history=[(entry, history_entry(entry, view.people)) for entry in reversed(view.lead.history)],
+        targets=allowed_targets(view.lead.status, actor.role) if actor.can_work(view.lead.assignee_id) else [],
+        assignable=_assignable(request, actor),
+        error=error,
+    )
+
+
+async def lead_action(request: Request) -> Response:
+    actor = require(request)
+    form = await verified_form(request)
+    lead_id = int(request.path_params["lead_id"])
+    version = int(form["version"]) if form.get("version", "").isdigit() else None
+    built, action = container(request), request.path_params["action"]
+    if action not in ("status", "assign", "note"):
+        raise NotFound("there is no such action")
+    try:
+        if action == "status":
+            built.change_status()(lead_id, parse_status(form.get("status", "")), by=actor, expected_version=version)
+            message = "Status changed"
+        elif action == "assign":
+            assignee = int(form["assignee"]) if form.get("assignee", "").isdigit() else None
+            built.assign_lead()(lead_id, assignee, by=actor, expected_version=version)
+            message = "Assignee changed"
+        else:
+            built.add_note()(lead_id, form.get("note", ""), by=actor, expected_version=version)
+            message = "Note added"
+    except (ValidationError, Conflict, InvalidStatusTransition) as e:
+        return lead_detail(request, status_code=409 if isinstance(e, Conflict) else 400, error=str(e))
+    return redirect(request, f"/leads/{lead_id}", message)
+
+
+def new_lead_page(request: Request) -> Response:
+    actor = require(request, Permission.ENTER_LEADS)
+    return render(request, "lead_new.html", values={}, errors={}, users=_assignable(request, actor))
+
+
+async def new_lead(request: Request) -> Response:
+    actor = require(request, Permission.ENTER_LEADS)
+    form = await verified_form(request)
+    assignee = form.get("assignee", "")
+    entry = LeadForm.from_fields(
+        Channel.MANUAL,
+        form,
+        assignee_id=int(assignee) if assignee.isdigit() else None,
+    )
+    try:
+        result = container(request).submit_lead()(entry, by=actor)
+    except ValidationError as e:
+        users = _assignable(request, actor)
+        return render(request, "lead_new.html", status_code=400, values=form, errors=e.fields, users=users)
+    note = "Lead created" if result.outcome == "created" else "This person already had an open lead; added to it"
+    return redirect(request, f"/leads/{result.lead_id}", note)
+
+
+def _assignable(request: Request, actor: Actor) -> list[User]:
+    return container(request).user_admin().directory(by=actor) if actor.can(Permission.ASSIGN_LEADS) else []
+
+
+def lead_title(lead: Lead) -> str:
+    return lead.contact_name or lead.email or lead.phone or f"Lead {lead.id}"
+
+
+routes = [
+    Route("/", dashboard),
+    Route("/leads", leads_list),
+    Route("/leads/mine", my_leads),
+    Route("/leads/export.csv", export_csv),
+    Route("/leads/new", new_lead_page, methods=["GET"]),
+    Route("/leads/new", new_lead, methods=["POST"]),
+    Route("/leads/{lead_id:int}", lead_detail),
+    Route("/leads/{lead_id:int}/{action:str}", lead_action, methods=["POST"]),
+]

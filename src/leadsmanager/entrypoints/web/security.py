@@ -1,0 +1,132 @@
+"""What Django gave the original design and Starlette does not: body limits, headers, CSRF, signing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from typing import Any
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from leadsmanager.domain.errors import PermissionDenied
+
+CSRF_FIELD = "csrf_token"
+ANONYMOUS_CSRF_COOKIE = "lm_csrf"
+
+
+class BodyLimit:
+    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except BodyTooLarge:
+            await _too_large(send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 413, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"request body too large"})
+
+
+class SecurityHeaders:
+    """CSP, nosniff and referrer policy on every response; only public forms may be framed."""
+
+    def __init__(self, app: ASGIApp, *, form_frame_ancestors: str) -> None:
+        self.app = app
+        self.form_frame_ancestors = form_frame_ancestors
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        embeddable = scope["path"].startswith("/forms/")
+        ancestors = self.form_frame_ancestors if embeddable else "'none'"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Content-Security-Policy"] = (
+                    f"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                    f"form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors {ancestors}"
+                )
+                headers["X-Content-Type-Options"] = "nosniff"
+                headers["Referrer-Policy"] = "same-origin"
+                if not embeddable:
+                    headers["X-Frame-Options"] = "DENY"
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def check_origin(request: Request) -> None:
+    """A browser always names the page a cross-site POST came from; it must be us."""
+    origin = request.headers.get("origin")
+    if origin in (None, "null"):
+        return
+    host = request.headers.get("host", "")
+    if origin.split("://", 1)[-1] != host:
+        raise PermissionDenied("this form was sent from another site")
+
+
+def check_csrf(request: Request, submitted: str | None, expected: str | None) -> None:
+    check_origin(request)
+    if not submitted or not expected or not hmac.compare_digest(submitted, expected):
+        raise PermissionDenied("the form has expired or did not come from this site; reload the page and try again")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Signer:
+    """HMAC-signed, URL-safe values: flash messages and the public form's start time."""
+
+    def __init__(self, secret: str, purpose: str) -> None:
+        self._key = hashlib.sha256(f"{purpose}:{secret}".encode()).digest()
+
+    def sign(self, value: Any) -> str:
+        payload = base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+        return f"{payload}.{self._mac(payload)}"
+
+    def unsign(self, token: str) -> Any | None:
+        payload, _, mac = token.rpartition(".")
+        if not payload or not hmac.compare_digest(mac, self._mac(payload)):
+            return None
+        try:
+            return json.loads(base64.urlsafe_b64decode(payload.encode()))
+        except ValueError:
+            return None
+
+    def _mac(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode(), hashlib.sha256).hexdigest()[:32]
