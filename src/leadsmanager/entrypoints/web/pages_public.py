@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -71,7 +72,7 @@ async def submit_form(request: Request) -> Response:
     lead = LeadForm.from_fields(
         Channel.WEB_FORM,
         form,
-        site=request.headers.get("referer", "")[:200],
+        site=urlsplit(request.headers.get("referer", "")).netloc[:200],
         form_id=slug,
         utm={k: v for k, v in form.items() if k in UTM_FIELDS},
         spam_reason=spam_reason(request, form, slug),
