@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+from dependency_injector import providers
 from starlette.testclient import TestClient
 
 from leadsmanager.application.intake import LeadForm
@@ -16,8 +17,9 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
-from tests.web.conftest import Staff, csrf_of
+from tests.web.conftest import Staff, csrf_of, sign_in
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')
 
@@ -175,3 +177,16 @@ def test_a_friendly_page_for_things_that_are_not_there(as_role: Callable[[str], 
     response = as_role("admin").get("/leads/999999")
     assert response.status_code == 404 and "lead 999999 was not found" in response.text
     assert "Back to the dashboard" in response.text
+
+
+def test_an_unexpected_failure_shows_a_friendly_page_without_details(container: Container, staff: Staff) -> None:
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    container.dashboard.override(providers.Object(broken))
+    with TestClient(create_app(container), raise_server_exceptions=False, follow_redirects=False) as client:
+        sign_in(client, "admin@example.com")
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text and "hunter2" not in response.text
