@@ -6,7 +6,11 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
-from leadsmanager.application.queries import LeadPage, LeadQuery
+from leadsmanager.application.notification_types import EmailMessage
+from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.sync_types import SubmissionPage
+from leadsmanager.domain.api_key import ApiKey
+from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
@@ -33,6 +37,8 @@ class LeadRepository(Protocol):
 
     def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]: ...
 
+    def stats(self, query: StatsQuery) -> LeadStats: ...
+
 
 class UserRepository(Protocol):
     def add(self, user: User) -> None: ...
@@ -54,6 +60,8 @@ class UnitOfWork(Protocol):
     leads: LeadRepository
     users: UserRepository
     sessions: SessionRepository
+    api_keys: ApiKeyRepository
+    idempotency: IdempotencyRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -95,6 +103,25 @@ class SessionRepository(Protocol):
     def remove_for_user(self, user_id: int) -> None: ...
 
 
+class ApiKeyRepository(Protocol):
+    def add(self, key: ApiKey) -> None: ...
+
+    def get(self, key_id: int) -> ApiKey | None: ...
+
+    def get_by_prefix(self, prefix: str) -> ApiKey | None: ...
+
+    def list(self) -> list[ApiKey]: ...
+
+    def save(self, key: ApiKey) -> None: ...
+
+
+class IdempotencyRepository(Protocol):
+    def get(self, owner: str, key: str) -> IdempotencyRecord | None: ...
+
+    def add(self, record: IdempotencyRecord) -> None:
+        """Raises TransientConflict when the same (owner, key) was stored meanwhile."""
+
+
 class RateLimiter(Protocol):
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
         """Count one attempt; False once `limit` attempts fell in the current window."""
@@ -105,3 +132,22 @@ class RateLimiter(Protocol):
 class TokenGenerator(Protocol):
     def token(self) -> str:
         """A new unguessable URL-safe token."""
+
+
+class EmailSender(Protocol):
+    def send(self, message: EmailMessage) -> None:
+        """Deliver one email; raises RetryableDeliveryError or PermanentDeliveryError (both ExternalServiceError)."""
+
+
+class ChatNotifier(Protocol):
+    def post(self, text: str) -> None:
+        """Post plain text to the team channel; the adapter escapes its service's markup. Errors as EmailSender."""
+
+
+class FormSource(Protocol):
+    def fetch(self, site: str, form_id: str, *, after_id: str | None, limit: int) -> SubmissionPage:
+        """At most `limit` (>= 1) submissions of a form with ids after `after_id` (None: from the first), oldest first.
+
+        Raises a FormSourceError (an ExternalServiceError): FormSourceUnavailable is worth retrying later;
+        any other (credentials refused, a response off the contract, an unknown site or form) needs a person.
+        """

@@ -60,6 +60,24 @@ class LeadQuery:
 
 
 @frozen
+class StatsQuery:
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    assignee_id: int | None = None
+
+
+@frozen
+class LeadStats:
+    by_status: dict[str, int]
+    by_source: dict[str, int]
+    by_assignee: dict[int | None, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+@frozen
 class LeadPage:
     leads: list[Lead]
     next_cursor: Cursor | None
