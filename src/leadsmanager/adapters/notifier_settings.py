@@ -1,0 +1,133 @@
+"""Choosing the notification adapters from environment variables.
+
+Email goes through the first of these that is configured:
+
+| variable | default | meaning |
+|---|---|---|
+| `LEADSMANAGER_PERFIT_API_KEY` | (unset) | Perfit transactional API key: email goes through Perfit |
+| `LEADSMANAGER_PERFIT_URL` | `https://transactional.myperfit.com/v1` | Perfit API base URL |
+| `LEADSMANAGER_SMTP_HOST` | (unset) | SMTP server: email goes through it (when Perfit is not set) |
+| `LEADSMANAGER_SMTP_PORT` | 587; 465 with `tls`, 25 with `none` | SMTP port |
+| `LEADSMANAGER_SMTP_SECURITY` | `starttls` | `starttls`, `tls` (TLS from the start) or `none` (local relays) |
+| `LEADSMANAGER_SMTP_USERNAME` | (unset) | SMTP login, if the server needs one |
+| `LEADSMANAGER_SMTP_PASSWORD` | (unset) | SMTP password |
+| `LEADSMANAGER_MAIL_FROM` | (required for Perfit and SMTP) | sender address of every email |
+| `LEADSMANAGER_MAIL_FROM_NAME` | `LeadsManager` | sender display name |
+| `LEADSMANAGER_SLACK_WEBHOOK_URL` | (unset) | Slack incoming webhook: chat messages go to its channel |
+
+With neither Perfit nor SMTP, emails are written to `<LEADSMANAGER_DATA_DIR>/outbox/` as `.eml`
+files; without Slack, chat messages are written there as `.json`. Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import httpx
+from attrs import frozen
+
+from leadsmanager.adapters.http_delivery import RetryPolicy
+from leadsmanager.adapters.mime import Sender
+from leadsmanager.adapters.outbox import Outbox
+from leadsmanager.adapters.perfit import PERFIT_URL, PerfitConfig, PerfitEmailSender
+from leadsmanager.adapters.slack import SlackWebhookNotifier
+from leadsmanager.adapters.smtp import LOOPBACK_HOSTS, SmtpConfig, SmtpEmailSender, SmtpSecurity
+from leadsmanager.application.ports import ChatNotifier, Clock, EmailSender
+from leadsmanager.domain.errors import ValidationError
+
+PREFIX = "LEADSMANAGER_"
+DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity.NONE: 25}
+
+
+@frozen
+class Notifiers:
+    email: EmailSender
+    chat: ChatNotifier
+    # Which adapter was picked ("perfit", "smtp", "slack" or "outbox"), for a startup line or an admin page.
+    email_via: str
+    chat_via: str
+
+
+def notifiers_from_env(
+    environ: Mapping[str, str], *, data_dir: Path, clock: Clock | None = None, retry: RetryPolicy | None = None
+) -> Notifiers:
+    env = _Env(environ)
+    outbox = Outbox(data_dir / "outbox", clock=clock)
+    email, email_via = _email_sender(env, outbox, clock, retry)
+    chat: ChatNotifier = outbox
+    chat_via = "outbox"
+    if webhook := env.get("SLACK_WEBHOOK_URL"):
+        chat, chat_via = SlackWebhookNotifier(_checked_webhook(webhook), retry=retry), "slack"
+    return Notifiers(email=email, chat=chat, email_via=email_via, chat_via=chat_via)
+
+
+class _Env:
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+
+    def get(self, name: str, default: str = "") -> str:
+        return self._environ.get(PREFIX + name, default).strip() or default
+
+    def raw(self, name: str) -> str:
+        """Untrimmed: a password may begin or end with a space."""
+        return self._environ.get(PREFIX + name, "")
+
+    def required(self, name: str, why: str) -> str:
+        value = self.get(name)
+        if not value:
+            raise ValidationError(f"{PREFIX}{name} must be set {why}", {PREFIX + name: "required"})
+        return value
+
+
+def _email_sender(env: _Env, outbox: Outbox, clock: Clock | None, retry: RetryPolicy | None) -> tuple[EmailSender, str]:
+    if api_key := env.get("PERFIT_API_KEY"):
+        sender = _sender(env, "to send through Perfit")
+        config = PerfitConfig(api_key, sender, base_url=env.get("PERFIT_URL", PERFIT_URL))
+        return PerfitEmailSender(config, retry=retry), "perfit"
+    if host := env.get("SMTP_HOST"):
+        return SmtpEmailSender(_smtp_config(env, host), clock=clock), "smtp"
+    return outbox, "outbox"
+
+
+def _smtp_config(env: _Env, host: str) -> SmtpConfig:
+    try:
+        security = SmtpSecurity(env.get("SMTP_SECURITY", "starttls").lower())
+    except ValueError:
+        raise ValidationError(
+            f"{PREFIX}SMTP_SECURITY must be starttls, tls or none", {PREFIX + "SMTP_SECURITY": "unknown"}
+        ) from None
+    port = env.get("SMTP_PORT", str(DEFAULT_PORTS[security]))
+    if not port.isascii() or not port.isdigit():
+        raise ValidationError(f"{PREFIX}SMTP_PORT must be a number", {PREFIX + "SMTP_PORT": "not a number"})
+    return SmtpConfig(
+        host=host,
+        sender=_sender(env, "to send through SMTP"),
+        port=int(port),
+        security=security,
+        username=env.get("SMTP_USERNAME") or None,
+        password=env.raw("SMTP_PASSWORD") or None,
+    )
+
+
+def _sender(env: _Env, why: str) -> Sender:
+    address = env.required("MAIL_FROM", why)
+    try:
+        return Sender(address, env.get("MAIL_FROM_NAME", "LeadsManager"))
+    except ValidationError as e:
+        raise ValidationError(f"{PREFIX}MAIL_FROM: {e}", {PREFIX + "MAIL_FROM": "not a valid address"}) from None
+
+
+def _checked_webhook(url: str) -> str:
+    """https only (the URL is the credential), except a loopback test server; the URL is never echoed."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL:
+        parsed = None
+    secure = parsed is not None and (
+        parsed.scheme == "https" or (parsed.scheme == "http" and parsed.host in LOOPBACK_HOSTS)
+    )
+    if not secure:
+        name = PREFIX + "SLACK_WEBHOOK_URL"
+        raise ValidationError(f"{name} must be an https:// URL", {name: "not an https URL"})
+    return url
