@@ -1,0 +1,68 @@
+"""WordPress sites from the environment; the format is documented in docs/wordpress-plugin.md:
+
+    LEADSMANAGER_WORDPRESS_SITES=shop,blog
+    LEADSMANAGER_WORDPRESS_SHOP_URL=https://shop.example.com
+    LEADSMANAGER_WORDPRESS_SHOP_USER=leadsmanager
+    LEADSMANAGER_WORDPRESS_SHOP_PASSWORD=abcd efgh ijkl mnop qrst uvwx
+    LEADSMANAGER_WORDPRESS_SHOP_FORMS=contact,quote
+    LEADSMANAGER_WORDPRESS_SHOP_FIELDS=contact:your-name=name,contact:your-email=email,quote:budget=message
+
+Messages name the variable at fault, never a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.application.form_mapping import SITE_NAME
+from leadsmanager.domain.errors import ValidationError
+
+PREFIX = "LEADSMANAGER_WORDPRESS_"
+
+
+def sites_from_env(environ: Mapping[str, str]) -> tuple[WordPressSite, ...]:
+    """Every site listed in LEADSMANAGER_WORDPRESS_SITES; none when it is unset or empty."""
+    names = [name.lower() for name in _words(environ.get(PREFIX + "SITES", ""))]
+    for name in names:
+        if not SITE_NAME.fullmatch(name) or names.count(name) > 1:
+            raise ValidationError(f"{PREFIX}SITES: {name!r} is repeated or not 1-40 letters, digits or _")
+    return tuple(_site(name, environ) for name in names)
+
+
+def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
+    prefix = f"{PREFIX}{name.upper()}_"
+
+    def required(suffix: str) -> str:
+        value = environ.get(prefix + suffix, "").strip()
+        if not value:
+            raise ValidationError(f"{prefix}{suffix} is not set", {prefix + suffix: "required"})
+        return value
+
+    forms = _words(required("FORMS"))
+    mappings = _field_maps(environ.get(prefix + "FIELDS", ""), forms, variable=prefix + "FIELDS")
+    try:
+        return WordPressSite(
+            name, required("URL"), required("USER"), required("PASSWORD"), {f: mappings.get(f, {}) for f in forms}
+        )
+    except ValidationError as e:
+        raise ValidationError(f"{prefix}*: {e}", e.fields) from None
+
+
+def _field_maps(text: str, forms: tuple[str, ...], *, variable: str) -> dict[str, dict[str, str]]:
+    """`form:field=leadfield` entries, comma separated; a field name may hold ':' or '=' but no comma."""
+    mappings: dict[str, dict[str, str]] = {}
+    for entry in _words(text):
+        form_id, colon, rest = entry.partition(":")
+        form_field, equals, lead_field = rest.rpartition("=")
+        if not (colon and equals and form_field.strip()):
+            raise ValidationError(f"{variable}: {entry!r} is not form:field=leadfield", {variable: "invalid"})
+        if form_id.strip() not in forms:
+            message = f"{variable}: form {form_id.strip()!r} is not listed in its _FORMS"
+            raise ValidationError(message, {variable: "invalid"})
+        mappings.setdefault(form_id.strip(), {})[form_field.strip()] = lead_field.strip().lower()
+    return mappings
+
+
+def _words(value: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in value.split(",") if w.strip())

@@ -1,0 +1,85 @@
+"""What a WordPress site's HTTP reply means for a fetch: which refusals are final, which deserve a retry."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC
+from email.utils import parsedate_to_datetime
+
+import httpx
+
+from leadsmanager.application.sync_types import (
+    FormSourceAuthFailed,
+    FormSourceBadResponse,
+    FormSourceError,
+    FormSourceUnavailable,
+)
+
+# A page of 100 generous submissions is far below this; a runaway or hostile reply stops here.
+MAX_BODY_BYTES = 5_000_000
+MAX_ERROR_BODY_BYTES = 64_000
+ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
+SECONDS = re.compile(r"[0-9]{1,9}")
+
+
+def refusal(reply: httpx.Response, *, site: str, form_id: str) -> FormSourceError:
+    status = reply.status_code
+    if status in (401, 403):
+        why = f"the site refused our credentials (HTTP {status}{_code(reply)}): check the user and application password"
+        return FormSourceAuthFailed(why, site=site, form_id=form_id)
+    if status in (408, 429) or status >= 500:
+        wait = retry_after_seconds(reply.headers.get("Retry-After"))
+        why = f"the site is busy or failing (HTTP {status})"
+        return FormSourceUnavailable(why, site=site, form_id=form_id, retry_after=wait)
+    if status == 404:
+        why = f"no such form, or the LeadsManager plugin is not active (HTTP 404{_code(reply)})"
+    elif 300 <= status < 400:
+        why = f"the site redirects (HTTP {status}): configure the address it redirects to"
+    else:
+        why = f"unexpected HTTP {status}{_code(reply)}"
+    return FormSourceBadResponse(why, site=site, form_id=form_id)
+
+
+def read_body(reply: httpx.Response, *, site: str, form_id: str) -> bytes | FormSourceError:
+    body = _read_up_to(reply, MAX_BODY_BYTES)
+    if body is None:
+        return FormSourceBadResponse(f"the response is larger than {MAX_BODY_BYTES} bytes", site=site, form_id=form_id)
+    return body
+
+
+def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
+    text = (value or "").strip()
+    if SECONDS.fullmatch(text):
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # HTTP dates are GMT even when written "-0000"
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _code(reply: httpx.Response) -> str:
+    """WordPress names the reason in its JSON error body ("incorrect_password", "rest_forbidden")."""
+    try:
+        data = json.loads(_read_up_to(reply, MAX_ERROR_BODY_BYTES) or b"{}")
+    except (httpx.HTTPError, ValueError, RecursionError):  # the code only adds detail: never fail for it
+        return ""
+    code = data.get("code") if isinstance(data, dict) else None
+    return f", {code}" if isinstance(code, str) and ERROR_CODE.fullmatch(code) else ""
+
+
+def _read_up_to(reply: httpx.Response, limit: int) -> bytes | None:
+    """The decoded body, or None past `limit` bytes (counted after decompression, so a gzip bomb stops too)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in reply.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -1,0 +1,110 @@
+"""From a synced form's submission to a LeadForm: mapped fields, UTM tags, everything else as extras.
+
+The result always passes intake (the WordPress channel is lenient about contact data): values too long
+for a lead are cut and fields beyond the extras limit are folded into one, so that a single odd
+submission can never stall a sync.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from attrs import Attribute, field, frozen
+
+from leadsmanager.application.intake import MAX_EXTRAS, TEXT_LIMITS, LeadForm
+from leadsmanager.application.sync_types import RemoteSubmission
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.lead import UTM_FIELDS, Channel
+
+LEAD_FIELDS = ("name", "email", "phone", "company", "service", "message")
+# Site names become environment variable names; both bounds keep external ids within 191 characters.
+SITE_NAME = re.compile(r"[a-z0-9][a-z0-9_]{0,39}")
+FORM_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+# The limits intake enforces (normalise_name, clean_message, TEXT_LIMITS); contact data is capped at
+# what intake keeps of an invalid value.
+LIMITS = {
+    "name": 200,
+    "email": 2000,
+    "phone": 2000,
+    "company": TEXT_LIMITS["company"],
+    "service": TEXT_LIMITS["service"],
+    "message": 10_000,
+}
+EXTRA_NAME_LIMIT = 100
+EXTRA_VALUE_LIMIT = 2000
+SUBMITTED_AT = "submitted_at"
+OVERFLOW = "more_fields"
+
+
+def check_site_name(_: Any, attribute: Attribute[str], value: str) -> None:
+    if not SITE_NAME.fullmatch(value):
+        raise ValidationError(f"site name {value!r} must be 1-40 lower-case letters, digits or _", {"site": "invalid"})
+
+
+def _check_form_id(_: Any, attribute: Attribute[str], value: str) -> None:
+    if not FORM_ID.fullmatch(value):
+        message = f"form id {value!r} must be 1-100 letters, digits, _ or -"
+        raise ValidationError(message, {"form_id": "invalid"})
+
+
+def _check_fields(_: Any, attribute: Attribute[Mapping[str, str]], value: Mapping[str, str]) -> None:
+    for form_field, lead_field in value.items():
+        if not form_field or lead_field not in LEAD_FIELDS:
+            message = f"field {form_field!r} must map to one of {', '.join(LEAD_FIELDS)}, not {lead_field!r}"
+            raise ValidationError(message, {"fields": "invalid mapping"})
+
+
+@frozen
+class SyncedForm:
+    """A form whose submissions become leads; `fields` maps a form field to a lead field, in join order."""
+
+    site: str = field(validator=check_site_name)
+    form_id: str = field(validator=_check_form_id)
+    fields: Mapping[str, str] = field(factory=dict, validator=_check_fields)
+
+    def lead_form(self, submission: RemoteSubmission) -> LeadForm:
+        routes = self._routes()
+        text = {name: _joined(name, submission.fields, routes) for name in LEAD_FIELDS}
+        rest = {k: v for k, v in submission.fields.items() if k not in routes}
+        utm = {k: v[:EXTRA_VALUE_LIMIT] for k, v in rest.items() if k in UTM_FIELDS}
+        extras = {k: v for k, v in rest.items() if k not in UTM_FIELDS}
+        extras = {SUBMITTED_AT: submission.created_at.isoformat(), **extras}
+        return LeadForm(
+            Channel.WORDPRESS,
+            name=text["name"],
+            email=text["email"],
+            phone=text["phone"],
+            company=text["company"],
+            service=text["service"],
+            message=text["message"],
+            site=self.site,
+            form_id=self.form_id,
+            external_id=f"{self.site}/{self.form_id}/{submission.id}",
+            extras=_bounded(extras),
+            utm=utm,
+        )
+
+    def _routes(self) -> dict[str, str]:
+        """A form field named like a lead field fills it, unless the mapping fills that lead field already."""
+        mapped = set(self.fields.values())
+        same_name = {name: name for name in LEAD_FIELDS if name not in mapped}
+        return {**same_name, **self.fields}
+
+
+def _joined(lead_field: str, values: Mapping[str, str], routes: Mapping[str, str]) -> str:
+    """Several form fields may fill one lead field (first and last name): joined in mapping order."""
+    parts = [values.get(k, "").strip() for k, target in routes.items() if target == lead_field]
+    separator = "\n" if lead_field == "message" else " "
+    return separator.join(p for p in parts if p)[: LIMITS[lead_field]]
+
+
+def _bounded(extras: Mapping[str, str]) -> dict[str, str]:
+    """Intake refuses more than MAX_EXTRAS extras: the overflow is kept, folded into one."""
+    pairs = [(k[:EXTRA_NAME_LIMIT], v[:EXTRA_VALUE_LIMIT]) for k, v in extras.items() if v.strip()]
+    if len(pairs) <= MAX_EXTRAS:
+        return dict(pairs)
+    kept, folded = pairs[: MAX_EXTRAS - 1], pairs[MAX_EXTRAS - 1 :]
+    overflow = "\n".join(f"{k}: {v}" for k, v in folded)[:EXTRA_VALUE_LIMIT]
+    return {**dict(kept), OVERFLOW: overflow}

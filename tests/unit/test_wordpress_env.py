@@ -1,0 +1,92 @@
+"""WordPress sites from environment variables: every mistake names its variable, never a password."""
+
+from __future__ import annotations
+
+import pytest
+
+from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.domain.errors import ValidationError
+
+SECRET = "abcd efgh ijkl mnop"
+
+
+def environ(**changes: str) -> dict[str, str]:
+    values = {
+        "LEADSMANAGER_WORDPRESS_SITES": "shop, Blog",
+        "LEADSMANAGER_WORDPRESS_SHOP_URL": "https://shop.example.com/",
+        "LEADSMANAGER_WORDPRESS_SHOP_USER": "sync",
+        "LEADSMANAGER_WORDPRESS_SHOP_PASSWORD": SECRET,
+        "LEADSMANAGER_WORDPRESS_SHOP_FORMS": "contact, quote",
+        "LEADSMANAGER_WORDPRESS_SHOP_FIELDS": (
+            "contact:first-name=name, contact:last-name=name, contact:your-email=Email, quote:field:1.3=phone"
+        ),
+        "LEADSMANAGER_WORDPRESS_BLOG_URL": "https://example.org/blog",
+        "LEADSMANAGER_WORDPRESS_BLOG_USER": "sync",
+        "LEADSMANAGER_WORDPRESS_BLOG_PASSWORD": SECRET,
+        "LEADSMANAGER_WORDPRESS_BLOG_FORMS": "7",
+    }
+    values.update(changes)
+    return {k: v for k, v in values.items() if v != "<unset>"}
+
+
+def test_every_listed_site_is_read_with_its_forms_and_field_mappings() -> None:
+    shop, blog = sites_from_env(environ())
+    assert (shop.name, shop.base_url, shop.username, shop.app_password) == (
+        "shop",
+        "https://shop.example.com",
+        "sync",
+        SECRET,
+    )
+    assert shop.forms == {
+        "contact": {"first-name": "name", "last-name": "name", "your-email": "email"},
+        "quote": {"field:1.3": "phone"},
+    }
+    assert (blog.name, blog.base_url, blog.forms) == ("blog", "https://example.org/blog", {"7": {}})
+    assert blog.submissions_url("7") == "https://example.org/blog/wp-json/leadsmanager/v1/forms/7/submissions"
+
+
+@pytest.mark.parametrize("sites", ["<unset>", "", " , "])
+def test_no_sites_listed_means_no_sync(sites: str) -> None:
+    assert sites_from_env(environ(LEADSMANAGER_WORDPRESS_SITES=sites)) == ()
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        ({"LEADSMANAGER_WORDPRESS_SHOP_URL": "<unset>"}, "LEADSMANAGER_WORDPRESS_SHOP_URL is not set"),
+        ({"LEADSMANAGER_WORDPRESS_BLOG_PASSWORD": " "}, "LEADSMANAGER_WORDPRESS_BLOG_PASSWORD is not set"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_FORMS": ""}, "LEADSMANAGER_WORDPRESS_SHOP_FORMS is not set"),
+        ({"LEADSMANAGER_WORDPRESS_SITES": "shop,shop"}, "LEADSMANAGER_WORDPRESS_SITES: 'shop' is repeated"),
+        ({"LEADSMANAGER_WORDPRESS_SITES": "my-shop"}, "LEADSMANAGER_WORDPRESS_SITES: 'my-shop'"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_FIELDS": "contact:email"}, "_SHOP_FIELDS: 'contact:email' is not form:field"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_FIELDS": "news:email=email"}, "form 'news' is not listed in its _FORMS"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_FIELDS": "contact:x=budget"}, "_SHOP_*: field 'x' must map to one of name"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_FORMS": "contact us", "LEADSMANAGER_WORDPRESS_SHOP_FIELDS": ""}, "form id"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_URL": "ftp://shop.example.com"}, "is not an http(s) address"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_URL": "https://shop.example.com/?a=1"}, "is not an http(s) address"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_URL": "http://shop.example.com"}, "must use https"),
+    ],
+)
+def test_a_mistake_names_the_variable_or_site_at_fault(changes: dict[str, str], named: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        sites_from_env(environ(**changes))
+    assert named in str(caught.value)
+    assert SECRET not in str(caught.value)
+
+
+def test_credentials_in_the_url_are_refused_without_echoing_them() -> None:
+    with pytest.raises(ValidationError, match="must not contain a user or password") as caught:
+        sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_URL="https://sync:hunter22@shop.example.com"))
+    assert "hunter22" not in str(caught.value)
+
+
+def test_plain_http_is_allowed_on_loopback_only() -> None:
+    site = WordPressSite("local", "http://127.0.0.1:8080/", "u", "p")
+    assert site.base_url == "http://127.0.0.1:8080"
+
+
+def test_a_site_repr_shows_where_but_not_how_to_log_in() -> None:
+    [shop, _] = sites_from_env(environ())
+    assert "shop.example.com" in repr(shop)
+    assert SECRET not in repr(shop) and "sync" not in repr(shop)
