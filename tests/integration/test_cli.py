@@ -159,3 +159,15 @@ def test_the_installed_command_runs_on_mariadb(mysql_uow: UowFactory, tmp_path: 
     assert "ops@example.com\tOps\tadmin\tactive" in done.stdout
     with mysql_uow() as uow:
         assert [u.email for u in uow.users.list()] == ["ops@example.com"]
+
+
+def test_api_keys_are_shown_once_listed_without_secret_and_revoked(cli: Cli) -> None:
+    made = lines(cli("api-keys", "create", "Website", "--scope", "leads:write"))
+    assert made[0].startswith("created API key 1 ") and made[1].startswith("lm_")
+    secret = made[1]
+    listed = lines(cli("api-keys", "list"))
+    assert listed[0].endswith("\tWebsite\tleads:write\tactive") and secret not in listed[0]
+    assert cli("api-keys", "revoke", "1").output == "API key 1 (Website) is revoked\n"
+    assert "revoked" in cli("api-keys", "list").output
+    bad = cli("api-keys", "create", "X", "--scope", "leads:delete")
+    assert bad.exit_code == 3 and "unknown scope" in bad.output

@@ -284,3 +284,34 @@ def test_counts_by_status_overall_and_per_assignee(uow_factory: UowFactory) -> N
     with uow_factory() as uow:
         assert uow.leads.count_by_status() == {LeadStatus.NEW: 2, LeadStatus.CONTACTED: 1, LeadStatus.LOST: 1}
         assert uow.leads.count_by_status(rep.id) == {LeadStatus.NEW: 1, LeadStatus.LOST: 1}
+
+
+def test_stats_count_by_status_source_and_assignee_within_a_period(uow_factory: UowFactory) -> None:
+    from leadsmanager.application.queries import StatsQuery
+
+    rep = make_user(uow_factory, Role.EMPLOYEE)
+    leads = [
+        new_lead(1, at=START, channel=Channel.API),
+        new_lead(2, at=START + timedelta(days=1)),
+        new_lead(3, at=START + timedelta(days=2), channel=Channel.WORDPRESS),
+        new_lead(4, at=START + timedelta(days=40)),
+    ]
+    leads[1].assign(rep.id, by=SYSTEM, at=START)
+    leads[2].change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+    store(uow_factory, *leads)
+    with uow_factory() as uow:
+        month = uow.leads.stats(StatsQuery(created_from=START, created_to=START + timedelta(days=30)))
+        mine = uow.leads.stats(StatsQuery(assignee_id=rep.id))
+        empty = uow.leads.stats(StatsQuery(created_from=START - timedelta(days=9), created_to=START))
+    assert month.by_status == {"new": 2, "lost": 1} and month.total == 3
+    assert month.by_source == {"api": 1, "web_form": 1, "wordpress": 1}
+    assert month.by_assignee == {None: 2, rep.id: 1}
+    assert (mine.total, mine.by_source) == (1, {"web_form": 1})
+    assert (empty.total, empty.by_status) == (0, {})
+
+
+@pytest.mark.parametrize("ident", [0, -1, 2**63, 10**30])
+def test_ids_no_column_can_hold_name_nothing(uow_factory: UowFactory, ident: int) -> None:
+    with uow_factory() as uow:
+        assert uow.leads.get(ident) is None
+        assert uow.users.get(ident) is None

@@ -60,7 +60,7 @@ def container(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
         redis_url=None,
         phone_region="US",
         secret_key="test secret key that is long enough to sign things",
-        allowed_hosts=("testserver",),
+        allowed_hosts=("testserver", "localhost"),
     )
     built = build(settings)
     built.hasher.override(providers.Singleton(PlainHasher))

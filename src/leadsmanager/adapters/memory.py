@@ -5,19 +5,24 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
 
 from leadsmanager.application.ports import (
+    ApiKeyRepository,
+    IdempotencyRepository,
     LeadRepository,
     RateLimiter,
     SessionRepository,
     UnitOfWork,
     UserRepository,
 )
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
+from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.errors import Conflict, TransientConflict
+from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.session import WebSession
@@ -36,6 +41,9 @@ class MemoryStore:
         self.user_ids = itertools.count(1)
         self.history_ids = itertools.count(1)
         self.sessions: dict[str, WebSession] = {}
+        self.api_keys: dict[int, ApiKey] = {}
+        self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
+        self.api_key_ids = itertools.count(1)
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -87,6 +95,20 @@ class MemoryLeadRepository(LeadRepository):
 
     def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
         return _count(self._visible(), assignee_id)
+
+    def stats(self, query: StatsQuery) -> LeadStats:
+        chosen = [
+            x
+            for x in self._visible()
+            if (query.created_from is None or x.created_at >= query.created_from)
+            and (query.created_to is None or x.created_at < query.created_to)
+            and (query.assignee_id is None or x.assignee_id == query.assignee_id)
+        ]
+        return LeadStats(
+            dict(Counter(x.status.value for x in chosen)),
+            dict(Counter(x.source.value for x in chosen)),
+            dict(Counter(x.assignee_id for x in chosen)),
+        )
 
     def list(self, query: LeadQuery) -> LeadPage:
         newest_first = not query.oldest_first
@@ -195,6 +217,42 @@ class MemorySessionRepository(SessionRepository):
         self.pending.append(apply)
 
 
+class MemoryApiKeyRepository(ApiKeyRepository):
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.keys = copy.deepcopy(store.api_keys)
+        self.changed: list[ApiKey] = []
+
+    def add(self, key: ApiKey) -> None:
+        with self._store.lock:
+            key.id = next(self._store.api_key_ids)
+        self.changed.append(key)
+
+    def get(self, key_id: int) -> ApiKey | None:
+        return self.keys.get(key_id)
+
+    def get_by_prefix(self, prefix: str) -> ApiKey | None:
+        return next((k for k in self.keys.values() if k.prefix == prefix), None)
+
+    def list(self) -> list[ApiKey]:
+        return sorted(self.keys.values(), key=lambda k: k.id or 0)
+
+    def save(self, key: ApiKey) -> None:
+        self.changed.append(key)
+
+
+class MemoryIdempotencyRepository(IdempotencyRepository):
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+        self.added: list[IdempotencyRecord] = []
+
+    def get(self, owner: str, key: str) -> IdempotencyRecord | None:
+        return self._store.idempotency.get((owner, key))
+
+    def add(self, record: IdempotencyRecord) -> None:
+        self.added.append(record)
+
+
 class MemoryRateLimiter(RateLimiter):
     def __init__(self) -> None:
         self._windows: dict[str, tuple[datetime, int]] = {}
@@ -222,6 +280,8 @@ class MemoryUnitOfWork(UnitOfWork):
             self.leads = MemoryLeadRepository(self._store)
             self.users = MemoryUserRepository(self._store)
             self.sessions = MemorySessionRepository(self._store)
+            self.api_keys = MemoryApiKeyRepository(self._store)
+            self.idempotency = MemoryIdempotencyRepository(self._store)
         return self
 
     def __exit__(
@@ -241,6 +301,11 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._commit_appended(lead)
             for change in self.sessions.pending:
                 change(self._store.sessions)
+            for key in self.api_keys.changed:
+                assert key.id is not None
+                self._store.api_keys[key.id] = copy.deepcopy(key)
+            for record in self.idempotency.added:
+                self._store.idempotency[(record.owner, record.key)] = record
         self.rollback()
 
     def rollback(self) -> None:
@@ -248,6 +313,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self.leads.added, self.leads.saved, self.leads.appended = [], {}, {}
         self.users.added, self.users.saved = [], {}
         self.sessions.pending = []
+        self.api_keys.changed = []
+        self.idempotency.added = []
 
     def _check(self) -> None:
         store = self._store
@@ -265,6 +332,8 @@ class MemoryUnitOfWork(UnitOfWork):
                 clash = [x for x in store.leads.values() if x.id != lead.id and x.is_open and getattr(x, key) == value]
                 if value and lead.is_open and clash:
                     raise TransientConflict(f"another open lead has this {key}")
+        if any((r.owner, r.key) in store.idempotency for r in self.idempotency.added):
+            raise TransientConflict("the same request arrived twice")
         emails = {u.email for u in store.users.values()}
         if any(u.email in emails for u in self.users.added):
             raise TransientConflict("a user with this email already exists")

@@ -20,7 +20,8 @@ from leadsmanager.application.normalisation import (
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import PermissionDenied, ValidationError
+from leadsmanager.domain.errors import Conflict, PermissionDenied, ValidationError
+from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import UTM_FIELDS, Channel, Lead, Submission
 from leadsmanager.domain.roles import Permission
 
@@ -69,6 +70,13 @@ class Outcome(enum.StrEnum):
     CREATED = "created"
     MERGED = "merged"
     DUPLICATE = "duplicate"
+
+
+@frozen
+class Idempotency:
+    owner: str
+    key: str
+    fingerprint: str
 
 
 @frozen
@@ -131,6 +139,15 @@ def _contact(
         return None
 
 
+def _replay(uow: UnitOfWork, idempotency: Idempotency) -> SubmitResult | None:
+    record = uow.idempotency.get(idempotency.owner, idempotency.key)
+    if record is None:
+        return None
+    if record.fingerprint != idempotency.fingerprint:
+        raise Conflict("this Idempotency-Key was already used for a different request")
+    return SubmitResult(record.lead_id, Outcome.DUPLICATE)
+
+
 def _clean_pairs(pairs: Mapping[str, str], limit: int) -> dict[str, str]:
     if len(pairs) > limit:
         raise ValidationError(f"at most {limit} extra fields are kept", {"extras": "too many fields"})
@@ -149,16 +166,25 @@ class SubmitLead:
         self._clock = clock
         self._region = phone_region
 
-    def __call__(self, form: LeadForm, *, by: Actor | None = None) -> SubmitResult:
+    def __call__(
+        self, form: LeadForm, *, by: Actor | None = None, idempotency: Idempotency | None = None
+    ) -> SubmitResult:
         submission = to_submission(form, region=self._region)
 
         def work() -> SubmitResult:
             # A concurrent submission by the same person may win the insert: the retry joins its lead.
             with self._uow() as uow:
+                if idempotency is not None and (replayed := _replay(uow, idempotency)) is not None:
+                    return replayed
                 if form.spam_reason:
                     result = self._store_spam(uow, submission, form.spam_reason)
                 else:
                     result = self._store(uow, submission, by, self._assignee(uow, form, by))
+                if idempotency is not None:
+                    i = idempotency
+                    uow.idempotency.add(
+                        IdempotencyRecord(i.owner, i.key, i.fingerprint, result.lead_id, self._clock.now())
+                    )
                 uow.commit()
                 return result
 

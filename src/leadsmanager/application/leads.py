@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from attrs import evolve, frozen
 
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery
+from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -41,53 +41,74 @@ def load_workable(uow: UnitOfWork, lead_id: int, actor: Actor, expected_version:
     return lead
 
 
-class ChangeStatus:
+@frozen
+class LeadChanges:
+    """What one request changes; `assign` says whether `assignee_id` (None: nobody) is part of it."""
+
+    status: LeadStatus | None = None
+    assign: bool = False
+    assignee_id: int | None = None
+
+
+class UpdateLead:
+    """Status and assignee in one transaction: both land, or neither."""
+
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
-        def work() -> Lead:
-            with self._uow() as uow:
-                lead = load_workable(uow, lead_id, by, expected_version)
-                if not lead.is_open and target.is_open:
-                    other = uow.leads.find_open_by_contact(lead.email, lead.phone)
-                    if other is not None and other.id != lead.id:
-                        raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
-                lead.change_status(target, by=by, at=self._clock.now())
-                uow.leads.save(lead)
-                uow.commit()
-                return lead
-
-        return retrying(work)
-
-
-class AssignLead:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._uow = uow
-        self._clock = clock
-
-    def __call__(
-        self, lead_id: int, assignee_id: int | None, *, by: Actor, expected_version: int | None = None
-    ) -> Lead:
-        if not by.can(Permission.ASSIGN_LEADS):
+    def __call__(self, lead_id: int, changes: LeadChanges, *, by: Actor, expected_version: int | None = None) -> Lead:
+        if changes.assign and not by.can(Permission.ASSIGN_LEADS):
             raise PermissionDenied("only managers and admins assign leads")
 
         def work() -> Lead:
             with self._uow() as uow:
                 lead = load_workable(uow, lead_id, by, expected_version)
-                if assignee_id is not None:
-                    user = uow.users.get(assignee_id)
-                    if user is None or not user.active:
-                        raise ValidationError(
-                            "leads can only go to active users", {"assignee_id": "not an active user"}
-                        )
-                lead.assign(assignee_id, by=by, at=self._clock.now())
+                now = self._clock.now()
+                if changes.status is not None:
+                    _check_reopen(uow, lead, changes.status)
+                    lead.change_status(changes.status, by=by, at=now)
+                if changes.assign:
+                    _check_assignee(uow, changes.assignee_id)
+                    lead.assign(changes.assignee_id, by=by, at=now)
                 uow.leads.save(lead)
                 uow.commit()
                 return lead
 
         return retrying(work)
+
+
+def _check_reopen(uow: UnitOfWork, lead: Lead, target: LeadStatus) -> None:
+    if not lead.is_open and target.is_open:
+        other = uow.leads.find_open_by_contact(lead.email, lead.phone)
+        if other is not None and other.id != lead.id:
+            raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
+
+
+def _check_assignee(uow: UnitOfWork, assignee_id: int | None) -> None:
+    if assignee_id is not None:
+        user = uow.users.get(assignee_id)
+        if user is None or not user.active:
+            raise ValidationError("leads can only go to active users", {"assignee_id": "not an active user"})
+
+
+class ChangeStatus:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._update = UpdateLead(uow, clock)
+
+    def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
+        return self._update(lead_id, LeadChanges(status=target), by=by, expected_version=expected_version)
+
+
+class AssignLead:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._update = UpdateLead(uow, clock)
+
+    def __call__(
+        self, lead_id: int, assignee_id: int | None, *, by: Actor, expected_version: int | None = None
+    ) -> Lead:
+        changes = LeadChanges(assign=True, assignee_id=assignee_id)
+        return self._update(lead_id, changes, by=by, expected_version=expected_version)
 
 
 class AddNote:
@@ -171,3 +192,18 @@ class ExportLeads:
     def _page(self, query: LeadQuery) -> LeadPage:
         with self._uow() as uow:
             return uow.leads.list(query)
+
+
+class LeadStatistics:
+    """Counts by status, source and assignee; an employee counts only their own leads."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    def __call__(self, query: StatsQuery, *, by: Actor) -> LeadStats:
+        if not by.can(Permission.SEE_ALL_LEADS):
+            if query.assignee_id not in (None, by.user_id) or by.user_id is None:
+                return LeadStats({}, {}, {})
+            query = evolve(query, assignee_id=by.user_id)
+        with self._uow() as uow:
+            return uow.leads.stats(query)

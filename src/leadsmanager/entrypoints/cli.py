@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import click
 
 from leadsmanager.adapters.sql.migrate import pending, upgrade
+from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.application.users import NewUser
@@ -189,6 +190,44 @@ def users_set_password(ctx: click.Context, email: str, password_stdin: bool) -> 
 def _user_id(user_id: int | None) -> int:
     assert user_id is not None
     return user_id
+
+
+@main.group("api-keys")
+def api_keys() -> None:
+    """Keys for external systems calling the API."""
+
+
+@api_keys.command("create")
+@click.argument("name")
+@click.option("--scope", "scopes", multiple=True, required=True, help="leads:read and/or leads:write")
+@click.pass_context
+@reports_errors
+def api_keys_create(ctx: click.Context, name: str, scopes: tuple[str, ...]) -> None:
+    """Create a key; it is printed once and stored only as a hash."""
+    key, secret = container(ctx).api_keys().create(name, parse_scopes(list(scopes)), by=OPERATOR)
+    click.echo(f"created API key {key.id} {key.prefix} for {key.name}; keep it now, it is not shown again:")
+    click.echo(secret)
+
+
+@api_keys.command("list")
+@click.pass_context
+@reports_errors
+def api_keys_list(ctx: click.Context) -> None:
+    """Every key, without its secret."""
+    for key in container(ctx).api_keys().list(by=OPERATOR):
+        state = "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d}"
+        scopes = ",".join(sorted(s.value for s in key.scopes))
+        click.echo(f"{key.id}\t{key.prefix}\t{key.name}\t{scopes}\t{state}")
+
+
+@api_keys.command("revoke")
+@click.argument("key_id", type=int)
+@click.pass_context
+@reports_errors
+def api_keys_revoke(ctx: click.Context, key_id: int) -> None:
+    """Stop a key from working, at once."""
+    key = container(ctx).api_keys().revoke(key_id, by=OPERATOR)
+    click.echo(f"API key {key.id} ({key.name}) is revoked")
 
 
 @main.group()

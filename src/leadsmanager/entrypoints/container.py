@@ -11,9 +11,19 @@ from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
+from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.intake import SubmitLead
-from leadsmanager.application.leads import AddNote, AssignLead, ChangeStatus, ExportLeads, GetLead, ListLeads
+from leadsmanager.application.leads import (
+    AddNote,
+    AssignLead,
+    ChangeStatus,
+    ExportLeads,
+    GetLead,
+    LeadStatistics,
+    ListLeads,
+    UpdateLead,
+)
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.settings import Settings
@@ -42,6 +52,8 @@ class Container(containers.DeclarativeContainer):
     get_lead = providers.Singleton(GetLead, uow.provider)
     list_leads = providers.Singleton(ListLeads, uow.provider)
     export_leads = providers.Singleton(ExportLeads, uow.provider)
+    update_lead = providers.Singleton(UpdateLead, uow.provider, clock)
+    lead_statistics = providers.Singleton(LeadStatistics, uow.provider)
     user_admin = providers.Singleton(
         UserAdmin, uow.provider, clock, hasher, phone_region=settings.provided.phone_region
     )
@@ -49,6 +61,7 @@ class Container(containers.DeclarativeContainer):
     dashboard = providers.Singleton(Dashboard, uow.provider)
     tokens = providers.Singleton(SecretTokens)
     rate_limiter = providers.Singleton(SqlRateLimiter, engine)
+    api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
 
 

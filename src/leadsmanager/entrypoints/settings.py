@@ -25,6 +25,7 @@ class Settings:
     public_forms: tuple[str, ...] = ("contact",)
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
+    api_requests_per_minute: int = 600
 
     @property
     def is_embedded(self) -> bool:
@@ -52,6 +53,7 @@ class Settings:
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
+            api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
         )
 
     def web_secret(self) -> str:

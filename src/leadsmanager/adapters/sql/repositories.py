@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
 from leadsmanager.application.ports import LeadRepository, UserRepository
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery
+from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.roles import Role
@@ -18,6 +18,7 @@ from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
+MAX_ID = 2**63 - 1
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 
 
@@ -33,6 +34,8 @@ class SqlLeadRepository(LeadRepository):
         self._write_history(lead)
 
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
+        if not storable(lead_id):
+            return None
         row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
         if row is None:
             return None
@@ -83,6 +86,21 @@ class SqlLeadRepository(LeadRepository):
             statement = statement.where(leads.c.assignee_id == assignee_id)
         return {LeadStatus(status): int(n) for status, n in run(self._session, statement)}
 
+    def stats(self, query: StatsQuery) -> LeadStats:
+        conditions = []
+        if query.created_from is not None:
+            conditions.append(leads.c.created_at >= query.created_from)
+        if query.created_to is not None:
+            conditions.append(leads.c.created_at < query.created_to)
+        if query.assignee_id is not None:
+            conditions.append(leads.c.assignee_id == query.assignee_id)
+
+        def counts(column: Any) -> dict[Any, int]:
+            statement = select(column, func.count()).where(*conditions).group_by(column)
+            return {key: int(n) for key, n in run(self._session, statement)}
+
+        return LeadStats(counts(leads.c.status), counts(leads.c.source), counts(leads.c.assignee_id))
+
     def _one(self, condition: Any) -> Lead | None:
         row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
         return None if row is None else _to_lead(row)
@@ -99,6 +117,11 @@ class SqlLeadRepository(LeadRepository):
         terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
         if terms:
             run(self._session, insert(lead_search), [{"term": t, "lead_id": lead.id} for t in sorted(terms)])
+
+
+def storable(ident: int) -> bool:
+    """An id no column can hold names nothing; asking the driver would overflow."""
+    return 0 < ident <= MAX_ID
 
 
 def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> int:
@@ -202,7 +225,7 @@ class SqlUserRepository(UserRepository):
         user.id = _insert(self._session, insert(users).values(**_user_values(user)), on_duplicate=duplicate)
 
     def get(self, user_id: int) -> User | None:
-        return self._one(users.c.id == user_id)
+        return self._one(users.c.id == user_id) if storable(user_id) else None
 
     def get_by_email(self, email: str) -> User | None:
         return self._one(users.c.email == email)

@@ -162,3 +162,27 @@ rate_limits = Table(
     Column("hits", Integer, nullable=False),
     **MYSQL_OPTIONS,
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False),
+    Column("scopes", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    **MYSQL_OPTIONS,
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("owner", String(64), primary_key=True),
+    Column("key", String(191), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    **MYSQL_OPTIONS,
+)

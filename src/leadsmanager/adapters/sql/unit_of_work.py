@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
@@ -22,6 +23,8 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.leads = SqlLeadRepository(self._session)
         self.users = SqlUserRepository(self._session)
         self.sessions = SqlSessionRepository(self._session)
+        self.api_keys = SqlApiKeyRepository(self._session)
+        self.idempotency = SqlIdempotencyRepository(self._session)
         return self
 
     def __exit__(

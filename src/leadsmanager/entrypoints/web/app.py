@@ -20,28 +20,16 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from leadsmanager.domain import errors
+from leadsmanager.entrypoints.api import problems
+from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.container import Container, build
+from leadsmanager.entrypoints.http_status import status_for
 from leadsmanager.entrypoints.web import pages_auth, pages_leads, pages_public, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
 
 HERE = Path(__file__).parent
-STATUS_BY_ERROR: dict[type[errors.LeadsManagerError], int] = {
-    errors.ValidationError: 400,
-    errors.NotFound: 404,
-    errors.PermissionDenied: 403,
-    errors.AuthenticationFailed: 401,
-    errors.Conflict: 409,
-    errors.InvalidStatusTransition: 409,
-    errors.RateLimited: 429,
-    errors.StorageError: 503,
-    errors.ExternalServiceError: 502,
-}
-
-
-def status_for(error: errors.LeadsManagerError) -> int:
-    return next((code for cls, code in STATUS_BY_ERROR.items() if isinstance(error, cls)), 500)
 
 
 def templates() -> Jinja2Templates:
@@ -52,13 +40,24 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=environment)
 
 
+def is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
 async def product_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.LeadsManagerError)
+    if is_api(request):
+        return problems.from_error(exc)
     status = status_for(exc)
     response = render(request, "error.html", status_code=status, status=status, message=str(exc))
     if isinstance(exc, errors.RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
+
+
+async def api_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, problems.ApiProblem)
+    return problems.problem(exc.status, exc.detail)
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:
@@ -68,6 +67,8 @@ async def sign_in_first(request: Request, exc: Exception) -> Response:
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if is_api(request):
+        return problems.problem(exc.status_code, str(exc.detail))
     messages = {404: "There is nothing at this address.", 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
     return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
@@ -75,6 +76,8 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def server_error(request: Request, exc: Exception) -> Response:
     message = "Something went wrong on our side. It has been logged; please try again."
+    if is_api(request):
+        return problems.problem(500, message)
     return render(request, "error.html", status_code=500, status=500, message=message)
 
 
@@ -93,6 +96,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_leads.routes,
             *pages_users.routes,
             *pages_public.routes,
+            *api_routes.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
@@ -115,6 +119,7 @@ def _handlers() -> dict[Any, Any]:
     return {
         errors.LeadsManagerError: product_error,
         NotSignedIn: sign_in_first,
+        problems.ApiProblem: api_problem,
         HTTPException: http_error,
         Exception: server_error,
     }

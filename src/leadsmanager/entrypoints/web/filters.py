@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from jinja2 import Environment
 from starlette.datastructures import QueryParams
 
+from leadsmanager.adapters.sql.repositories import MAX_ID
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
@@ -27,7 +28,7 @@ STATUS_COLOURS = {
 
 def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
     """Every filter the list page offers; a bad value names the field it came from."""
-    assignee = params.get("assignee", "")
+    assignee = assignee_filter(params)
     source = params.get("source", "")
     try:
         return LeadQuery(
@@ -38,18 +39,33 @@ def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQu
             site=params.get("site") or None,
             form_id=params.get("form") or None,
             service=params.get("service") or None,
-            created_from=_day(params.get("from", ""), "from"),
-            created_to=_day(params.get("to", ""), "to", next_day=True),
+            created_from=day(params.get("from", ""), "from"),
+            created_to=day(params.get("to", ""), "to", next_day=True),
             search=params.get("q", "")[:200],
             after=Cursor.decode(params["after"]) if params.get("after") else None,
             limit=limit,
-            oldest_first=params.get("sort") == "oldest",
+            oldest_first=_sort(params) == "oldest",
         )
     except ValueError:
         raise ValidationError(f"unknown source {source!r}", {"source": "unknown source"}) from None
 
 
-def _day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
+def assignee_filter(params: QueryParams) -> str:
+    """A user id, 'none' for unassigned, or '' for anyone."""
+    value = params.get("assignee", "")
+    if value not in ("", "none") and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
+        raise ValidationError("assignee must be a user id or 'none'", {"assignee": "not a user id"})
+    return value
+
+
+def _sort(params: QueryParams) -> str:
+    value = params.get("sort", "")
+    if value not in ("", "newest", "oldest"):
+        raise ValidationError("sort is newest or oldest", {"sort": "newest or oldest"})
+    return value
+
+
+def day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
     if not value:
         return None
     try:

@@ -1,0 +1,84 @@
+"""Creating, listing, revoking and checking API keys. A key is shown once and stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from leadsmanager.application.normalisation import clean_text
+from leadsmanager.application.ports import Clock, TokenGenerator, UnitOfWorkFactory
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.api_key import ApiKey, Scope
+from leadsmanager.domain.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
+from leadsmanager.domain.roles import Permission
+
+KEY_MARK = "lm"
+
+
+def key_hash(secret: str) -> str:
+    # The secret is 256 random bits: a fast hash is enough, unlike a password.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def parse_scopes(values: list[str]) -> frozenset[Scope]:
+    try:
+        scopes = frozenset(Scope(v.strip()) for v in values if v.strip())
+    except ValueError:
+        allowed = ", ".join(s.value for s in Scope)
+        raise ValidationError(f"unknown scope; use: {allowed}", {"scopes": "unknown scope"}) from None
+    if not scopes:
+        raise ValidationError("give the key at least one scope", {"scopes": "choose a scope"})
+    return scopes
+
+
+class ApiKeys:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tokens: TokenGenerator) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._tokens = tokens
+
+    def create(self, name: str, scopes: frozenset[Scope], *, by: Actor) -> tuple[ApiKey, str]:
+        """The new key and its full text, which is never shown again."""
+        _require_admin(by)
+        label = clean_text(name, max_length=100, field="name")
+        if not label:
+            raise ValidationError("name the integration this key is for", {"name": "enter a name"})
+        prefix = self._tokens.token()[:8].replace("-", "x").replace("_", "x")
+        secret = self._tokens.token()
+        key = ApiKey(label, prefix, key_hash(secret), scopes, self._clock.now())
+        with self._uow() as uow:
+            uow.api_keys.add(key)
+            uow.commit()
+        return key, f"{KEY_MARK}_{prefix}_{secret}"
+
+    def list(self, *, by: Actor) -> list[ApiKey]:
+        _require_admin(by)
+        with self._uow() as uow:
+            return uow.api_keys.list()
+
+    def revoke(self, key_id: int, *, by: Actor) -> ApiKey:
+        _require_admin(by)
+        with self._uow() as uow:
+            key = uow.api_keys.get(key_id)
+            if key is None:
+                raise NotFound(f"API key {key_id} was not found")
+            key.revoke(self._clock.now())
+            uow.api_keys.save(key)
+            uow.commit()
+            return key
+
+    def authenticate(self, presented: str) -> ApiKey:
+        mark, _, rest = presented.strip().partition("_")
+        prefix, _, secret = rest.partition("_")
+        if mark != KEY_MARK or not prefix or not secret:
+            raise AuthenticationFailed("the API key is not valid")
+        with self._uow() as uow:
+            key = uow.api_keys.get_by_prefix(prefix)
+        if key is None or not hmac.compare_digest(key.key_hash, key_hash(secret)) or not key.active:
+            raise AuthenticationFailed("the API key is not valid")
+        return key
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.can(Permission.MANAGE_USERS):
+        raise PermissionDenied("only admins manage API keys")

@@ -1,0 +1,1 @@
+"""REST API v1: JSON intake and reporting for external systems."""

@@ -1,0 +1,44 @@
+"""Who is calling the API: an integration's key, or a signed-in staff member's session."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from attrs import frozen
+from starlette.requests import Request
+
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.api_key import Scope
+from leadsmanager.domain.errors import AuthenticationFailed, PermissionDenied, RateLimited
+from leadsmanager.entrypoints.web.context import container, signed_in
+from leadsmanager.entrypoints.web.security import check_origin
+
+RATE_WINDOW = timedelta(minutes=1)
+
+
+@frozen
+class Caller:
+    actor: Actor
+    owner: str  # whose idempotency keys and rate budget this request uses
+
+
+def caller(request: Request, scope: Scope) -> Caller:
+    header = request.headers.get("authorization", "")
+    if header[:7].lower() == "bearer ":
+        key = container(request).api_keys().authenticate(header[7:])
+        if not key.allows(scope):
+            raise PermissionDenied(f"this API key does not have the {scope.value} scope")
+        _within_rate(request, f"api:{key.prefix}")
+        return Caller(key.as_actor(), f"key:{key.prefix}")
+    session = signed_in(request)
+    if session is None:
+        raise AuthenticationFailed("send an API key as 'Authorization: Bearer <key>', or sign in")
+    check_origin(request)  # a session cookie rides along cross-site; the browser's Origin does not lie
+    return Caller(session.user.as_actor(), f"user:{session.user.id}")
+
+
+def _within_rate(request: Request, key: str) -> None:
+    built = container(request)
+    limit = built.settings().api_requests_per_minute
+    if not built.rate_limiter().hit(key, limit=limit, window=RATE_WINDOW, now=built.clock().now()):
+        raise RateLimited(f"this API key may make {limit} requests a minute", int(RATE_WINDOW.total_seconds()))

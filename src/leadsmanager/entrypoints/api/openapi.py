@@ -1,0 +1,263 @@
+"""The OpenAPI 3.1 description of API v1. A test checks it against the routes and responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leadsmanager.application.queries import MAX_PAGE_SIZE
+from leadsmanager.domain.lead import UTM_FIELDS, Channel
+from leadsmanager.domain.status import LeadStatus
+
+STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+NULLABLE_STRING = {"type": ["string", "null"]}
+TIME = {"type": "string", "format": "date-time"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def _problems(*statuses: int) -> dict[str, Any]:
+    problem = {"application/problem+json": {"schema": _ref("Problem")}}
+    return {str(s): {"description": "A problem (RFC 9457)", "content": problem} for s in statuses}
+
+
+LEAD = {
+    "type": "object",
+    "required": ["id", "version", "status", "name", "source", "created_at", "updated_at"],
+    "properties": {
+        "id": {"type": "integer"},
+        "version": {"type": "integer"},
+        "status": {"enum": [s.value for s in LeadStatus]},
+        "assignee_id": {"type": ["integer", "null"]},
+        "name": {"type": "string"},
+        "email": NULLABLE_STRING,
+        "phone": {**NULLABLE_STRING, "description": "E.164"},
+        "company": {"type": "string"},
+        "service": {"type": "string"},
+        "message": {"type": "string"},
+        "source": {"enum": [c.value for c in Channel]},
+        "site": {"type": "string"},
+        "form_id": {"type": "string"},
+        "external_id": NULLABLE_STRING,
+        "extras": STRING_MAP,
+        "utm": STRING_MAP,
+        "created_at": TIME,
+        "updated_at": TIME,
+    },
+}
+INTAKE = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "A name and an email or phone are required.",
+    "properties": {
+        "name": {"type": "string", "maxLength": 200},
+        "email": {"type": "string", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 40},
+        "company": {"type": "string", "maxLength": 200},
+        "service": {"type": "string", "maxLength": 120},
+        "message": {"type": "string", "maxLength": 10000},
+        "site": {"type": "string", "maxLength": 200},
+        "form_id": {"type": "string", "maxLength": 100},
+        "external_id": {"type": "string", "maxLength": 191},
+        "extras": {**STRING_MAP, "maxProperties": 50},
+        "utm": {
+            "type": "object",
+            "properties": {k: {"type": "string"} for k in UTM_FIELDS},
+            "additionalProperties": {"type": "string"},
+        },
+    },
+}
+CHANGE = {
+    "type": "object",
+    "additionalProperties": False,
+    "minProperties": 1,
+    "properties": {
+        "status": {"enum": [s.value for s in LeadStatus]},
+        "assignee_id": {"type": ["integer", "null"]},
+        "version": {"type": "integer", "description": "the version you read; or send If-Match"},
+    },
+}
+PROBLEM = {
+    "type": "object",
+    "required": ["title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "message"],
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
+COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
+# Every filter also takes an empty value, meaning "no filter", as an HTML form sends it.
+FILTERS = [
+    {"name": "status", "in": "query", "schema": {"enum": ["", *(s.value for s in LeadStatus)]}},
+    {
+        "name": "assignee",
+        "in": "query",
+        "description": "a user id, or none for unassigned",
+        "schema": {"anyOf": [{"type": "string", "pattern": "^[0-9]+$"}, {"enum": ["", "none"]}]},
+    },
+    {"name": "source", "in": "query", "schema": {"enum": ["", *(c.value for c in Channel)]}},
+    {"name": "site", "in": "query", "schema": {"type": "string"}},
+    {"name": "form", "in": "query", "schema": {"type": "string"}},
+    {"name": "service", "in": "query", "schema": {"type": "string"}},
+    {
+        "name": "from",
+        "in": "query",
+        "schema": {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]},
+        "description": "first day, inclusive; empty means no limit",
+    },
+    {
+        "name": "to",
+        "in": "query",
+        "schema": {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]},
+        "description": "last day, inclusive; empty means no limit",
+    },
+    {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "name, email, phone, company"},
+    {"name": "sort", "in": "query", "schema": {"enum": ["", "newest", "oldest"]}},
+    {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
+]
+LEAD_ID = [{"name": "lead_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the lead's version, for If-Match"}}
+
+
+def document() -> dict[str, Any]:
+    read, write = [{"apiKey": ["leads:read"]}], [{"apiKey": ["leads:write"]}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "LeadsManager API", "version": "1.0.0"},
+        "components": {
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Lead": LEAD, "LeadIntake": INTAKE, "LeadChange": CHANGE, "Problem": PROBLEM},
+        },
+        "security": read,
+        "paths": {
+            "/api/v1/leads": {
+                "post": {
+                    "operationId": "createLead",
+                    "security": write,
+                    "parameters": [
+                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 191}}
+                    ],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("LeadIntake")}}},
+                    "responses": {
+                        "201": _json(_outcome(), "created"),
+                        "200": _json(_outcome(), "joined an open lead of the same person, or a replay"),
+                        **_problems(400, 401, 403, 409, 413, 415, 422, 429),
+                    },
+                },
+                "get": {
+                    "operationId": "listLeads",
+                    "parameters": FILTERS,
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["items", "next_cursor"],
+                                "properties": {
+                                    "items": {"type": "array", "items": _ref("Lead")},
+                                    "next_cursor": NULLABLE_STRING,
+                                },
+                            },
+                            "one page, newest first unless sort=oldest",
+                        ),
+                        **_problems(400, 401, 403, 422, 429),
+                    },
+                },
+            },
+            "/api/v1/leads/{lead_id}": {
+                "get": {
+                    "operationId": "getLead",
+                    "parameters": LEAD_ID,
+                    "responses": {
+                        "200": _json(_with_history(), "the lead and its history", ETAG),
+                        **_problems(401, 403, 404, 429),
+                    },
+                },
+                "patch": {
+                    "operationId": "changeLead",
+                    "security": write,
+                    "parameters": [*LEAD_ID, {"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("LeadChange")}}},
+                    "responses": {
+                        "200": _json(_ref("Lead"), "changed", ETAG),
+                        **_problems(400, 401, 403, 404, 409, 412, 415, 422, 428, 429),
+                    },
+                },
+            },
+            "/api/v1/stats": {
+                "get": {
+                    "operationId": "leadStats",
+                    "parameters": [FILTERS[1], FILTERS[6], FILTERS[7]],
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["total", "by_status"],
+                                "properties": {
+                                    "total": {"type": "integer"},
+                                    "by_status": COUNTS,
+                                    "by_source": COUNTS,
+                                    "by_assignee": COUNTS,
+                                },
+                            },
+                            "counts over the period",
+                        ),
+                        **_problems(400, 401, 403, 422, 429),
+                    },
+                },
+            },
+        },
+    }
+
+
+def _outcome() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["outcome", "lead"],
+        "properties": {
+            "outcome": {"enum": ["created", "merged", "duplicate"]},
+            "lead": {
+                "oneOf": [
+                    _ref("Lead"),
+                    {
+                        "type": "object",
+                        "required": ["id"],
+                        "properties": {"id": {"type": "integer"}},
+                        "additionalProperties": False,
+                    },
+                ]
+            },
+        },
+    }
+
+
+def _with_history() -> dict[str, Any]:
+    entry = {
+        "type": "object",
+        "properties": {
+            "at": TIME,
+            "field": {"type": "string"},
+            "old": NULLABLE_STRING,
+            "new": NULLABLE_STRING,
+            "actor_id": {"type": ["integer", "null"]},
+        },
+    }
+    return {"allOf": [_ref("Lead"), {"type": "object", "properties": {"history": {"type": "array", "items": entry}}}]}

@@ -1,0 +1,142 @@
+"""The v1 endpoints: each parses, calls one use case and answers JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from leadsmanager.application.intake import Idempotency, Outcome
+from leadsmanager.application.queries import MAX_PAGE_SIZE, StatsQuery
+from leadsmanager.domain.api_key import Scope
+from leadsmanager.domain.errors import NotFound, ValidationError
+from leadsmanager.entrypoints.api.auth import caller
+from leadsmanager.entrypoints.api.openapi import document
+from leadsmanager.entrypoints.api.problems import ApiProblem
+from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_object, lead_changes, lead_json
+from leadsmanager.entrypoints.web.context import container
+from leadsmanager.entrypoints.web.filters import assignee_filter, day, lead_query
+
+LIST_PARAMETERS = {
+    "status",
+    "assignee",
+    "source",
+    "site",
+    "form",
+    "service",
+    "from",
+    "to",
+    "q",
+    "sort",
+    "cursor",
+    "limit",
+}
+STATS_PARAMETERS = {"assignee", "from", "to"}
+
+
+def only(params: QueryParams, known: set[str]) -> QueryParams:
+    """A misspelt filter must not silently widen the answer."""
+    unknown = {name: "unknown parameter" for name in params if name not in known}
+    unknown |= {name: "give it once" for name in params if name != "status" and len(params.getlist(name)) > 1}
+    if unknown:
+        raise ValidationError("query parameters not understood: " + ", ".join(sorted(unknown)), unknown)
+    return params
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+async def create_lead(request: Request) -> Response:
+    who = caller(request, Scope.LEADS_WRITE)
+    body = await json_object(request)
+    form = intake_form(body)
+    key = request.headers.get("idempotency-key", "").strip()
+    if len(key) > 191:
+        raise ValidationError("the Idempotency-Key is longer than 191 characters", {"Idempotency-Key": "too long"})
+    fingerprint = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    once = Idempotency(who.owner, key, fingerprint) if key else None
+    by = None if who.owner.startswith("key:") else who.actor
+    built = container(request)
+    result = built.submit_lead()(form, by=by, idempotency=once)
+    status = 201 if result.outcome is Outcome.CREATED else 200
+    headers = {"Location": f"/api/v1/leads/{result.lead_id}"}
+    try:
+        lead = built.get_lead()(result.lead_id, by=who.actor).lead
+    except NotFound:  # an employee's submission joined a lead someone else owns
+        return JSONResponse({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
+    headers["ETag"] = etag(lead.version)
+    return JSONResponse({"outcome": result.outcome.value, "lead": lead_json(lead)}, status, headers)
+
+
+def list_leads(request: Request) -> Response:
+    who = caller(request, Scope.LEADS_READ)
+    params = only(request.query_params, LIST_PARAMETERS)
+    limit = params.get("limit", "50")
+    if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
+        raise ValidationError(f"limit must be 1 to {MAX_PAGE_SIZE}", {"limit": "out of range"})
+    renamed = QueryParams([("after" if k == "cursor" else k, v) for k, v in params.multi_items()])
+    page = container(request).list_leads()(lead_query(renamed, limit=int(limit)), by=who.actor)
+    cursor = page.next_cursor.encode() if page.next_cursor else None
+    return JSONResponse({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})
+
+
+def get_lead(request: Request) -> Response:
+    who = caller(request, Scope.LEADS_READ)
+    view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor)
+    body = {**lead_json(view.lead), "history": [history_json(e) for e in view.lead.history]}
+    return JSONResponse(body, headers={"ETag": etag(view.lead.version)})
+
+
+async def patch_lead(request: Request) -> Response:
+    who = caller(request, Scope.LEADS_WRITE)
+    changes, version = lead_changes(await json_object(request))
+    if_match = request.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
+    if if_match and not if_match.isdigit():
+        raise ApiProblem(412, 'If-Match must be an ETag from this API, such as "3"')
+    expected = int(if_match) if if_match else version
+    if expected is None:
+        raise ApiProblem(428, "send If-Match with the lead's ETag, or its version, so no change is lost")
+    lead = container(request).update_lead()(
+        request.path_params["lead_id"], changes, by=who.actor, expected_version=expected
+    )
+    return JSONResponse(lead_json(lead), headers={"ETag": etag(lead.version)})
+
+
+def stats(request: Request) -> Response:
+    who = caller(request, Scope.LEADS_READ)
+    params = only(request.query_params, STATS_PARAMETERS)
+    assignee = assignee_filter(params)
+    query = StatsQuery(
+        day(params.get("from", ""), "from"),
+        day(params.get("to", ""), "to", next_day=True),
+        int(assignee) if assignee.isdigit() else None,
+    )
+    counted = container(request).lead_statistics()(query, by=who.actor)
+    by_assignee = {("none" if k is None else str(k)): n for k, n in counted.by_assignee.items()}
+    return JSONResponse(
+        {
+            "total": counted.total,
+            "by_status": counted.by_status,
+            "by_source": counted.by_source,
+            "by_assignee": by_assignee,
+        }
+    )
+
+
+def openapi(request: Request) -> Response:
+    return JSONResponse(document())
+
+
+routes = [
+    Route("/api/v1/leads", create_lead, methods=["POST"]),
+    Route("/api/v1/leads", list_leads, methods=["GET"]),
+    Route("/api/v1/leads/{lead_id:int}", get_lead, methods=["GET"]),
+    Route("/api/v1/leads/{lead_id:int}", patch_lead, methods=["PATCH"]),
+    Route("/api/v1/stats", stats, methods=["GET"]),
+    Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+]

@@ -1,0 +1,112 @@
+"""JSON in and out of the API: strict about what comes in, complete about what goes out."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.requests import Request
+
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.leads import LeadChanges
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
+from leadsmanager.domain.status import parse_status
+from leadsmanager.entrypoints.api.problems import ApiProblem
+
+INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id")
+INTAKE_MAPS = ("extras", "utm")
+
+
+async def json_object(request: Request) -> dict[str, Any]:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise ApiProblem(415, "send the body as application/json")
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise ApiProblem(400, "the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "the body must be a JSON object")
+    return body
+
+
+def _unknown(body: dict[str, Any], known: tuple[str, ...]) -> dict[str, str]:
+    return {k: "unknown field" for k in body if k not in known}
+
+
+def intake_form(body: dict[str, Any]) -> LeadForm:
+    errors = _unknown(body, (*INTAKE_TEXT, *INTAKE_MAPS))
+    errors |= {k: "must be a string" for k in INTAKE_TEXT if k in body and not isinstance(body[k], str)}
+    for key in INTAKE_MAPS:
+        value = body.get(key, {})
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            errors[key] = "must be an object of strings"
+    if errors:
+        raise ValidationError("the lead was not accepted", errors)
+    text = {k: body.get(k, "") for k in INTAKE_TEXT}
+    return LeadForm(
+        Channel.API,
+        name=text["name"],
+        email=text["email"],
+        phone=text["phone"],
+        company=text["company"],
+        service=text["service"],
+        message=text["message"],
+        site=text["site"],
+        form_id=text["form_id"],
+        external_id=text["external_id"],
+        extras=body.get("extras", {}),
+        utm=body.get("utm", {}),
+    )
+
+
+def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
+    errors = _unknown(body, ("status", "assignee_id", "version"))
+    if "status" in body and not isinstance(body["status"], str):
+        errors["status"] = "must be a string"
+    assignee = body.get("assignee_id")
+    if "assignee_id" in body and assignee is not None and (not isinstance(assignee, int) or isinstance(assignee, bool)):
+        errors["assignee_id"] = "must be a user id or null"
+    version = body.get("version")
+    if "version" in body and (not isinstance(version, int) or isinstance(version, bool)):
+        errors["version"] = "must be an integer"
+    if not errors and "status" not in body and "assignee_id" not in body:
+        errors["status"] = "change the status, the assignee_id, or both"
+    if errors:
+        raise ValidationError("the change was not accepted", errors)
+    status = parse_status(body["status"]) if "status" in body else None
+    return LeadChanges(status=status, assign="assignee_id" in body, assignee_id=assignee), version
+
+
+def lead_json(lead: Lead) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "version": lead.version,
+        "status": lead.status.value,
+        "assignee_id": lead.assignee_id,
+        "name": lead.contact_name,
+        "email": lead.email,
+        "phone": lead.phone,
+        "company": lead.company,
+        "service": lead.service,
+        "message": lead.message,
+        "source": lead.source.value,
+        "site": lead.site,
+        "form_id": lead.form_id,
+        "external_id": lead.external_id,
+        "extras": lead.extras,
+        "utm": lead.utm,
+        "created_at": lead.created_at.isoformat(),
+        "updated_at": lead.updated_at.isoformat(),
+    }
+
+
+def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "field": entry.field,
+        "old": entry.old,
+        "new": entry.new,
+        "actor_id": entry.actor_id,
+    }

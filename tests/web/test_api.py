@@ -1,0 +1,195 @@
+"""API v1 contract: every endpoint by key scope and role, idempotency, concurrency headers, problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from starlette.testclient import TestClient
+
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.api_key import Scope
+from leadsmanager.entrypoints.container import Container
+from tests.support import FakeClock
+from tests.web.conftest import Staff
+
+INTAKE = {
+    "name": "Ana Api",
+    "email": "ANA@api.example",
+    "phone": "(202) 555-0111",
+    "extras": {"budget": "5k"},
+    "utm": {"utm_source": "crm"},
+}
+
+
+@pytest.fixture
+def keys(container: Container, staff: Staff) -> dict[str, dict[str, str]]:
+    made = {}
+    for name, scopes in (
+        ("read", {Scope.LEADS_READ}),
+        ("write", {Scope.LEADS_WRITE}),
+        ("both", {Scope.LEADS_READ, Scope.LEADS_WRITE}),
+    ):
+        _, secret = container.api_keys().create(name, frozenset(scopes), by=Actor.system())
+        made[name] = {"Authorization": f"Bearer {secret}"}
+    return made
+
+
+def test_intake_creates_once_and_replays_with_the_idempotency_key(
+    client: TestClient, keys: dict[str, dict[str, str]]
+) -> None:
+    headers = {**keys["write"], "Idempotency-Key": "order-77"}
+    first = client.post("/api/v1/leads", json=INTAKE, headers=headers)
+    assert first.status_code == 201, first.text
+    lead = first.json()["lead"]
+    assert (lead["email"], lead["phone"], lead["source"], lead["extras"]) == (
+        "ana@api.example",
+        "+12025550111",
+        "api",
+        {"budget": "5k"},
+    )
+    assert first.headers["location"] == f"/api/v1/leads/{lead['id']}"
+    again = client.post("/api/v1/leads", json=INTAKE, headers=headers)
+    assert (again.status_code, again.json()["lead"]["id"], again.json()["outcome"]) == (200, lead["id"], "duplicate")
+    other_body = client.post("/api/v1/leads", json={**INTAKE, "name": "Someone Else"}, headers=headers)
+    assert other_body.status_code == 409
+    listed = client.get("/api/v1/leads?q=ana", headers=keys["read"]).json()["items"]
+    assert [x["id"] for x in listed] == [lead["id"]]
+
+
+def test_an_external_id_replays_without_a_header(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    body = {**INTAKE, "external_id": "crm-1"}
+    codes = [client.post("/api/v1/leads", json=body, headers=keys["write"]).status_code for _ in range(2)]
+    assert codes == [201, 200]
+
+
+def test_validation_errors_are_problems_with_a_field_list(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    response = client.post("/api/v1/leads", json={"name": 5, "email": "nope", "colour": "red"}, headers=keys["write"])
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"name", "colour"}
+    bad_email = client.post("/api/v1/leads", json={"name": "A", "email": "nope"}, headers=keys["write"])
+    assert {e["field"] for e in bad_email.json()["errors"]} == {"email"}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [(b"{}", "text/plain", 415), (b"{not json", "application/json", 400), (b"[1, 2]", "application/json", 400)],
+)
+def test_wrong_media_and_broken_json_are_refused(
+    client: TestClient, keys: dict[str, dict[str, str]], body: bytes, content_type: str, status: int
+) -> None:
+    response = client.post("/api/v1/leads", content=body, headers={**keys["write"], "content-type": content_type})
+    assert response.status_code == status
+    assert response.json()["status"] == status
+
+
+def test_an_oversized_body_is_413(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    body = b'{"name": "' + b"x" * 1_000_001 + b'"}'
+    response = client.post("/api/v1/leads", content=body, headers={**keys["write"], "content-type": "application/json"})
+    assert response.status_code == 413 and response.json()["status"] == 413
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "key", "status"),
+    [
+        ("GET", "/api/v1/leads", None, 401),
+        ("GET", "/api/v1/leads", "bogus", 401),
+        ("GET", "/api/v1/leads", "write", 403),
+        ("POST", "/api/v1/leads", "read", 403),
+        ("PATCH", "/api/v1/leads/{lead}", "read", 403),
+        ("GET", "/api/v1/stats", "write", 403),
+        ("GET", "/api/v1/leads", "read", 200),
+        ("GET", "/api/v1/leads/{lead}", "read", 200),
+        ("GET", "/api/v1/stats", "both", 200),
+        ("GET", "/api/v1/leads/999999", "read", 404),
+    ],
+)
+def test_keys_reach_only_their_scopes(
+    client: TestClient,
+    keys: dict[str, dict[str, str]],
+    staff: Staff,
+    method: str,
+    path: str,
+    key: str | None,
+    status: int,
+) -> None:
+    headers = keys.get(key or "", {"Authorization": "Bearer lm_nope_nope"} if key == "bogus" else {})
+    url = path.format(lead=staff.leads["employee"])
+    response = client.request(method, url, headers=headers, json={"status": "contacted", "version": 2})
+    assert response.status_code == status
+    if status == 401:
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_a_revoked_key_stops_working(client: TestClient, container: Container, keys: dict[str, dict[str, str]]) -> None:
+    assert client.get("/api/v1/leads", headers=keys["read"]).status_code == 200
+    [read_key] = [k for k in container.api_keys().list(by=Actor.system()) if k.name == "read"]
+    container.api_keys().revoke(read_key.id or 0, by=Actor.system())
+    assert client.get("/api/v1/leads", headers=keys["read"]).status_code == 401
+
+
+def test_staff_sessions_see_what_their_role_allows(as_role: Callable[[str], TestClient], staff: Staff) -> None:
+    rep, manager = as_role("employee"), as_role("manager")
+    assert [x["id"] for x in rep.get("/api/v1/leads").json()["items"]] == [staff.leads["employee"]]
+    assert rep.get(f"/api/v1/leads/{staff.leads['employee2']}").status_code == 404
+    assert len(manager.get("/api/v1/leads").json()["items"]) == 3
+    assert rep.get("/api/v1/stats").json()["total"] == 1
+    assert manager.get("/api/v1/stats").json()["total"] == 3
+    cross_site = rep.post("/api/v1/leads", json=INTAKE, headers={"origin": "https://evil.example"})
+    assert cross_site.status_code == 403
+
+
+def test_patch_needs_the_current_version_and_never_overwrites(
+    client: TestClient, keys: dict[str, dict[str, str]], staff: Staff
+) -> None:
+    url = f"/api/v1/leads/{staff.leads['nobody']}"
+    etag = client.get(url, headers=keys["read"]).headers["etag"]
+    assert client.patch(url, json={"status": "contacted"}, headers=keys["write"]).status_code == 428
+    done = client.patch(
+        url,
+        json={"status": "contacted", "assignee_id": staff.ids["employee"]},
+        headers={**keys["write"], "If-Match": etag},
+    )
+    assert done.status_code == 200 and done.json()["status"] == "contacted"
+    assert done.json()["assignee_id"] == staff.ids["employee"] and done.headers["etag"] != etag
+    stale = client.patch(url, json={"status": "lost"}, headers={**keys["write"], "If-Match": etag})
+    assert stale.status_code == 409
+    illegal = client.patch(url, json={"status": "won", "version": done.json()["version"]}, headers=keys["write"])
+    assert illegal.status_code == 409 and "cannot move" in illegal.json()["detail"]
+    history = client.get(url, headers=keys["read"]).json()["history"]
+    assert [(h["field"], h["new"]) for h in history][-2:] == [
+        ("status", "contacted"),
+        ("assignee", str(staff.ids["employee"])),
+    ]
+
+
+def test_stats_over_a_period(client: TestClient, keys: dict[str, dict[str, str]], staff: Staff) -> None:
+    body = client.get("/api/v1/stats?from=2026-03-01&to=2026-03-31", headers=keys["read"]).json()
+    assert body["total"] == 3 and body["by_status"] == {"new": 3} and body["by_source"] == {"web_form": 3}
+    assert body["by_assignee"] == {"none": 1, str(staff.ids["employee"]): 1, str(staff.ids["employee2"]): 1}
+    empty = client.get("/api/v1/stats?from=2025-01-01&to=2025-01-31", headers=keys["read"]).json()
+    assert empty == {"total": 0, "by_status": {}, "by_source": {}, "by_assignee": {}}
+
+
+def test_a_key_over_its_rate_gets_429_with_retry_after(
+    client: TestClient, container: Container, keys: dict[str, dict[str, str]], clock: FakeClock
+) -> None:
+    clock.step = timedelta(0)  # every request inside one minute
+    limit = container.settings().api_requests_per_minute
+    codes = [client.get("/api/v1/leads?limit=1", headers=keys["read"]).status_code for _ in range(limit + 1)]
+    assert codes[:limit] == [200] * limit and codes[limit] == 429
+    last = client.get("/api/v1/leads", headers=keys["read"])
+    assert last.status_code == 429 and int(last.headers["retry-after"]) > 0
+
+
+def test_the_openapi_document_lists_exactly_the_routes(client: TestClient) -> None:
+    from leadsmanager.entrypoints.api.routes import routes
+
+    document = client.get("/api/v1/openapi.json").json()
+    assert document["openapi"].startswith("3.1")
+    described = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
+    served = {(m, r.path.replace(":int", "")) for r in routes for m in (r.methods or ()) if m != "HEAD"}
+    assert described == served - {("GET", "/api/v1/openapi.json")}
