@@ -7,6 +7,7 @@ Hypothesis directly, since its pytest plugin does not load under this pytest ver
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -28,6 +29,8 @@ from leadsmanager.entrypoints.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import Staff
 
+# The default run is derandomised so CI is repeatable; LEADSMANAGER_FUZZ_EXAMPLES=N explores N random examples.
+EXPLORE = os.environ.get("LEADSMANAGER_FUZZ_EXAMPLES")
 OPERATIONS = [(path, method) for path, ops in document()["paths"].items() for method in ops]
 CHECKS = {
     GenerationMode.POSITIVE: [
@@ -65,7 +68,13 @@ def test_every_operation_answers_within_its_schema(
     operation = schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(
+        max_examples=int(EXPLORE or 60),
+        derandomize=not EXPLORE,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
     def check(case: schemathesis.Case[Any]) -> None:
         assume(not only_headers_mutated(case) and not structured_query(case))
         case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS[mode])

@@ -190,3 +190,21 @@ def test_an_unexpected_failure_shows_a_friendly_page_without_details(container: 
         response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text and "hunter2" not in response.text
+
+
+def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(as_role: Callable[[str], TestClient]) -> None:
+    admin = as_role("admin")
+    token = csrf_of(admin.get("/users").text)
+    refused = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Site"})
+    assert refused.status_code == 400 and 'data-error-for="scopes"' in refused.text
+    made = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Site", "scopes": ["leads:write"]})
+    secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', made.text)
+    assert made.status_code == 201 and secret
+    api = {"Authorization": f"Bearer {secret.group(1)}"}
+    assert admin.post("/api/v1/leads", json={"name": "K", "email": "k@example.com"}, headers=api).status_code == 201
+    page = admin.get("/users").text
+    assert secret.group(1) not in page and "leads:write" in page
+    key_id = re.search(r'action="/users/api-keys/(\d+)/revoke"', page)
+    assert key_id
+    admin.post(f"/users/api-keys/{key_id.group(1)}/revoke", data={"csrf_token": token})
+    assert admin.post("/api/v1/leads", json={"name": "K", "email": "k2@example.com"}, headers=api).status_code == 401

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.users import NewUser
+from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 
-def users_page(request: Request) -> Response:
+def users_page(request: Request, status_code: int = 200, **context: Any) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
-    users = container(request).user_admin().list(by=actor)
-    return render(request, "users.html", users=users, roles=list(Role), values={}, errors={})
+    built = container(request)
+    page = {"values": {}, "errors": {}, "new_key": None, **context}
+    return render(
+        request,
+        "users.html",
+        status_code=status_code,
+        users=built.user_admin().list(by=actor),
+        roles=list(Role),
+        api_keys=built.api_keys().list(by=actor),
+        scopes=list(Scope),
+        **page,
+    )
 
 
 async def create_user(request: Request) -> Response:
@@ -69,7 +83,29 @@ async def change_user(request: Request) -> Response:
     return redirect(request, "/users", f"Saved: {user.full_name} ({change})")
 
 
+async def create_api_key(request: Request) -> Response:
+    """The new key is shown on this one page and never again: it is not put in a redirect or a cookie."""
+    actor = require(request, Permission.MANAGE_USERS)
+    form = await request.form()
+    await verified_form(request)
+    scopes = [str(v) for v in form.getlist("scopes")]
+    try:
+        key, secret = container(request).api_keys().create(str(form.get("name", "")), parse_scopes(scopes), by=actor)
+    except ValidationError as e:
+        return users_page(request, status_code=400, key_errors=e.fields)
+    return users_page(request, status_code=201, new_key={"name": key.name, "secret": secret})
+
+
+async def revoke_api_key(request: Request) -> Response:
+    actor = require(request, Permission.MANAGE_USERS)
+    await verified_form(request)
+    key = container(request).api_keys().revoke(int(request.path_params["key_id"]), by=actor)
+    return redirect(request, "/users", f"API key {key.name} ({key.prefix}) is revoked")
+
+
 routes = [
+    Route("/users/api-keys", create_api_key, methods=["POST"]),
+    Route("/users/api-keys/{key_id:int}/revoke", revoke_api_key, methods=["POST"]),
     Route("/users", users_page, methods=["GET"]),
     Route("/users", create_user, methods=["POST"]),
     Route("/users/{user_id:int}", change_user, methods=["POST"]),
