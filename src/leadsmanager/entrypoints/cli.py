@@ -77,9 +77,10 @@ def main(ctx: click.Context) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
 @click.option("--workers", default=1, show_default=True, help="web processes (MySQL/MariaDB only)")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="a line per request")
 @click.pass_context
 @reports_errors
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bool) -> None:
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
 
@@ -91,7 +92,9 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
         click.echo("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
     click.echo(f"LeadsManager on http://{host}:{port}/  (public form: http://{host}:{port}/forms/contact)")
     factory = "leadsmanager.entrypoints.web.app:create_app"
-    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True)
+    uvicorn.run(
+        factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log
+    )
 
 
 @main.group()

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# API throughput and latency at 1M leads: uvicorn with 2 worker processes on MariaDB, wrk on loopback,
+# 16 connections. Needs the seeded database (bench/seed.py) and wrk (apt-get install wrk).
+#   bash bench/api_bench.sh            # every scenario, 20 s each
+#   DURATION=5s bash bench/api_bench.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+URL=${LEADSMANAGER_BENCH_MYSQL_URL:-mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench}
+PORT=${PORT:-8799}
+DURATION=${DURATION:-20s}
+export LEADSMANAGER_DATABASE_URL=$URL LEADSMANAGER_ALLOWED_HOSTS=127.0.0.1 LEADSMANAGER_SECRET_KEY=bench-only-secret-key-0123456789
+export LEADSMANAGER_API_REQUESTS_PER_MINUTE=100000000 LEADSMANAGER_DATA_DIR=${TMPDIR:-/tmp}/leadsmanager-api-bench
+CLI=.venv/bin/leadsmanager
+$CLI db upgrade >/dev/null
+export BENCH_KEY=$($CLI api-keys create "api bench $(date +%s)" --scope leads:read --scope leads:write | tail -1)
+DB=$(.venv/bin/python -c "from sqlalchemy import make_url; print(make_url('$URL').database)")
+export BENCH_MAX_ID=$(mysql -uroot -N -e "select max(id) from $DB.leads")
+SURNAME=$(mysql -uroot -N -e "select substring_index(contact_name, ' ', -1) from $DB.leads where id = 500000")
+$CLI serve --workers 2 --port "$PORT" --no-access-log >/tmp/api-bench-serve.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/login" && break; sleep 0.2; done
+echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 connections, 2 wrk threads"
+run() {
+  echo "== $1"
+  BENCH_PATH=$3 wrk -t2 -c16 -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT" \
+    | grep -E "Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx|Socket errors"
+}
+run "intake (POST /api/v1/leads)" intake
+run "list, status filter" get "/api/v1/leads?status=new&limit=50"
+run "list, status + search" get "/api/v1/leads?status=new&q=$SURNAME&limit=50"
+run "detail (GET /api/v1/leads/{id})" detail
+run "patch (PATCH /api/v1/leads/{id})" patch

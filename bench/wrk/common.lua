@@ -1,0 +1,12 @@
+-- Shared by the API scenarios: the key and the id range come from the environment.
+key = os.getenv("BENCH_KEY")
+max_id = tonumber(os.getenv("BENCH_MAX_ID") or "1000000")
+auth = { ["Authorization"] = "Bearer " .. key, ["Content-Type"] = "application/json" }
+
+function setup(thread)
+  thread:set("seed", math.random(1, 1e9))
+end
+
+function init(args)
+  math.randomseed(seed)
+end
