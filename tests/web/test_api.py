@@ -186,10 +186,15 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(
 
 
 def test_the_openapi_document_lists_exactly_the_routes(client: TestClient) -> None:
-    from leadsmanager.entrypoints.api.routes import routes
+    from leadsmanager.entrypoints.api.routes import routes as api_routes
+    from leadsmanager.entrypoints.api.webhooks import routes as webhook_routes
+
+    routes = [*api_routes, *webhook_routes]
 
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.1")
     described = {(m.upper(), p) for p, ops in document["paths"].items() for m in ops}
-    served = {(m, r.path.replace(":int", "")) for r in routes for m in (r.methods or ()) if m != "HEAD"}
+    served = {
+        (m, r.path.replace(":int", "").replace(":str", "")) for r in routes for m in (r.methods or ()) if m != "HEAD"
+    }
     assert described == served - {("GET", "/api/v1/openapi.json")}

@@ -69,6 +69,8 @@ class WordPressSite:
     username: str = field(repr=False, validator=_check_secret)
     app_password: str = field(repr=False, validator=_check_secret)
     forms: Mapping[str, Mapping[str, str]] = field(factory=dict)
+    # Signs pushed submissions (POST /api/v1/intake/wordpress/<site>); empty: the site only syncs.
+    webhook_secret: str = field(default="", repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.synced_forms()  # checks every form id and field mapping now, not at the first sync

@@ -43,7 +43,12 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
     mappings = _field_maps(environ.get(prefix + "FIELDS", ""), forms, variable=prefix + "FIELDS")
     try:
         return WordPressSite(
-            name, required("URL"), required("USER"), required("PASSWORD"), {f: mappings.get(f, {}) for f in forms}
+            name,
+            required("URL"),
+            required("USER"),
+            required("PASSWORD"),
+            {f: mappings.get(f, {}) for f in forms},
+            webhook_secret=environ.get(prefix + "WEBHOOK_SECRET", "").strip(),
         )
     except ValidationError as e:
         raise ValidationError(f"{prefix}*: {e}", e.fields) from None

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from leadsmanager.application.sync_types import FormSourceBadResponse, RemoteSubmission, SubmissionPage
+from leadsmanager.domain.errors import ValidationError
 
 T = TypeVar("T")
 # WordPress row ids are unsigned 64-bit integers: at most 20 digits.
@@ -28,6 +29,18 @@ def parse_page(body: bytes, *, site: str, form_id: str, after_id: str | None) ->
     except _OffContract as e:
         why = f"the response breaks the plugin contract: {e}"
         raise FormSourceBadResponse(why, site=site, form_id=form_id) from None
+
+
+def parse_pushed(body: bytes) -> tuple[str, RemoteSubmission]:
+    """A webhook's `{"form_id": ..., "submission": {...}}`; off-contract input is a ValidationError."""
+    try:
+        data = _json(body)
+        if not isinstance(data, dict):
+            raise _OffContract("expected a JSON object")
+        form_id = _key(data, "form_id", str, "a string")
+        return form_id, _submission(_key(data, "submission", dict, "an object"), 1)
+    except _OffContract as e:
+        raise ValidationError(f"the webhook body breaks the plugin contract: {e}", {"body": str(e)}) from None
 
 
 def _json(body: bytes) -> Any:

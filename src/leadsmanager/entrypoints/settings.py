@@ -10,6 +10,9 @@ from pathlib import Path
 from attrs import frozen
 from dotenv import dotenv_values
 
+from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.adapters.wordpress_env import sites_from_env
+
 PREFIX = "LEADSMANAGER_"
 
 
@@ -26,6 +29,8 @@ class Settings:
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
     api_requests_per_minute: int = 600
+    # LEADSMANAGER_WORDPRESS_*: the sites the sync pulls from; none unless configured.
+    wordpress_sites: tuple[WordPressSite, ...] = ()
 
     @property
     def is_embedded(self) -> bool:
@@ -54,6 +59,7 @@ class Settings:
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
             api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
+            wordpress_sites=sites_from_env(values),
         )
 
     def web_secret(self) -> str:

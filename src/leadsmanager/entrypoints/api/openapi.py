@@ -103,6 +103,23 @@ PROBLEM = {
         },
     },
 }
+PUSHED = {
+    "type": "object",
+    "required": ["form_id", "submission"],
+    "properties": {
+        "form_id": {"type": "string"},
+        "submission": {
+            "type": "object",
+            "required": ["id", "created_at", "fields"],
+            "properties": {"id": {"type": "string"}, "created_at": TIME, "fields": STRING_MAP},
+        },
+    },
+}
+PUSH_RESULT = {
+    "type": "object",
+    "required": ["outcome", "lead_id"],
+    "properties": {"outcome": {"enum": ["created", "merged", "duplicate"]}, "lead_id": {"type": "integer"}},
+}
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
 # Every filter also takes an empty value, meaning "no filter", as an HTML form sends it.
 FILTERS = [
@@ -199,6 +216,26 @@ def document() -> dict[str, Any]:
                     "responses": {
                         "200": _json(_ref("Lead"), "changed", ETAG),
                         **_problems(400, 401, 403, 404, 409, 412, 415, 422, 428, 429),
+                    },
+                },
+            },
+            "/api/v1/intake/wordpress/{site}": {
+                "post": {
+                    "operationId": "pushWordPressSubmission",
+                    "description": "Signed by the site's webhook secret: X-LeadsManager-Timestamp (unix seconds) and "
+                    "X-LeadsManager-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + '.' + body)); "
+                    "5-minute window. See docs/wordpress-plugin.md.",
+                    "security": [],
+                    "parameters": [
+                        {"name": "site", "in": "path", "required": True, "schema": {"type": "string"}},
+                        {"name": "X-LeadsManager-Timestamp", "in": "header", "schema": {"type": "string"}},
+                        {"name": "X-LeadsManager-Signature", "in": "header", "schema": {"type": "string"}},
+                    ],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": PUSHED}}},
+                    "responses": {
+                        "201": _json(PUSH_RESULT, "created"),
+                        "200": _json(PUSH_RESULT, "already imported, or joined the person's open lead"),
+                        **_problems(400, 401, 404, 413, 415, 422),
                     },
                 },
             },

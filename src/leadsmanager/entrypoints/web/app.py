@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from leadsmanager.domain import errors
-from leadsmanager.entrypoints.api import problems
+from leadsmanager.entrypoints.api import problems, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.http_status import status_for
@@ -97,6 +97,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_users.routes,
             *pages_public.routes,
             *api_routes.routes,
+            *webhooks.routes,
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
