@@ -92,9 +92,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
         click.echo("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
     click.echo(f"LeadsManager on http://{host}:{port}/  (public form: http://{host}:{port}/forms/contact)")
     factory = "leadsmanager.entrypoints.web.app:create_app"
-    uvicorn.run(
-        factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log
-    )
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log)
 
 
 @main.group()
