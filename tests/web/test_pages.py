@@ -204,6 +204,7 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(as_role: Callable[[str
     assert admin.post("/api/v1/leads", json={"name": "K", "email": "k@example.com"}, headers=api).status_code == 201
     page = admin.get("/users").text
     assert secret.group(1) not in page and "leads:write" in page
+    assert "<title>Users · LeadsManager</title>" in page and page.count('id="api-keys"') == 1
     key_id = re.search(r'action="/users/api-keys/(\d+)/revoke"', page)
     assert key_id
     admin.post(f"/users/api-keys/{key_id.group(1)}/revoke", data={"csrf_token": token})

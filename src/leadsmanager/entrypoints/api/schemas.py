@@ -44,18 +44,12 @@ def intake_form(body: dict[str, Any]) -> LeadForm:
             errors[key] = "must be an object of strings"
     if errors:
         raise ValidationError("the lead was not accepted", errors)
-    text = {k: body.get(k, "") for k in INTAKE_TEXT}
-    return LeadForm(
+    return LeadForm.from_fields(
         Channel.API,
-        name=text["name"],
-        email=text["email"],
-        phone=text["phone"],
-        company=text["company"],
-        service=text["service"],
-        message=text["message"],
-        site=text["site"],
-        form_id=text["form_id"],
-        external_id=text["external_id"],
+        body,
+        site=body.get("site", ""),
+        form_id=body.get("form_id", ""),
+        external_id=body.get("external_id", ""),
         extras=body.get("extras", {}),
         utm=body.get("utm", {}),
     )
