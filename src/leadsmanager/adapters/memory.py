@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
 
+from leadsmanager.adapters.memory_sync_cursors import MemorySyncCursorRepository
 from leadsmanager.application.ports import (
     ApiKeyRepository,
     IdempotencyRepository,
@@ -27,6 +28,7 @@ from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.sync_cursor import SyncCursor
 from leadsmanager.domain.user import User
 
 
@@ -44,6 +46,7 @@ class MemoryStore:
         self.api_keys: dict[int, ApiKey] = {}
         self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
         self.api_key_ids = itertools.count(1)
+        self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -282,6 +285,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.sessions = MemorySessionRepository(self._store)
             self.api_keys = MemoryApiKeyRepository(self._store)
             self.idempotency = MemoryIdempotencyRepository(self._store)
+            self.sync_cursors = MemorySyncCursorRepository(self._store.sync_cursors)
         return self
 
     def __exit__(
@@ -306,6 +310,7 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._store.api_keys[key.id] = copy.deepcopy(key)
             for record in self.idempotency.added:
                 self._store.idempotency[(record.owner, record.key)] = record
+            self._store.sync_cursors.update(self.sync_cursors.saved)
         self.rollback()
 
     def rollback(self) -> None:
@@ -315,6 +320,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.sessions.pending = []
         self.api_keys.changed = []
         self.idempotency.added = []
+        self.sync_cursors.saved = {}
 
     def _check(self) -> None:
         store = self._store

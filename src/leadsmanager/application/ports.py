@@ -14,6 +14,7 @@ from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.sync_cursor import SyncCursor
 from leadsmanager.domain.user import User
 
 
@@ -62,6 +63,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
+    sync_cursors: SyncCursorRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -151,3 +153,13 @@ class FormSource(Protocol):
         Raises a FormSourceError (an ExternalServiceError): FormSourceUnavailable is worth retrying later;
         any other (credentials refused, a response off the contract, an unknown site or form) needs a person.
         """
+
+
+class SyncCursorRepository(Protocol):
+    def get(self, site: str, form_id: str) -> SyncCursor | None: ...
+
+    def save(self, cursor: SyncCursor) -> None:
+        """Store the cursor of its (site, form), replacing the one stored before."""
+
+    def list(self) -> list[SyncCursor]:
+        """Every stored cursor, by site then form id."""

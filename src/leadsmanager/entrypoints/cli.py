@@ -13,6 +13,7 @@ from leadsmanager.adapters.sql.migrate import pending, upgrade
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
+from leadsmanager.application.sync_report import PageDone
 from leadsmanager.application.users import NewUser
 from leadsmanager.domain import errors
 from leadsmanager.domain.actor import Actor
@@ -21,6 +22,7 @@ from leadsmanager.domain.roles import parse_role
 from leadsmanager.domain.status import parse_status
 from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
+from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ValidationError: 3,
@@ -67,6 +69,7 @@ def container(ctx: click.Context, *, migrate: bool = True) -> Container:
 @click.group()
 @click.version_option(package_name="leadsmanager")
 @click.pass_context
+@reports_errors
 def main(ctx: click.Context) -> None:
     """LeadsManager: every lead in one clean table, with an owner and a status."""
     ctx.obj = build()
@@ -308,3 +311,28 @@ def leads_add(ctx: click.Context, /, **fields: str) -> None:
     )
     result = container(ctx).submit_lead()(form, by=OPERATOR)
     click.echo(f"lead {result.lead_id} {result.outcome.value}")
+
+
+@main.command()
+@click.option("--site", default=None, help="only this site")
+@click.option("--form", "form_id", default=None, help="only forms with this id")
+@click.option("--status", "show_status", is_flag=True, help="show where each form stands instead of syncing")
+@click.option("--quiet", is_flag=True, help="no progress lines")
+@click.pass_context
+@reports_errors
+def sync(ctx: click.Context, site: str | None, form_id: str | None, show_status: bool, quiet: bool) -> None:
+    """Import new submissions from the WordPress sites' forms (LEADSMANAGER_WORDPRESS_*)."""
+    sync_forms = container(ctx).sync_forms()
+    if show_status:
+        for line in cursor_lines(sync_forms.status(site=site, form_id=form_id)):
+            click.echo(line)
+        return
+
+    def progress(page: PageDone) -> None:
+        click.echo(progress_line(page), err=True)  # stderr: stdout keeps one line per form, for scripts
+
+    report = sync_forms(site=site, form_id=form_id, on_page=None if quiet else progress)
+    for line in report_lines(report):
+        click.echo(line)
+    if report.failures:
+        sys.exit(EXIT_CODES[errors.ExternalServiceError])

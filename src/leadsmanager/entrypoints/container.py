@@ -11,8 +11,10 @@ from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
+from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
+from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.intake import SubmitLead
 from leadsmanager.application.leads import (
     AddNote,
@@ -25,6 +27,7 @@ from leadsmanager.application.leads import (
     UpdateLead,
 )
 from leadsmanager.application.sessions import Sessions
+from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.settings import Settings
 
@@ -33,6 +36,15 @@ def _engine(url: str) -> Iterator[Engine]:
     engine = make_engine(url)
     yield engine
     engine.dispose()
+
+
+def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSource]:
+    with WordPressFormSource(sites) as source:  # closes its HTTP connections at shutdown
+        yield source
+
+
+def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
+    return tuple(form for site in sites for form in site.synced_forms())
 
 
 class Container(containers.DeclarativeContainer):
@@ -63,6 +75,9 @@ class Container(containers.DeclarativeContainer):
     rate_limiter = providers.Singleton(SqlRateLimiter, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
+    form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
+    synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
+    sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
 
 
 def build(settings: Settings | None = None) -> Container:

@@ -186,3 +186,17 @@ idempotency_keys = Table(
     Column("created_at", UtcDateTime, nullable=False),
     **MYSQL_OPTIONS,
 )
+
+# Where the WordPress sync resumes on each form. Sizes follow the limits on site names, form ids and
+# submission ids (application/form_mapping.py, application/sync_types.py).
+sync_cursors = Table(
+    "sync_cursors",
+    metadata,
+    Column("site", String(40), primary_key=True),
+    Column("form_id", String(100), primary_key=True),
+    Column("after_id", String(40), nullable=True),
+    Column("last_run_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("imported_total", BigInteger, nullable=False),
+    **MYSQL_OPTIONS,
+)

@@ -11,6 +11,7 @@ from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempoten
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
+from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
 from leadsmanager.application.ports import UnitOfWork
 
 
@@ -25,6 +26,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.sessions = SqlSessionRepository(self._session)
         self.api_keys = SqlApiKeyRepository(self._session)
         self.idempotency = SqlIdempotencyRepository(self._session)
+        self.sync_cursors = SqlSyncCursorRepository(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,149 @@
+"""The WordPress sync: each configured form's new submissions become leads, resuming where the last run stopped.
+
+Transaction boundary: SubmitLead stores each submission in a transaction of its own, and the form's cursor
+is saved after the page, in another. A crash between the two leaves the cursor behind leads already
+stored; the next run fetches that page again and SubmitLead answers DUPLICATE for each of them, as the
+external id `{site}/{form}/{id}` is stored once. So nothing is lost and nothing is imported twice, without
+SubmitLead having to join a caller's unit of work.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from attrs import define, field
+
+from leadsmanager.application.form_mapping import SyncedForm
+from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult
+from leadsmanager.application.ports import Clock, FormSource, UnitOfWorkFactory
+from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport
+from leadsmanager.application.sync_types import FormSourceBadResponse, FormSourceError, SubmissionPage
+from leadsmanager.domain.errors import NotFound, ValidationError
+from leadsmanager.domain.sync_cursor import SyncCursor
+
+PAGE_SIZE = 100  # the most the WordPress plugin serves at once
+Intake = Callable[[LeadForm], SubmitResult]  # SubmitLead
+OnPage = Callable[[PageDone], None]
+
+
+@define
+class _Run:
+    """One form's progress in this run; the cursor is the one last saved."""
+
+    form: SyncedForm
+    cursor: SyncCursor
+    started: datetime
+    fetched: int = 0
+    outcomes: Counter[Outcome] = field(factory=Counter)
+    rejected: list[Rejection] = field(factory=list)
+    error: str | None = None
+
+    def report(self, cursor_before: str | None, now: datetime) -> FormReport:
+        return FormReport(
+            site=self.form.site,
+            form_id=self.form.form_id,
+            fetched=self.fetched,
+            created=self.outcomes[Outcome.CREATED],
+            merged=self.outcomes[Outcome.MERGED],
+            duplicates=self.outcomes[Outcome.DUPLICATE],
+            rejected=tuple(self.rejected),
+            error=self.error,
+            cursor_before=cursor_before,
+            cursor_after=self.cursor.after_id,
+            duration=now - self.started,
+        )
+
+
+class SyncForms:
+    """Import every configured form's new submissions; one form failing never stops the others."""
+
+    def __init__(
+        self,
+        forms: Sequence[SyncedForm],
+        source: FormSource,
+        submit: Intake,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        self._forms = tuple(forms)
+        self._source = source
+        self._submit = submit
+        self._uow = uow
+        self._clock = clock
+        self._page_size = page_size
+
+    def __call__(
+        self, *, site: str | None = None, form_id: str | None = None, on_page: OnPage | None = None
+    ) -> SyncReport:
+        """Sync every configured form, or only those of `site` and/or with id `form_id`."""
+        return SyncReport(tuple(self._sync(form, on_page) for form in self._chosen(site, form_id)))
+
+    def status(self, *, site: str | None = None, form_id: str | None = None) -> tuple[SyncCursor, ...]:
+        """Each configured form's cursor (an empty one if never synced), then any left from forms dropped since."""
+        with self._uow() as uow:
+            stored = {(c.site, c.form_id): c for c in uow.sync_cursors.list()}
+        configured = [stored.pop((f.site, f.form_id), SyncCursor(f.site, f.form_id)) for f in self._forms]
+        cursors = (*configured, *stored.values())
+        return tuple(c for c in cursors if site in (None, c.site) and form_id in (None, c.form_id))
+
+    def _chosen(self, site: str | None, form_id: str | None) -> tuple[SyncedForm, ...]:
+        if site is not None and all(f.site != site for f in self._forms):
+            raise NotFound(f"no WordPress site {site!r} is configured")
+        chosen = tuple(f for f in self._forms if site in (None, f.site) and form_id in (None, f.form_id))
+        if form_id is not None and not chosen:
+            raise NotFound(f"no configured WordPress site syncs a form {form_id!r}")
+        return chosen
+
+    def _sync(self, form: SyncedForm, on_page: OnPage | None) -> FormReport:
+        with self._uow() as uow:
+            cursor = uow.sync_cursors.get(form.site, form.form_id) or SyncCursor(form.site, form.form_id)
+        run = _Run(form, cursor, started=self._clock.now())
+        try:
+            self._pages(run, on_page)
+        except FormSourceError as e:  # this form only: the site may be down, or refuse us; others go on
+            run.error = e.detail
+            run.cursor = run.cursor.failed(e.detail, at=self._clock.now())
+            self._save(run.cursor)
+        return run.report(cursor.after_id, self._clock.now())
+
+    def _pages(self, run: _Run, on_page: OnPage | None) -> None:
+        more = True
+        while more:
+            page = self._fetch(run)
+            imported = self._import(run, page)
+            run.cursor = run.cursor.advanced(page.next_after_id, imported=imported, at=self._clock.now())
+            more = page.has_more
+            if not more:
+                run.cursor = run.cursor.completed()
+            self._save(run.cursor)
+            if on_page is not None:
+                on_page(PageDone(run.form.site, run.form.form_id, run.fetched, page.next_after_id))
+
+    def _fetch(self, run: _Run) -> SubmissionPage:
+        site, form_id = run.form.site, run.form.form_id
+        page = self._source.fetch(site, form_id, after_id=run.cursor.after_id, limit=self._page_size)
+        if page.has_more and not page.submissions:
+            raise FormSourceBadResponse("more submissions promised after an empty page", site=site, form_id=form_id)
+        return page
+
+    def _import(self, run: _Run, page: SubmissionPage) -> int:
+        """Leads created or merged from the page; a refused submission is reported and the page goes on."""
+        before = run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED]
+        for submission in page.submissions:
+            run.fetched += 1
+            try:
+                result = self._submit(run.form.lead_form(submission))
+            except ValidationError as e:
+                run.rejected.append(Rejection(submission.id, str(e)))
+                continue
+            run.outcomes[result.outcome] += 1
+        return run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED] - before
+
+    def _save(self, cursor: SyncCursor) -> None:
+        with self._uow() as uow:
+            uow.sync_cursors.save(cursor)
+            uow.commit()
