@@ -34,7 +34,7 @@ from attrs import evolve
 from sqlalchemy import Engine, bindparam, event, func, select, text
 
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
-from leadsmanager.adapters.sql.repositories import _filtered  # only to count a case's matches, same WHERE
+from leadsmanager.adapters.sql.list_pages import filtered as _filtered  # to count a case's matches: same WHERE
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadPage, LeadQuery
@@ -92,7 +92,8 @@ class Result:
 
 
 class Recorder:
-    """Keeps the last statement SQLAlchemy sent, exactly as the driver received it."""
+    """Keeps the SELECTs one list call sent, exactly as the driver received them (a search sends two:
+    the capped term counts, then the page)."""
 
     def __init__(self, engine: Engine) -> None:
         self.statements: list[tuple[str, Any]] = []
@@ -100,18 +101,18 @@ class Recorder:
         event.listen(engine, "before_cursor_execute", self._record)
 
     def _record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
-        if self.active and statement.lstrip().upper().startswith("SELECT") and "FROM leads" in statement:
+        if self.active and statement.lstrip().upper().startswith("SELECT"):
             self.statements.append((statement, parameters))
 
-    def capture(self, run: Callable[[], object]) -> tuple[str, Any]:
+    def capture(self, run: Callable[[], object]) -> list[tuple[str, Any]]:
         self.statements, self.active = [], True
         try:
             run()
         finally:
             self.active = False
-        if len(self.statements) != 1:
-            raise RuntimeError(f"expected one SELECT, captured {len(self.statements)}")
-        return self.statements[0]
+        if not self.statements:
+            raise RuntimeError("the list call sent no SELECT")
+        return self.statements
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,8 +285,15 @@ def _judge(plan: Plan) -> None:
             plan.flags.append(f"temporary table on {row['table']} (~{estimate:,} rows)")
 
 
-def print_plan(case: Case, statement: str, parameters: Any, plan: Plan) -> None:
-    print(f"\n### {case.name}")
+def _combined(parts: list[Plan]) -> Plan:
+    """One call's statements as one plan: the page's EXPLAIN, with rows read and time summed over all."""
+    page = parts[-1]
+    flags = [flag for part in parts for flag in part.flags]
+    return Plan(page.explain, page.analyze, sum(p.examined for p in parts), sum(p.sql_ms for p in parts), flags)
+
+
+def print_plan(title: str, statement: str, parameters: Any, plan: Plan) -> None:
+    print(f"\n### {title}")
     print(_inline(statement, parameters))
     columns = ["id", "select_type", "table", "type", "key", "key_len", "ref", "rows", "filtered", "Extra"]
     widths = {c: max(len(c), *(len(str(r.get(c))) for r in plan.explain)) for c in columns}
@@ -338,10 +346,14 @@ def run_case(
 ) -> Result:
     queries = case.queries
     # One call per parameter set captures its SQL; these calls double as the first warm-up round.
-    statements = [recorder.capture(lambda q=q: list_page(q)) for q in queries]
-    plan = explain(engine, *statements[0]) if plans else None
-    if plan is not None:
-        print_plan(case, *statements[0], plan)
+    calls = [recorder.capture(lambda q=q: list_page(q)) for q in queries]
+    plan = None
+    if plans:
+        parts = [explain(engine, *statement) for statement in calls[0]]
+        for number, (statement, part) in enumerate(zip(calls[0], parts, strict=True), start=1):
+            title = case.name if len(parts) == 1 else f"{case.name} (statement {number} of {len(parts)})"
+            print_plan(title, *statement, part)
+        plan = _combined(parts)
     with engine.connect() as conn:
         matches = conn.execute(_filtered(select(func.count()).select_from(leads), queries[0]).order_by(None)).scalar()
 
@@ -366,10 +378,10 @@ def run_case(
     try:
         cursor = raw.cursor()
         for i in range(min(len(timings), 50)):
-            statement, parameters = statements[i % len(statements)]
             began = time.perf_counter()
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
+            for statement, parameters in calls[i % len(calls)]:
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
             sql_timings.append((time.perf_counter() - began) * 1000)
         raw.rollback()
     finally:

@@ -233,7 +233,7 @@ LEAD_COLUMNS = _words(
     "assignee_id created_at updated_at version open_email open_phone"
 )
 HISTORY_COLUMNS = _words("id lead_id field old new actor_id at")
-SEARCH_COLUMNS = ["term", "lead_id"]
+SEARCH_COLUMNS = ["term", "lead_id", "created_at"]
 
 NULL = "\\N"
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", "\0": "\\0"})
@@ -409,7 +409,7 @@ def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]]) -> C
                 f"{lead_id}\t{lead_id}\tstatus\t{NULL}\tnew\t{NULL if actor is None else actor}\t{created}"
             )
             terms = lead_terms(contact_name, company, email, phone)
-            search_rows.extend(f"{text(term)}\t{lead_id}" for term in terms)
+            search_rows.extend(f"{text(term)}\t{lead_id}\t{created}" for term in terms)
 
             counts.leads += 1
             counts.terms += len(terms)
@@ -629,6 +629,12 @@ def finish(target: Target, counts: Counts, started: float) -> None:
                 "(open_email IS NOT NULL OR open_phone IS NOT NULL)",
                 0,
             ),
+            # Search sorts by lead_search.created_at (migration 0005): it must be its lead's, checked on a sample.
+            "search terms dated unlike their lead": (
+                "SELECT COUNT(*) FROM lead_search s JOIN leads l ON l.id = s.lead_id "
+                f"WHERE s.lead_id IN ({_sample_ids(counts.leads)}) AND s.created_at <> l.created_at",
+                0,
+            ),
         }
         for name, (sql, expected) in checks.items():
             cursor.execute(sql)
@@ -638,6 +644,10 @@ def finish(target: Target, counts: Counts, started: float) -> None:
         seconds = time.perf_counter() - started
         cursor.execute("UPDATE bench_seed SET finished_at = UTC_TIMESTAMP(), seconds = %s", (seconds,))
         conn.commit()
+
+
+def _sample_ids(n: int, size: int = 1_000) -> str:
+    return ", ".join(str(i) for i in range(1, n + 1, max(1, n // size)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 import pytest
+from attrs import evolve
 
+from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
+from leadsmanager.adapters.sql import search_pages
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
+from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
 from tests.support import START, make_user, new_lead, submission
@@ -315,3 +320,97 @@ def test_ids_no_column_can_hold_name_nothing(uow_factory: UowFactory, ident: int
     with uow_factory() as uow:
         assert uow.leads.get(ident) is None
         assert uow.users.get(ident) is None
+
+
+# The SQL adapter plans a search by how common each query group is (adapters/sql/search_pages.py):
+# from the rarest group's sorted rows, or by probing the newest leads when every group is common.
+# With the threshold lowered to SEARCH_CAP term rows, a dozen leads exercise both plans.
+SEARCH_CAP = 4
+SEARCH_PEOPLE = [  # name, email, minutes after START (ties on purpose), assigned to the rep, status
+    ("Zoe Smith", "zoe.smith@gmail.com", 0, True, LeadStatus.NEW),
+    ("Ann Smith", "ann.smith@gmail.com", 1, False, LeadStatus.NEW),
+    ("Zoë Warstock", "zw@outlook.example", 1, True, LeadStatus.CONTACTED),
+    ("Bob Smith", "bob@gmail.com", 2, True, LeadStatus.NEW),
+    ("Warren Warstock", "ww@gmail.com", 3, False, LeadStatus.NEW),
+    ("Cid Smith", "cid@yahoo.example", 3, True, LeadStatus.CONTACTED),
+    ("Dee Smith", "dee@gmail.com", 3, True, LeadStatus.NEW),
+    ("Eve Jones", "eve@gmail.com", 5, False, LeadStatus.LOST),
+    ("Zoe Fay", "fay@mail.example", 8, False, LeadStatus.NEW),
+]
+
+
+def _search_leads(rep: int) -> list[Lead]:
+    leads = []
+    for n, (name, email, minutes, assigned, status) in enumerate(SEARCH_PEOPLE, start=1):
+        lead = new_lead(n, at=START + timedelta(minutes=minutes), contact_name=name, email=email)
+        if assigned:
+            lead.assign(rep, by=SYSTEM, at=START)
+        if status is not LeadStatus.NEW:
+            lead.change_status(status, by=SYSTEM, at=START)
+        leads.append(lead)
+    return leads
+
+
+def _plan_kinds(search: str, leads: list[Lead]) -> list[str]:
+    """For each query group: how the SQL plan sees it, from the lead_search rows it matches."""
+    terms = [t for x in leads for t in lead_terms(x.contact_name, x.company, x.email, x.phone)]
+    rows = [sum(any(t.startswith(a) for a in group) for t in terms) for group in query_terms(search)]
+    return ["none" if n == 0 else "rare" if n < SEARCH_CAP else "common" for n in rows]
+
+
+def _all_pages(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
+    seen: list[int] = []
+    for _ in SEARCH_PEOPLE:  # a page per lead at most, so that a cursor that stands still fails
+        with uow_factory() as uow:
+            page = uow.leads.list(query)
+        seen += [lead.id for lead in page.leads if lead.id is not None]
+        if page.next_cursor is None:
+            return seen
+        query = evolve(query, after=page.next_cursor)
+    raise AssertionError(f"more pages than leads: {query}")
+
+
+@pytest.mark.parametrize(
+    ("search", "groups"),
+    [
+        ("zoe", ["rare"]),
+        ("war", ["rare"]),  # both of Warren Warstock's names match: he must still appear once
+        ("smith", ["common"]),
+        ("smith gmail", ["common", "common"]),
+        ("zoe smith", ["rare", "common"]),
+        ("zoe war", ["rare", "rare"]),
+        ("gmail war", ["common", "rare"]),
+        ("+1 202 555", ["common"]),  # a phone group: digits or reversed digits
+        ("0003", ["rare"]),
+        ("zoe nobody", ["rare", "none"]),
+    ],
+)
+def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch, search: str, groups: list[str]
+) -> None:
+    monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
+    rep = make_user(uow_factory, Role.EMPLOYEE).id
+    assert rep is not None
+    assert _plan_kinds(search, _search_leads(rep)) == groups, "the data no longer exercises this case's plan"
+    ids = store(uow_factory, *_search_leads(rep))
+    reference = MemoryStore()
+    reference_ids = store(lambda: MemoryUnitOfWork(reference), *_search_leads(rep))
+    filters = [
+        LeadQuery(),
+        LeadQuery(assignee_id=rep),
+        LeadQuery(unassigned=True),
+        LeadQuery(statuses=(LeadStatus.NEW,)),
+        LeadQuery(assignee_id=rep, statuses=(LeadStatus.NEW, LeadStatus.CONTACTED)),
+        LeadQuery(created_from=START + timedelta(minutes=1), created_to=START + timedelta(minutes=5)),
+    ]
+    for base, oldest_first in itertools.product(filters, (False, True)):
+        query = evolve(base, search=search, limit=1, oldest_first=oldest_first)
+        found = [ids.index(i) for i in _all_pages(uow_factory, query)]
+        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryUnitOfWork(reference), query)]
+        assert found == expected, query
+    if search == "war":
+        with uow_factory() as uow:
+            assert [lead.contact_name for lead in uow.leads.list(LeadQuery(search=search)).leads] == [
+                "Warren Warstock",
+                "Zoë Warstock",
+            ]

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Select, and_, delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
+from leadsmanager.adapters.sql.search_pages import searched
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
 from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
@@ -19,7 +21,6 @@ from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 MAX_ID = 2**63 - 1
-SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 
 
 class SqlLeadRepository(LeadRepository):
@@ -30,7 +31,7 @@ class SqlLeadRepository(LeadRepository):
         lead.version = 1
         duplicate = "this lead was stored by another request at the same moment"
         lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)), on_duplicate=duplicate)
-        self._write_terms(lead)
+        self._add_terms(lead)
         self._write_history(lead)
 
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
@@ -75,7 +76,9 @@ class SqlLeadRepository(LeadRepository):
         return None
 
     def list(self, query: LeadQuery) -> LeadPage:
-        statement = _filtered(select(*SUMMARY_COLUMNS), query)
+        statement = searched(self._session, query) if query_terms(query.search) else walked(query)
+        if statement is None:
+            return LeadPage([], None)
         rows = run(self._session, statement.limit(query.limit + 1)).all()
         page = [_to_lead(r) for r in rows[: query.limit]]
         return LeadPage(page, Cursor.after(page[-1]) if len(rows) > query.limit else None)
@@ -112,11 +115,13 @@ class SqlLeadRepository(LeadRepository):
         ]
         lead.mark_history_saved(ids)
 
-    def _write_terms(self, lead: Lead) -> None:
-        run(self._session, delete(lead_search).where(lead_search.c.lead_id == lead.id))
+    def _add_terms(self, lead: Lead) -> None:
+        # Only for a lead just inserted: it has no terms yet. A DELETE here first would take gap locks
+        # on lead_search that deadlock concurrent intakes on MariaDB.
         terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
         if terms:
-            run(self._session, insert(lead_search), [{"term": t, "lead_id": lead.id} for t in sorted(terms)])
+            rows = [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
+            run(self._session, insert(lead_search), rows)
 
 
 def storable(ident: int) -> bool:
@@ -132,35 +137,6 @@ def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> i
 
 def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
     return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
-
-
-def _filtered(statement: Select[Any], q: LeadQuery) -> Select[Any]:
-    c = leads.c
-    conditions: list[Any] = []
-    if q.statuses:
-        conditions.append(c.status.in_([s.value for s in q.statuses]))
-    if q.assignee_id is not None:
-        conditions.append(c.assignee_id == q.assignee_id)
-    if q.unassigned:
-        conditions.append(c.assignee_id.is_(None))
-    for column, value in ((c.source, q.source), (c.site, q.site), (c.form_id, q.form_id), (c.service, q.service)):
-        if value is not None:
-            conditions.append(column == value)
-    if q.created_from is not None:
-        conditions.append(c.created_at >= q.created_from)
-    if q.created_to is not None:
-        conditions.append(c.created_at < q.created_to)
-    for alternatives in query_terms(q.search):
-        terms = select(lead_search.c.lead_id).where(or_(*(lead_search.c.term.like(f"{a}%") for a in alternatives)))
-        conditions.append(c.id.in_(terms))
-    if q.after is not None:
-        at, ident = q.after.created_at, q.after.id
-        if q.oldest_first:
-            conditions.append(or_(c.created_at > at, and_(c.created_at == at, c.id > ident)))
-        else:
-            conditions.append(or_(c.created_at < at, and_(c.created_at == at, c.id < ident)))
-    order = (c.created_at.asc(), c.id.asc()) if q.oldest_first else (c.created_at.desc(), c.id.desc())
-    return statement.where(*conditions).order_by(*order)
 
 
 def _lead_values(lead: Lead) -> dict[str, Any]:

@@ -138,6 +138,8 @@ lead_search = Table(
     metadata,
     Column("term", Term, primary_key=True),
     Column("lead_id", Id, ForeignKey("leads.id"), primary_key=True),
+    # A copy of leads.created_at (fixed at intake): a search sorts its matches here, before reading leads.
+    Column("created_at", UtcDateTime, nullable=False),
     Index(None, "lead_id"),
     **MYSQL_OPTIONS,
 )

@@ -1,0 +1,53 @@
+"""Which index a lead list page forces on MySQL/MariaDB, and that SQLite never sees the hint."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy.dialects import mysql, sqlite
+from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
+
+from leadsmanager.adapters.sql.list_pages import NEWEST_FIRST_INDEX, WALKS, walk, walked
+from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.status import LeadStatus
+
+CONTACTED, TWO = (LeadStatus.CONTACTED,), (LeadStatus.CONTACTED, LeadStatus.NEW)
+MARCH = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def test_every_index_a_page_can_force_exists() -> None:
+    # A renamed index would make MariaDB refuse every such page; test_migrations holds the
+    # migrations to these same names.
+    assert {index for _, index in WALKS} | {NEWEST_FIRST_INDEX} <= {ix.name for ix in leads.indexes}
+
+
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        (LeadQuery(), "ix_leads_created_at_id"),
+        (LeadQuery(created_from=MARCH, oldest_first=True), "ix_leads_created_at_id"),
+        (LeadQuery(statuses=CONTACTED), "ix_leads_status_created_at_id"),
+        (LeadQuery(statuses=TWO), None),
+        (LeadQuery(assignee_id=3), "ix_leads_assignee_id_created_at_id"),
+        (LeadQuery(assignee_id=3, statuses=CONTACTED), "ix_leads_assignee_id_status_created_at_id"),
+        (LeadQuery(assignee_id=3, statuses=TWO), "ix_leads_assignee_id_created_at_id"),
+        (LeadQuery(unassigned=True, statuses=CONTACTED), "ix_leads_assignee_id_status_created_at_id"),
+        (LeadQuery(site="a.example", form_id="7", service="audit"), "ix_leads_site_form_id_created_at_id"),
+        (LeadQuery(site="a.example", service="audit"), "ix_leads_service_created_at_id"),
+        (LeadQuery(source=Channel.API, statuses=CONTACTED), "ix_leads_source_created_at_id"),
+        (LeadQuery(source=Channel.API, statuses=TWO), "ix_leads_source_created_at_id"),
+    ],
+)
+def test_a_page_walks_the_index_of_its_filters(query: LeadQuery, index: str | None) -> None:
+    chosen = walk(query)
+    assert (chosen and chosen.index) == index
+
+
+def test_the_hint_reaches_both_mysql_dialects_and_not_sqlite() -> None:
+    statement = walked(LeadQuery(statuses=CONTACTED))
+    for dialect in (mysql.dialect(), MariaDBDialect()):
+        assert "FROM leads FORCE INDEX (ix_leads_status_created_at_id)" in str(statement.compile(dialect=dialect))
+    assert "INDEX" not in str(statement.compile(dialect=sqlite.dialect()))
