@@ -86,3 +86,15 @@ def test_the_same_person_submitting_twice_at_once_makes_one_lead(mysql_uow: UowF
         full = uow.leads.get(only.id or 0, with_history=True)
     assert full is not None
     assert sum(e.field == "resubmission" for e in full.history) == 7
+
+
+def test_many_people_submitting_at_once_all_get_their_lead(mysql_uow: UowFactory) -> None:
+    submit = SubmitLead(mysql_uow, FakeClock(), phone_region="US")
+    forms = [
+        LeadForm(Channel.API, name=f"Person {n}", email=f"p{n}@example.com", phone=f"+1 202 555 {n:04d}")
+        for n in range(400)
+    ]
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(submit, forms))
+    assert [r.outcome for r in results] == [Outcome.CREATED] * 400
+    assert len({r.lead_id for r in results}) == 400
