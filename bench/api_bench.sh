@@ -23,7 +23,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/login" && b
 echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 connections, 2 wrk threads"
 run() {
   echo "== $1"
-  BENCH_PATH=$3 wrk -t2 -c16 -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT" \
+  BENCH_PATH=${3:-} wrk -t2 -c16 -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT" \
     | grep -E "Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx|Socket errors"
 }
 run "intake (POST /api/v1/leads)" intake
