@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import redis
 from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
+from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
@@ -26,6 +28,7 @@ from leadsmanager.application.leads import (
     ListLeads,
     UpdateLead,
 )
+from leadsmanager.application.ports import RateLimiter
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
@@ -45,6 +48,13 @@ def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSour
 
 def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
     return tuple(form for site in sites for form in site.synced_forms())
+
+
+def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
+    """Redis when configured (one INCR a hit); otherwise the database, shared by every process."""
+    if redis_url:
+        return RedisRateLimiter(redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1))
+    return SqlRateLimiter(engine)
 
 
 class Container(containers.DeclarativeContainer):
@@ -72,7 +82,7 @@ class Container(containers.DeclarativeContainer):
     authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
     dashboard = providers.Singleton(Dashboard, uow.provider)
     tokens = providers.Singleton(SecretTokens)
-    rate_limiter = providers.Singleton(SqlRateLimiter, engine)
+    rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
