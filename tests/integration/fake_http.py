@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from attrs import field, frozen
+
+from tests.integration.serving import serving
 
 
 @frozen
@@ -89,14 +90,5 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-@contextmanager
-def running() -> Iterator[FakeHttpServer]:
-    server = FakeHttpServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def running() -> AbstractContextManager[FakeHttpServer]:
+    return serving(FakeHttpServer())

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import base64
 import socketserver
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 from attrs import define, field, frozen
+
+from tests.integration.serving import serving
 
 
 @frozen
@@ -117,14 +117,5 @@ def _address(argument: str) -> str:
     return argument.partition("<")[2].partition(">")[0]
 
 
-@contextmanager
-def running() -> Iterator[FakeSmtpServer]:
-    server = FakeSmtpServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+def running() -> AbstractContextManager[FakeSmtpServer]:
+    return serving(FakeSmtpServer())

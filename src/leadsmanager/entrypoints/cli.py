@@ -300,15 +300,7 @@ def leads_show(ctx: click.Context, lead_id: int) -> None:
 @reports_errors
 def leads_add(ctx: click.Context, /, **fields: str) -> None:
     """Enter a lead by hand (it is de-duplicated like every other)."""
-    form = LeadForm(
-        Channel.MANUAL,
-        name=fields["name"],
-        email=fields["email"],
-        phone=fields["phone"],
-        company=fields["company"],
-        service=fields["service"],
-        message=fields["message"],
-    )
+    form = LeadForm.from_fields(Channel.MANUAL, fields)
     result = container(ctx).submit_lead()(form, by=OPERATOR)
     click.echo(f"lead {result.lead_id} {result.outcome.value}")
 

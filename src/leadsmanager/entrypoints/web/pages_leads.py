@@ -15,7 +15,7 @@ from starlette.routing import Route
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
@@ -163,10 +163,6 @@ async def new_lead(request: Request) -> Response:
 
 def _assignable(request: Request, actor: Actor) -> list[User]:
     return container(request).user_admin().directory(by=actor) if actor.can(Permission.ASSIGN_LEADS) else []
-
-
-def lead_title(lead: Lead) -> str:
-    return lead.contact_name or lead.email or lead.phone or f"Lead {lead.id}"
 
 
 routes = [
