@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from leadsmanager.application.notification_types import EmailMessage, checked_subject, single_line
+from leadsmanager.application.ports import NoticeTemplates
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.user import User
@@ -29,7 +30,7 @@ def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class EmailTemplates:
+class EmailTemplates(NoticeTemplates):
     def __init__(self, *, base_url: str, team_name: str = "LeadsManager") -> None:
         """`base_url` is where staff open the web app, e.g. https://leads.example.com."""
         self._base_url = base_url.rstrip("/")
@@ -48,6 +49,12 @@ class EmailTemplates:
     def new_lead(self, lead: Lead, *, to: Iterable[str]) -> EmailMessage:
         """To the sales team: who wrote in, how to reach them, and a link to the lead."""
         return self._render("new_lead", to, lead=lead)
+
+    def new_lead_chat(self, lead: Lead) -> str:
+        """One plain line for the team channel; the chat adapter escapes its own markup."""
+        company = f" ({single_line(lead.company, max_length=80)})" if lead.company else ""
+        name = single_line(lead.contact_name, max_length=80) or "someone"
+        return f"New lead #{lead.id}: {name}{company} via {lead.source.value}. {self._base_url}/leads/{lead.id}"
 
     def follow_up_reminder(self, lead: Lead, *, assignee: User) -> EmailMessage:
         return self._render("follow_up_reminder", [assignee.email], lead=lead, assignee=assignee)

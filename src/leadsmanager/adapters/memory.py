@@ -10,6 +10,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
 
+from leadsmanager.adapters.memory_jobs import (
+    JobStore,
+    MemoryConsistencyQueries,
+    MemoryDeliveryLog,
+    MemoryFailedTaskRepository,
+    MemoryOutboxRepository,
+)
 from leadsmanager.adapters.memory_sync_cursors import MemorySyncCursorRepository
 from leadsmanager.application.ports import (
     ApiKeyRepository,
@@ -47,6 +54,7 @@ class MemoryStore:
         self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
         self.api_key_ids = itertools.count(1)
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
+        self.jobs = JobStore()
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -286,7 +294,17 @@ class MemoryUnitOfWork(UnitOfWork):
             self.api_keys = MemoryApiKeyRepository(self._store)
             self.idempotency = MemoryIdempotencyRepository(self._store)
             self.sync_cursors = MemorySyncCursorRepository(self._store.sync_cursors)
+            self.jobs_pending: list[Callable[[], None]] = []
+            jobs, leads = self._store.jobs, lambda: self._store.leads
+            self.outbox = MemoryOutboxRepository(jobs, self.jobs_pending)
+            self.deliveries = MemoryDeliveryLog(jobs, leads, self.jobs_pending)
+            self.failed_tasks = MemoryFailedTaskRepository(jobs, self.jobs_pending)
+            self.checks = MemoryConsistencyQueries(leads, self._active, self.jobs_pending)
         return self
+
+    def _active(self, user_id: int) -> bool:
+        user = self._store.users.get(user_id)
+        return user is not None and user.active
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
@@ -311,6 +329,8 @@ class MemoryUnitOfWork(UnitOfWork):
             for record in self.idempotency.added:
                 self._store.idempotency[(record.owner, record.key)] = record
             self._store.sync_cursors.update(self.sync_cursors.saved)
+            for apply_job in self.jobs_pending:
+                apply_job()
         self.rollback()
 
     def rollback(self) -> None:
@@ -321,6 +341,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.api_keys.changed = []
         self.idempotency.added = []
         self.sync_cursors.saved = {}
+        self.jobs_pending.clear()
 
     def _check(self) -> None:
         store = self._store
@@ -351,6 +372,7 @@ class MemoryUnitOfWork(UnitOfWork):
         stored = self._store.leads[lead.id]
         stored.history = [*stored.history, *lead.history[len(lead.history) - len(pending) :]]
         stored.updated_at = lead.updated_at
+        self._store.jobs.add_events(lead)
 
     def _commit_lead(self, lead: Lead) -> None:
         assert lead.id is not None
@@ -363,3 +385,4 @@ class MemoryUnitOfWork(UnitOfWork):
         kept.history = [*(stored.history if stored else []), *lead.history[len(lead.history) - len(pending) :]]
         kept.events = []
         self._store.leads[lead.id] = kept
+        self._store.jobs.add_events(lead)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
+from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
 from leadsmanager.application.notification_types import EmailMessage
 from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.sync_types import SubmissionPage
@@ -64,6 +66,10 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
     sync_cursors: SyncCursorRepository
+    outbox: OutboxRepository
+    deliveries: DeliveryLog
+    failed_tasks: FailedTaskRepository
+    checks: ConsistencyQueries
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -163,3 +169,88 @@ class SyncCursorRepository(Protocol):
 
     def list(self) -> list[SyncCursor]:
         """Every stored cursor, by site then form id."""
+
+
+class OutboxRepository(Protocol):
+    """Lead events are written here by the lead repository, in the lead's own transaction."""
+
+    def pending(self, limit: int) -> list[OutboxEvent]:
+        """The oldest unpublished events; another relay running at once skips them until this one commits."""
+
+    def mark_published(self, event_ids: list[int], at: datetime) -> None: ...
+
+    def count_pending(self) -> int: ...
+
+
+class DeliveryLog(Protocol):
+    """Which notices went out: the record that makes each one go out once."""
+
+    def claim(
+        self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, now: datetime, lease: timedelta
+    ) -> Claim:
+        """GRANTED when nobody sent it and nobody holds an unexpired claim; raises TransientConflict on a race."""
+
+    def finish(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, at: datetime) -> None: ...
+
+    def release(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, error: str) -> None:
+        """Give a claim back after a failed attempt, so a retry may claim it at once."""
+
+    def fail(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, error: str) -> None:
+        """Never to be retried on its own; `tasks retry` clears it."""
+
+    def reopen(self, lead_id: int, notice: Notice) -> None:
+        """Forget failed deliveries of a notice so it can be sent again."""
+
+    def sent(self, lead_id: int) -> list[tuple[Notice, DeliveryChannel]]: ...
+
+    def due(self, notice: Notice, *, created_from: datetime, created_before: datetime, limit: int) -> list[int]:
+        """Ids of leads still `new`, created in the window, that were never sent this notice."""
+
+
+class FailedTaskRepository(Protocol):
+    def add(self, task: FailedTask) -> FailedTask: ...
+
+    def get(self, task_id: int) -> FailedTask | None: ...
+
+    def list(self, *, include_retried: bool = False) -> list[FailedTask]: ...
+
+    def mark_retried(self, task_id: int, at: datetime) -> None: ...
+
+
+class ConsistencyQueries(Protocol):
+    """Finds stored data that breaks the product's rules; each method returns at most `limit` rows."""
+
+    def assigned_to_inactive(self, limit: int) -> list[tuple[int, int]]:
+        """(lead id, inactive user id) pairs."""
+
+    def unknown_statuses(self, limit: int) -> list[tuple[int, str]]:
+        """(lead id, stored status) for statuses the product does not know."""
+
+    def status_history_gaps(self, after_id: int, limit: int) -> GapScan:
+        """Leads whose status differs from the last one their history records, among up to `limit` leads
+        with ids after `after_id`."""
+
+    def record_status_correction(self, lead_id: int, recorded: str | None, current: str, *, at: datetime) -> None:
+        """Close a gap: a history entry by the system from the last recorded status to the current one."""
+
+    def set_unknown_status(self, lead_id: int, status: LeadStatus, *, at: datetime) -> None:
+        """Replace a status the product does not know, recording the old value in the history."""
+
+
+class TaskQueue(Protocol):
+    def enqueue(self, task: str, **args: int | str) -> None:
+        """Hand a task to the workers; raises QueueUnavailable when the broker cannot take it."""
+
+
+class NoticeTemplates(Protocol):
+    """Writes what each notice says; the adapter keeps whatever a lead typed out of headers."""
+
+    def new_lead(self, lead: Lead, *, to: Iterable[str]) -> EmailMessage: ...
+
+    def new_lead_chat(self, lead: Lead) -> str: ...
+
+    def follow_up_reminder(self, lead: Lead, *, assignee: User) -> EmailMessage: ...
+
+    def escalation(self, lead: Lead, *, to: Iterable[str], reason: str) -> EmailMessage: ...
+
+    def submission_confirmation(self, lead: Lead) -> EmailMessage: ...

@@ -94,8 +94,21 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bo
         click.echo("No users yet: create the first admin with")
         click.echo("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
     click.echo(f"LeadsManager on http://{host}:{port}/  (public form: http://{host}:{port}/forms/contact)")
+    jobs = None
+    if not built.settings().redis_url:
+        from leadsmanager.entrypoints.jobs import InProcessJobs
+
+        jobs = InProcessJobs(built)
+        jobs.start()
+        click.echo("background jobs run in this process (set LEADSMANAGER_REDIS_URL to run them in workers)")
     factory = "leadsmanager.entrypoints.web.app:create_app"
-    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log)
+    try:
+        uvicorn.run(
+            factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log
+        )
+    finally:
+        if jobs is not None:
+            jobs.stop()
 
 
 @main.group()
@@ -328,3 +341,13 @@ def sync(ctx: click.Context, site: str | None, form_id: str | None, show_status:
         click.echo(line)
     if report.failures:
         sys.exit(EXIT_CODES[errors.ExternalServiceError])
+
+
+def _add_job_commands() -> None:
+    from leadsmanager.entrypoints.cli_jobs import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_job_commands()

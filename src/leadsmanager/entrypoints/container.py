@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import redis
 from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
+from leadsmanager.adapters.dramatiq_tasks import BrokerSettings, DramatiqTaskQueue, make_broker
+from leadsmanager.adapters.email_templates import EmailTemplates
+from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_env
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
@@ -15,9 +19,12 @@ from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.api_keys import ApiKeys
+from leadsmanager.application.consistency import CheckConsistency
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.intake import SubmitLead
+from leadsmanager.application.job_types import QueueUnavailable
+from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.leads import (
     AddNote,
     AssignLead,
@@ -28,7 +35,8 @@ from leadsmanager.application.leads import (
     ListLeads,
     UpdateLead,
 )
-from leadsmanager.application.ports import RateLimiter
+from leadsmanager.application.notices import NoticeSettings, SendNotice
+from leadsmanager.application.ports import Clock, RateLimiter, TaskQueue
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
@@ -55,6 +63,36 @@ def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
     if redis_url:
         return RedisRateLimiter(redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1))
     return SqlRateLimiter(engine)
+
+
+def _notice_settings(s: Settings) -> NoticeSettings:
+    return NoticeSettings(
+        sales_team=s.sales_team,
+        confirmation=s.send_confirmation,
+        follow_up_after=timedelta(hours=s.follow_up_hours),
+        escalate_after=timedelta(hours=s.escalate_after_hours),
+        remind_within=timedelta(days=s.remind_within_days),
+        lease=timedelta(seconds=s.delivery_lease_seconds),
+    )
+
+
+def _broker_settings(s: Settings) -> BrokerSettings:
+    return BrokerSettings(s.redis_url, heartbeat_seconds=s.worker_heartbeat_seconds, max_retries=s.task_max_retries)
+
+
+def _notifiers(s: Settings, clock: Clock) -> Notifiers:
+    return notifiers_from_env(s.env, data_dir=s.data_dir, clock=clock)
+
+
+class NoWorkerQueue(TaskQueue):
+    """The embedded default outside `serve`: no worker listens here, so events wait in the outbox."""
+
+    def enqueue(self, task: str, **args: int | str) -> None:
+        raise QueueUnavailable("no task queue in this process: `leadsmanager serve` runs the tasks")
+
+
+def _task_queue(settings: BrokerSettings) -> TaskQueue:
+    return DramatiqTaskQueue(make_broker(settings)) if settings.redis_url else NoWorkerQueue()
 
 
 class Container(containers.DeclarativeContainer):
@@ -88,6 +126,26 @@ class Container(containers.DeclarativeContainer):
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
     sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
+
+    # Background jobs: the broker is Redis when configured; `serve` overrides the queue on the embedded default.
+    broker_settings = providers.Singleton(_broker_settings, settings)
+    task_queue = providers.Singleton(_task_queue, broker_settings)
+    notice_settings = providers.Singleton(_notice_settings, settings)
+    notifiers = providers.Singleton(_notifiers, settings, clock)
+    templates = providers.Singleton(EmailTemplates, base_url=settings.provided.base_url)
+    send_notice = providers.Singleton(
+        SendNotice,
+        uow.provider,
+        clock,
+        email=notifiers.provided.email,
+        chat=notifiers.provided.chat,
+        templates=templates,
+        settings=notice_settings,
+    )
+    relay_outbox = providers.Singleton(RelayOutbox, uow.provider, clock, task_queue, notice_settings)
+    queue_follow_ups = providers.Singleton(QueueFollowUps, uow.provider, clock, task_queue, notice_settings)
+    failed_tasks = providers.Singleton(FailedTasks, uow.provider, clock, task_queue)
+    check_consistency = providers.Singleton(CheckConsistency, uow.provider, clock)
 
 
 def build(settings: Settings | None = None) -> Container:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from attrs import frozen
+from attrs import field, frozen
 from dotenv import dotenv_values
 
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.domain.errors import ValidationError
 
 PREFIX = "LEADSMANAGER_"
 
@@ -31,6 +32,19 @@ class Settings:
     api_requests_per_minute: int = 600
     # LEADSMANAGER_WORDPRESS_*: the sites the sync pulls from; none unless configured.
     wordpress_sites: tuple[WordPressSite, ...] = ()
+    # Background jobs and notices (see README, "Background jobs").
+    base_url: str = "http://localhost:8000"
+    sales_team: tuple[str, ...] = ()
+    send_confirmation: bool = False
+    follow_up_hours: int = 24
+    escalate_after_hours: int = 72
+    remind_within_days: int = 14
+    sync_interval_minutes: int = 15
+    task_max_retries: int = 8
+    worker_heartbeat_seconds: float = 15.0
+    delivery_lease_seconds: float = 300.0
+    # Every LEADSMANAGER_* variable, for adapters that read their own (notifiers); never printed.
+    env: Mapping[str, str] = field(factory=dict, repr=False)
 
     @property
     def is_embedded(self) -> bool:
@@ -54,12 +68,23 @@ class Settings:
             phone_region=get("PHONE_REGION", "US").upper(),
             secret_key=get("SECRET_KEY"),
             allowed_hosts=_words(get("ALLOWED_HOSTS", "localhost,127.0.0.1")),
-            secure_cookies=get("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
+            secure_cookies=_flag(get("SECURE_COOKIES", "false")),
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
             api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
             wordpress_sites=sites_from_env(values),
+            base_url=get("BASE_URL", "http://localhost:8000"),
+            sales_team=_words(get("SALES_TEAM_EMAILS")),
+            send_confirmation=_flag(get("SEND_CONFIRMATION", "false")),
+            follow_up_hours=_number(get, "FOLLOW_UP_HOURS", "24"),
+            escalate_after_hours=_number(get, "ESCALATE_AFTER_HOURS", "72"),
+            remind_within_days=_number(get, "REMIND_WITHIN_DAYS", "14"),
+            sync_interval_minutes=_number(get, "SYNC_INTERVAL_MINUTES", "15"),
+            task_max_retries=_number(get, "TASK_MAX_RETRIES", "8"),
+            worker_heartbeat_seconds=float(_number(get, "WORKER_HEARTBEAT_SECONDS", "15")),
+            delivery_lease_seconds=float(_number(get, "DELIVERY_LEASE_SECONDS", "300")),
+            env={k: v for k, v in values.items() if k.startswith(PREFIX)},
         )
 
     def web_secret(self) -> str:
@@ -72,6 +97,17 @@ class Settings:
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def _flag(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes", "on")
+
+
+def _number(get: Callable[[str, str], str], name: str, default: str) -> int:
+    value = get(name, default)
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(f"{PREFIX}{name} must be a whole number, not {value!r}", {PREFIX + name: "not a number"})
+    return int(value)
 
 
 def _words(value: str) -> tuple[str, ...]:

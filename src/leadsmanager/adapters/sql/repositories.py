@@ -8,6 +8,7 @@ from sqlalchemy import CursorResult, Insert, Row, and_, func, insert, select, up
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.jobs import write_events
 from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
 from leadsmanager.adapters.sql.search_pages import searched
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
@@ -33,6 +34,7 @@ class SqlLeadRepository(LeadRepository):
         lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)), on_duplicate=duplicate)
         self._add_terms(lead)
         self._write_history(lead)
+        write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
         if not storable(lead_id):
@@ -59,10 +61,13 @@ class SqlLeadRepository(LeadRepository):
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
         self._write_history(lead)
+        write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
     def append_history(self, lead: Lead) -> None:
+        assert lead.id is not None
         run(self._session, update(leads).where(leads.c.id == lead.id).values(updated_at=lead.updated_at))
         self._write_history(lead)
+        write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
         return self._one(and_(leads.c.source == source.value, leads.c.external_id == external_id))

@@ -202,3 +202,45 @@ sync_cursors = Table(
     Column("imported_total", BigInteger, nullable=False),
     **MYSQL_OPTIONS,
 )
+
+# Lead events, written in the lead's transaction; the relay publishes them to the task queue.
+outbox_events = Table(
+    "outbox_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("lead_id", Id, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("data", JSON, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime, nullable=True),
+    # The relay looks for unpublished events oldest first.
+    Index(None, "published_at", "id"),
+    **MYSQL_OPTIONS,
+)
+
+# One row per (lead, notice, channel): what makes each notice go out once, even when a task runs twice.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("lead_id", Id, primary_key=True),
+    Column("notice", String(32), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("state", String(16), nullable=False),  # sending, sent, failed
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    **MYSQL_OPTIONS,
+)
+
+failed_tasks = Table(
+    "failed_tasks",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("task", String(100), nullable=False),
+    Column("args", JSON, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("failed_at", UtcDateTime, nullable=False),
+    Column("retried_at", UtcDateTime, nullable=True),
+    **MYSQL_OPTIONS,
+)

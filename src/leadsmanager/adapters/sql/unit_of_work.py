@@ -8,7 +8,9 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository
+from leadsmanager.adapters.sql.consistency import SqlConsistencyQueries
 from leadsmanager.adapters.sql.errors import translate
+from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
@@ -27,6 +29,10 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.api_keys = SqlApiKeyRepository(self._session)
         self.idempotency = SqlIdempotencyRepository(self._session)
         self.sync_cursors = SqlSyncCursorRepository(self._session)
+        self.outbox = SqlOutboxRepository(self._session)
+        self.deliveries = SqlDeliveryLog(self._session)
+        self.failed_tasks = SqlFailedTaskRepository(self._session)
+        self.checks = SqlConsistencyQueries(self._session)
         return self
 
     def __exit__(

@@ -1,0 +1,153 @@
+"""The outbox, delivery log and failed tasks over SQLAlchemy Core. Like every repository, they never commit."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
+from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
+from leadsmanager.application.ports import DeliveryLog, FailedTaskRepository, OutboxRepository
+from leadsmanager.domain.lead import LeadEvent
+from leadsmanager.domain.status import LeadStatus
+
+SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
+
+
+def write_events(session: Session, lead_id: int, events: list[LeadEvent], at: datetime) -> None:
+    """Called by the lead repository, so an event exists exactly when its lead change does."""
+    if events:
+        rows = [{"lead_id": lead_id, "kind": e.kind, "data": e.data, "created_at": at} for e in events]
+        run(session, insert(outbox_events), rows)
+
+
+class SqlOutboxRepository(OutboxRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def pending(self, limit: int) -> list[OutboxEvent]:
+        statement = (
+            select(outbox_events)
+            .where(outbox_events.c.published_at.is_(None))
+            .order_by(outbox_events.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # MariaDB: two relays share the work; SQLite has one writer
+        )
+        return [
+            OutboxEvent(r.id, r.lead_id, r.kind, dict(r.data or {}), r.created_at)
+            for r in run(self._session, statement)
+        ]
+
+    def mark_published(self, event_ids: list[int], at: datetime) -> None:
+        if event_ids:
+            statement = update(outbox_events).where(outbox_events.c.id.in_(event_ids)).values(published_at=at)
+            run(self._session, statement)
+
+    def count_pending(self) -> int:
+        statement = select(func.count()).select_from(outbox_events).where(outbox_events.c.published_at.is_(None))
+        return int(run(self._session, statement).scalar_one())
+
+
+class SqlDeliveryLog(DeliveryLog):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def claim(
+        self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, now: datetime, lease: timedelta
+    ) -> Claim:
+        key = _key(lead_id, notice, channel)
+        row = run(self._session, select(deliveries).where(key).with_for_update()).first()
+        if row is None:
+            ids = {"lead_id": lead_id, "notice": notice.value, "channel": channel.value}
+            statement = insert(deliveries).values(**ids, state=SENDING, attempts=1, claimed_at=now)
+            run(self._session, statement, on_duplicate="another worker claimed this notice at the same moment")
+            return Claim.GRANTED
+        if row.state in (SENT, FAILED):
+            return Claim.DONE
+        if row.state == SENDING and row.claimed_at + lease > now:
+            return Claim.BUSY
+        # Free, or claimed by a worker that died before finishing: take it over.
+        values: dict[str, Any] = {"state": SENDING, "attempts": row.attempts + 1, "claimed_at": now}
+        run(self._session, update(deliveries).where(key).values(**values))
+        return Claim.GRANTED
+
+    def finish(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, at: datetime) -> None:
+        self._set(lead_id, notice, channel, state=SENT, sent_at=at, last_error=None)
+
+    def release(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, error: str) -> None:
+        self._set(lead_id, notice, channel, state=PENDING, last_error=error[:2000])
+
+    def fail(self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, error: str) -> None:
+        self._set(lead_id, notice, channel, state=FAILED, last_error=error[:2000])
+
+    def reopen(self, lead_id: int, notice: Notice) -> None:
+        condition = and_(deliveries.c.lead_id == lead_id, deliveries.c.notice == notice.value)
+        run(self._session, delete(deliveries).where(condition, deliveries.c.state == FAILED))
+
+    def sent(self, lead_id: int) -> list[tuple[Notice, DeliveryChannel]]:
+        statement = (
+            select(deliveries.c.notice, deliveries.c.channel)
+            .where(deliveries.c.lead_id == lead_id, deliveries.c.state == SENT)
+            .order_by(deliveries.c.notice, deliveries.c.channel)
+        )
+        return [(Notice(n), DeliveryChannel(c)) for n, c in run(self._session, statement)]
+
+    def due(self, notice: Notice, *, created_from: datetime, created_before: datetime, limit: int) -> list[int]:
+        # Leads are found through (status, created_at, id); the anti-join reads one delivery key per lead.
+        done = select(deliveries.c.lead_id).where(
+            deliveries.c.lead_id == leads.c.id, deliveries.c.notice == notice.value
+        )
+        statement = (
+            select(leads.c.id)
+            .where(
+                leads.c.status == LeadStatus.NEW.value,
+                leads.c.created_at >= created_from,
+                leads.c.created_at < created_before,
+                ~done.exists(),
+            )
+            .order_by(leads.c.created_at, leads.c.id)
+            .limit(limit)
+        )
+        return [int(i) for i in run(self._session, statement).scalars()]
+
+    def _set(self, lead_id: int, notice: Notice, channel: DeliveryChannel, **values: Any) -> None:
+        run(self._session, update(deliveries).where(_key(lead_id, notice, channel)).values(**values))
+
+
+def _key(lead_id: int, notice: Notice, channel: DeliveryChannel) -> Any:
+    return and_(
+        deliveries.c.lead_id == lead_id, deliveries.c.notice == notice.value, deliveries.c.channel == channel.value
+    )
+
+
+class SqlFailedTaskRepository(FailedTaskRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, task: FailedTask) -> FailedTask:
+        values = {"task": task.task, "args": task.args, "error": task.error[:4000], "failed_at": task.failed_at}
+        result = run(self._session, insert(failed_tasks).values(**values))
+        return FailedTask(task.task, task.args, task.error, task.failed_at, id=int(result.inserted_primary_key[0]))
+
+    def get(self, task_id: int) -> FailedTask | None:
+        row = run(self._session, select(failed_tasks).where(failed_tasks.c.id == task_id)).first()
+        return None if row is None else _to_failed(row)
+
+    def list(self, *, include_retried: bool = False) -> list[FailedTask]:
+        statement = select(failed_tasks).order_by(failed_tasks.c.id)
+        if not include_retried:
+            statement = statement.where(failed_tasks.c.retried_at.is_(None))
+        return [_to_failed(r) for r in run(self._session, statement)]
+
+    def mark_retried(self, task_id: int, at: datetime) -> None:
+        run(self._session, update(failed_tasks).where(failed_tasks.c.id == task_id).values(retried_at=at))
+
+
+def _to_failed(row: Any) -> FailedTask:
+    return FailedTask(
+        row.task, dict(row.args or {}), row.error, row.failed_at, id=int(row.id), retried_at=row.retried_at
+    )

@@ -1,0 +1,96 @@
+"""The data consistency check: find what breaks the product's rules, and fix it when asked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from attrs import frozen
+
+from leadsmanager.application.ports import Clock, UnitOfWorkFactory
+from leadsmanager.application.retry import retrying
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.status import LeadStatus
+
+BATCH = 5000
+MAX_FINDINGS = 10_000  # per kind and run: a report a person can read; the next run finds the rest
+
+
+@frozen
+class Finding:
+    kind: str  # inactive_assignee, unknown_status, history_gap
+    lead_id: int
+    detail: str
+    fixed: bool = False
+
+
+@frozen
+class ConsistencyReport:
+    findings: tuple[Finding, ...]
+    leads_scanned: int
+
+    @property
+    def unfixed(self) -> int:
+        return sum(1 for f in self.findings if not f.fixed)
+
+
+Progress = Callable[[int], None]  # leads scanned so far
+
+
+class CheckConsistency:
+    """Fixes are made by the system user and recorded in each lead's history like any change."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow, self._clock = uow, clock
+
+    def __call__(self, *, fix: bool = False, progress: Progress | None = None) -> ConsistencyReport:
+        findings = [*self._unknown_statuses(fix), *self._inactive_assignees(fix)]
+        gaps, scanned = self._history_gaps(fix, progress)
+        return ConsistencyReport((*findings, *gaps), scanned)
+
+    def _unknown_statuses(self, fix: bool) -> list[Finding]:
+        with self._uow() as uow:
+            found = uow.checks.unknown_statuses(MAX_FINDINGS)
+            if fix:
+                for lead_id, _ in found:
+                    uow.checks.set_unknown_status(lead_id, LeadStatus.NEW, at=self._clock.now())
+                uow.commit()
+        detail = "status {!r} is not one the product knows" + (", set to new" if fix else "")
+        return [Finding("unknown_status", i, detail.format(status), fixed=fix) for i, status in found]
+
+    def _inactive_assignees(self, fix: bool) -> list[Finding]:
+        with self._uow() as uow:
+            found = uow.checks.assigned_to_inactive(MAX_FINDINGS)
+        findings = []
+        for lead_id, user_id in found:
+            if fix:
+                retrying(lambda lead_id=lead_id: self._unassign(lead_id))  # type: ignore[misc]
+            detail = f"assigned to deactivated user {user_id}" + (", now unassigned" if fix else "")
+            findings.append(Finding("inactive_assignee", lead_id, detail, fixed=fix))
+        return findings
+
+    def _unassign(self, lead_id: int) -> None:
+        with self._uow() as uow:
+            lead = uow.leads.get(lead_id)
+            if lead is not None:
+                lead.assign(None, by=Actor.system(), at=self._clock.now())
+                uow.leads.save(lead)
+                uow.commit()
+
+    def _history_gaps(self, fix: bool, progress: Progress | None) -> tuple[list[Finding], int]:
+        findings: list[Finding] = []
+        after: int | None = 0
+        scanned = 0
+        while after is not None and len(findings) < MAX_FINDINGS:
+            with self._uow() as uow:
+                scan = uow.checks.status_history_gaps(after, BATCH)
+                for lead_id, status, recorded in scan.gaps:
+                    if fix:
+                        uow.checks.record_status_correction(lead_id, recorded, status, at=self._clock.now())
+                    detail = f"status is {status} but its history last records {recorded or 'no status'}"
+                    findings.append(Finding("history_gap", lead_id, detail, fixed=fix))
+                uow.commit()
+            scanned += scan.scanned
+            after = scan.next_after
+            if progress is not None:
+                progress(scanned)
+        return findings, scanned

@@ -1,0 +1,116 @@
+"""The periodic jobs: publish the outbox, queue follow-ups, and put failed tasks back in the queue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from leadsmanager.application.job_types import FailedTask, Notice, OutboxEvent
+from leadsmanager.application.notices import NoticeSettings
+from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWorkFactory
+from leadsmanager.domain.errors import NotFound
+
+SEND_NOTICE = "send_notice"
+SYNC_FORMS = "sync_forms"
+QUEUE_FOLLOW_UPS = "queue_follow_ups"
+CHECK_CONSISTENCY = "check_consistency"
+RELAY_BATCH = 200
+FOLLOW_UP_BATCH = 1000
+# A new-lead notice not sent this long after the lead arrived was lost on its way (say, a broker that
+# restarted without its data); the follow-up job queues it again.
+NEW_LEAD_GRACE = timedelta(minutes=10)
+
+
+class RelayOutbox:
+    """Hands stored lead events to the task queue; an event stays in the outbox until the queue took it."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, queue: TaskQueue, settings: NoticeSettings) -> None:
+        self._uow, self._clock, self._queue, self._settings = uow, clock, queue, settings
+
+    def __call__(self, batch: int = RELAY_BATCH) -> int:
+        """Publish up to `batch` events; the number published. Raises QueueUnavailable after keeping
+        what was published before the queue went away."""
+        with self._uow() as uow:
+            published: list[int] = []
+            try:
+                for event in uow.outbox.pending(batch):
+                    for notice in self._notices(event):
+                        self._queue.enqueue(SEND_NOTICE, lead_id=event.lead_id, notice=notice.value)
+                    published.append(event.id)
+            finally:
+                uow.outbox.mark_published(published, self._clock.now())
+                uow.commit()
+            return len(published)
+
+    def drain(self) -> int:
+        """Publish until the outbox is empty; the number published."""
+        total = 0
+        while published := self(RELAY_BATCH):
+            total += published
+        return total
+
+    def _notices(self, event: OutboxEvent) -> list[Notice]:
+        if event.kind != "lead_submitted":
+            return []  # the other events are kept for the record; no notice follows them yet
+        return [Notice.NEW_LEAD, Notice.CONFIRMATION] if self._settings.confirmation else [Notice.NEW_LEAD]
+
+
+class QueueFollowUps:
+    """Queues reminders and escalations for leads still `new`, and new-lead notices that went missing."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, queue: TaskQueue, settings: NoticeSettings) -> None:
+        self._uow, self._clock, self._queue, self._settings = uow, clock, queue, settings
+
+    def __call__(self, batch: int = FOLLOW_UP_BATCH) -> dict[Notice, int]:
+        now, s = self._clock.now(), self._settings
+        oldest = now - s.remind_within
+        due = {
+            Notice.FOLLOW_UP: now - s.follow_up_after,
+            Notice.ESCALATION: now - s.escalate_after,
+            Notice.NEW_LEAD: now - NEW_LEAD_GRACE,
+        }
+        with self._uow() as uow:
+            found = {
+                notice: uow.deliveries.due(notice, created_from=oldest, created_before=before, limit=batch)
+                for notice, before in due.items()
+            }
+        for notice, lead_ids in found.items():
+            for lead_id in lead_ids:
+                self._queue.enqueue(SEND_NOTICE, lead_id=lead_id, notice=notice.value)
+        return {notice: len(ids) for notice, ids in found.items()}
+
+
+class FailedTasks:
+    """Tasks that ran out of retries: recorded by the workers, listed and retried by an operator."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, queue: TaskQueue) -> None:
+        self._uow, self._clock, self._queue = uow, clock, queue
+
+    def record(self, task: str, args: dict[str, int | str], error: str) -> FailedTask:
+        with self._uow() as uow:
+            stored = uow.failed_tasks.add(FailedTask(task, dict(args), error, self._clock.now()))
+            uow.commit()
+            return stored
+
+    def waiting(self) -> list[FailedTask]:
+        with self._uow() as uow:
+            return uow.failed_tasks.list()
+
+    def retry(self, task_id: int | None = None) -> list[FailedTask]:
+        """Queue one failed task again, or all of them (None); the tasks queued."""
+        with self._uow() as uow:
+            if task_id is None:
+                tasks = uow.failed_tasks.list()
+            else:
+                task = uow.failed_tasks.get(task_id)
+                if task is None or task.retried_at is not None:
+                    raise NotFound(f"no failed task {task_id} waiting for a retry")
+                tasks = [task]
+            for task in tasks:
+                assert task.id is not None
+                if task.task == SEND_NOTICE:
+                    # The delivery was marked failed for good; forget that so the notice may go out.
+                    uow.deliveries.reopen(int(task.args["lead_id"]), Notice(str(task.args["notice"])))
+                self._queue.enqueue(task.task, **task.args)
+                uow.failed_tasks.mark_retried(task.id, self._clock.now())
+            uow.commit()
+        return tasks

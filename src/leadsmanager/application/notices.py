@@ -1,0 +1,142 @@
+"""Sending one notice about one lead, at most once per channel, however often the task runs.
+
+A worker claims the (lead, notice, channel) row and commits before it sends, then marks it sent. Two
+workers never send at once; a worker that dies mid-send leaves a claim that expires after `lease`, and
+the retry sends again. So a notice goes out once, unless a worker dies in the few milliseconds between
+the mail server accepting it and the database recording it: then the retry sends it a second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from attrs import frozen
+
+from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskRejected
+from leadsmanager.application.notification_types import PermanentDeliveryError, RetryableDeliveryError
+from leadsmanager.application.ports import (
+    ChatNotifier,
+    Clock,
+    EmailSender,
+    NoticeTemplates,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from leadsmanager.application.retry import retrying
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
+
+Send = Callable[[], None]
+
+
+@frozen
+class NoticeSettings:
+    # Who hears of new leads and escalations; empty: every active manager and admin.
+    sales_team: tuple[str, ...] = ()
+    confirmation: bool = False  # a "we got your message" email to the person who wrote in
+    follow_up_after: timedelta = timedelta(hours=24)
+    escalate_after: timedelta = timedelta(hours=72)
+    # Leads older than this are never reminded: a first deployment must not mail about last year's leads.
+    remind_within: timedelta = timedelta(days=14)
+    # How long a claim holds before another worker may take over (longer than the slowest send).
+    lease: timedelta = timedelta(minutes=5)
+
+
+class SendNotice:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        *,
+        email: EmailSender,
+        chat: ChatNotifier,
+        templates: NoticeTemplates,
+        settings: NoticeSettings,
+    ) -> None:
+        self._uow, self._clock = uow, clock
+        self._email, self._chat, self._templates = email, chat, templates
+        self._settings = settings
+
+    def __call__(self, lead_id: int, notice: Notice) -> list[DeliveryChannel]:
+        """The channels sent on this run (none when already sent or no longer relevant)."""
+        with self._uow() as uow:
+            lead = uow.leads.get(lead_id)
+            plan = self._plan(uow, lead, notice) if lead is not None else {}
+        return [channel for channel, send in plan.items() if self._deliver(lead_id, notice, channel, send)]
+
+    def _plan(self, uow: UnitOfWork, lead: Lead, notice: Notice) -> dict[DeliveryChannel, Send]:
+        if lead.status == LeadStatus.SPAM:
+            return {}  # suspected spam notifies nobody
+        t, email = self._templates, self._email
+        if notice == Notice.CONFIRMATION:
+            if not (self._settings.confirmation and lead.email):
+                return {}
+            return {DeliveryChannel.EMAIL: lambda: email.send(t.submission_confirmation(lead))}
+        team = self._team(uow)
+        plan: dict[DeliveryChannel, Send] = {}
+        if notice == Notice.NEW_LEAD:
+            if team:
+                plan[DeliveryChannel.EMAIL] = lambda: email.send(t.new_lead(lead, to=team))
+            plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead))
+            return plan
+        if lead.status != LeadStatus.NEW:
+            return {}  # somebody answered it meanwhile
+        assignee = uow.users.get(lead.assignee_id) if lead.assignee_id is not None else None
+        if notice == Notice.FOLLOW_UP and assignee is not None and assignee.active:
+            plan[DeliveryChannel.EMAIL] = lambda: email.send(t.follow_up_reminder(lead, assignee=assignee))
+        elif team:
+            reason = self._reason(notice, assigned=assignee is not None and assignee.active)
+            plan[DeliveryChannel.EMAIL] = lambda: email.send(t.escalation(lead, to=team, reason=reason))
+        return plan
+
+    def _reason(self, notice: Notice, *, assigned: bool) -> str:
+        if notice == Notice.ESCALATION:
+            hours = int(self._settings.escalate_after.total_seconds() // 3600)
+            return f"still new {hours} hours after it arrived"
+        return "nobody is assigned to it yet" if not assigned else "its assignee cannot be reached"
+
+    def _team(self, uow: UnitOfWork) -> tuple[str, ...]:
+        if self._settings.sales_team:
+            return self._settings.sales_team
+        managers = (Role.MANAGER, Role.ADMIN)
+        return tuple(u.email for u in uow.users.list() if u.active and u.role in managers)
+
+    def _deliver(self, lead_id: int, notice: Notice, channel: DeliveryChannel, send: Send) -> bool:
+        claim = retrying(lambda: self._claim(lead_id, notice, channel))
+        if claim == Claim.DONE:
+            return False
+        if claim == Claim.BUSY:
+            raise TaskFailed(f"{notice.value} of lead {lead_id} is being sent by another worker")
+        try:
+            send()
+        except RetryableDeliveryError as e:
+            error = str(e)
+            self._record(lambda uow: uow.deliveries.release(lead_id, notice, channel, error=error))
+            raise TaskFailed(f"{notice.value} of lead {lead_id} by {channel.value}: {e}") from e
+        except Exception as e:
+            # A permanent refusal or a bug: retrying would send garbage or fail the same way.
+            error = f"{type(e).__name__}: {e}"
+            self._record(lambda uow: uow.deliveries.fail(lead_id, notice, channel, error=error))
+            if isinstance(e, PermanentDeliveryError):
+                raise TaskRejected(f"{notice.value} of lead {lead_id} by {channel.value}: {e}") from e
+            raise
+        at = self._clock.now()
+        self._record(lambda uow: uow.deliveries.finish(lead_id, notice, channel, at=at))
+        return True
+
+    def _claim(self, lead_id: int, notice: Notice, channel: DeliveryChannel) -> Claim:
+        with self._uow() as uow:
+            lease = self._settings.lease
+            claim = uow.deliveries.claim(lead_id, notice, channel, now=self._clock.now(), lease=lease)
+            uow.commit()
+            return claim
+
+    def _record(self, change: Callable[[UnitOfWork], None]) -> None:
+        def work() -> None:
+            with self._uow() as uow:
+                change(uow)
+                uow.commit()
+
+        retrying(work)
