@@ -64,7 +64,19 @@ class SendNotice:
         with self._uow() as uow:
             lead = uow.leads.get(lead_id)
             plan = self._plan(uow, lead, notice) if lead is not None else {}
-        return [channel for channel, send in plan.items() if self._deliver(lead_id, notice, channel, send)]
+        sent: list[DeliveryChannel] = []
+        failures: list[TaskFailed | TaskRejected] = []
+        for channel, send in plan.items():  # one channel failing does not hold the others back
+            try:
+                if self._deliver(lead_id, notice, channel, send):
+                    sent.append(channel)
+            except (TaskFailed, TaskRejected) as e:
+                failures.append(e)
+        # Worth a retry if any channel is: the ones already sent are skipped next time.
+        retryable = [f for f in failures if isinstance(f, TaskFailed)]
+        if retryable or failures:
+            raise (retryable or failures)[0]
+        return sent
 
     def _plan(self, uow: UnitOfWork, lead: Lead, notice: Notice) -> dict[DeliveryChannel, Send]:
         if lead.status == LeadStatus.SPAM:

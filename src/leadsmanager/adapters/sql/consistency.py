@@ -32,7 +32,9 @@ class SqlConsistencyQueries(ConsistencyQueries):
         return [(int(a), int(b)) for a, b in run(self._session, statement)]
 
     def unknown_statuses(self, limit: int) -> list[tuple[int, str]]:
-        statement = select(leads.c.id, leads.c.status).where(leads.c.status.not_in(KNOWN)).order_by(leads.c.id)
+        # MariaDB's collation would call 'NEW ' equal to 'new'; the product reads them as different.
+        exact = leads.c.status if self._session.get_bind().dialect.name == "sqlite" else func.binary(leads.c.status)
+        statement = select(leads.c.id, leads.c.status).where(exact.not_in(KNOWN)).order_by(leads.c.id)
         return [(int(i), str(s)) for i, s in run(self._session, statement.limit(limit))]
 
     def status_history_gaps(self, after_id: int, limit: int) -> GapScan:

@@ -1,0 +1,325 @@
+"""Background jobs through the use cases, on memory, SQLite and MariaDB: outbox, notices, follow-ups,
+failed tasks and the consistency check."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import partial
+
+import pytest
+from attrs import evolve
+from sqlalchemy import update
+
+from leadsmanager.adapters.email_templates import EmailTemplates
+from leadsmanager.adapters.sql.engine import make_session_factory
+from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.consistency import CheckConsistency
+from leadsmanager.application.intake import LeadForm, SubmitLead
+from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskRejected
+from leadsmanager.application.jobs import SEND_NOTICE, FailedTasks, QueueFollowUps, RelayOutbox
+from leadsmanager.application.leads import AssignLead, ChangeStatus
+from leadsmanager.application.notices import NoticeSettings, SendNotice
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import UowFactory
+from tests.jobs_support import ListQueue, RecordingChat, RecordingEmail
+from tests.support import FakeClock, actor, make_user
+
+HOUR = timedelta(hours=1)
+
+
+class Jobs:
+    """The jobs of one deployment, wired as the container wires them, with recording notifiers."""
+
+    def __init__(self, uow: UowFactory, clock: FakeClock, settings: NoticeSettings | None = None) -> None:
+        self.uow, self.clock = uow, clock
+        self.settings = settings or NoticeSettings()
+        self.email, self.chat, self.queue = RecordingEmail(), RecordingChat(), ListQueue()
+        templates = EmailTemplates(base_url="https://leads.example.com")
+        self.send = SendNotice(
+            uow, clock, email=self.email, chat=self.chat, templates=templates, settings=self.settings
+        )
+        self.relay = RelayOutbox(uow, clock, self.queue, self.settings)
+        self.follow_ups = QueueFollowUps(uow, clock, self.queue, self.settings)
+        self.failed = FailedTasks(uow, clock, self.queue)
+        self.submit = SubmitLead(uow, clock, phone_region="US")
+
+    def lead(self, n: int = 1) -> int:
+        form = LeadForm(Channel.WEB_FORM, name=f"Person {n}", email=f"person{n}@example.com")
+        return self.submit(form).lead_id
+
+    def work(self) -> list[BaseException]:
+        """What a worker does: run every queued task, recording those that fail for good."""
+        errors = []
+        for error in self.queue.run_all({SEND_NOTICE: self._send_notice}):
+            errors.append(error)
+        return errors
+
+    def _send_notice(self, lead_id: int, notice: str) -> None:
+        try:
+            self.send(lead_id, Notice(notice))
+        except TaskRejected as e:
+            self.failed.record(SEND_NOTICE, {"lead_id": lead_id, "notice": notice}, str(e))
+            raise
+
+    def later(self, delta: timedelta) -> None:
+        self.clock.current += delta
+
+
+@pytest.fixture
+def jobs(uow_factory: UowFactory, clock: FakeClock) -> Jobs:
+    return Jobs(uow_factory, clock)
+
+
+def test_a_new_lead_reaches_the_sales_team_once_by_email_and_chat(jobs: Jobs) -> None:
+    manager = make_user(jobs.uow, Role.MANAGER)
+    make_user(jobs.uow, Role.EMPLOYEE)
+    lead_id = jobs.lead(1)
+    assert jobs.relay.drain() == 1
+    assert jobs.work() == []
+    assert [m.to for m in jobs.email.sent] == [(manager.email,)]
+    assert "Person 1" in jobs.email.sent[0].subject
+    assert len(jobs.chat.posts) == 1 and f"#{lead_id}" in jobs.chat.posts[0]
+    # The same task delivered twice (a redelivery) and the relay run again send nothing more.
+    jobs.queue.enqueue(SEND_NOTICE, lead_id=lead_id, notice="new_lead")
+    assert jobs.relay.drain() == 0
+    assert jobs.work() == []
+    assert len(jobs.email.sent) == 1 and len(jobs.chat.posts) == 1
+
+
+def test_the_event_exists_only_if_the_lead_was_stored(jobs: Jobs) -> None:
+    with jobs.uow() as uow:
+        assert uow.outbox.count_pending() == 0
+    jobs.lead(1)
+    jobs.lead(1)  # the same person again: joins the lead, no second "new lead"
+    with jobs.uow() as uow:
+        pending = uow.outbox.pending(10)
+    assert [e.kind for e in pending] == ["lead_submitted", "lead_resubmitted"]
+    assert jobs.relay.drain() == 2
+    assert [t for t, _ in jobs.queue.tasks] == [SEND_NOTICE]
+
+
+def test_a_configured_sales_team_replaces_the_managers(uow_factory: UowFactory, clock: FakeClock) -> None:
+    jobs = Jobs(uow_factory, clock, NoticeSettings(sales_team=("sales@example.com", "boss@example.com")))
+    make_user(uow_factory, Role.MANAGER)
+    jobs.lead(1)
+    jobs.relay.drain()
+    jobs.work()
+    assert [m.to for m in jobs.email.sent] == [("sales@example.com", "boss@example.com")]
+
+
+def test_suspected_spam_notifies_nobody(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    form = LeadForm(Channel.WEB_FORM, name="Bot", email="bot@example.com", spam_reason="honeypot filled")
+    jobs.submit(form)
+    jobs.relay.drain()
+    jobs.work()
+    assert jobs.email.sent == [] and jobs.chat.posts == []
+
+
+def test_the_confirmation_email_is_off_unless_configured(uow_factory: UowFactory, clock: FakeClock) -> None:
+    quiet = Jobs(uow_factory, clock)
+    quiet.lead(1)
+    quiet.relay.drain()
+    quiet.work()
+    assert all("person1@example.com" not in m.to for m in quiet.email.sent)
+    polite = Jobs(uow_factory, clock, NoticeSettings(confirmation=True))
+    polite.lead(2)
+    polite.relay.drain()
+    polite.work()
+    assert [m.to for m in polite.email.sent] == [("person2@example.com",)]
+    assert "Person 2" not in polite.email.sent[0].text  # nothing they typed is mailed back
+
+
+def test_a_busy_mail_server_is_retried_and_the_notice_still_goes_once(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    lead_id = jobs.lead(1)
+    jobs.email.retryable()
+    with pytest.raises(TaskFailed, match="busy"):
+        jobs.send(lead_id, Notice.NEW_LEAD)
+    assert jobs.email.sent == [] and len(jobs.chat.posts) == 1  # the chat went; the email waits for a retry
+    assert jobs.send(lead_id, Notice.NEW_LEAD) == [DeliveryChannel.EMAIL]
+    assert jobs.send(lead_id, Notice.NEW_LEAD) == []
+    assert len(jobs.email.sent) == 1 and len(jobs.chat.posts) == 1
+
+
+def test_a_refused_notice_fails_for_good_until_an_operator_retries_it(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    lead_id = jobs.lead(1)
+    jobs.relay.drain()
+    jobs.email.permanent()
+    errors = jobs.work()
+    assert [type(e) for e in errors] == [TaskRejected]
+    assert jobs.send(lead_id, Notice.NEW_LEAD) == []  # not retried on its own
+    [failed] = jobs.failed.waiting()
+    assert failed.task == SEND_NOTICE and failed.args == {"lead_id": lead_id, "notice": "new_lead"}
+    assert "recipient refused" in failed.error
+    assert jobs.failed.retry() == [failed]
+    assert jobs.failed.waiting() == []
+    assert jobs.work() == []
+    assert len(jobs.email.sent) == 1
+
+
+def test_a_claim_held_by_a_live_worker_waits_and_a_dead_workers_claim_expires(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    lead_id = jobs.lead(1)
+    with jobs.uow() as uow:  # another worker claimed the email and is sending it
+        lease = jobs.settings.lease
+        claim = uow.deliveries.claim(lead_id, Notice.NEW_LEAD, DeliveryChannel.EMAIL, now=jobs.clock.now(), lease=lease)
+        assert claim == Claim.GRANTED
+        uow.commit()
+    with pytest.raises(TaskFailed, match="another worker"):
+        jobs.send(lead_id, Notice.NEW_LEAD)
+    assert jobs.email.sent == []
+    jobs.later(jobs.settings.lease)  # that worker died: its claim runs out
+    assert DeliveryChannel.EMAIL in jobs.send(lead_id, Notice.NEW_LEAD)
+    assert len(jobs.email.sent) == 1
+
+
+def test_a_broker_outage_keeps_events_in_the_outbox_until_it_returns(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    jobs.lead(1)
+    jobs.queue.down = True
+    with pytest.raises(Exception, match="broker is down"):
+        jobs.relay.drain()
+    jobs.lead(2)  # intake goes on while the broker is away
+    with jobs.uow() as uow:
+        assert uow.outbox.count_pending() == 2
+    jobs.queue.down = False
+    assert jobs.relay.drain() == 2
+    jobs.work()
+    assert sorted(m.subject for m in jobs.email.sent) == ["New lead: Person 1", "New lead: Person 2"]
+
+
+def test_follow_ups_remind_the_assignee_then_escalate_to_managers_once_each(jobs: Jobs) -> None:
+    manager = make_user(jobs.uow, Role.MANAGER)
+    employee = make_user(jobs.uow, Role.EMPLOYEE)
+    waiting, answered = jobs.lead(1), jobs.lead(2)
+    for lead_id in (waiting, answered):
+        AssignLead(jobs.uow, jobs.clock)(lead_id, employee.id, by=actor(manager))
+    ChangeStatus(jobs.uow, jobs.clock)(answered, LeadStatus.CONTACTED, by=actor(employee))
+    jobs.relay.drain()
+    jobs.work()
+    jobs.email.sent.clear()
+
+    jobs.later(23 * HOUR)
+    assert jobs.follow_ups()[Notice.FOLLOW_UP] == 0
+    jobs.later(2 * HOUR)
+    jobs.follow_ups()
+    jobs.work()
+    assert [(m.to, "Person 1" in m.text) for m in jobs.email.sent] == [((employee.email,), True)]
+
+    jobs.later(48 * HOUR)
+    jobs.follow_ups()
+    jobs.follow_ups()  # the scheduler ran twice before a worker got to it
+    jobs.work()
+    assert [m.to for m in jobs.email.sent] == [(employee.email,), (manager.email,)]
+    assert "still new 72 hours" in jobs.email.sent[1].text
+    jobs.later(HOUR)
+    assert jobs.follow_ups() == {Notice.FOLLOW_UP: 0, Notice.ESCALATION: 0, Notice.NEW_LEAD: 0}
+
+
+def test_an_unassigned_lead_goes_to_the_managers_and_old_leads_are_left_alone(jobs: Jobs) -> None:
+    manager = make_user(jobs.uow, Role.MANAGER)
+    jobs.lead(1)
+    jobs.relay.drain()
+    jobs.work()
+    jobs.email.sent.clear()
+    jobs.later(25 * HOUR)
+    jobs.follow_ups()
+    jobs.work()
+    assert [m.to for m in jobs.email.sent] == [(manager.email,)]
+    assert "nobody is assigned" in jobs.email.sent[0].text
+    jobs.lead(2)
+    jobs.later(jobs.settings.remind_within + HOUR)  # lead 2 was never reminded, but is too old now
+    assert jobs.follow_ups()[Notice.FOLLOW_UP] == 0
+
+
+def test_a_lost_new_lead_notice_is_queued_again(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    jobs.lead(1)
+    jobs.relay.drain()
+    jobs.queue.tasks.clear()  # the broker restarted without its data
+    jobs.later(11 * timedelta(minutes=1))
+    assert jobs.follow_ups()[Notice.NEW_LEAD] == 1
+    jobs.work()
+    assert len(jobs.email.sent) == 1
+
+
+def test_the_consistency_check_reports_then_fixes_leads_of_deactivated_users(
+    uow_factory: UowFactory, clock: FakeClock
+) -> None:
+    jobs = Jobs(uow_factory, clock)
+    admin = make_user(uow_factory, Role.ADMIN)
+    employee = make_user(uow_factory, Role.EMPLOYEE)
+    lead_id = jobs.lead(1)
+    AssignLead(uow_factory, clock)(lead_id, employee.id, by=actor(admin))
+    with uow_factory() as uow:  # deactivated behind the product's back (an old import, a manual edit)
+        assert employee.id is not None
+        stored = uow.users.get(employee.id)
+        assert stored is not None
+        uow.users.save(evolve(stored, active=False))
+        uow.commit()
+    check = CheckConsistency(uow_factory, clock)
+    report = check(fix=False)
+    assert [(f.kind, f.lead_id, f.fixed) for f in report.findings] == [("inactive_assignee", lead_id, False)]
+    assert report.leads_scanned == 1
+    fixed = check(fix=True)
+    assert fixed.unfixed == 0
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id, with_history=True)
+    assert lead is not None and lead.assignee_id is None
+    assert (lead.history[-1].field, lead.history[-1].actor_id) == ("assignee", None)
+    assert check(fix=False).findings == ()
+
+
+def test_the_consistency_check_closes_a_status_history_gap(uow_factory: UowFactory, clock: FakeClock) -> None:
+    jobs = Jobs(uow_factory, clock)
+    lead_id = jobs.lead(1)
+    with uow_factory() as uow:  # a status written without its history entry (an old bug, a manual edit)
+        lead = uow.leads.get(lead_id)
+        assert lead is not None
+        lead.status = LeadStatus.CONTACTED
+        uow.leads.save(lead)
+        uow.commit()
+    check = CheckConsistency(uow_factory, clock)
+    [gap] = check(fix=False).findings
+    assert (gap.kind, gap.lead_id) == ("history_gap", lead_id)
+    assert "contacted" in gap.detail and "new" in gap.detail
+    assert check(fix=True).unfixed == 0
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id, with_history=True)
+    assert lead is not None
+    last = [e for e in lead.history if e.field == "status"][-1]
+    assert (last.old, last.new, last.actor_id) == ("new", "contacted", None)
+    assert check(fix=False).findings == ()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def sql_uow(request: pytest.FixtureRequest) -> UowFactory:
+    if request.param == "sqlite":
+        return partial(SqlAlchemyUnitOfWork, make_session_factory(request.getfixturevalue("sqlite_engine")))
+    factory: UowFactory = request.getfixturevalue("mysql_uow")
+    return factory
+
+
+@pytest.mark.parametrize("stored", ["archived", "NEW "])
+def test_an_unknown_status_is_reported_and_set_to_new_with_its_old_value_in_history(
+    sql_uow: UowFactory, clock: FakeClock, stored: str
+) -> None:
+    jobs = Jobs(sql_uow, clock)
+    lead_id = jobs.lead(1)
+    with sql_uow() as uow:
+        uow._session.execute(update(leads).where(leads.c.id == lead_id).values(status=stored))  # type: ignore[attr-defined]
+        uow.commit()
+    check = CheckConsistency(sql_uow, clock)
+    [finding] = [f for f in check(fix=False).findings if f.kind == "unknown_status"]
+    assert finding.lead_id == lead_id and repr(stored) in finding.detail
+    check(fix=True)
+    with sql_uow() as uow:
+        lead = uow.leads.get(lead_id, with_history=True)
+    assert lead is not None and lead.status == LeadStatus.NEW
+    assert (lead.history[-1].old, lead.history[-1].new) == (stored, "new")
+    assert check(fix=False).findings == ()
