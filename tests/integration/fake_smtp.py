@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import socketserver
+import time
 from contextlib import AbstractContextManager
 
 from attrs import define, field, frozen
@@ -40,6 +41,7 @@ class FakeSmtpServer(socketserver.ThreadingTCPServer):
         self.credentials: tuple[str, str] | None = None  # when set, AUTH must match them
         self.refused: dict[str, str] = {}  # recipient -> reply, e.g. "550 5.1.1 no such user"
         self.data_reply = "250 2.0.0 queued"
+        self.mail_from_delay = 0.0  # seconds to stall before taking a sender, as a slow server would
 
     @property
     def port(self) -> int:
@@ -75,6 +77,7 @@ class _Session(socketserver.StreamRequestHandler):
         if verb == "AUTH":
             return self._auth(argument)
         if verb == "MAIL":
+            time.sleep(self.server.mail_from_delay)
             transaction.mail_from = _address(argument)
             return "250 2.1.0 sender ok"
         if verb == "RCPT":

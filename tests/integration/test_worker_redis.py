@@ -1,0 +1,220 @@
+"""Real `leadsmanager worker` and `scheduler` processes on a real Redis and MariaDB, mailing a fake
+SMTP server on loopback: one email per new lead, through a worker killed mid-send and Redis stopped
+during intake.
+
+The tests start a Redis server of their own on a free port, so stopping it disturbs nobody else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from email import message_from_bytes
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import Engine
+
+from leadsmanager.application.intake import LeadForm, SubmitLead
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.roles import Role
+from tests.conftest import MYSQL_URL, UowFactory, empty, service_missing
+from tests.integration import fake_smtp
+from tests.support import FakeClock, make_user
+
+pytestmark = pytest.mark.mariadb
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class PrivateRedis:
+    def __init__(self, directory: Path) -> None:
+        self.port = _free_port()
+        self.directory = directory
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.process = subprocess.Popen([*args, "--dir", str(self.directory)], stdout=subprocess.DEVNULL)
+        client = redis.Redis.from_url(self.url)
+        wait_for(lambda: _pings(client), "redis to start", timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(10)
+            self.process = None
+
+
+def _pings(client: redis.Redis) -> bool:
+    try:
+        return bool(client.ping())
+    except redis.ConnectionError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    if shutil.which("redis-server") is None and not Path("/usr/bin/redis-server").exists():
+        service_missing("redis-server", FileNotFoundError("redis-server"))
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[fake_smtp.FakeSmtpServer]:
+    with fake_smtp.running() as server:
+        yield server
+
+
+class Deployment:
+    """Worker and scheduler processes as a production deployment runs them, sharing one environment."""
+
+    def __init__(self, redis_url: str, smtp_port: int, data_dir: Path) -> None:
+        self.env = {
+            **os.environ,
+            "LEADSMANAGER_DATABASE_URL": MYSQL_URL,
+            "LEADSMANAGER_REDIS_URL": redis_url,
+            "LEADSMANAGER_DATA_DIR": str(data_dir),
+            "LEADSMANAGER_SMTP_HOST": "127.0.0.1",
+            "LEADSMANAGER_SMTP_PORT": str(smtp_port),
+            "LEADSMANAGER_SMTP_SECURITY": "none",
+            "LEADSMANAGER_MAIL_FROM": "leads@example.com",
+            "LEADSMANAGER_WORKER_HEARTBEAT_SECONDS": "2",
+            "LEADSMANAGER_DELIVERY_LEASE_SECONDS": "3",
+        }
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.logs = data_dir
+
+    def start(self, name: str, *args: str) -> None:
+        log = (self.logs / f"{name}.log").open("ab")
+        command = [str(Path(sys.executable).parent / "leadsmanager"), *args]
+        self.processes[name] = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
+
+    def kill(self, name: str) -> None:
+        process = self.processes.pop(name)
+        process.kill()
+        process.wait(10)
+
+    def stop_all(self) -> None:
+        for name in list(self.processes):
+            process = self.processes.pop(name)
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    def log(self) -> str:
+        return "\n".join(p.read_text(errors="replace") for p in sorted(self.logs.glob("*.log")))
+
+
+@pytest.fixture
+def deployment(
+    private_redis: PrivateRedis, smtp: fake_smtp.FakeSmtpServer, mysql_engine: Engine, tmp_path: Path
+) -> Iterator[Deployment]:
+    empty(mysql_engine)
+    running = Deployment(private_redis.url, smtp.port, tmp_path)
+    yield running
+    running.stop_all()
+
+
+def subjects(smtp: fake_smtp.FakeSmtpServer) -> Counter[str]:
+    return Counter(str(message_from_bytes(m.data)["Subject"]) for m in smtp.mails)
+
+
+def submit(uow: UowFactory, n: int) -> int:
+    form = LeadForm(Channel.API, name=f"Person {n}", email=f"person{n}@example.com")
+    return SubmitLead(uow, FakeClock(), phone_region="US")(form).lead_id
+
+
+def test_each_new_lead_is_mailed_to_the_team_exactly_once(
+    deployment: Deployment, smtp: fake_smtp.FakeSmtpServer, mysql_uow: UowFactory
+) -> None:
+    make_user(mysql_uow, Role.MANAGER)
+    deployment.start("worker", "worker", "--threads", "3")
+    deployment.start("scheduler", "scheduler")
+    for n in range(1, 11):
+        submit(mysql_uow, n)
+    wait_for(lambda: len(smtp.mails) >= 10, "ten emails", timeout=60)
+    time.sleep(3)  # time for any duplicate to arrive
+    assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 11)}), deployment.log()
+
+
+def test_a_worker_killed_mid_send_still_ends_with_exactly_one_email(
+    deployment: Deployment, smtp: fake_smtp.FakeSmtpServer, mysql_uow: UowFactory
+) -> None:
+    make_user(mysql_uow, Role.MANAGER)
+    smtp.mail_from_delay = 30.0  # the worker will be stuck talking to the mail server
+    deployment.start("worker", "worker", "--threads", "1")
+    deployment.start("scheduler", "scheduler")
+    lead_id = submit(mysql_uow, 1)
+    wait_for(lambda: _claimed(mysql_uow, lead_id), "the worker to claim the email", timeout=60)
+    deployment.kill("worker")
+    smtp.mail_from_delay = 0.0
+    assert smtp.mails == []
+    deployment.start("worker2", "worker", "--threads", "1")
+    wait_for(lambda: len(smtp.mails) >= 1, "the email after the restart", timeout=90)
+    time.sleep(4)
+    assert subjects(smtp) == Counter({"New lead: Person 1": 1}), deployment.log()
+
+
+def _claimed(uow_factory: UowFactory, lead_id: int) -> bool:
+    with uow_factory() as uow:
+        return uow.deliveries.sent(lead_id) == [] and uow.outbox.count_pending() == 0 and _has_claim(uow, lead_id)
+
+
+def _has_claim(uow: object, lead_id: int) -> bool:
+    from sqlalchemy import select
+
+    from leadsmanager.adapters.sql.tables import deliveries
+
+    session = uow._session  # type: ignore[attr-defined]
+    row = session.execute(select(deliveries.c.state).where(deliveries.c.lead_id == lead_id)).first()
+    return row is not None and row.state == "sending"
+
+
+def test_intake_goes_on_while_redis_is_down_and_every_notice_follows_once_it_is_back(
+    deployment: Deployment, smtp: fake_smtp.FakeSmtpServer, mysql_uow: UowFactory, private_redis: PrivateRedis
+) -> None:
+    make_user(mysql_uow, Role.MANAGER)
+    deployment.start("worker", "worker", "--threads", "2")
+    deployment.start("scheduler", "scheduler")
+    submit(mysql_uow, 1)
+    wait_for(lambda: len(smtp.mails) >= 1, "the first email", timeout=60)
+    private_redis.stop()
+    for n in range(2, 6):
+        submit(mysql_uow, n)  # answered at once: the leads and their events are in MariaDB
+    time.sleep(2)
+    assert len(smtp.mails) == 1
+    private_redis.start()
+    wait_for(lambda: len(smtp.mails) >= 5, "the emails after Redis came back", timeout=90)
+    time.sleep(3)
+    assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 6)}), deployment.log()
