@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the project with its development tools into .venv (once), then runs every check:
-# ruff, mypy --strict and the whole pytest suite.
+# ruff, mypy --strict, bandit (medium and high severity fail) and the whole pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -11,4 +11,5 @@ fi
 .venv/bin/ruff check
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
+.venv/bin/bandit --quiet --recursive src --severity-level medium
 .venv/bin/python -m pytest "$@"
