@@ -8,7 +8,9 @@ It offers no STARTTLS, so a client that insists on it finds out the way it would
 from __future__ import annotations
 
 import base64
+import socket
 import socketserver
+import threading
 import time
 from contextlib import AbstractContextManager
 
@@ -42,6 +44,13 @@ class FakeSmtpServer(socketserver.ThreadingTCPServer):
         self.refused: dict[str, str] = {}  # recipient -> reply, e.g. "550 5.1.1 no such user"
         self.data_reply = "250 2.0.0 queued"
         self.mail_from_delay = 0.0  # seconds to stall before taking a sender, as a slow server would
+        # Once this many mails were accepted, each further message waits, fully received but not yet
+        # accepted, until `gate` opens; one whose client hung up meanwhile is discarded, as RFC 5321
+        # has it (a message is the server's only once it said 250).
+        self.hold_after: int | None = None
+        self.gate = threading.Event()
+        self.gate.set()
+        self.held = 0
 
     @property
     def port(self) -> int:
@@ -106,9 +115,28 @@ class _Session(socketserver.StreamRequestHandler):
         lines: list[bytes] = []
         while (line := self.rfile.readline()) not in (b".\r\n", b""):
             lines.append(line[1:] if line.startswith(b"..") else line)  # undo dot-stuffing
+        if not self._wait_at_gate():
+            return
         if self.server.data_reply.startswith("250"):
             self.server.mails.append(Mail(transaction.mail_from, tuple(transaction.rcpt_to), b"".join(lines)))
         self._reply(self.server.data_reply)
+
+    def _wait_at_gate(self) -> bool:
+        """False when the client hung up while its message waited."""
+        server = self.server
+        if server.hold_after is not None and len(server.mails) >= server.hold_after:
+            server.gate.clear()
+        if server.gate.is_set():
+            return True
+        server.held += 1
+        server.gate.wait()
+        server.held -= 1
+        try:
+            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+        except BlockingIOError:
+            return True  # still connected, nothing more sent yet
+        except OSError:
+            return False
 
     def _reply(self, text: str) -> None:
         self.wfile.write(text.encode() + b"\r\n")

@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from tests.conftest import MYSQL_URL, UowFactory, empty, service_missing
 from tests.integration import fake_smtp
-from tests.support import FakeClock, make_user
+from tests.support import FakeClock, actor, make_user
 
 pytestmark = pytest.mark.mariadb
 
@@ -70,11 +71,11 @@ def _pings(client: redis.Redis) -> bool:
         return False
 
 
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30, detail: Callable[[], str] = str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{detail()}")
         time.sleep(0.1)
 
 
@@ -218,3 +219,36 @@ def test_intake_goes_on_while_redis_is_down_and_every_notice_follows_once_it_is_
     wait_for(lambda: len(smtp.mails) >= 5, "the emails after Redis came back", timeout=90)
     time.sleep(3)
     assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 6)}), deployment.log()
+
+
+def test_a_worker_killed_during_200_reminders_still_delivers_each_exactly_once(
+    deployment: Deployment, smtp: fake_smtp.FakeSmtpServer, mysql_uow: UowFactory
+) -> None:
+    manager = make_user(mysql_uow, Role.MANAGER)
+    employee = make_user(mysql_uow, Role.EMPLOYEE)
+    arrived = FakeClock(datetime.now(UTC) - timedelta(hours=25), step=timedelta(milliseconds=10))
+    intake = SubmitLead(mysql_uow, arrived, phone_region="US")
+    for n in range(1, 201):
+        form = LeadForm(Channel.MANUAL, name=f"Person {n}", email=f"person{n}@example.com", assignee_id=employee.id)
+        intake(form, by=actor(manager))
+    smtp.hold_after = 150  # then every message waits, unaccepted, so the kill lands mid-send
+    deployment.start("worker", "worker", "--threads", "4")
+    deployment.start("scheduler", "scheduler")
+    wait_for(lambda: smtp.held >= 1, "the worker to be mid-send", timeout=120)
+    time.sleep(1)  # every message accepted before the gate closed has been recorded as sent
+    deployment.kill("worker")
+    smtp.hold_after = None
+    smtp.gate.set()
+    deployment.start("worker2", "worker", "--threads", "4")
+
+    def reminders() -> Counter[str]:
+        return Counter(s for s in subjects(smtp).elements() if s.startswith("Reminder"))
+
+    def progress() -> str:
+        return f"{len(reminders())} reminders, {len(smtp.mails)} emails\n{deployment.log()[-3000:]}"
+
+    wait_for(lambda: len(reminders()) == 200 and len(subjects(smtp)) == 400, "every email", 90, progress)
+    time.sleep(3)
+    assert reminders() == Counter({f"Reminder: follow up with Person {n}": 1 for n in range(1, 201)})
+    assert all(count == 1 for count in subjects(smtp).values()), deployment.log()
+    assert all(m.rcpt_to == (employee.email,) for m in smtp.mails if b"Reminder" in m.data)
