@@ -132,7 +132,7 @@ class _Session(socketserver.StreamRequestHandler):
         server.gate.wait()
         server.held -= 1
         try:
-            return self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b""
+            return bool(self.connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) != b"")
         except BlockingIOError:
             return True  # still connected, nothing more sent yet
         except OSError:
