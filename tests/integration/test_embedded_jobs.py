@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.integration.test_worker_redis import _free_port, wait_for
+from tests.processes import free_port, wait_for
 
 
 def test_serve_without_redis_mails_new_leads_to_the_local_outbox(tmp_path: Path) -> None:
@@ -26,7 +26,7 @@ def test_serve_without_redis_mails_new_leads_to_the_local_outbox(tmp_path: Path)
     run("users", "create", "--email", "boss@example.com", "--name", "Boss", "--role", "manager", "--password-stdin",
         stdin="a long enough password\n")  # fmt: skip
     log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen([cli, "serve", "--port", str(_free_port())], env=env, stdout=log, stderr=log)
+    server = subprocess.Popen([cli, "serve", "--port", str(free_port())], env=env, stdout=log, stderr=log)
     try:
         assert run("leads", "add", "--name", "Ana Díaz", "--email", "ana@example.org").startswith("lead 1 created")
         outbox = tmp_path / "data" / "outbox"

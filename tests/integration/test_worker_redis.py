@@ -10,12 +10,11 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
@@ -29,20 +28,15 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from tests.conftest import MYSQL_URL, UowFactory, empty, service_missing
 from tests.integration import fake_smtp
+from tests.processes import free_port, wait_for
 from tests.support import FakeClock, actor, make_user
 
 pytestmark = pytest.mark.mariadb
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class PrivateRedis:
     def __init__(self, directory: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.directory = directory
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -69,14 +63,6 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.ConnectionError:
         return False
-
-
-def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30, detail: Callable[[], str] = str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{detail()}")
-        time.sleep(0.1)
 
 
 @pytest.fixture
