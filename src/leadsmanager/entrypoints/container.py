@@ -8,6 +8,7 @@ import redis
 from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
+from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
@@ -17,7 +18,6 @@ from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.form_mapping import SyncedForm
-from leadsmanager.application.intake import SubmitLead
 from leadsmanager.application.leads import (
     AddNote,
     AssignLead,
@@ -32,6 +32,7 @@ from leadsmanager.application.ports import RateLimiter
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
+from leadsmanager.entrypoints.counted_intake import CountedSubmitLead
 from leadsmanager.entrypoints.settings import Settings
 
 
@@ -48,6 +49,12 @@ def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSour
 
 def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
     return tuple(form for site in sites for form in site.synced_forms())
+
+
+def _readiness(engine: Engine, redis_url: str | None) -> Iterator[Readiness]:
+    readiness = Readiness(engine, redis_url)
+    yield readiness
+    readiness.close()
 
 
 def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
@@ -67,7 +74,9 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2Hasher)
 
-    submit_lead = providers.Singleton(SubmitLead, uow.provider, clock, phone_region=settings.provided.phone_region)
+    submit_lead = providers.Singleton(
+        CountedSubmitLead, uow.provider, clock, phone_region=settings.provided.phone_region
+    )
     change_status = providers.Singleton(ChangeStatus, uow.provider, clock)
     assign_lead = providers.Singleton(AssignLead, uow.provider, clock)
     add_note = providers.Singleton(AddNote, uow.provider, clock)
@@ -88,6 +97,7 @@ class Container(containers.DeclarativeContainer):
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
     sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
+    readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)
 
 
 def build(settings: Settings | None = None) -> Container:

@@ -12,6 +12,7 @@ from dotenv import dotenv_values
 
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.domain.errors import ValidationError
 
 PREFIX = "LEADSMANAGER_"
 
@@ -31,17 +32,23 @@ class Settings:
     api_requests_per_minute: int = 600
     # LEADSMANAGER_WORDPRESS_*: the sites the sync pulls from; none unless configured.
     wordpress_sites: tuple[WordPressSite, ...] = ()
+    # Operations (docs/deploy.md): `production` makes `serve` refuse an insecure configuration.
+    environment: str = "development"
+    debug: bool = False
+    log_format: str = "auto"  # json, text, or auto: JSON unless stdout is a terminal
+    metrics_token: str = ""  # Bearer token for /metrics; without one only loopback clients may scrape
 
     @property
     def is_embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
-        values: dict[str, str] = {}
-        if env_file and Path(env_file).is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
+        values = environment(environ, env_file)
 
         def get(name: str, default: str = "") -> str:
             return values.get(PREFIX + name, default).strip() or default
@@ -54,12 +61,16 @@ class Settings:
             phone_region=get("PHONE_REGION", "US").upper(),
             secret_key=get("SECRET_KEY"),
             allowed_hosts=_words(get("ALLOWED_HOSTS", "localhost,127.0.0.1")),
-            secure_cookies=get("SECURE_COOKIES", "false").lower() in ("1", "true", "yes"),
+            secure_cookies=_flag(get("SECURE_COOKIES", "false")),
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
             api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
             wordpress_sites=sites_from_env(values),
+            environment=_choice("ENV", get("ENV", "development").lower(), ("development", "production")),
+            debug=_flag(get("DEBUG", "false")),
+            log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "auto").lower(), ("auto", "json", "text")),
+            metrics_token=get("METRICS_TOKEN"),
         )
 
     def web_secret(self) -> str:
@@ -72,6 +83,26 @@ class Settings:
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def environment(environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> dict[str, str]:
+    """The process environment over the `.env` file's values: what every setting is read from."""
+    values: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _flag(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes")
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        message = f"{PREFIX}{name} must be one of {', '.join(allowed)}, not {value!r}"
+        raise ValidationError(message, {PREFIX + name: "unknown"})
+    return value
 
 
 def _words(value: str) -> tuple[str, ...]:

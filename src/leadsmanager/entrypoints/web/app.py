@@ -27,6 +27,8 @@ from leadsmanager.entrypoints.http_status import status_for
 from leadsmanager.entrypoints.web import pages_auth, pages_leads, pages_public, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
 from leadsmanager.entrypoints.web.filters import register_filters
+from leadsmanager.entrypoints.web.probes import Probes
+from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
 
 HERE = Path(__file__).parent
@@ -101,12 +103,15 @@ def create_app(container: Container | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
+            Middleware(RequestLog),
+            Middleware(Probes),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(SecurityHeaders, form_frame_ancestors=settings.form_frame_ancestors),
         ],
         exception_handlers=_handlers(),
         lifespan=lifespan,
+        debug=settings.debug,
     )
     app.state.container = built
     app.state.templates = templates()
