@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 
+import httpx
 import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
 from leadsmanager.entrypoints.logs import JsonFormatter
 from leadsmanager.entrypoints.metrics import exposition
-from leadsmanager.entrypoints.observability import TaskOutcome, record_task, set_sync_lag
+from leadsmanager.entrypoints.observability import TaskOutcome, record_task, serve_metrics, set_sync_lag
 
 
 def count(task: str, outcome: str) -> float:
@@ -75,3 +77,18 @@ def test_sync_lag_is_set_per_site_and_form_and_shows_in_the_exposition() -> None
         ("shop", "quote"): 3.0,
         ("blog", "7"): 0.0,
     }
+
+
+def test_a_process_without_the_web_app_serves_its_metrics_on_loopback() -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    record_task("digest", outcome="failed", duration=0.1)
+    stop = serve_metrics(port)
+    try:
+        page = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    finally:
+        stop()
+    assert 'leadsmanager_tasks_total{outcome="failed",task="digest"}' in page
+    with pytest.raises(httpx.TransportError):
+        httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=1)

@@ -50,10 +50,15 @@ SYNC_LAG = Gauge(
 )
 
 
-def exposition() -> bytes:
-    """Every metric in the text format, summed over the processes when several share a directory."""
+def registry() -> CollectorRegistry:
+    """This process's metrics; or every process's, summed, when several share a directory."""
     if MULTIPROCESS_DIR not in os.environ:
-        return generate_latest(REGISTRY)
-    registry = CollectorRegistry()
-    MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # the library leaves it unannotated
-    return generate_latest(registry)
+        return REGISTRY
+    shared = CollectorRegistry()
+    MultiProcessCollector(shared)  # type: ignore[no-untyped-call]  # the library leaves it unannotated
+    return shared
+
+
+def exposition() -> bytes:
+    """Every metric in Prometheus's text format."""
+    return generate_latest(registry())

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 
-from leadsmanager.entrypoints.metrics import LEADS_CREATED, SYNC_LAG, TASK_SECONDS, TASKS
+from prometheus_client import start_http_server
+
+from leadsmanager.entrypoints.metrics import LEADS_CREATED, SYNC_LAG, TASK_SECONDS, TASKS, registry
 
 TASK_LOG = logging.getLogger("leadsmanager.task")
 
@@ -41,3 +44,18 @@ def set_sync_lag(site: str, form_id: str, *, seconds: float) -> None:
 
 def lead_created(source: str) -> None:
     LEADS_CREATED.labels(source=source).inc()
+
+
+def serve_metrics(port: int, host: str = "127.0.0.1") -> Callable[[], None]:
+    """/metrics over HTTP from a background thread, for the worker and the scheduler; loopback by default.
+
+    Returns the function that stops it.
+    """
+    server, thread = start_http_server(port, host, registry=registry())
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return stop

@@ -25,13 +25,15 @@ def log_config(settings: Settings, *, access_log: bool) -> dict[str, Any]:
 
 
 def share_metrics(workers: int) -> None:
-    """Several web processes write their metrics to one directory, emptied first: old values would add up."""
+    """Several web processes need one directory for their metrics: a fresh one unless it is configured.
+
+    A configured directory is left as it is: counters carry on from files of earlier processes, and
+    Prometheus reads a restart's drop in a counter as the reset it is.
+    """
     if workers > 1 and MULTIPROCESS_DIR not in os.environ:
         os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="leadsmanager-metrics-")
     if directory := os.environ.get(MULTIPROCESS_DIR):
         Path(directory).mkdir(parents=True, exist_ok=True)
-        for stale in Path(directory).glob("*.db"):
-            stale.unlink()
 
 
 def exit_cleanly_on_sigterm() -> None:
