@@ -209,3 +209,13 @@ def test_serve_refuses_insecure_production_settings_one_line_each(cli: Cli) -> N
         "error: LEADSMANAGER_ALLOWED_HOSTS must name the site's host names (not '*', not only localhost)",
         "error: LEADSMANAGER_SECURE_COOKIES is off: session cookies would also travel over plain HTTP",
     ]
+
+
+@pytest.mark.mariadb
+def test_the_unix_socket_url_of_cloud_sql_reaches_the_database(cli: Cli, mysql_engine: Engine) -> None:
+    """docs/deploy.md's form for Cloud SQL, against this MariaDB's own socket."""
+    with mysql_engine.connect() as connection:
+        socket_path = connection.execute(text("SELECT @@socket")).scalar_one()
+    url = mysql_engine.url.set(host=None, port=None).update_query_dict({"unix_socket": socket_path})
+    result = cli("check", LEADSMANAGER_DATABASE_URL=url.render_as_string(hide_password=False))
+    assert report(result)["database"][0] == "ok", result.output
