@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from starlette.testclient import TestClient
 
+from leadsmanager.entrypoints.container import Container
 from leadsmanager.entrypoints.logs import JsonFormatter, TextFormatter, chosen_format, masked
+from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import PASSWORD, Staff, csrf_of, sign_in
 
 UTC_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -102,7 +105,7 @@ def test_json_in_containers_and_pipes_text_in_a_terminal() -> None:
     record = logging.LogRecord("leadsmanager.request", logging.INFO, __file__, 1, "GET %s 200", ("/login",), None)
     record.fields = {"status": 200, "latency_ms": 1.5, "user_id": None}
     text = TextFormatter().format(record)
-    assert re.fullmatch(r"\S+Z INFO    GET /login 200  \[status=200 latency_ms=1.5\]", text)
+    assert re.fullmatch(r"\S+Z INFO    GET /login 200  \[latency_ms=1.5\]", text)
 
 
 def test_passwords_inside_urls_are_masked_in_any_line() -> None:
@@ -110,3 +113,15 @@ def test_passwords_inside_urls_are_masked_in_any_line() -> None:
     assert masked(message) == "cannot reach mysql+pymysql://leads:***@db:3306/leads or redis://:***@cache:6379/0"
     record = logging.LogRecord("leadsmanager", logging.ERROR, __file__, 1, message, (), None)
     assert "s3cret" not in JsonFormatter().format(record) and "r3dis" not in TextFormatter().format(record)
+
+
+def test_a_crash_is_logged_as_an_error_with_status_500(container: Container, staff: Staff, logged: Lines) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    container.dashboard.override(providers.Object(broken))
+    with TestClient(create_app(container), raise_server_exceptions=False, follow_redirects=False) as client:
+        sign_in(client, "admin@example.com")
+        assert client.get("/").status_code == 500
+    line = logged.requests()[-1]
+    assert (line["level"], line["route"], line["status"], line["user_id"]) == ("error", "/", 500, staff.ids["admin"])

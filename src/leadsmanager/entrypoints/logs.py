@@ -56,8 +56,12 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
+    # The message of a request or task line already says these; the text form does not repeat them.
+    IN_MESSAGE = frozenset({"method", "route", "status", "task", "outcome"})
+
     def format(self, record: logging.LogRecord) -> str:
-        details = " ".join(f"{k}={v}" for k, v in fields_of(record).items() if v is not None)
+        fields = fields_of(record).items()
+        details = " ".join(f"{k}={v}" for k, v in fields if v is not None and k not in self.IN_MESSAGE)
         line = f"{utc_time(record)} {record.levelname:<7} {masked(record.getMessage())}"
         line = f"{line}  [{details}]" if details else line
         if record.exc_info:
