@@ -118,7 +118,12 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits_0(served: tuple[Se
     assert reply.startswith(b"HTTP/1.1 201 "), reply[:200]
     assert server.process.wait(timeout=30) == 0
     stdout, _ = server.process.communicate()
-    requests = [x for x in log_lines(stdout) if x["logger"] == "leadsmanager.request"]
+    lines = log_lines(stdout)
+    requests = [x for x in lines if x["logger"] == "leadsmanager.request"]
+    assert [x["message"] for x in lines[-3:-1]] == [
+        "stopped; resources left open: none",
+        "Application shutdown complete.",
+    ]
     assert [(x["method"], x["route"], x["status"]) for x in requests] == [("POST", "/api/v1/leads", 201)]
     request_id = next(line for line in reply.split(b"\r\n") if line.lower().startswith(b"x-request-id:"))
     assert requests[0]["request_id"] == request_id.split(b":", 1)[1].strip().decode()

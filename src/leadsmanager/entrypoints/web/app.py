@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from dependency_injector import providers
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -32,6 +34,7 @@ from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("leadsmanager.web")
 
 
 def templates() -> Jinja2Templates:
@@ -91,6 +94,7 @@ def create_app(container: Container | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         built.shutdown_resources()
+        LOG.info("stopped; resources left open: %s", ", ".join(open_resources(built)) or "none")
 
     app = Starlette(
         routes=[
@@ -119,6 +123,11 @@ def create_app(container: Container | None = None) -> Starlette:
     app.state.flash_signer = Signer(secret, "flash")
     app.state.form_signer = Signer(secret, "public-form")
     return app
+
+
+def open_resources(built: Container) -> list[str]:
+    """Database pools, Redis and HTTP clients still open: none once the app has stopped."""
+    return sorted(name for name, p in built.providers.items() if isinstance(p, providers.Resource) and p.initialized)
 
 
 def _handlers() -> dict[Any, Any]:
