@@ -3,6 +3,7 @@
     .venv/bin/python bench/seed.py                  # 1,000,000 leads into leadsmanager_bench
     .venv/bin/python bench/seed.py --leads 100000   # a smaller set
     .venv/bin/python bench/seed.py --fresh          # drop the database and seed again
+    .venv/bin/python bench/seed.py --progress       # progress on stderr even when it is not a terminal
 
 The database comes from LEADSMANAGER_BENCH_MYSQL_URL (default
 mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench) or --url. It is created if missing and
@@ -37,6 +38,7 @@ from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.adapters.system import Argon2Hasher
 from leadsmanager.domain.search import fold, lead_terms
+from leadsmanager.entrypoints.progress import Progress
 
 DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench"
 URL_ENV = "LEADSMANAGER_BENCH_MYSQL_URL"
@@ -299,7 +301,7 @@ class Counts:
     status: dict[str, int] = field(default_factory=dict)
 
 
-def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]]) -> Counts:
+def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]], progress: Progress | None = None) -> Counts:
     """Write leads.tsv, lead_history.tsv and lead_search.tsv for ids 1..n."""
     rng = random.Random(seed)
     vocab = Vocabulary(rng)
@@ -420,8 +422,12 @@ def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]]) -> C
                     handle.write("\n".join(rows))
                     handle.write("\n")
                     rows.clear()
-                if lead_id % 100_000 == 0 or lead_id == n:
-                    print(f"  generated {lead_id:>9,} leads, {counts.terms:>10,} search terms", flush=True)
+                if progress is not None:
+                    progress.show(
+                        f"  generated {lead_id:>9,} of {n:,} leads ({lead_id / n:.0%}), {counts.terms:,} terms"
+                    )
+    if progress is not None:
+        progress.done()
     counts.history = counts.leads
     return counts
 
@@ -659,6 +665,9 @@ def main(argv: list[str] | None = None) -> int:
         "--url", default=os.environ.get(URL_ENV, DEFAULT_URL), help=f"default: ${URL_ENV} or {DEFAULT_URL}"
     )
     parser.add_argument("--workdir", type=Path, default=None, help="where the load files go (default: a temp dir)")
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None, help="on stderr (default: on a terminal)"
+    )
     args = parser.parse_args(argv)
     if args.leads < 1:
         parser.error("--leads must be at least 1")
@@ -677,7 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = Path(tmp)
         print(f"generating {args.leads:,} leads into {folder}", flush=True)
         began = time.perf_counter()
-        counts = generate(args.leads, args.seed, folder, staff)
+        counts = generate(args.leads, args.seed, folder, staff, Progress.chosen(args.progress))
         generated = time.perf_counter() - began
         print(f"generated in {generated:.1f} s", flush=True)
         print("loading", flush=True)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import redis
 from sqlalchemy import Engine, inspect, text
 
 from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
@@ -23,6 +24,9 @@ from leadsmanager.application.ports import UnitOfWork
 from tests.support import FakeClock
 
 MYSQL_URL = os.environ.get("LEADSMANAGER_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+REDIS_URL = os.environ.get("LEADSMANAGER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# The discard port: nothing listens there on a test machine, so connecting is refused at once.
+NOBODY_LISTENS = "127.0.0.1:9"
 REQUIRE_SERVICES = os.environ.get("LEADSMANAGER_REQUIRE_SERVICES") == "1"
 
 UowFactory = Callable[[], UnitOfWork]
@@ -99,6 +103,16 @@ def uow_factory(request: pytest.FixtureRequest) -> UowFactory:
         return lambda: SqlAlchemyUnitOfWork(session_factory)
     mysql: UowFactory = request.getfixturevalue("mysql_uow")
     return mysql
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis, which must answer (it is not flushed: tests that need it empty flush it)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as e:
+        service_missing(f"Redis at {REDIS_URL}", e)
+    return REDIS_URL
 
 
 @pytest.fixture

@@ -78,7 +78,7 @@ def filled(shop: FakeWordPress, blog: FakeWordPress) -> None:
 
 
 def test_sync_imports_each_form_and_a_second_run_finds_nothing_new(cli: Cli, filled: None) -> None:
-    first = cli("sync")
+    first = cli("sync", "--progress")
     assert first.exit_code == 0, first.output
     assert stdout_lines(first) == [
         "shop/contact: fetched 3, created 3, merged 0, duplicates 0, rejected 0, cursor start -> 3",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,9 +22,14 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import parse_role
 from leadsmanager.domain.status import parse_status
+from leadsmanager.entrypoints.checks import insecure_settings
 from leadsmanager.entrypoints.container import Container, build
+from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
+from leadsmanager.entrypoints.ops_commands import check
+from leadsmanager.entrypoints.progress import Progress
 from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
 from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
+from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ValidationError: 3,
@@ -35,6 +42,7 @@ EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ExternalServiceError: 8,
 }
 OPERATOR = Actor.system()
+SERVE_LOG = logging.getLogger("leadsmanager.serve")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -72,39 +80,62 @@ def container(ctx: click.Context, *, migrate: bool = True) -> Container:
 @reports_errors
 def main(ctx: click.Context) -> None:
     """LeadsManager: every lead in one clean table, with an owner and a status."""
+    if ctx.invoked_subcommand == "check":
+        return  # it reads the configuration itself, to report what is wrong with it
     ctx.obj = build()
     ctx.call_on_close(ctx.obj.shutdown_resources)
 
 
+main.add_command(check)
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
+@click.option("--port", default=8000, show_default=True, envvar="PORT", help="or $PORT (as Cloud Run sets it)")
 @click.option("--workers", default=1, show_default=True, help="web processes (MySQL/MariaDB only)")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="a line per request")
+@click.option("--graceful-timeout", default=8, show_default=True, help="seconds to finish requests on SIGTERM")
 @click.pass_context
 @reports_errors
-def serve(ctx: click.Context, host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(
+    ctx: click.Context, /, *, host: str, port: int, workers: int, access_log: bool, graceful_timeout: int
+) -> None:
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
 
+    settings = container(ctx, migrate=False).settings()
+    if settings.is_production and (problems := insecure_settings(settings)):
+        for problem in problems:
+            click.echo(f"error: {problem}", err=True)
+        sys.exit(EXIT_CODES[errors.ValidationError])
     built = container(ctx)
-    if workers > 1 and built.settings().is_embedded:
+    if workers > 1 and settings.is_embedded:
         raise errors.ValidationError("several web processes need MySQL/MariaDB; SQLite serves one")
+    config = log_config(settings, access_log=access_log)
     if not built.user_admin().list(by=OPERATOR):
-        click.echo("No users yet: create the first admin with")
-        click.echo("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
-    click.echo(f"LeadsManager on http://{host}:{port}/  (public form: http://{host}:{port}/forms/contact)")
+        SERVE_LOG.warning("No users yet: create the first admin with")
+        SERVE_LOG.warning("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
+    SERVE_LOG.info("LeadsManager on http://%s:%s/  (public form: http://%s:%s/forms/contact)", host, port, host, port)
+    share_metrics(workers)
+    exit_cleanly_on_sigterm()
     jobs = None
     if not built.settings().redis_url:
         from leadsmanager.entrypoints.jobs import InProcessJobs
 
         jobs = InProcessJobs(built)
         jobs.start()
-        click.echo("background jobs run in this process (set LEADSMANAGER_REDIS_URL to run them in workers)")
-    factory = "leadsmanager.entrypoints.web.app:create_app"
+        SERVE_LOG.info("background jobs run in this process (set LEADSMANAGER_REDIS_URL to run them in workers)")
     try:
         uvicorn.run(
-            factory, factory=True, host=host, port=port, workers=workers, proxy_headers=True, access_log=access_log
+            "leadsmanager.entrypoints.web.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            proxy_headers=True,
+            access_log=False,  # the app logs each request itself, without query strings
+            log_config=config,
+            timeout_graceful_shutdown=graceful_timeout,
         )
     finally:
         if jobs is not None:
@@ -252,27 +283,29 @@ def leads() -> None:
     """Find and read leads."""
 
 
-@leads.command("list")
-@click.option("--status", "statuses", multiple=True, help="repeat for several")
-@click.option("--assignee", default=None, help="email of the assignee, or 'none'")
-@click.option("--source", type=click.Choice([c.value for c in Channel]), default=None)
-@click.option("--site", default=None)
-@click.option("--form", "form_id", default=None)
-@click.option("--service", default=None)
-@click.option("--search", default="")
-@click.option("--limit", default=50, show_default=True)
-@click.option("--cursor", default=None, help="from the previous page's last line")
-@click.pass_context
-@reports_errors
-def leads_list(ctx: click.Context, /, **options: Any) -> None:
-    """List leads, newest first."""
-    built = container(ctx)
+def lead_filters(command: F) -> F:
+    """The filters `leads list` and `leads export` share."""
+    options = [
+        click.option("--status", "statuses", multiple=True, help="repeat for several"),
+        click.option("--assignee", default=None, help="email of the assignee, or 'none'"),
+        click.option("--source", type=click.Choice([c.value for c in Channel]), default=None),
+        click.option("--site", default=None),
+        click.option("--form", "form_id", default=None),
+        click.option("--service", default=None),
+        click.option("--search", default=""),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def lead_query(built: Container, options: dict[str, Any], *, limit: int, after: Cursor | None = None) -> LeadQuery:
     assignee, unassigned = None, False
     if options["assignee"] in ("none", "-"):
         unassigned = True
     elif options["assignee"]:
         assignee = built.user_admin().find(options["assignee"], by=OPERATOR).id
-    query = LeadQuery(
+    return LeadQuery(
         statuses=tuple(parse_status(s) for s in options["statuses"]),
         assignee_id=assignee,
         unassigned=unassigned,
@@ -281,14 +314,47 @@ def leads_list(ctx: click.Context, /, **options: Any) -> None:
         form_id=options["form_id"],
         service=options["service"],
         search=options["search"],
-        after=Cursor.decode(options["cursor"]) if options["cursor"] else None,
-        limit=options["limit"],
+        after=after,
+        limit=limit,
     )
-    page = built.list_leads()(query, by=OPERATOR)
+
+
+@leads.command("list")
+@lead_filters
+@click.option("--limit", default=50, show_default=True)
+@click.option("--cursor", default=None, help="from the previous page's last line")
+@click.pass_context
+@reports_errors
+def leads_list(ctx: click.Context, /, **options: Any) -> None:
+    """List leads, newest first."""
+    built = container(ctx)
+    after = Cursor.decode(options["cursor"]) if options["cursor"] else None
+    page = built.list_leads()(lead_query(built, options, limit=options["limit"], after=after), by=OPERATOR)
     for lead in page.leads:
         click.echo(lead_line(lead))
     if page.next_cursor is not None:
         click.echo(f"more: --cursor {page.next_cursor.encode()}")
+
+
+@leads.command("export")
+@lead_filters
+@click.option("--output", "-o", type=click.File("w", encoding="utf-8"), default="-", help="[default: stdout]")
+@click.option("--progress/--no-progress", "show_progress", default=None, help="[default: on a terminal]")
+@click.pass_context
+@reports_errors
+def leads_export(ctx: click.Context, /, **options: Any) -> None:
+    """Every lead the filters match, newest first, as CSV (the columns of the web page's export)."""
+    built = container(ctx)
+    batches = built.export_leads()(lead_query(built, options, limit=1000), by=OPERATOR)
+    progress = Progress.chosen(options["show_progress"])
+    writer = csv.writer(options["output"])
+    writer.writerow(COLUMNS)
+    exported = 0
+    for batch in batches:
+        writer.writerows(lead_row(lead) for lead in batch)
+        exported += len(batch)
+        progress.show(f"{exported} leads exported")
+    progress.done()
 
 
 @leads.command("show")
@@ -322,21 +388,26 @@ def leads_add(ctx: click.Context, /, **fields: str) -> None:
 @click.option("--site", default=None, help="only this site")
 @click.option("--form", "form_id", default=None, help="only forms with this id")
 @click.option("--status", "show_status", is_flag=True, help="show where each form stands instead of syncing")
-@click.option("--quiet", is_flag=True, help="no progress lines")
+@click.option("--progress/--no-progress", "show_progress", default=None, help="[default: on a terminal]")
+@click.option("--quiet", is_flag=True, hidden=True, help="the same as --no-progress")
 @click.pass_context
 @reports_errors
-def sync(ctx: click.Context, site: str | None, form_id: str | None, show_status: bool, quiet: bool) -> None:
+def sync(ctx: click.Context, /, **options: Any) -> None:
     """Import new submissions from the WordPress sites' forms (LEADSMANAGER_WORDPRESS_*)."""
     sync_forms = container(ctx).sync_forms()
-    if show_status:
+    site, form_id = options["site"], options["form_id"]
+    if options["show_status"]:
         for line in cursor_lines(sync_forms.status(site=site, form_id=form_id)):
             click.echo(line)
         return
+    # On stderr: stdout keeps one line per form, for scripts.
+    progress = Progress.chosen(False if options["quiet"] else options["show_progress"])
 
-    def progress(page: PageDone) -> None:
-        click.echo(progress_line(page), err=True)  # stderr: stdout keeps one line per form, for scripts
+    def on_page(page: PageDone) -> None:
+        progress.show(progress_line(page))
 
-    report = sync_forms(site=site, form_id=form_id, on_page=None if quiet else progress)
+    report = sync_forms(site=site, form_id=form_id, on_page=on_page if progress.enabled else None)
+    progress.done()
     for line in report_lines(report):
         click.echo(line)
     if report.failures:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import sys
 import threading
+from collections.abc import Callable
 
 import click
 
@@ -14,7 +16,10 @@ from leadsmanager.domain import errors
 from leadsmanager.entrypoints.cli import container, reports_errors
 from leadsmanager.entrypoints.container import Container
 from leadsmanager.entrypoints.jobs import Scheduler, periodic_jobs, start_worker, use_inline_queue
+from leadsmanager.entrypoints.logs import configure_logging
+from leadsmanager.entrypoints.observability import serve_metrics
 
+log = logging.getLogger("leadsmanager.jobs")
 NEEDS_REDIS = "needs LEADSMANAGER_REDIS_URL; without Redis, `leadsmanager serve` runs the background jobs itself"
 
 
@@ -33,32 +38,47 @@ def _redis_container(ctx: click.Context, command: str) -> Container:
     return built
 
 
+def _observed(built: Container, metrics_port: int | None) -> Callable[[], None]:
+    """JSON (or terminal) logs, and /metrics on loopback when a port is given; returns how to stop it."""
+    configure_logging(built.settings().log_format)
+    return serve_metrics(metrics_port) if metrics_port else (lambda: None)
+
+
+METRICS_PORT = click.option("--metrics-port", type=int, default=None, help="serve /metrics on 127.0.0.1:PORT")
+
+
 @click.command()
 @click.option("--threads", default=4, show_default=True, help="tasks run at once in this process")
 @click.option("--shutdown-timeout", default=30, show_default=True, help="seconds to let running tasks finish")
+@METRICS_PORT
 @click.pass_context
 @reports_errors
-def worker(ctx: click.Context, threads: int, shutdown_timeout: int) -> None:
+def worker(ctx: click.Context, threads: int, shutdown_timeout: int, metrics_port: int | None) -> None:
     """Run background tasks from Redis until stopped (SIGTERM finishes running tasks first)."""
     built = _redis_container(ctx, "worker")
     stop = _until_signalled()
+    stop_metrics = _observed(built, metrics_port)
     running = start_worker(built, make_broker(built.broker_settings()), threads=threads)
-    click.echo(f"worker started with {threads} threads", err=True)
+    log.info("worker started with %s threads", threads)
     stop.wait()
-    click.echo("worker stopping: finishing running tasks", err=True)
+    log.info("worker stopping: finishing running tasks")
     running.stop(timeout=shutdown_timeout * 1000)
+    stop_metrics()
 
 
 @click.command()
+@METRICS_PORT
 @click.pass_context
 @reports_errors
-def scheduler(ctx: click.Context) -> None:
+def scheduler(ctx: click.Context, metrics_port: int | None) -> None:
     """Publish new lead events and queue the periodic jobs (run one scheduler per deployment)."""
     built = _redis_container(ctx, "scheduler")
     stop = _until_signalled()
+    stop_metrics = _observed(built, metrics_port)
     jobs = periodic_jobs(built, built.task_queue())
-    click.echo("scheduler started: " + ", ".join(f"{j.name} every {j.every:g} s" for j in jobs), err=True)
+    log.info("scheduler started: %s", ", ".join(f"{j.name} every {j.every:g} s" for j in jobs))
     Scheduler(jobs).run(stop)
+    stop_metrics()
 
 
 @click.group()

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from leadsmanager.adapters.dramatiq_tasks import BrokerSettings, DramatiqTaskQueue, make_broker
 from leadsmanager.adapters.email_templates import EmailTemplates
 from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_env
+from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
@@ -22,7 +23,6 @@ from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.consistency import CheckConsistency
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.form_mapping import SyncedForm
-from leadsmanager.application.intake import SubmitLead
 from leadsmanager.application.job_types import QueueUnavailable
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.leads import (
@@ -40,6 +40,7 @@ from leadsmanager.application.ports import Clock, RateLimiter, TaskQueue
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
+from leadsmanager.entrypoints.counted_intake import CountedSubmitLead
 from leadsmanager.entrypoints.settings import Settings
 
 
@@ -56,6 +57,12 @@ def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSour
 
 def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
     return tuple(form for site in sites for form in site.synced_forms())
+
+
+def _readiness(engine: Engine, redis_url: str | None) -> Iterator[Readiness]:
+    readiness = Readiness(engine, redis_url)
+    yield readiness
+    readiness.close()
 
 
 def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
@@ -105,7 +112,9 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2Hasher)
 
-    submit_lead = providers.Singleton(SubmitLead, uow.provider, clock, phone_region=settings.provided.phone_region)
+    submit_lead = providers.Singleton(
+        CountedSubmitLead, uow.provider, clock, phone_region=settings.provided.phone_region
+    )
     change_status = providers.Singleton(ChangeStatus, uow.provider, clock)
     assign_lead = providers.Singleton(AssignLead, uow.provider, clock)
     add_note = providers.Singleton(AddNote, uow.provider, clock)
@@ -126,6 +135,7 @@ class Container(containers.DeclarativeContainer):
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
     sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
+    readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)
 
     # Background jobs: the broker is Redis when configured; `serve` overrides the queue on the embedded default.
     broker_settings = providers.Singleton(_broker_settings, settings)

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import dramatiq
 from attrs import frozen
@@ -26,11 +27,13 @@ from leadsmanager.application.job_types import Notice, TaskFailed, TaskRejected
 from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SEND_NOTICE, SYNC_FORMS
 from leadsmanager.application.ports import TaskQueue
 from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.observability import record_task, set_sync_lag
 
 log = logging.getLogger("leadsmanager.jobs")
 RELAY_SECONDS = 1.0
 FOLLOW_UP_SECONDS = 300.0
 CONSISTENCY_SECONDS = 24 * 3600.0
+SYNC_LAG_SECONDS = 30.0
 
 
 def task_handlers(c: Container) -> dict[str, Handler]:
@@ -88,7 +91,16 @@ def periodic_jobs(c: Container, queue: TaskQueue) -> list[Periodic]:
     if settings.wordpress_sites:
         every = settings.sync_interval_minutes * 60.0
         jobs.append(Periodic(SYNC_FORMS, every, lambda: queue.enqueue(SYNC_FORMS), first_after=2.0))
+        jobs.append(Periodic("sync_lag", SYNC_LAG_SECONDS, lambda: measure_sync_lag(c)))
     return jobs
+
+
+def measure_sync_lag(c: Container) -> None:
+    """Seconds since each form was last read to its end without an error, as a gauge."""
+    now = c.clock().now()
+    for cursor in c.sync_forms().status():
+        if cursor.last_run_at is not None and cursor.last_error is None:
+            set_sync_lag(cursor.site, cursor.form_id, seconds=(now - cursor.last_run_at).total_seconds())
 
 
 class Scheduler:
@@ -115,10 +127,15 @@ class Scheduler:
             log.warning("scheduled job %s failed: %s: %s", job.name, type(e).__name__, e)
 
 
+def _finished(task: str, args: dict[str, Any], outcome: str, seconds: float) -> None:
+    lead_id = args.get("lead_id")
+    record_task(task, outcome=outcome, duration=seconds, lead_id=int(lead_id) if lead_id is not None else None)
+
+
 def start_worker(c: Container, broker: dramatiq.Broker, *, threads: int) -> dramatiq.Worker:
     settings = c.broker_settings()
     failed = c.failed_tasks()
-    declare_tasks(broker, task_handlers(c), settings, on_failure=failed.record)
+    declare_tasks(broker, task_handlers(c), settings, on_failure=failed.record, on_finish=_finished)
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=200)
     worker.start()
     return worker

@@ -45,17 +45,23 @@ class Settings:
     delivery_lease_seconds: float = 300.0
     # Every LEADSMANAGER_* variable, for adapters that read their own (notifiers); never printed.
     env: Mapping[str, str] = field(factory=dict, repr=False)
+    # Operations (docs/deploy.md): `production` makes `serve` refuse an insecure configuration.
+    environment: str = "development"
+    debug: bool = False
+    log_format: str = "auto"  # json, text, or auto: JSON unless stdout is a terminal
+    metrics_token: str = ""  # Bearer token for /metrics; without one only loopback clients may scrape
 
     @property
     def is_embedded(self) -> bool:
         return self.database_url.startswith("sqlite")
 
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> Settings:
-        values: dict[str, str] = {}
-        if env_file and Path(env_file).is_file():
-            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-        values.update(os.environ if environ is None else environ)
+        values = environment(environ, env_file)
 
         def get(name: str, default: str = "") -> str:
             return values.get(PREFIX + name, default).strip() or default
@@ -85,6 +91,10 @@ class Settings:
             worker_heartbeat_seconds=float(_number(get, "WORKER_HEARTBEAT_SECONDS", "15")),
             delivery_lease_seconds=float(_number(get, "DELIVERY_LEASE_SECONDS", "300")),
             env={k: v for k, v in values.items() if k.startswith(PREFIX)},
+            environment=_choice("ENV", get("ENV", "development").lower(), ("development", "production")),
+            debug=_flag(get("DEBUG", "false")),
+            log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "auto").lower(), ("auto", "json", "text")),
+            metrics_token=get("METRICS_TOKEN"),
         )
 
     def web_secret(self) -> str:
@@ -97,6 +107,22 @@ class Settings:
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def environment(environ: Mapping[str, str] | None = None, env_file: str | None = ".env") -> dict[str, str]:
+    """The process environment over the `.env` file's values: what every setting is read from."""
+    values: dict[str, str] = {}
+    if env_file and Path(env_file).is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        message = f"{PREFIX}{name} must be one of {', '.join(allowed)}, not {value!r}"
+        raise ValidationError(message, {PREFIX + name: "unknown"})
+    return value
 
 
 def _flag(value: str) -> bool:

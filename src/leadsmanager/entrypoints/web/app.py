@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from dependency_injector import providers
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -27,9 +29,12 @@ from leadsmanager.entrypoints.http_status import status_for
 from leadsmanager.entrypoints.web import pages_auth, pages_leads, pages_public, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
 from leadsmanager.entrypoints.web.filters import register_filters
+from leadsmanager.entrypoints.web.probes import Probes
+from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
 
 HERE = Path(__file__).parent
+LOG = logging.getLogger("leadsmanager.web")
 
 
 def templates() -> Jinja2Templates:
@@ -89,6 +94,7 @@ def create_app(container: Container | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         built.shutdown_resources()
+        LOG.info("stopped; resources left open: %s", ", ".join(open_resources(built)) or "none")
 
     app = Starlette(
         routes=[
@@ -101,12 +107,15 @@ def create_app(container: Container | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
+            Middleware(RequestLog),
+            Middleware(Probes),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(SecurityHeaders, form_frame_ancestors=settings.form_frame_ancestors),
         ],
         exception_handlers=_handlers(),
         lifespan=lifespan,
+        debug=settings.debug,
     )
     app.state.container = built
     app.state.templates = templates()
@@ -114,6 +123,11 @@ def create_app(container: Container | None = None) -> Starlette:
     app.state.flash_signer = Signer(secret, "flash")
     app.state.form_signer = Signer(secret, "public-form")
     return app
+
+
+def open_resources(built: Container) -> list[str]:
+    """Database pools, Redis and HTTP clients still open: none once the app has stopped."""
+    return sorted(name for name, p in built.providers.items() if isinstance(p, providers.Resource) and p.initialized)
 
 
 def _handlers() -> dict[Any, Any]:

@@ -19,6 +19,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
+from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.render import history_entry
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.filters import lead_query
@@ -54,24 +55,6 @@ def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
     }
 
 
-COLUMNS = (
-    "id",
-    "created_at",
-    "status",
-    "assignee_id",
-    "source",
-    "site",
-    "form_id",
-    "external_id",
-    "contact_name",
-    "email",
-    "phone",
-    "company",
-    "service",
-    "message",
-)
-
-
 def export_csv(request: Request) -> Response:
     """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
     actor = require(request)
@@ -82,7 +65,7 @@ def export_csv(request: Request) -> Response:
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         for batch in batches:
-            writer.writerows([_cell(getattr(lead, c)) for c in COLUMNS] for lead in batch)
+            writer.writerows(lead_row(lead) for lead in batch)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -90,12 +73,6 @@ def export_csv(request: Request) -> Response:
 
     headers = {"Content-Disposition": 'attachment; filename="leads.csv"'}
     return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value.value if isinstance(value, LeadStatus | Channel) else value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def lead_detail(request: Request, status_code: int = 200, error: str = "") -> Response:

@@ -1,0 +1,61 @@
+"""Is a dependency there? Quick probes of the database and Redis, for `/readyz` and `leadsmanager check`."""
+
+from __future__ import annotations
+
+import redis
+from attrs import frozen
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+PROBE_TIMEOUT = 2.0  # seconds: a probe that waits longer than a load balancer would is no probe
+
+
+@frozen
+class Probe:
+    """One dependency's state; `detail` is for an operator's terminal or log, never for an HTTP body."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def database_probe(engine: Engine) -> Probe:
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except SQLAlchemyError as e:
+        cause = getattr(e, "orig", None) or e
+        return Probe("database", False, f"unreachable ({type(cause).__name__}: {cause})")
+    return Probe("database", True, f"{engine.dialect.name} answers")
+
+
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=PROBE_TIMEOUT, socket_connect_timeout=PROBE_TIMEOUT)
+
+
+def redis_probe(client: redis.Redis | None) -> Probe:
+    if client is None:
+        return Probe("redis", True, "not configured (LEADSMANAGER_REDIS_URL is empty)")
+    try:
+        client.ping()
+    except redis.RedisError as e:
+        return Probe("redis", False, f"unreachable ({type(e).__name__}: {e})")
+    return Probe("redis", True, "answers PING")
+
+
+class Readiness:
+    """Whether this process can serve: its database and, when configured, its Redis (the task broker)."""
+
+    def __init__(self, engine: Engine, redis_url: str | None) -> None:
+        self._engine = engine
+        self._redis = redis_client(redis_url) if redis_url else None
+
+    def check(self) -> tuple[Probe, ...]:
+        """The database, and Redis only when it is configured."""
+        if self._redis is None:
+            return (database_probe(self._engine),)
+        return database_probe(self._engine), redis_probe(self._redis)
+
+    def close(self) -> None:
+        if self._redis is not None:
+            self._redis.close()

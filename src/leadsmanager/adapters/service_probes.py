@@ -1,0 +1,64 @@
+"""Can we reach the outside services, and do they take our credentials? Without sending anything real.
+
+- WordPress: fetch one submission of the site's first form (the sync's own request, with a short timeout).
+- Perfit: an empty `mail/send`; a valid key gets a validation error, a bad one 401/403.
+- Slack: an empty payload; a live webhook answers 400 `no_text`, a revoked one 403/404/410.
+Credentials travel in headers or are the URL itself: no detail here repeats them.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from leadsmanager.adapters.probes import Probe
+from leadsmanager.adapters.wordpress import RetryPolicy, WordPressFormSource, WordPressSite
+from leadsmanager.application.sync_types import FormSourceError
+
+TIMEOUT = 3.0
+QUICK = RetryPolicy(attempts=1, connect_timeout=TIMEOUT, read_timeout=TIMEOUT)
+REFUSED = frozenset({401, 403, 404, 410})
+
+
+def wordpress_probe(site: WordPressSite) -> Probe:
+    name = f"wordpress:{site.name}"
+    form_id = next(iter(site.forms))
+    try:
+        with WordPressFormSource([site], policy=QUICK) as source:
+            source.fetch(site.name, form_id, after_id=None, limit=1)
+    except FormSourceError as e:
+        return Probe(name, False, e.detail)
+    return Probe(name, True, f"{site.base_url} answers and accepts our credentials (form {form_id})")
+
+
+def perfit_probe(base_url: str, api_key: str) -> Probe:
+    url = base_url.rstrip("/") + "/mail/send"
+    status = _post(url, {"Authorization": f"Bearer {api_key}"})
+    if isinstance(status, str):
+        return Probe("perfit", False, status)
+    if status in (401, 403):
+        return Probe("perfit", False, f"the API key was refused (HTTP {status})")
+    if status >= 500:
+        return Probe("perfit", False, f"the service is failing (HTTP {status})")
+    return Probe("perfit", True, f"{base_url} answers and accepts the API key")
+
+
+def slack_probe(webhook_url: str) -> Probe:
+    status = _post(webhook_url, {})
+    if isinstance(status, str):
+        return Probe("slack", False, status)
+    if status in REFUSED:
+        return Probe("slack", False, f"the webhook was refused (HTTP {status}): it was revoked or is mistyped")
+    if status >= 500:
+        return Probe("slack", False, f"the service is failing (HTTP {status})")
+    return Probe("slack", True, "the webhook answers")
+
+
+def _post(url: str, headers: dict[str, str]) -> int | str:
+    """The status of an empty JSON POST, or why there was none (without the URL: it may be the secret)."""
+    try:
+        with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
+            return client.post(url, json={}, headers=headers).status_code
+    except httpx.TimeoutException:
+        return f"no answer within {TIMEOUT:.0f} s"
+    except httpx.HTTPError as e:
+        return f"unreachable ({type(e).__name__})"

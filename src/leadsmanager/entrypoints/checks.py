@@ -1,0 +1,101 @@
+"""`leadsmanager check`: the configuration and every dependency, one line each; and what production refuses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import make_url
+
+from leadsmanager.adapters.notifier_settings import notifiers_from_env
+from leadsmanager.adapters.perfit import PERFIT_URL
+from leadsmanager.adapters.probes import Probe, database_probe, redis_client, redis_probe
+from leadsmanager.adapters.service_probes import TIMEOUT, perfit_probe, slack_probe, wordpress_probe
+from leadsmanager.adapters.sql.engine import make_engine
+from leadsmanager.adapters.sql.migrate import pending
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.entrypoints.settings import PREFIX, Settings
+
+MIN_SECRET_LENGTH = 32
+# Placeholders from docs, examples and docker-compose.yml: known to everyone, so no secret at all.
+KNOWN_SECRETS = frozenset(
+    {"secret", "changeme", "change-me", "change-me-please", "insecure", "development", "dev", "test", "default"}
+    | {"local-compose-secret-key-not-for-production-use"}
+)
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+
+
+def insecure_settings(settings: Settings) -> list[str]:
+    """Why this configuration must not serve in production; empty when it may."""
+    problems = []
+    if settings.debug:
+        problems.append(f"{PREFIX}DEBUG is on: error pages would show code and data")
+    if not settings.secret_key:
+        problems.append(f"{PREFIX}SECRET_KEY is not set: each instance would sign with a key of its own")
+    elif len(settings.secret_key) < MIN_SECRET_LENGTH or settings.secret_key.lower() in KNOWN_SECRETS:
+        problems.append(f"{PREFIX}SECRET_KEY is weak: use at least {MIN_SECRET_LENGTH} random characters")
+    hosts = set(settings.allowed_hosts)
+    if not hosts or "*" in hosts or hosts <= LOOPBACK_NAMES:
+        problems.append(f"{PREFIX}ALLOWED_HOSTS must name the site's host names (not '*', not only localhost)")
+    if not settings.secure_cookies:
+        problems.append(f"{PREFIX}SECURE_COOKIES is off: session cookies would also travel over plain HTTP")
+    return problems
+
+
+def run_checks(environ: Mapping[str, str]) -> list[Probe]:
+    """One line per item; a configuration that cannot be read is the only line."""
+    try:
+        settings = Settings.from_env(environ, env_file=None)
+    except ValidationError as e:
+        return [Probe("config", False, str(e))]
+    return [
+        *config_lines(settings),
+        database_line(settings),
+        redis_probe(redis_client(settings.redis_url) if settings.redis_url else None),
+        *(wordpress_probe(site) for site in settings.wordpress_sites),
+        *notifier_lines(environ, settings),
+    ]
+
+
+def config_lines(settings: Settings) -> list[Probe]:
+    problems = insecure_settings(settings)
+    if settings.is_production:
+        return [Probe("config", False, p) for p in problems] or [Probe("config", True, "production, secure")]
+    note = f"; production would refuse {len(problems)} setting(s)" if problems else ""
+    return [Probe("config", True, f"{settings.environment} mode{note}")]
+
+
+def database_line(settings: Settings) -> Probe:
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    options = {} if settings.is_embedded else {"connect_args": {"connect_timeout": int(TIMEOUT)}}
+    engine = make_engine(settings.database_url, **options)
+    try:
+        probe = database_probe(engine)
+        if not probe.ok:
+            return Probe("database", False, f"{where}: {probe.detail}")
+        behind = pending(engine)
+    finally:
+        engine.dispose()
+    if behind and not settings.is_embedded:
+        return Probe(
+            "database", False, f"{where}: answers, but the schema is out of date: run `leadsmanager db upgrade`"
+        )
+    return Probe(
+        "database", True, f"{where}: answers, schema {'migrated at the next command' if behind else 'up to date'}"
+    )
+
+
+def notifier_lines(environ: Mapping[str, str], settings: Settings) -> list[Probe]:
+    try:
+        notifiers = notifiers_from_env(environ, data_dir=settings.data_dir)
+    except ValidationError as e:
+        return [Probe("notifiers", False, str(e))]
+    lines = []
+    if api_key := environ.get(PREFIX + "PERFIT_API_KEY", "").strip():
+        lines.append(perfit_probe(environ.get(PREFIX + "PERFIT_URL", "").strip() or PERFIT_URL, api_key))
+    else:
+        lines.append(Probe("perfit", True, f"not configured (email goes through {notifiers.email_via})"))
+    if webhook := environ.get(PREFIX + "SLACK_WEBHOOK_URL", "").strip():
+        lines.append(slack_probe(webhook))
+    else:
+        lines.append(Probe("slack", True, "not configured (chat messages go to the outbox)"))
+    return lines
