@@ -91,7 +91,7 @@ class DramatiqTaskQueue(TaskQueue):
         )
         try:
             self._broker.enqueue(message)
-        except (redis.RedisError, dramatiq.errors.ConnectionError) as e:
+        except (redis.RedisError, dramatiq.errors.BrokerConnectionError) as e:
             raise QueueUnavailable(f"the task queue is not reachable ({type(e).__name__}); nothing was lost") from e
 
 
