@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from leadsmanager.application.job_types import FailedTask, Notice, OutboxEvent
+from leadsmanager.application.job_types import FailedTask, Notice, OutboxEvent, QueueUnavailable
 from leadsmanager.application.notices import NoticeSettings
 from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWorkFactory
+from leadsmanager.application.retry import retrying
 from leadsmanager.domain.errors import NotFound
 
 SEND_NOTICE = "send_notice"
@@ -28,18 +29,29 @@ class RelayOutbox:
 
     def __call__(self, batch: int = RELAY_BATCH) -> int:
         """Publish up to `batch` events; the number published. Raises QueueUnavailable after keeping
-        what was published before the queue went away."""
+        what was published before the queue went away.
+
+        No transaction stays open while the queue is called: a task may run at once, in this thread
+        (a command line on the embedded default), and write. Two relays at once may both publish an
+        event; the handlers make that harmless, and one scheduler per deployment makes it rare.
+        """
         with self._uow() as uow:
-            published: list[int] = []
-            try:
-                for event in uow.outbox.pending(batch):
-                    for notice in self._notices(event):
-                        self._queue.enqueue(SEND_NOTICE, lead_id=event.lead_id, notice=notice.value)
-                    published.append(event.id)
-            finally:
-                uow.outbox.mark_published(published, self._clock.now())
-                uow.commit()
-            return len(published)
+            events = uow.outbox.pending(batch)
+        published: list[int] = []
+        try:
+            for event in events:
+                for notice in self._notices(event):
+                    self._queue.enqueue(SEND_NOTICE, lead_id=event.lead_id, notice=notice.value)
+                published.append(event.id)
+        finally:
+            if published:
+                retrying(lambda: self._mark_published(published))
+        return len(published)
+
+    def _mark_published(self, event_ids: list[int]) -> None:
+        with self._uow() as uow:
+            uow.outbox.mark_published(event_ids, self._clock.now())
+            uow.commit()
 
     def drain(self) -> int:
         """Publish until the outbox is empty; the number published."""
@@ -47,6 +59,11 @@ class RelayOutbox:
         while published := self(RELAY_BATCH):
             total += published
         return total
+
+    def waiting(self) -> int:
+        """Events not yet handed to the task queue."""
+        with self._uow() as uow:
+            return uow.outbox.count_pending()
 
     def _notices(self, event: OutboxEvent) -> list[Notice]:
         if event.kind != "lead_submitted":
@@ -96,7 +113,11 @@ class FailedTasks:
             return uow.failed_tasks.list()
 
     def retry(self, task_id: int | None = None) -> list[FailedTask]:
-        """Queue one failed task again, or all of them (None); the tasks queued."""
+        """Queue one failed task again, or all of them (None); the tasks queued.
+
+        Each is marked retried before it is queued, outside any transaction (on the embedded default
+        it runs at once, in this thread); one the queue refuses is listed as failed again.
+        """
         with self._uow() as uow:
             if task_id is None:
                 tasks = uow.failed_tasks.list()
@@ -110,7 +131,12 @@ class FailedTasks:
                 if task.task == SEND_NOTICE:
                     # The delivery was marked failed for good; forget that so the notice may go out.
                     uow.deliveries.reopen(int(task.args["lead_id"]), Notice(str(task.args["notice"])))
-                self._queue.enqueue(task.task, **task.args)
                 uow.failed_tasks.mark_retried(task.id, self._clock.now())
             uow.commit()
+        for task in tasks:
+            try:
+                self._queue.enqueue(task.task, **task.args)
+            except QueueUnavailable as e:
+                self.record(task.task, task.args, str(e))
+                raise
         return tasks

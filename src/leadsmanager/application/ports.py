@@ -175,7 +175,7 @@ class OutboxRepository(Protocol):
     """Lead events are written here by the lead repository, in the lead's own transaction."""
 
     def pending(self, limit: int) -> list[OutboxEvent]:
-        """The oldest unpublished events; another relay running at once skips them until this one commits."""
+        """The oldest unpublished events, oldest first."""
 
     def mark_published(self, event_ids: list[int], at: datetime) -> None: ...
 

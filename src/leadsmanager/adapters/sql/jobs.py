@@ -35,7 +35,6 @@ class SqlOutboxRepository(OutboxRepository):
             .where(outbox_events.c.published_at.is_(None))
             .order_by(outbox_events.c.id)
             .limit(limit)
-            .with_for_update(skip_locked=True)  # MariaDB: two relays share the work; SQLite has one writer
         )
         return [
             OutboxEvent(r.id, r.lead_id, r.kind, dict(r.data or {}), r.created_at)

@@ -26,7 +26,8 @@ from leadsmanager.entrypoints.api import problems, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.http_status import status_for
-from leadsmanager.entrypoints.web import pages_auth, pages_leads, pages_public, pages_users
+from leadsmanager.entrypoints.jobs import use_inline_queue
+from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.probes import Probes
@@ -89,6 +90,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def create_app(container: Container | None = None) -> Starlette:
     built = container or build()
     settings = built.settings()
+    use_inline_queue(built)  # without Redis, a failed task an admin retries runs in the request
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -101,6 +103,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_auth.routes,
             *pages_leads.routes,
             *pages_users.routes,
+            *pages_jobs.routes,
             *pages_public.routes,
             *api_routes.routes,
             *webhooks.routes,

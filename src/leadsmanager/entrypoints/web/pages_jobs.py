@@ -1,0 +1,53 @@
+"""Background jobs for admins: where notices go, the local outbox, and failed tasks to retry."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from leadsmanager.adapters.outbox import Outbox
+from leadsmanager.domain.roles import Permission
+from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
+
+
+def _outbox(request: Request) -> Outbox:
+    return Outbox(container(request).settings().data_dir / "outbox")
+
+
+def jobs_page(request: Request) -> Response:
+    require(request, Permission.MANAGE_USERS)
+    built = container(request)
+    notifiers = built.notifiers()
+    return render(
+        request,
+        "jobs.html",
+        email_via=notifiers.email_via,
+        chat_via=notifiers.chat_via,
+        queue="Redis workers" if built.settings().redis_url else "this process",
+        pending=built.relay_outbox().waiting(),
+        failed=built.failed_tasks().waiting(),
+        outbox=_outbox(request).entries(),
+    )
+
+
+def outbox_message(request: Request) -> Response:
+    require(request, Permission.MANAGE_USERS)
+    # Plain text: whatever a lead typed is shown, never interpreted.
+    return PlainTextResponse(_outbox(request).read(request.path_params["name"]))
+
+
+async def retry_failed(request: Request) -> Response:
+    require(request, Permission.MANAGE_USERS)
+    await verified_form(request)
+    task_id = request.path_params.get("task_id")
+    retried = container(request).failed_tasks().retry(task_id)
+    return redirect(request, "/jobs", f"{len(retried)} task(s) queued again")
+
+
+routes = [
+    Route("/jobs", jobs_page, methods=["GET"]),
+    Route("/jobs/outbox/{name:str}", outbox_message, methods=["GET"]),
+    Route("/jobs/failed/retry", retry_failed, methods=["POST"]),
+    Route("/jobs/failed/{task_id:int}/retry", retry_failed, methods=["POST"]),
+]
