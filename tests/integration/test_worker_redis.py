@@ -150,7 +150,9 @@ def test_each_new_lead_is_mailed_to_the_team_exactly_once(
     deployment.start("scheduler", "scheduler")
     for n in range(1, 11):
         submit(mysql_uow, n)
-    wait_for(lambda: len(smtp.mails) >= 10, "ten emails", timeout=60)
+    wait_for(
+        lambda: len(smtp.mails) >= 10, "ten emails", 120, lambda: f"{len(smtp.mails)} mails\n{deployment.log()[-4000:]}"
+    )
     time.sleep(3)  # time for any duplicate to arrive
     assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 11)}), deployment.log()
 
