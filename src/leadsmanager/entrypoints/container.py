@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import redis
 from dependency_injector import containers, providers
@@ -29,6 +30,7 @@ from leadsmanager.application.leads import (
     UpdateLead,
 )
 from leadsmanager.application.ports import RateLimiter
+from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
@@ -81,6 +83,8 @@ class Container(containers.DeclarativeContainer):
     )
     authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
     dashboard = providers.Singleton(Dashboard, uow.provider)
+    follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
+    reports = providers.Singleton(Reports, uow.provider, clock, follow_up=follow_up)
     tokens = providers.Singleton(SecretTokens)
     rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)

@@ -12,6 +12,8 @@ from dotenv import dotenv_values
 
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.period import time_zone
 
 PREFIX = "LEADSMANAGER_"
 
@@ -31,6 +33,10 @@ class Settings:
     api_requests_per_minute: int = 600
     # LEADSMANAGER_WORDPRESS_*: the sites the sync pulls from; none unless configured.
     wordpress_sites: tuple[WordPressSite, ...] = ()
+    # How long a lead may wait for its first response before it is overdue (reports, reminders).
+    follow_up_hours: int = 24
+    # Where report days start at midnight, unless a report asks for another zone (an IANA name).
+    time_zone: str = "UTC"
 
     @property
     def is_embedded(self) -> bool:
@@ -60,6 +66,8 @@ class Settings:
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
             api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
             wordpress_sites=sites_from_env(values),
+            follow_up_hours=_positive(get("FOLLOW_UP_HOURS", "24"), "LEADSMANAGER_FOLLOW_UP_HOURS"),
+            time_zone=_zone(get("TIME_ZONE", "UTC")),
         )
 
     def web_secret(self) -> str:
@@ -72,6 +80,20 @@ class Settings:
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(48))
         return path.read_text().strip()
+
+
+def _positive(value: str, name: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ValueError(f"{name} must be a whole number of hours, at least 1, not {value!r}")
+    return int(value)
+
+
+def _zone(value: str) -> str:
+    try:
+        time_zone(value)
+    except ValidationError as e:
+        raise ValueError(f"LEADSMANAGER_TIME_ZONE: {e}") from None
+    return value
 
 
 def _words(value: str) -> tuple[str, ...]:
