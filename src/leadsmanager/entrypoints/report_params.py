@@ -36,6 +36,9 @@ def _date(value: str, name: str) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise ValidationError(f"{name} must be a date like 2026-03-01", {name: "not a date"}) from None
+    if not 1900 <= day.year <= 9000:  # a day's midnight in any zone must exist as a UTC instant
+        raise ValidationError(f"{name} must be a date between the years 1900 and 9000", {name: "out of range"})
+    return day

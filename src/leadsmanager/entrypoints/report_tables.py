@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -43,6 +45,9 @@ def report_tables(report: Report) -> list[Table]:
             "statuses", "Leads by status now", ("Status",), [(s.value, report.by_status.get(s, 0)) for s in LeadStatus]
         ),
     ]
+
+
+TABLE_NAMES = ["funnel", "sources", "sites", "services", "reps", "statuses"]
 
 
 def table_named(report: Report, name: str) -> Table | None:
@@ -143,6 +148,29 @@ def exported(cell: Cell, kind: str) -> str:
     if kind == "within" and isinstance(cell, timedelta):
         return str(int(cell.total_seconds() // 60))
     return str(cell)
+
+
+def as_csv(table: Table) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([exported_header(c) for c in table.columns])
+    writer.writerows([exported(cell, c.kind) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows)
+    return buffer.getvalue()
+
+
+def as_lines(table: Table) -> list[str]:
+    """The table as aligned plain text, numbers to the right."""
+    cells = [[c.header for c in table.columns]]
+    cells += [[shown(cell, c.kind) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
+    lines = [table.title]
+    for row in cells:
+        parts = [
+            value.ljust(width) if column.kind == "text" else value.rjust(width)
+            for value, width, column in zip(row, widths, table.columns, strict=True)
+        ]
+        lines.append("  " + "  ".join(parts).rstrip())
+    return lines if table.rows else [*lines, "  no leads in this period"]
 
 
 def exported_header(column: Column) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import timedelta
 
 from markupsafe import Markup
@@ -18,16 +16,7 @@ from leadsmanager.domain.errors import NotFound
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.report_params import report_query
-from leadsmanager.entrypoints.report_tables import (
-    Table,
-    duration,
-    exported,
-    exported_header,
-    report_tables,
-    shown,
-    table_named,
-    within,
-)
+from leadsmanager.entrypoints.report_tables import as_csv, duration, report_tables, shown, table_named, within
 from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
 from leadsmanager.entrypoints.web.context import container, render, require
 
@@ -69,14 +58,6 @@ def report_csv(request: Request) -> Response:
     span = f"{period.first or 'start'}-to-{period.last or 'now'}"
     headers = {"Content-Disposition": f'attachment; filename="{table.name}-{span}.csv"'}
     return Response(as_csv(table), media_type="text/csv; charset=utf-8", headers=headers)
-
-
-def as_csv(table: Table) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([exported_header(c) for c in table.columns])
-    writer.writerows([exported(cell, c.kind) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows)
-    return buffer.getvalue()
 
 
 def charts(report: Report) -> dict[str, Markup]:
