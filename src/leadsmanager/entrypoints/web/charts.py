@@ -7,8 +7,7 @@ import math
 from attrs import frozen
 from markupsafe import Markup, escape
 
-WIDTH, LABEL, TEXT, ROW, BAR = 640, 190, 120, 28, 16
-PLOT = WIDTH - LABEL - TEXT
+WIDTH, LABEL, ROW, BAR = 640, 190, 28, 16
 DARK, LIGHT, RED = "#3f51b5", "#c5cae9", "#e53935"
 
 
@@ -21,8 +20,10 @@ class Bar:
     colour: str = DARK
 
 
-def bar_chart(bars: list[Bar], title: str, *, log: bool = False) -> Markup:
-    """One row per bar, longest value filling the plot; `log` for values that span orders of magnitude."""
+def bar_chart(bars: list[Bar], title: str, *, log: bool = False, text: int = 120) -> Markup:
+    """One row per bar, longest value filling the plot; `log` for values that span orders of magnitude.
+    `text` is the room (in pixels) left after the longest bar for what is written there."""
+    plot = WIDTH - LABEL - text
     height = ROW * max(len(bars), 1) + 8
     biggest = max([b.value for b in bars] + [b.behind for b in bars] + [0.0])
     parts = [
@@ -35,21 +36,22 @@ def bar_chart(bars: list[Bar], title: str, *, log: bool = False) -> Markup:
         top = 4 + i * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{top + 13}" text-anchor="end">{escape(_short(bar.label))}</text>')
         for value, colour, extra in ((bar.behind, LIGHT, 2), (bar.value, bar.colour, 0)):
-            length = _length(value, biggest, log)
+            length = _length(value, biggest, log) * plot
             if length > 0:
                 y, h = top + 1 - extra, BAR + 2 * extra
                 parts.append(f'<rect x="{LABEL}" y="{y}" width="{length:.1f}" height="{h}" fill="{colour}"/>')
-        end = LABEL + max(_length(bar.value, biggest, log), _length(bar.behind, biggest, log)) + 6
+        end = LABEL + max(_length(bar.value, biggest, log), _length(bar.behind, biggest, log)) * plot + 6
         parts.append(f'<text x="{end:.1f}" y="{top + 13}">{escape(bar.text)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above went through escape()
 
 
 def _length(value: float, biggest: float, log: bool) -> float:
+    """The share of the plot a value fills; at least a sliver when it is more than nothing."""
     if value <= 0 or biggest <= 0:
         return 0.0
     share = math.log1p(value) / math.log1p(biggest) if log else value / biggest
-    return max(share * PLOT, 2.0)
+    return max(share, 0.005)
 
 
 def _short(label: str, limit: int = 28) -> str:

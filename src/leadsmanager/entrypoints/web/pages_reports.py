@@ -68,12 +68,13 @@ def charts(report: Report) -> dict[str, Markup]:
     sources = [Bar(s.source, s.leads, f"{s.leads:,} · {_rate(s.conversion)} won") for s in report.sources]
     sites = [Bar(f"{site or '(none)'} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]
     services = [Bar(s or "(none)", n, f"{n:,}") for s, n in report.services[:TOP]]
+    response = [_response_bar(r.name, r.response) for r in report.reps]
     return {
         "funnel": bar_chart(funnel, "Funnel: leads that reached each stage") if entered else bar_chart([], "Funnel"),
         "sources": bar_chart(sources, "Leads by source"),
         "sites": bar_chart(sites, "Leads by site and form"),
         "services": bar_chart(services, "Leads by service"),
-        "reps": bar_chart([_response_bar(r.name, r.response) for r in report.reps], "First response", log=True),
+        "reps": bar_chart(response, "First response: median, and the 90th percentile behind it", log=True, text=220),
     }
 
 
