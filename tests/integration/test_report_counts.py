@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from leadsmanager.adapters.sql.engine import make_session_factory
 from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.adapters.sql.tables import COUNTERS, report_counts, report_keys
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.intake import LeadForm, SubmitLead
+from leadsmanager.application.leads import ChangeStatus
 from leadsmanager.application.reports import ReportQuery, Reports
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel, Lead
@@ -152,3 +155,33 @@ def test_a_report_over_days_and_months_matches_one_over_the_leads(uow_factory: U
     assert sum(p.response.answered for p in parts) == whole.response.answered
     for stage in range(5):
         assert sum(p.funnel[stage].leads for p in parts) == whole.funnel[stage].leads
+
+
+@pytest.mark.mariadb
+def test_concurrent_writers_lose_no_count_on_mariadb(mysql_engine: Engine) -> None:
+    """Eight writers at once, all on today's rows: each intake and status change lands, none is lost."""
+    empty(mysql_engine)
+    factory = make_session_factory(mysql_engine)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(factory)
+
+    clock = FakeClock(START, step=timedelta(0))  # every write on the same day and month rows
+    submit, change_status = SubmitLead(uow, clock, phone_region="US"), ChangeStatus(uow, clock)
+    boss = Actor(None, Role.MANAGER, "boss")
+
+    def writer(n: int) -> None:
+        for i in range(6):
+            number = n * 100 + i
+            form = LeadForm(Channel.WEB_FORM, name=f"P {number}", email=f"p{number}@example.com", service="Solar")
+            lead_id = submit(form).lead_id
+            change_status(lead_id, S.CONTACTED, by=boss)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(writer, range(8)))
+    kept = stored(mysql_engine)
+    with mysql_engine.begin() as connection:
+        rebuild(connection)
+    assert stored(mysql_engine) == kept
+    day = {name: n for span, _, _, name, n in kept[0] if span == "D"}
+    assert day == {"web_form_contacted": 48, "reached_contacted": 48, "unanswered": 48}

@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, CursorResult, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -45,9 +47,8 @@ def record(session: Session, old: Counted | None, new: Counted | None) -> None:
                         keys[(who, span, starts, facet.value, first, second)] += sign
     for row, changes in sorted(counts.items()):
         _add_counts(session, row, {name: n for name, n in changes.items() if n})
-    for (who, span, starts, name, first, second), n in sorted(keys.items()):
-        if n:
-            _add_key(session, {"who": who, "span": span, "starts": starts, "facet": name}, first, second, n)
+    named = ("who", "span", "starts", "facet", "first_key", "second_key")
+    _add_keys(session, [{**dict(zip(named, key, strict=True)), "leads": n} for key, n in sorted(keys.items()) if n])
 
 
 def _add_counts(session: Session, row: tuple[str, date, int], changes: dict[str, int]) -> None:
@@ -64,15 +65,19 @@ def _add_counts(session: Session, row: tuple[str, date, int], changes: dict[str,
         run(session, insert(t).values(span=span, starts=starts, assignee_id=assignee, **{**zeros, **changes}))
 
 
-def _add_key(session: Session, row: dict[str, Any], first: str, second: str, n: int) -> None:
+def _add_keys(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One statement for every key row: each adds its leads to the stored row with its key, or is stored."""
+    if not rows:
+        return
     t = report_keys
-    where = [t.c[name] == value for name, value in row.items()]
-    where += [t.c.first_key == first, t.c.second_key == second]
-    moved = update(t).where(*where).values(leads=t.c.leads + n)
-    if cast(CursorResult[Any], run(session, moved)).rowcount == 0:
-        if n < 0:
-            raise StorageError(OUT_OF_STEP)
-        run(session, insert(t).values(**row, first_key=first, second_key=second, leads=n))
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        mine = mysql_insert(t).values(rows)
+        statement: Any = mine.on_duplicate_key_update(leads=t.c.leads + mine.inserted.leads)
+    else:
+        lite = sqlite_insert(t).values(rows)
+        key = [c.name for c in t.primary_key.columns]
+        statement = lite.on_conflict_do_update(index_elements=key, set_={"leads": t.c.leads + lite.excluded.leads})
+    run(session, statement)
 
 
 def stored_tallies(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> list[Tally]:
