@@ -104,3 +104,15 @@ def test_csv_offers_exactly_the_reports_tables(memory_uow: Callable[[], object])
     report = Reports(memory_uow, FakeClock(), follow_up=timedelta(hours=1))  # type: ignore[arg-type]
     empty = report(ReportQuery(Period(None, None, ZoneInfo("UTC"))), by=Actor.system())
     assert [t.name for t in report_tables(empty)] == TABLE_NAMES
+
+
+def test_recount_repairs_counts_that_drifted(two_leads: Cli, tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
+        connection.execute("DELETE FROM report_counts")
+        connection.execute("DELETE FROM report_keys")
+    assert two_leads("report", "--csv", "funnel").output.splitlines()[1] == "new,0,"
+    recounted = two_leads("db", "recount-reports")
+    assert (recounted.exit_code, recounted.output) == (0, "report counts rebuilt from the leads\n")
+    assert two_leads("report", "--csv", "funnel").output.splitlines()[1] == "new,2,100.0"

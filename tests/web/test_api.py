@@ -240,3 +240,18 @@ def test_stats_carry_the_reports_figures(
     assert day_before["total"] == 0
     bad = client.get("/api/v1/stats?tz=Nowhere/Special", headers=keys["read"])
     assert bad.status_code == 422 and "unknown time zone" in bad.json()["detail"]
+
+
+def test_leads_list_best_score_first_with_their_wait(
+    client: TestClient, container: Container, keys: dict[str, dict[str, str]], staff: Staff
+) -> None:
+    full = {**INTAKE, "company": "Acme", "service": "Solar", "message": "x" * 90}
+    best = client.post("/api/v1/leads", json=full, headers=keys["write"]).json()["lead"]
+    # 40 contact data, 5 sent by another system, 15 service, 15 a detailed message
+    assert (best["score"], best["stage_reached"], best["first_response_at"]) == (75, "new", None)
+    first = client.get("/api/v1/leads?sort=score&limit=2", headers=keys["read"]).json()
+    assert first["items"][0]["id"] == best["id"]
+    rest = client.get(f"/api/v1/leads?sort=score&limit=2&cursor={first['next_cursor']}", headers=keys["read"])
+    assert [x["score"] for x in rest.json()["items"]] == [25, 25]
+    mixed = client.get(f"/api/v1/leads?cursor={first['next_cursor']}", headers=keys["read"])
+    assert mixed.status_code == 422 and "another order" in mixed.json()["detail"]

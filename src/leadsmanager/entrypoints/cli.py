@@ -11,6 +11,7 @@ import click
 from starlette.datastructures import QueryParams
 
 from leadsmanager.adapters.sql.migrate import pending, upgrade
+from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
@@ -117,6 +118,17 @@ def db_upgrade(ctx: click.Context) -> None:
     except Exception as e:  # Alembic and the driver raise many kinds; the operator needs one line
         raise errors.StorageError(f"the migration failed: {e}") from e
     click.echo("database is up to date")
+
+
+@db.command("recount-reports")
+@click.pass_context
+@reports_errors
+def db_recount_reports(ctx: click.Context) -> None:
+    """Count the reports' figures again from the leads (after loading leads by hand, or if they drift)."""
+    built = container(ctx)
+    with built.engine().begin() as connection:
+        rebuild(connection)
+    click.echo("report counts rebuilt from the leads")
 
 
 @main.group()

@@ -26,7 +26,7 @@ from leadsmanager.application.tallies import BY_ASSIGNEE, Counted, Facet, Tally
 from leadsmanager.domain.errors import StorageError
 
 SPANS = {"D": day_of, "M": month_of}
-OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanager report rebuild`"
+OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanager db recount-reports`"
 
 
 def record(session: Session, old: Counted | None, new: Counted | None) -> None:

@@ -51,6 +51,13 @@ LEAD = {
         "utm": STRING_MAP,
         "created_at": TIME,
         "updated_at": TIME,
+        "first_response_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when a person first changed the status or wrote a note",
+        },
+        "stage_reached": {"enum": ["new", "contacted", "qualified", "proposal", "won"]},
+        "score": {"type": "integer", "minimum": 0, "maximum": 100},
     },
 }
 INTAKE = {
@@ -147,7 +154,12 @@ FILTERS = [
         "description": "last day, inclusive; empty means no limit",
     },
     {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "name, email, phone, company"},
-    {"name": "sort", "in": "query", "schema": {"enum": ["", "newest", "oldest"]}},
+    {
+        "name": "sort",
+        "in": "query",
+        "schema": {"enum": ["", "newest", "oldest", "score"]},
+        "description": "score: best first, ties newest first",
+    },
     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
 ]
