@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from attrs import frozen
 
@@ -117,8 +116,3 @@ def _rep(assignee: int | None, own: list[Tally], unanswered: list[Tally], names:
         waiting=sum(t.leads for t in unanswered if t.assignee_id == assignee),
         response=figures.response_times(figures.buckets(own)),
     )
-
-
-def recent_days(clock: Clock, zone: ZoneInfo, days: int = 30) -> Period:
-    """The last `days` days up to and including today in `zone`."""
-    return Period.last_days(days, clock.now().astimezone(zone).date(), zone)
