@@ -182,6 +182,22 @@ def build_cases(engine: Engine, list_page: Callable[[LeadQuery], LeadPage], rng:
             ],
             True,
         ),
+        # Sorted by score, best first (the list's "best score first").
+        Case("by score: no filter", [LeadQuery(by_score=True)], True),
+        Case("by score: new leads (triage)", [LeadQuery(by_score=True, statuses=(LeadStatus.NEW,))], True),
+        Case("by score: an employee's leads", [LeadQuery(by_score=True, assignee_id=e) for e in employees], True),
+        Case(
+            "by score: an employee's open leads",
+            [LeadQuery(by_score=True, assignee_id=e, statuses=OPEN) for e in employees],
+            True,
+        ),
+        Case("by score: source", [LeadQuery(by_score=True, source=c) for c in channels], True),
+        Case(
+            f"by score: deep page ({DEEP_PAGES} pages in)",
+            [_follow(list_page, LeadQuery(by_score=True), DEEP_PAGES)],
+            True,
+        ),
+        Case("by score: search surname", [LeadQuery(by_score=True, search=s) for s in surnames], True),
     ]
 
 
@@ -401,7 +417,11 @@ def describe(query: LeadQuery) -> str:
         parts.append("unassigned")
     if query.search:
         parts.append(f"search={query.search!r}")
-    if query.after is not None:
+    if query.by_score:
+        parts.append("by score")
+    if query.after is not None and query.after.score is not None:
+        parts.append(f"after=(score {query.after.score}, {query.after.id})")
+    elif query.after is not None:
         parts.append(f"after=({query.after.created_at:%Y-%m-%d %H:%M}, {query.after.id})")
     return " ".join(parts) or "no filter"
 

@@ -19,8 +19,10 @@ dropped when --fresh says so.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import json
+import math
 import os
 import random
 import sys
@@ -36,7 +38,12 @@ from sqlalchemy import make_url
 
 from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.migrate import upgrade
+from leadsmanager.adapters.sql.report_rebuild import rebuild
+from leadsmanager.adapters.sql.tables import COUNTERS
 from leadsmanager.adapters.system import Argon2Hasher
+from leadsmanager.application.tallies import Facet
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.scoring import score_of
 from leadsmanager.domain.search import fold, lead_terms
 from leadsmanager.entrypoints.progress import Progress
 
@@ -164,6 +171,12 @@ OPEN_STATUSES = frozenset(STATUSES[:4])
 RECENT_WEIGHTS = [52, 26, 8, 5, 1, 5, 3]
 OLD_WEIGHTS = [14, 26, 5, 3, 8, 37, 7]
 
+# Where a lost lead got to before it was lost, by weight; the other statuses reached themselves.
+LOST_AT = [("new", 25), ("contacted", 40), ("qualified", 20), ("proposal", 15)]
+# Hours to a first response: log-normal around each assignee's own median (RESPONSE_HOURS x their pace).
+RESPONSE_HOURS = 3.0
+RESPONSE_SPREAD = 1.3
+
 # (country code, mobile prefixes): the last seven digits are unique per lead, see _phone.
 PHONE_PLANS = [
     ("+1", ["212", "213", "305", "312", "415", "512", "617", "646", "702", "718", "773", "917"], 55),
@@ -232,7 +245,8 @@ USERS = [
 
 LEAD_COLUMNS = _words(
     "id contact_name email phone company service message source site form_id external_id extras utm status "
-    "assignee_id created_at updated_at version open_email open_phone"
+    "assignee_id created_at updated_at version open_email open_phone first_response_at stage_reached resubmissions "
+    "score"
 )
 HISTORY_COLUMNS = _words("id lead_id field old new actor_id at")
 SEARCH_COLUMNS = ["term", "lead_id", "created_at"]
@@ -301,9 +315,60 @@ class Counts:
     status: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class Follow:
+    """What became of a lead after it arrived: its first response, furthest stage and repeats.
+
+    Drawn from a generator of its own, so that every other column stays what the same seed gave before
+    these columns existed.
+    """
+
+    rng: random.Random
+    end_us: int
+    pace: dict[int | None, float] = field(default_factory=dict)
+
+    def stage(self, status: str) -> str:
+        if status == "lost":
+            return self.rng.choices([s for s, _ in LOST_AT], cum_weights=_weights(LOST_AT))[0]
+        return "new" if status == "spam" else status
+
+    def first_response(self, status: str, created_us: int, assignee: int | None) -> int | None:
+        """New leads sometimes have a note already; spam and a few lost leads never had a person's reply."""
+        answered = {"new": 0.2, "spam": 0.0, "lost": 0.95}.get(status, 1.0)
+        if self.rng.random() >= answered:
+            return None
+        pace = self.pace.setdefault(assignee, self.rng.uniform(0.4, 2.5))
+        hours = RESPONSE_HOURS * pace * math.exp(self.rng.gauss(0, RESPONSE_SPREAD))
+        at = created_us + int(hours * 3_600e6)
+        if at < self.end_us:
+            return at
+        return None if status == "new" else max(created_us, self.end_us - 1)
+
+    def resubmissions(self) -> int:
+        chance = self.rng.random()
+        return 0 if chance < 0.96 else 1 if chance < 0.99 else self.rng.randint(2, 4)
+
+
+@functools.lru_cache(maxsize=65_536)
+def lead_score(
+    email: bool, phone: bool, company: bool, source: str, service: bool, length: int, resubmissions: int
+) -> int:
+    """The domain's score, from the few facts it depends on (so that it is computed once per kind of lead)."""
+    return score_of(
+        email="x" if email else None,
+        phone="x" if phone else None,
+        company="x" if company else "",
+        source=Channel(source),
+        service="x" if service else "",
+        message="x" * length,
+        resubmissions=resubmissions,
+    ).total
+
+
 def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]], progress: Progress | None = None) -> Counts:
     """Write leads.tsv, lead_history.tsv and lead_search.tsv for ids 1..n."""
     rng = random.Random(seed)
+    follow = Follow(random.Random(seed + 1), micros_of(END))
     vocab = Vocabulary(rng)
     employees = [uid for uid, role in staff if role == "employee"]
     managers = [uid for uid, role in staff if role == "manager"]
@@ -379,6 +444,11 @@ def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]], prog
                 assignee = rng.choices(assignees, cum_weights=assignee_weights)[0]
             updated_us = created_us if status == "new" else min(end_us, created_us + int(rng.uniform(1, 30) * 86_400e6))
             actor = rng.choice(everyone) if source == "manual" else None
+            responded_us = follow.first_response(status, created_us, assignee)
+            updated_us = max(updated_us, responded_us or 0)
+            repeats = follow.resubmissions()
+            facts = (email is not None, phone is not None, bool(company), source, bool(service))
+            score = lead_score(*facts, min(len(message), 80), repeats)
 
             created = stamp(created_us)
             lead_rows.append(
@@ -404,6 +474,10 @@ def generate(n: int, seed: int, folder: Path, staff: list[tuple[int, str]], prog
                         "1",
                         text(email) if is_open and email is not None else NULL,
                         phone if is_open and phone is not None else NULL,
+                        NULL if responded_us is None else stamp(responded_us),
+                        follow.stage(status),
+                        str(repeats),
+                        str(score),
                     )
                 )
             )
@@ -612,9 +686,24 @@ def load(target: Target, table: str, path: Path, columns: list[str]) -> float:
     return took
 
 
+def count_for_reports(target: Target) -> float:
+    """The running report counts, made in SQL from the loaded leads (the app keeps them up to date)."""
+    began = time.perf_counter()
+    print("  counting for reports ...", flush=True)
+    engine = make_engine(target.url)
+    try:
+        with engine.begin() as connection:
+            rebuild(connection)
+    finally:
+        engine.dispose()
+    took = time.perf_counter() - began
+    print(f"  counted for reports in {took:.1f} s", flush=True)
+    return took
+
+
 def finish(target: Target, counts: Counts, started: float) -> None:
     with target.connect(target.database) as conn, conn.cursor() as cursor:
-        for table in ("users", "leads", "lead_history", "lead_search"):
+        for table in ("users", "leads", "lead_history", "lead_search", "report_counts", "report_keys"):
             began = time.perf_counter()
             cursor.execute(f"ANALYZE TABLE {table}")
             cursor.fetchall()
@@ -641,15 +730,42 @@ def finish(target: Target, counts: Counts, started: float) -> None:
                 f"WHERE s.lead_id IN ({_sample_ids(counts.leads)}) AND s.created_at <> l.created_at",
                 0,
             ),
+            # The report counts were made from the loaded leads: each lead counts once a day and once a month.
+            "leads counted for reports, per span": (
+                f"SELECT COUNT(DISTINCT total) FROM (SELECT span, SUM({' + '.join(_SOURCE_STATUS)}) AS total "
+                "FROM report_counts GROUP BY span) AS spans WHERE total = " + str(counts.leads),
+                1,
+            ),
+            "first responses before their lead arrived": (
+                "SELECT COUNT(*) FROM leads WHERE first_response_at < created_at",
+                0,
+            ),
         }
         for name, (sql, expected) in checks.items():
             cursor.execute(sql)
             found = cursor.fetchone()[0]
             if found != expected:
                 raise SystemExit(f"check failed: {name} is {found}, expected {expected}")
+        _check_scores(cursor, counts.leads)
         seconds = time.perf_counter() - started
         cursor.execute("UPDATE bench_seed SET finished_at = UTC_TIMESTAMP(), seconds = %s", (seconds,))
         conn.commit()
+
+
+_SOURCE_STATUS = [name for name, (facet, _) in COUNTERS.items() if facet is Facet.SOURCE_STATUS]
+
+
+def _check_scores(cursor: Any, n: int) -> None:
+    """The stored score is the domain's, on a sample of leads spread over the ids."""
+    cursor.execute(
+        "SELECT id, email, phone, company, source, service, message, resubmissions, score FROM leads "
+        f"WHERE id IN ({_sample_ids(n)})"
+    )
+    for lead_id, email, phone, company, source, service, message, repeats, stored in cursor.fetchall():
+        fields = {"email": email, "phone": phone, "company": company, "service": service, "message": message}
+        expected = score_of(**fields, source=Channel(source), resubmissions=repeats).total
+        if stored != expected:
+            raise SystemExit(f"check failed: lead {lead_id} has score {stored}, the domain gives {expected}")
 
 
 def _sample_ids(n: int, size: int = 1_000) -> str:
@@ -693,6 +809,7 @@ def main(argv: list[str] | None = None) -> int:
         load(target, "leads", folder / "leads.tsv", LEAD_COLUMNS)
         load(target, "lead_history", folder / "lead_history.tsv", HISTORY_COLUMNS)
         load(target, "lead_search", folder / "lead_search.tsv", SEARCH_COLUMNS)
+    count_for_reports(target)
     print("analyzing and checking", flush=True)
     finish(target, counts, started)
 

@@ -39,8 +39,8 @@ def service_missing(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
-def reset(engine: Engine) -> None:
-    """Drop every table (ours and Alembic's), then migrate from scratch."""
+def reset(engine: Engine, revision: str = "head") -> None:
+    """Drop every table (ours and Alembic's), then migrate from scratch up to `revision`."""
     with engine.begin() as connection:
         if connection.dialect.name == "mysql":
             connection.execute(text("SET FOREIGN_KEY_CHECKS=0"))
@@ -48,7 +48,7 @@ def reset(engine: Engine) -> None:
             connection.execute(text(f"DROP TABLE {connection.dialect.identifier_preparer.quote(name)}"))
         if connection.dialect.name == "mysql":
             connection.execute(text("SET FOREIGN_KEY_CHECKS=1"))
-    upgrade(engine)
+    upgrade(engine, revision)
 
 
 def empty(engine: Engine) -> None:

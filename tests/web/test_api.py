@@ -10,6 +10,8 @@ from starlette.testclient import TestClient
 
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.container import Container
 from tests.support import FakeClock
 from tests.web.conftest import Staff
@@ -171,7 +173,12 @@ def test_stats_over_a_period(client: TestClient, keys: dict[str, dict[str, str]]
     assert body["total"] == 3 and body["by_status"] == {"new": 3} and body["by_source"] == {"web_form": 3}
     assert body["by_assignee"] == {"none": 1, str(staff.ids["employee"]): 1, str(staff.ids["employee2"]): 1}
     empty = client.get("/api/v1/stats?from=2025-01-01&to=2025-01-31", headers=keys["read"]).json()
-    assert empty == {"total": 0, "by_status": {}, "by_source": {}, "by_assignee": {}}
+    assert {k: empty[k] for k in ("total", "by_status", "by_source", "by_assignee")} == {
+        "total": 0,
+        "by_status": {},
+        "by_source": {},
+        "by_assignee": {},
+    }
 
 
 def test_a_key_over_its_rate_gets_429_with_retry_after(
@@ -198,3 +205,53 @@ def test_the_openapi_document_lists_exactly_the_routes(client: TestClient) -> No
         (m, r.path.replace(":int", "").replace(":str", "")) for r in routes for m in (r.methods or ()) if m != "HEAD"
     }
     assert described == served - {("GET", "/api/v1/openapi.json")}
+
+
+def test_stats_carry_the_reports_figures(
+    client: TestClient, container: Container, keys: dict[str, dict[str, str]], staff: Staff, clock: FakeClock
+) -> None:
+    rep = Actor(staff.ids["employee"], Role.EMPLOYEE, "rep")
+    clock.current += timedelta(minutes=12)
+    for status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.WON):
+        container.change_status()(staff.leads["employee"], status, by=rep)
+    clock.current += timedelta(days=2)
+    body = client.get("/api/v1/stats?tz=America/New_York", headers=keys["read"]).json()
+    assert body["period"] == {"from": None, "to": None, "time_zone": "America/New_York"}
+    assert [(f["stage"], f["leads"]) for f in body["funnel"]] == [
+        ("new", 3),
+        ("contacted", 1),
+        ("qualified", 1),
+        ("proposal", 1),
+        ("won", 1),
+    ]
+    assert body["conversion_by_source"] == [{"source": "web_form", "leads": 3, "spam": 0, "won": 1, "rate": 1 / 3}]
+    assert body["first_response"] == {
+        "answered": 1,
+        "median": {"within_seconds": 900},  # 12 min 1 s: the 15-minute bucket
+        "p90": {"within_seconds": 900},
+        "follow_up_hours": 24,
+        "waiting_past_follow_up": 2,
+    }
+    assert body["by_site"] == [{"site": "", "form_id": "", "leads": 3}]
+    reps = {r["name"]: r for r in body["reps"]}
+    assert (reps["Employee"]["won"], reps["Employee2"]["waiting_past_follow_up"]) == (1, 1)
+    # The first lead arrived on Mar 1 just after 09:00 UTC: 04:00 that morning in New York, not the day before.
+    day_before = client.get("/api/v1/stats?to=2026-02-28&tz=America/New_York", headers=keys["read"]).json()
+    assert day_before["total"] == 0
+    bad = client.get("/api/v1/stats?tz=Nowhere/Special", headers=keys["read"])
+    assert bad.status_code == 422 and "unknown time zone" in bad.json()["detail"]
+
+
+def test_leads_list_best_score_first_with_their_wait(
+    client: TestClient, container: Container, keys: dict[str, dict[str, str]], staff: Staff
+) -> None:
+    full = {**INTAKE, "company": "Acme", "service": "Solar", "message": "x" * 90}
+    best = client.post("/api/v1/leads", json=full, headers=keys["write"]).json()["lead"]
+    # 40 contact data, 5 sent by another system, 15 service, 15 a detailed message
+    assert (best["score"], best["stage_reached"], best["first_response_at"]) == (75, "new", None)
+    first = client.get("/api/v1/leads?sort=score&limit=2", headers=keys["read"]).json()
+    assert first["items"][0]["id"] == best["id"]
+    rest = client.get(f"/api/v1/leads?sort=score&limit=2&cursor={first['next_cursor']}", headers=keys["read"])
+    assert [x["score"] for x in rest.json()["items"]] == [25, 25]
+    mixed = client.get(f"/api/v1/leads?cursor={first['next_cursor']}", headers=keys["read"])
+    assert mixed.status_code == 422 and "another order" in mixed.json()["detail"]

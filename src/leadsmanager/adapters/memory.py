@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from types import TracebackType
+from typing import Any
 
 from leadsmanager.adapters.memory_jobs import (
     JobStore,
@@ -28,6 +29,7 @@ from leadsmanager.application.ports import (
     UserRepository,
 )
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.idempotency import IdempotencyRecord
@@ -121,18 +123,23 @@ class MemoryLeadRepository(LeadRepository):
             dict(Counter(x.assignee_id for x in chosen)),
         )
 
+    def tallies(self, query: TallyQuery) -> list[Tally]:
+        return count([Counted.of(x) for x in self._visible() if _in_range(x, query)], query.facets)
+
     def list(self, query: LeadQuery) -> LeadPage:
-        newest_first = not query.oldest_first
-        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=_order, reverse=newest_first)
+        descending = query.by_score or not query.oldest_first
+        key = _by_score if query.by_score else _order
+        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=key, reverse=descending)
         if query.after is not None:
-            after = (query.after.created_at, query.after.id)
-            wanted = [x for x in wanted if (_order(x) < after) == newest_first and _order(x) != after]
+            a = query.after
+            after = (a.score if query.by_score else a.created_at, a.id)
+            wanted = [x for x in wanted if (key(x) < after) == descending and key(x) != after]
         page = [copy.deepcopy(x) for x in wanted[: query.limit + 1]]
         for lead in page:
             lead.history = []
         more = len(page) > query.limit
         page = page[: query.limit]
-        return LeadPage(page, Cursor.after(page[-1]) if more else None)
+        return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
 
 def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
@@ -143,8 +150,20 @@ def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
     return counts
 
 
-def _order(lead: Lead) -> tuple[object, int]:
+def _order(lead: Lead) -> tuple[Any, int]:
     return (lead.created_at, lead.id or 0)
+
+
+def _in_range(lead: Lead, q: TallyQuery) -> bool:
+    return (
+        (q.start is None or lead.created_at >= q.start)
+        and (q.end is None or lead.created_at < q.end)
+        and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
+    )
+
+
+def _by_score(lead: Lead) -> tuple[Any, int]:
+    return (lead.score, lead.id or 0)
 
 
 def _selected(lead: Lead, q: LeadQuery) -> bool:

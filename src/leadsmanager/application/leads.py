@@ -161,6 +161,8 @@ class ListLeads:
     def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
         if not 1 <= query.limit <= MAX_PAGE_SIZE:
             raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} leads", {"limit": "out of range"})
+        if query.after is not None and (query.after.score is not None) != query.by_score:
+            raise ValidationError("the page cursor belongs to a list in another order", {"cursor": "another order"})
         narrowed = visible(query, by)
         if narrowed is None:
             return LeadPage([], None)

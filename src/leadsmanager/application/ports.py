@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
@@ -11,6 +11,7 @@ from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTas
 from leadsmanager.application.notification_types import EmailMessage
 from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.sync_types import SubmissionPage
+from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import Channel, Lead
@@ -41,6 +42,9 @@ class LeadRepository(Protocol):
     def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]: ...
 
     def stats(self, query: StatsQuery) -> LeadStats: ...
+
+    def tallies(self, query: TallyQuery) -> Sequence[Tally]:
+        """Leads per facet key and assignee, of those created in the query's range."""
 
 
 class UserRepository(Protocol):

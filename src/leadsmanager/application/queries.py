@@ -18,28 +18,31 @@ MAX_PAGE_SIZE = 200
 
 @frozen
 class Cursor:
-    """Position after the last lead of a page: newest first, by (created_at, id)."""
+    """Position after the last lead of a page: by (created_at, id), or by (score, id) when `score` is set."""
 
     created_at: datetime
     id: int
+    score: int | None = None
 
     def encode(self) -> str:
-        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
-        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        parts = [self.created_at.isoformat(), str(self.id), *([] if self.score is None else [str(self.score)])]
+        return base64.urlsafe_b64encode("|".join(parts).encode()).decode().rstrip("=")
 
     @classmethod
     def decode(cls, token: str) -> Cursor:
         try:
             padded = token + "=" * (-len(token) % 4)
-            stamp, _, ident = base64.urlsafe_b64decode(padded).decode().partition("|")
-            return cls(datetime.fromisoformat(stamp), int(ident))
+            stamp, ident, *score = base64.urlsafe_b64decode(padded).decode().split("|")
+            if len(score) > 1:
+                raise ValueError(token)
+            return cls(datetime.fromisoformat(stamp), int(ident), int(score[0]) if score else None)
         except (ValueError, binascii.Error, UnicodeDecodeError):
             raise ValidationError("the page cursor is not valid", {"cursor": "not a valid cursor"}) from None
 
     @classmethod
-    def after(cls, lead: Lead) -> Cursor:
+    def after(cls, lead: Lead, *, by_score: bool = False) -> Cursor:
         assert lead.id is not None
-        return cls(lead.created_at, lead.id)
+        return cls(lead.created_at, lead.id, lead.score if by_score else None)
 
 
 @frozen
@@ -57,6 +60,7 @@ class LeadQuery:
     after: Cursor | None = None
     limit: int = DEFAULT_PAGE_SIZE
     oldest_first: bool = False
+    by_score: bool = False  # highest score first (ties: newest id first); oldest_first then plays no part
 
 
 @frozen

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import enum
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from attrs import define, evolve, field, frozen
 
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import InvalidStatusTransition, ValidationError
-from leadsmanager.domain.status import LeadStatus, transition
+from leadsmanager.domain.scoring import LeadScore, score
+from leadsmanager.domain.status import LeadStatus, furthest, transition
 
 
 class Channel(enum.StrEnum):
@@ -97,6 +98,12 @@ class Lead:
     updated_at: datetime
     id: int | None = None
     version: int = 0
+    # When a person first changed the status or wrote a note: the end of the lead's wait.
+    first_response_at: datetime | None = None
+    # The furthest pipeline stage the lead ever reached, whatever became of it later.
+    stage_reached: LeadStatus = LeadStatus.NEW
+    resubmissions: int = 0
+    score: int = 0
     history: list[HistoryEntry] = field(factory=list)
     events: list[LeadEvent] = field(factory=list)
 
@@ -127,11 +134,26 @@ class Lead:
         if assignee_id is not None:
             lead._record("assignee", None, str(assignee_id), actor_id, at)
         lead.events.append(LeadEvent("lead_submitted", {"channel": submission.channel.value}))
+        lead.score = lead.score_card().total
         return lead
 
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+    @property
+    def response_time(self) -> timedelta | None:
+        """How long the lead waited for its first response, once it had one."""
+        return None if self.first_response_at is None else self.first_response_at - self.created_at
+
+    def waiting(self, now: datetime) -> timedelta | None:
+        """How long an open lead has been waiting for a first response so far; None once answered or closed."""
+        if self.first_response_at is not None or not self.is_open:
+            return None
+        return now - self.created_at
+
+    def score_card(self) -> LeadScore:
+        return score(self)
 
     def change_status(self, target: LeadStatus, *, by: Actor, at: datetime) -> None:
         if target == self.status:
@@ -145,7 +167,9 @@ class Lead:
             )
         old = self.status
         self.status = target
+        self.stage_reached = furthest(self.stage_reached, target)
         self._record("status", old.value, target.value, by.user_id, at)
+        self._responded(by, at)
         self.events.append(LeadEvent("status_changed", {"old": old.value, "new": target.value}))
 
     def assign(self, assignee_id: int | None, *, by: Actor, at: datetime) -> None:
@@ -161,12 +185,15 @@ class Lead:
         if not note:
             raise ValidationError("a note cannot be empty", {"note": "write something"})
         self._record("note", None, note, by.user_id, at)
+        self._responded(by, at)
         self.events.append(LeadEvent("note_added", {}))
 
     def record_resubmission(self, submission: Submission, *, at: datetime) -> None:
         """The same person wrote again while this lead is open: keep it here, not as a new lead."""
         detail = json.dumps(submission.summary(), ensure_ascii=False, sort_keys=True)
         self._record("resubmission", None, detail, None, at)
+        self.resubmissions += 1
+        self.score = self.score_card().total
         self.events.append(LeadEvent("lead_resubmitted", {"channel": submission.channel.value}))
 
     def mark_spam(self, reason: str, *, at: datetime) -> None:
@@ -186,6 +213,11 @@ class Lead:
     def collect_events(self) -> list[LeadEvent]:
         events, self.events = self.events, []
         return events
+
+    def _responded(self, by: Actor, at: datetime) -> None:
+        # Only a person's action ends the wait: the system's (spam checks, imports) does not.
+        if self.first_response_at is None and by.user_id is not None:
+            self.first_response_at = at
 
     def _record(self, name: str, old: str | None, new: str | None, actor_id: int | None, at: datetime) -> None:
         self.history.append(HistoryEntry(name, old, new, actor_id, at))

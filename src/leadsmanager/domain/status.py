@@ -25,6 +25,16 @@ class LeadStatus(enum.StrEnum):
 
 
 CLOSED_STATUSES = frozenset({LeadStatus.WON, LeadStatus.LOST, LeadStatus.SPAM})
+# The stages a lead passes on its way to a sale, in order. Lost and spam are outcomes, not stages.
+PIPELINE = (LeadStatus.NEW, LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.PROPOSAL, LeadStatus.WON)
+
+
+def furthest(reached: LeadStatus, status: LeadStatus) -> LeadStatus:
+    """The later pipeline stage of the two; an outcome off the pipeline reaches nothing new."""
+    if status not in PIPELINE:
+        return reached
+    return max(reached, status, key=PIPELINE.index)
+
 
 _EVERYONE = frozenset(Role)
 _LEADS = frozenset({Role.ADMIN, Role.MANAGER})

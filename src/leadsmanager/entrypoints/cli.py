@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from starlette.datastructures import QueryParams
 
 from leadsmanager.adapters.sql.migrate import pending, upgrade
+from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
@@ -28,6 +30,8 @@ from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.ops_commands import check
 from leadsmanager.entrypoints.progress import Progress
 from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
+from leadsmanager.entrypoints.report_params import report_query
+from leadsmanager.entrypoints.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
 from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
 from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
 
@@ -158,6 +162,17 @@ def db_upgrade(ctx: click.Context) -> None:
     except Exception as e:  # Alembic and the driver raise many kinds; the operator needs one line
         raise errors.StorageError(f"the migration failed: {e}") from e
     click.echo("database is up to date")
+
+
+@db.command("recount-reports")
+@click.pass_context
+@reports_errors
+def db_recount_reports(ctx: click.Context) -> None:
+    """Count the reports' figures again from the leads (after loading leads by hand, or if they drift)."""
+    built = container(ctx)
+    with built.engine().begin() as connection:
+        rebuild(connection)
+    click.echo("report counts rebuilt from the leads")
 
 
 @main.group()
@@ -412,6 +427,37 @@ def sync(ctx: click.Context, /, **options: Any) -> None:
         click.echo(line)
     if report.failures:
         sys.exit(EXIT_CODES[errors.ExternalServiceError])
+
+
+@main.command()
+@click.option("--from", "first", default=None, help="first day, like 2026-03-01 (default: 30 days ago)")
+@click.option("--to", "last", default=None, help="last day, included (default: today)")
+@click.option("--tz", default="", help="time zone whose midnights start the days (default LEADSMANAGER_TIME_ZONE)")
+@click.option("--assignee", default=None, help="only this rep's leads (their email)")
+@click.option("--csv", "table", type=click.Choice(TABLE_NAMES), default=None, help="print one table as CSV")
+@click.pass_context
+@reports_errors
+def report(ctx: click.Context, /, **options: Any) -> None:
+    """Funnel, sources, sites, services and the team's first-response times over a period."""
+    built = container(ctx)
+    given = {"from": options["first"], "to": options["last"], "tz": options["tz"]}
+    if options["assignee"]:
+        given["assignee"] = str(built.user_admin().find(options["assignee"], by=OPERATOR).id)
+    params = QueryParams({k: v for k, v in given.items() if v is not None})
+    zone, now = built.settings().time_zone, built.clock().now()
+    query = report_query(params, zone=zone, now=now, recent_by_default=True)
+    figures = built.reports()(query, by=OPERATOR)
+    if options["table"]:
+        chosen = table_named(figures, options["table"])
+        assert chosen is not None  # click offered only known names
+        click.echo(as_csv(chosen), nl=False)
+        return
+    period = figures.period
+    click.echo(f"{period.first or 'the first lead'} to {period.last or 'now'} ({period.zone.key})")
+    for table in report_tables(figures):
+        click.echo("")
+        for line in as_lines(table):
+            click.echo(line)
 
 
 def _add_job_commands() -> None:

@@ -37,6 +37,7 @@ from leadsmanager.application.leads import (
 )
 from leadsmanager.application.notices import NoticeSettings, SendNotice
 from leadsmanager.application.ports import Clock, RateLimiter, TaskQueue
+from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
@@ -128,6 +129,8 @@ class Container(containers.DeclarativeContainer):
     )
     authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
     dashboard = providers.Singleton(Dashboard, uow.provider)
+    follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
+    reports = providers.Singleton(Reports, uow.provider, clock, follow_up=follow_up)
     tokens = providers.Singleton(SecretTokens)
     rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)

@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
 from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.period import time_zone
 
 PREFIX = "LEADSMANAGER_"
 
@@ -50,6 +51,8 @@ class Settings:
     debug: bool = False
     log_format: str = "auto"  # json, text, or auto: JSON unless stdout is a terminal
     metrics_token: str = ""  # Bearer token for /metrics; without one only loopback clients may scrape
+    # Where report days start at midnight, unless a report asks for another zone (an IANA name).
+    time_zone: str = "UTC"
 
     @property
     def is_embedded(self) -> bool:
@@ -95,6 +98,7 @@ class Settings:
             debug=_flag(get("DEBUG", "false")),
             log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "auto").lower(), ("auto", "json", "text")),
             metrics_token=get("METRICS_TOKEN"),
+            time_zone=_zone(get("TIME_ZONE", "UTC")),
         )
 
     def web_secret(self) -> str:
@@ -134,6 +138,14 @@ def _number(get: Callable[[str, str], str], name: str, default: str) -> int:
     if not value.isascii() or not value.isdigit():
         raise ValidationError(f"{PREFIX}{name} must be a whole number, not {value!r}", {PREFIX + name: "not a number"})
     return int(value)
+
+
+def _zone(value: str) -> str:
+    try:
+        time_zone(value)
+    except ValidationError as e:
+        raise ValueError(f"LEADSMANAGER_TIME_ZONE: {e}") from None
+    return value
 
 
 def _words(value: str) -> tuple[str, ...]:

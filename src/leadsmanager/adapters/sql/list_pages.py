@@ -1,8 +1,8 @@
 """How a page of the lead list is asked of the database: filters, order, cursor and the index to walk.
 
-A page is the first `limit + 1` leads after the cursor, newest first by (created_at, id), or oldest
-first. Searches are planned in search_pages.py; every other page walks one index of `leads` in that
-order and stops after one page.
+A page is the first `limit + 1` leads after the cursor, newest first by (created_at, id), oldest
+first, or best first by (score, id). Searches are planned in search_pages.py; every other page walks
+one index of `leads` in that order and stops after one page.
 """
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ WALKS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("status",), "ix_leads_status_created_at_id"),
 )
 NEWEST_FIRST_INDEX = "ix_leads_created_at_id"
+# The same for lists sorted by score: indexes that end in (score, id).
+SCORE_WALKS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("assignee_id",), "ix_leads_assignee_id_score_id"),
+    (("status",), "ix_leads_status_score_id"),
+)
+BEST_FIRST_INDEX = "ix_leads_score_id"
 
 
 @frozen
@@ -41,11 +47,12 @@ class Walk:
 def walk(q: LeadQuery) -> Walk | None:
     """The first of WALKS whose leading columns the query pins; search plays no part."""
     pins = _pinned(q)
-    for columns, index in WALKS:
+    walks, default = (SCORE_WALKS, BEST_FIRST_INDEX) if q.by_score else (WALKS, NEWEST_FIRST_INDEX)
+    for columns, index in walks:
         if set(columns) <= pins.keys():
             return Walk(index, {column: pins[column] for column in columns})
     # Several statuses and nothing else pinned: no index holds them in page order.
-    return None if q.statuses else Walk(NEWEST_FIRST_INDEX, {})
+    return None if q.statuses else Walk(default, {})
 
 
 def _pinned(q: LeadQuery) -> dict[str, Any]:
@@ -87,8 +94,14 @@ def filtered(statement: Select[Any], q: LeadQuery) -> Select[Any]:
     searched = [
         leads.c.id.in_(select(lead_search.c.lead_id).where(matching(lead_search, g))) for g in query_terms(q.search)
     ]
-    statement = statement.where(*conditions(q), *searched, *cursor(q, leads.c.created_at, leads.c.id))
-    return statement.order_by(*order(q, leads.c.created_at, leads.c.id))
+    first = sort_key(q, leads)
+    statement = statement.where(*conditions(q), *searched, *cursor(q, first, leads.c.id))
+    return statement.order_by(*order(q, first, leads.c.id))
+
+
+def sort_key(q: LeadQuery, table: FromClause) -> Any:
+    """The column a page is sorted by before the id: the score, or when the lead arrived."""
+    return table.c.score if q.by_score else table.c.created_at
 
 
 def unsearched(q: LeadQuery) -> LeadQuery:
@@ -120,18 +133,20 @@ def created_between(q: LeadQuery, created_at: Any) -> list[ColumnElement[bool]]:
     return found
 
 
-def cursor(q: LeadQuery, created_at: Any, ident: Any) -> list[ColumnElement[bool]]:
-    """Keyset paging: the rows after (created_at, id) of the previous page's last lead."""
+def cursor(q: LeadQuery, first: Any, ident: Any) -> list[ColumnElement[bool]]:
+    """Keyset paging: the rows after (sort key, id) of the previous page's last lead."""
     if q.after is None:
         return []
-    at, last = q.after.created_at, q.after.id
-    if q.oldest_first:
-        return [or_(created_at > at, and_(created_at == at, ident > last))]
-    return [or_(created_at < at, and_(created_at == at, ident < last))]
+    at, last = (q.after.score if q.by_score else q.after.created_at), q.after.id
+    if q.oldest_first and not q.by_score:
+        return [or_(first > at, and_(first == at, ident > last))]
+    return [or_(first < at, and_(first == at, ident < last))]
 
 
-def order(q: LeadQuery, created_at: Any, ident: Any) -> tuple[Any, Any]:
-    return (created_at.asc(), ident.asc()) if q.oldest_first else (created_at.desc(), ident.desc())
+def order(q: LeadQuery, first: Any, ident: Any) -> tuple[Any, Any]:
+    if q.oldest_first and not q.by_score:
+        return (first.asc(), ident.asc())
+    return (first.desc(), ident.desc())
 
 
 def matching(terms: FromClause, group: list[str]) -> ColumnElement[bool]:

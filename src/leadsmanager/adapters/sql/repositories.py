@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Insert, Row, and_, func, insert, select, update
@@ -10,10 +11,13 @@ from sqlalchemy.orm import Session
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events
 from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
+from leadsmanager.adapters.sql.report_counts import record
+from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
 from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.tallies import Counted, Tally, TallyQuery
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.roles import Role
@@ -27,6 +31,8 @@ MAX_ID = 2**63 - 1
 class SqlLeadRepository(LeadRepository):
     def __init__(self, session: Session) -> None:
         self._session = session
+        # What each lead read here counted as in the reports, so that saving it can move its counts.
+        self._counted: dict[int, Counted] = {}
 
     def add(self, lead: Lead) -> None:
         lead.version = 1
@@ -35,6 +41,7 @@ class SqlLeadRepository(LeadRepository):
         self._add_terms(lead)
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
+        self._count(lead, None)
 
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
         if not storable(lead_id):
@@ -42,7 +49,7 @@ class SqlLeadRepository(LeadRepository):
         row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
         if row is None:
             return None
-        lead = _to_lead(row)
+        lead = self._read(row)
         if with_history:
             entries = run(
                 self._session, select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
@@ -52,6 +59,7 @@ class SqlLeadRepository(LeadRepository):
 
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
+        was = self._counted.get(lead.id) or self._stored(lead.id)
         values = _lead_values(lead)
         values["version"] = lead.version + 1
         statement = update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version).values(**values)
@@ -62,10 +70,12 @@ class SqlLeadRepository(LeadRepository):
         lead.version += 1
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
+        self._count(lead, was)
 
     def append_history(self, lead: Lead) -> None:
         assert lead.id is not None
-        run(self._session, update(leads).where(leads.c.id == lead.id).values(updated_at=lead.updated_at))
+        changed = {"updated_at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
+        run(self._session, update(leads).where(leads.c.id == lead.id).values(**changed))
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
@@ -86,7 +96,8 @@ class SqlLeadRepository(LeadRepository):
             return LeadPage([], None)
         rows = run(self._session, statement.limit(query.limit + 1)).all()
         page = [_to_lead(r) for r in rows[: query.limit]]
-        return LeadPage(page, Cursor.after(page[-1]) if len(rows) > query.limit else None)
+        more = len(rows) > query.limit
+        return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
     def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
         statement = select(leads.c.status, func.count()).group_by(leads.c.status)
@@ -109,9 +120,30 @@ class SqlLeadRepository(LeadRepository):
 
         return LeadStats(counts(leads.c.status), counts(leads.c.source), counts(leads.c.assignee_id))
 
+    def tallies(self, query: TallyQuery) -> Sequence[Tally]:
+        return tallies(self._session, query)
+
     def _one(self, condition: Any) -> Lead | None:
         row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
-        return None if row is None else _to_lead(row)
+        return None if row is None else self._read(row)
+
+    def _read(self, row: Row[Any]) -> Lead:
+        lead = _to_lead(row)
+        assert lead.id is not None
+        self._counted[lead.id] = Counted.of(lead)
+        return lead
+
+    def _stored(self, lead_id: int) -> Counted | None:
+        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        return None if row is None else Counted.of(_to_lead(row))
+
+    def _count(self, lead: Lead, was: Counted | None) -> None:
+        """Move the lead's report counts from what it was when read (nothing, if new) to what it is."""
+        assert lead.id is not None
+        now = Counted.of(lead)
+        if was != now:
+            record(self._session, was, now)
+        self._counted[lead.id] = now
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
@@ -165,6 +197,10 @@ def _lead_values(lead: Lead) -> dict[str, Any]:
         "version": lead.version,
         "open_email": lead.email if lead.is_open else None,
         "open_phone": lead.phone if lead.is_open else None,
+        "first_response_at": lead.first_response_at,
+        "stage_reached": lead.stage_reached.value,
+        "resubmissions": lead.resubmissions,
+        "score": lead.score,
     }
 
 
@@ -189,6 +225,10 @@ def _to_lead(row: Row[Any]) -> Lead:
         created_at=m["created_at"],
         updated_at=m["updated_at"],
         version=m["version"],
+        first_response_at=m["first_response_at"],
+        stage_reached=LeadStatus(m["stage_reached"]),
+        resubmissions=m["resubmissions"],
+        score=m["score"],
     )
 
 

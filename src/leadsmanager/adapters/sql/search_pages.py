@@ -6,6 +6,7 @@ thousands). So the groups are counted first, each only up to COMMON rows, and th
 - some group is rare: its (lead_id, created_at) rows are sorted before any `leads` row is read, and
   the leads are fetched in page order only until a page has passed the other filters; or
 - every group is common: the newest leads are walked and each is probed, as most of them match.
+Sorted by score, a rare group's matches (at most COMMON) are read from `leads` and sorted there.
 """
 
 from __future__ import annotations
@@ -77,10 +78,16 @@ def _from_rarest(q: LeadQuery, rarest: list[str], rare: list[list[str]], common:
     """Sort the rarest group's rows (narrowed by the other rare groups), then read leads in that order:
     MariaDB sorts the small derived table and stops joining once a page of leads has passed."""
     found = _matches(q, rarest, rare)
-    statement = _checked(select(*SUMMARY_COLUMNS).select_from(found), found, walk(q))
+    statement = select(*SUMMARY_COLUMNS).select_from(found)
+    if not q.by_score:
+        statement = _checked(statement, found, walk(q))
     statement = statement.join(leads, leads.c.id == found.c.lead_id)
     statement = statement.where(*conditions(q), *(_probe(g, found.c.lead_id) for g in common))
-    statement = statement.order_by(*order(q, found.c.created_at, found.c.lead_id))
+    if q.by_score:
+        statement = statement.where(*cursor(q, leads.c.score, leads.c.id))
+        statement = statement.order_by(*order(q, leads.c.score, leads.c.id))
+    else:
+        statement = statement.order_by(*order(q, found.c.created_at, found.c.lead_id))
     # Join in the order written: the sorted matches drive, and `leads` is only read for the page.
     for dialect in ("mysql", "mariadb"):
         statement = statement.prefix_with("STRAIGHT_JOIN", dialect=dialect)
@@ -93,7 +100,9 @@ def _matches(q: LeadQuery, rarest: list[str], rare: list[list[str]]) -> Subquery
     several of its terms match."""
     terms = lead_search
     narrowing = [terms.c.lead_id.in_(_lead_ids(group)) for group in rare]
-    window = created_between(q, terms.c.created_at) + cursor(q, terms.c.created_at, terms.c.lead_id)
+    window = created_between(q, terms.c.created_at)
+    if not q.by_score:  # sorted by score, the cursor is on the lead's score: checked after the join
+        window += cursor(q, terms.c.created_at, terms.c.lead_id)
     rows = select(terms.c.lead_id, terms.c.created_at).distinct()
     return rows.where(matching(terms, rarest), *narrowing, *window).subquery("m")
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -23,6 +24,10 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.types import TypeEngine
+
+from leadsmanager.application.tallies import RESPONSE_BUCKETS, Facet
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.status import PIPELINE, LeadStatus
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -56,6 +61,12 @@ MYSQL_OPTIONS: dict[str, Any] = {
     "mysql_collate": "utf8mb4_unicode_ci",
 }
 Term = String(64).with_variant(String(64, collation="utf8mb4_bin"), "mysql", "mariadb")
+
+
+def exact_string(length: int) -> String:
+    """Compared byte for byte on MariaDB too, as in Python and SQLite: 'Solar' and 'solar' stay apart."""
+    return String(length).with_variant(String(length, collation="utf8mb4_bin"), "mysql", "mariadb")
+
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
 Id = BigInteger().with_variant(Integer(), "sqlite")
@@ -108,6 +119,10 @@ leads = Table(
     # Set only while the lead is open: the database itself refuses a second open lead per contact.
     Column("open_email", String(254), nullable=True, unique=True),
     Column("open_phone", String(32), nullable=True, unique=True),
+    Column("first_response_at", UtcDateTime, nullable=True),
+    Column("stage_reached", String(16), nullable=False),
+    Column("resubmissions", Integer, nullable=False),
+    Column("score", Integer, nullable=False),
     UniqueConstraint("source", "external_id"),
     # Every list filter walks one of these newest-first; the primary key rides along in each.
     Index(None, "created_at", "id"),
@@ -117,6 +132,10 @@ leads = Table(
     Index(None, "source", "created_at", "id"),
     Index(None, "site", "form_id", "created_at", "id"),
     Index(None, "service", "created_at", "id"),
+    # Lists sorted by score, best first.
+    Index(None, "score", "id"),
+    Index(None, "status", "score", "id"),
+    Index(None, "assignee_id", "score", "id"),
     **MYSQL_OPTIONS,
 )
 
@@ -242,5 +261,43 @@ failed_tasks = Table(
     Column("error", Text, nullable=False),
     Column("failed_at", UtcDateTime, nullable=False),
     Column("retried_at", UtcDateTime, nullable=True),
+    **MYSQL_OPTIONS,
+)
+
+# Running counts for reports, kept up to date by every write of a lead (adapters/sql/report_counts.py).
+# One row per UTC day ('D') and per UTC month ('M') the leads arrived in, and per assignee (0: nobody).
+# Each counter holds how many of those leads have one facet key (application/tallies.py):
+COUNTERS: dict[str, tuple[Facet, tuple[str, ...]]] = {
+    **{f"{c.value}_{s.value}": (Facet.SOURCE_STATUS, (c.value, s.value)) for c in Channel for s in LeadStatus},
+    **{f"reached_{s.value}": (Facet.REACHED, (s.value,)) for s in PIPELINE},
+    **{f"response_{b:02d}": (Facet.RESPONSE, (str(b),)) for b in range(RESPONSE_BUCKETS)},
+    "unanswered": (Facet.UNANSWERED, ()),
+}
+COUNTER_OF = {key: name for name, key in COUNTERS.items()}
+NOBODY, EVERYONE = 0, -1
+
+report_counts = Table(
+    "report_counts",
+    metadata,
+    Column("span", String(1), primary_key=True),
+    Column("starts", Date, primary_key=True),
+    Column("assignee_id", BigInteger, primary_key=True, autoincrement=False),
+    *(Column(name, Integer, nullable=False) for name in COUNTERS),
+    Index(None, "assignee_id", "span", "starts"),
+    **MYSQL_OPTIONS,
+)
+
+# The keys no counter column can hold (sites, forms and services), by the same days and months; `who`
+# is an assignee (0: nobody) or EVERYONE, so that a manager's report reads one row per key and day.
+report_keys = Table(
+    "report_keys",
+    metadata,
+    Column("who", BigInteger, primary_key=True, autoincrement=False),
+    Column("span", String(1), primary_key=True),
+    Column("starts", Date, primary_key=True),
+    Column("facet", String(16), primary_key=True),
+    Column("first_key", exact_string(200), primary_key=True),
+    Column("second_key", exact_string(100), primary_key=True),
+    Column("leads", Integer, nullable=False),
     **MYSQL_OPTIONS,
 )

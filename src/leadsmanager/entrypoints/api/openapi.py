@@ -51,6 +51,13 @@ LEAD = {
         "utm": STRING_MAP,
         "created_at": TIME,
         "updated_at": TIME,
+        "first_response_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "when a person first changed the status or wrote a note",
+        },
+        "stage_reached": {"enum": ["new", "contacted", "qualified", "proposal", "won"]},
+        "score": {"type": "integer", "minimum": 0, "maximum": 100},
     },
 }
 INTAKE = {
@@ -147,11 +154,105 @@ FILTERS = [
         "description": "last day, inclusive; empty means no limit",
     },
     {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "name, email, phone, company"},
-    {"name": "sort", "in": "query", "schema": {"enum": ["", "newest", "oldest"]}},
+    {
+        "name": "sort",
+        "in": "query",
+        "schema": {"enum": ["", "newest", "oldest", "score"]},
+        "description": "score: best first, ties newest first",
+    },
     {"name": "cursor", "in": "query", "schema": {"type": "string"}},
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}},
 ]
 LEAD_ID = [{"name": "lead_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+REPORT_DAY = {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]}
+REPORT_FILTERS = [
+    {
+        "name": "assignee",
+        "in": "query",
+        "description": "one rep's leads (a user id); an employee only ever sees their own",
+        "schema": {"anyOf": [{"type": "string", "pattern": "^[0-9]+$"}, {"const": ""}]},
+    },
+    {"name": "from", "in": "query", "schema": REPORT_DAY, "description": "first local day, inclusive; empty: no limit"},
+    {"name": "to", "in": "query", "schema": REPORT_DAY, "description": "last local day, inclusive; empty: no limit"},
+    {
+        "name": "tz",
+        "in": "query",
+        "schema": {"type": "string"},
+        "description": "IANA time zone whose midnights start the days (default LEADSMANAGER_TIME_ZONE)",
+    },
+]
+COUNT = {"type": "integer", "minimum": 0}
+WITHIN = {
+    "description": "the bucket bound a percentile falls within, or past the last bound; null: nothing answered",
+    "oneOf": [
+        {"type": "null"},
+        {"type": "object", "required": ["within_seconds"], "properties": {"within_seconds": COUNT}},
+        {"type": "object", "required": ["over_seconds"], "properties": {"over_seconds": COUNT}},
+    ],
+}
+RESPONSE_TIMES = {
+    "type": "object",
+    "required": ["answered", "median", "p90"],
+    "properties": {"answered": COUNT, "median": WITHIN, "p90": WITHIN},
+}
+
+
+def _rows(**properties: Any) -> dict[str, Any]:
+    return {
+        "type": "array",
+        "items": {"type": "object", "required": list(properties), "properties": properties},
+    }
+
+
+STATS = {
+    "type": "object",
+    "required": ["total", "by_status", "by_source", "by_assignee", "period", "funnel", "first_response", "reps"],
+    "properties": {
+        "total": {"type": "integer"},
+        "by_status": COUNTS,
+        "by_source": COUNTS,
+        "by_assignee": COUNTS,
+        "period": {
+            "type": "object",
+            "required": ["from", "to", "time_zone"],
+            "properties": {"from": NULLABLE_STRING, "to": NULLABLE_STRING, "time_zone": {"type": "string"}},
+        },
+        "by_site": _rows(site={"type": "string"}, form_id={"type": "string"}, leads=COUNT),
+        "by_service": _rows(service={"type": "string"}, leads=COUNT),
+        "funnel": {
+            **_rows(stage={"enum": ["new", "contacted", "qualified", "proposal", "won"]}, leads=COUNT),
+            "description": "leads that reached each stage or went further (won: won now); spam left out",
+        },
+        "lost": COUNT,
+        "conversion_by_source": _rows(
+            source={"enum": [c.value for c in Channel]},
+            leads=COUNT,
+            spam=COUNT,
+            won=COUNT,
+            rate={"type": ["number", "null"], "description": "won / (leads - spam)"},
+        ),
+        "first_response": {
+            "allOf": [
+                RESPONSE_TIMES,
+                {
+                    "type": "object",
+                    "required": ["follow_up_hours", "waiting_past_follow_up"],
+                    "properties": {"follow_up_hours": COUNT, "waiting_past_follow_up": COUNT},
+                },
+            ]
+        },
+        "reps": _rows(
+            assignee_id={"type": ["integer", "null"]},
+            name={"type": "string"},
+            leads=COUNT,
+            open=COUNT,
+            won=COUNT,
+            lost=COUNT,
+            waiting_past_follow_up=COUNT,
+            first_response=RESPONSE_TIMES,
+        ),
+    },
+}
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the lead's version, for If-Match"}}
 
 
@@ -242,21 +343,10 @@ def document() -> dict[str, Any]:
             "/api/v1/stats": {
                 "get": {
                     "operationId": "leadStats",
-                    "parameters": [FILTERS[1], FILTERS[6], FILTERS[7]],
+                    "description": "The reports page's figures over a period (all time unless from/to say otherwise).",
+                    "parameters": REPORT_FILTERS,
                     "responses": {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["total", "by_status"],
-                                "properties": {
-                                    "total": {"type": "integer"},
-                                    "by_status": COUNTS,
-                                    "by_source": COUNTS,
-                                    "by_assignee": COUNTS,
-                                },
-                            },
-                            "counts over the period",
-                        ),
+                        "200": _json(STATS, "counts, funnel, conversion and first-response times over the period"),
                         **_problems(400, 401, 403, 422, 429),
                     },
                 },

@@ -11,15 +11,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from leadsmanager.application.intake import Idempotency, Outcome
-from leadsmanager.application.queries import MAX_PAGE_SIZE, StatsQuery
+from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
 from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_object, lead_changes, lead_json
+from leadsmanager.entrypoints.api.stats import stats_json
+from leadsmanager.entrypoints.report_params import REPORT_PARAMETERS, report_query
 from leadsmanager.entrypoints.web.context import container
-from leadsmanager.entrypoints.web.filters import assignee_filter, day, lead_query
+from leadsmanager.entrypoints.web.filters import lead_query
 
 LIST_PARAMETERS = {
     "status",
@@ -35,7 +37,6 @@ LIST_PARAMETERS = {
     "cursor",
     "limit",
 }
-STATS_PARAMETERS = {"assignee", "from", "to"}
 
 
 def only(params: QueryParams, known: set[str]) -> QueryParams:
@@ -108,24 +109,13 @@ async def patch_lead(request: Request) -> Response:
 
 
 def stats(request: Request) -> Response:
+    """The reports page's figures; all time unless from/to say otherwise."""
     who = caller(request, Scope.LEADS_READ)
-    params = only(request.query_params, STATS_PARAMETERS)
-    assignee = assignee_filter(params)
-    query = StatsQuery(
-        day(params.get("from", ""), "from"),
-        day(params.get("to", ""), "to", next_day=True),
-        int(assignee) if assignee.isdigit() else None,
-    )
-    counted = container(request).lead_statistics()(query, by=who.actor)
-    by_assignee = {("none" if k is None else str(k)): n for k, n in counted.by_assignee.items()}
-    return JSONResponse(
-        {
-            "total": counted.total,
-            "by_status": counted.by_status,
-            "by_source": counted.by_source,
-            "by_assignee": by_assignee,
-        }
-    )
+    params = only(request.query_params, REPORT_PARAMETERS)
+    built = container(request)
+    zone, now = built.settings().time_zone, built.clock().now()
+    report = built.reports()(report_query(params, zone=zone, now=now, recent_by_default=False), by=who.actor)
+    return JSONResponse(stats_json(report))
 
 
 def openapi(request: Request) -> Response:

@@ -93,6 +93,9 @@ def lead_json(lead: Lead) -> dict[str, Any]:
         "utm": lead.utm,
         "created_at": lead.created_at.isoformat(),
         "updated_at": lead.updated_at.isoformat(),
+        "first_response_at": lead.first_response_at and lead.first_response_at.isoformat(),
+        "stage_reached": lead.stage_reached.value,
+        "score": lead.score,
     }
 
 

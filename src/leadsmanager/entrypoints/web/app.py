@@ -27,7 +27,7 @@ from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.http_status import status_for
 from leadsmanager.entrypoints.jobs import use_inline_queue
-from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_users
+from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_reports, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.probes import Probes
@@ -102,6 +102,7 @@ def create_app(container: Container | None = None) -> Starlette:
         routes=[
             *pages_auth.routes,
             *pages_leads.routes,
+            *pages_reports.routes,
             *pages_users.routes,
             *pages_jobs.routes,
             *pages_public.routes,

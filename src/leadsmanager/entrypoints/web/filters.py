@@ -11,8 +11,9 @@ from starlette.datastructures import QueryParams
 from leadsmanager.adapters.sql.repositories import MAX_ID
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import parse_status
+from leadsmanager.entrypoints.report_tables import duration
 
 FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
 STATUS_COLOURS = {
@@ -45,6 +46,7 @@ def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQu
             after=Cursor.decode(params["after"]) if params.get("after") else None,
             limit=limit,
             oldest_first=_sort(params) == "oldest",
+            by_score=_sort(params) == "score",
         )
     except ValueError:
         raise ValidationError(f"unknown source {source!r}", {"source": "unknown source"}) from None
@@ -60,8 +62,8 @@ def assignee_filter(params: QueryParams) -> str:
 
 def _sort(params: QueryParams) -> str:
     value = params.get("sort", "")
-    if value not in ("", "newest", "oldest"):
-        raise ValidationError("sort is newest or oldest", {"sort": "newest or oldest"})
+    if value not in ("", "newest", "oldest", "score"):
+        raise ValidationError("sort is newest, oldest or score", {"sort": "newest, oldest or score"})
     return value
 
 
@@ -91,8 +93,20 @@ def waited(since: datetime, now: datetime | None = None) -> str:
     return f"{hours} h {minutes % 60} min" if hours < 48 else f"{hours // 24} days"
 
 
+def first_response(lead: Lead, now: datetime, follow_up: timedelta) -> tuple[str, str]:
+    """What the pages say about a lead's wait for a first response, and the CSS class to say it in."""
+    answered = lead.response_time
+    if answered is not None:
+        return f"after {duration(answered)}", ""
+    waiting = lead.waiting(now)
+    if waiting is None:
+        return "—", ""  # closed before anyone answered (spam, mostly)
+    return f"waiting {duration(waiting)}", "overdue" if waiting > follow_up else ""
+
+
 def register_filters(environment: Environment) -> None:
     environment.filters["waited"] = waited
     environment.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M") if at else ""
     environment.filters["status_colour"] = lambda status: STATUS_COLOURS.get(str(status), "w3-light-grey")
     environment.globals["with_params"] = with_params
+    environment.globals["first_response"] = first_response

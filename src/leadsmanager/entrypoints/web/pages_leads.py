@@ -35,14 +35,20 @@ def leads_list(request: Request) -> Response:
     actor = require(request)
     query = lead_query(request.query_params)
     page = container(request).list_leads()(query, by=actor)
-    return render(request, "leads_list.html", page=page, **_list_context(request, actor))
+    return render(request, "leads_list.html", page=page, **_list_context(request, actor), **_waits(request))
 
 
 def my_leads(request: Request) -> Response:
     actor = require(request)
     query = evolve(lead_query(request.query_params), assignee_id=actor.user_id)
     page = container(request).list_leads()(query, by=actor)
-    return render(request, "leads_list.html", page=page, mine=True, **_list_context(request, actor))
+    return render(request, "leads_list.html", page=page, mine=True, **_list_context(request, actor), **_waits(request))
+
+
+def _waits(request: Request) -> dict[str, Any]:
+    """What a page needs to tell how long leads have waited: the time now, and how long is too long."""
+    built = container(request)
+    return {"now": built.clock().now(), "follow_up": built.follow_up()}
 
 
 def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
@@ -88,6 +94,8 @@ def lead_detail(request: Request, status_code: int = 200, error: str = "") -> Re
         targets=allowed_targets(view.lead.status, actor.role) if actor.can_work(view.lead.assignee_id) else [],
         assignable=_assignable(request, actor),
         error=error,
+        score=view.lead.score_card(),
+        **_waits(request),
     )
 
 

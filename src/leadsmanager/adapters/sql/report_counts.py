@@ -1,0 +1,136 @@
+"""Running counts for reports: kept in step with every write of a lead, and read back as tallies.
+
+Each lead counts once in the day row and once in the month row of the day it arrived, under its
+assignee; its site, form and service also under EVERYONE. A change moves its counts from what it was
+to what it is, in the same transaction as the change, so a report never sees half of it. Rows are
+locked in one order (counts, then keys, each sorted), after the lead itself, so writers queue and
+never deadlock on them; two writers creating the same new row collide once and the use case retries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, and_, func, insert, or_, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.report_spans import Spans, day_of, month_of
+from leadsmanager.adapters.sql.tables import COUNTER_OF, COUNTERS, EVERYONE, NOBODY, report_counts, report_keys
+from leadsmanager.application.tallies import BY_ASSIGNEE, Counted, Facet, Tally
+from leadsmanager.domain.errors import StorageError
+
+SPANS = {"D": day_of, "M": month_of}
+OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanager db recount-reports`"
+
+
+def record(session: Session, old: Counted | None, new: Counted | None) -> None:
+    """Move a lead's counts from `old` (None: it is new) to `new`."""
+    counts: dict[tuple[str, date, int], Counter[str]] = defaultdict(Counter)
+    keys: Counter[tuple[int, str, date, str, str, str]] = Counter()
+    for sign, lead in ((-1, old), (1, new)):
+        if lead is None:
+            continue
+        assignee = NOBODY if lead.assignee_id is None else lead.assignee_id
+        for span, starts in ((s, of(lead.created_at)) for s, of in SPANS.items()):
+            for facet, key in lead.facet_keys():
+                if facet in BY_ASSIGNEE:
+                    counts[(span, starts, assignee)][COUNTER_OF[(facet, key)]] += sign
+                else:
+                    first, second = (*key, "")[:2]
+                    for who in (assignee, EVERYONE):
+                        keys[(who, span, starts, facet.value, first, second)] += sign
+    for row, changes in sorted(counts.items()):
+        _add_counts(session, row, {name: n for name, n in changes.items() if n})
+    named = ("who", "span", "starts", "facet", "first_key", "second_key")
+    _add_keys(session, [{**dict(zip(named, key, strict=True)), "leads": n} for key, n in sorted(keys.items()) if n])
+
+
+def _add_counts(session: Session, row: tuple[str, date, int], changes: dict[str, int]) -> None:
+    if not changes:
+        return
+    t = report_counts
+    span, starts, assignee = row
+    where = (t.c.span == span, t.c.starts == starts, t.c.assignee_id == assignee)
+    moved = update(t).where(*where).values({name: t.c[name] + n for name, n in changes.items()})
+    if cast(CursorResult[Any], run(session, moved)).rowcount == 0:
+        if min(changes.values()) < 0:
+            raise StorageError(OUT_OF_STEP)
+        zeros = dict.fromkeys(COUNTERS, 0)
+        run(session, insert(t).values(span=span, starts=starts, assignee_id=assignee, **{**zeros, **changes}))
+
+
+def _add_keys(session: Session, rows: list[dict[str, Any]]) -> None:
+    """One statement for every key row: each adds its leads to the stored row with its key, or is stored."""
+    if not rows:
+        return
+    t = report_keys
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        mine = mysql_insert(t).values(rows)
+        statement: Any = mine.on_duplicate_key_update(leads=t.c.leads + mine.inserted.leads)
+    else:
+        lite = sqlite_insert(t).values(rows)
+        key = [c.name for c in t.primary_key.columns]
+        statement = lite.on_conflict_do_update(index_elements=key, set_={"leads": t.c.leads + lite.excluded.leads})
+    run(session, statement)
+
+
+def stored_tallies(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> list[Tally]:
+    """Tallies added up from the day and month rows of `spans`."""
+    if not spans.stored:
+        return []
+    return [
+        *_counted(session, spans, facets, assignee_id),
+        *_keyed(session, spans, facets - BY_ASSIGNEE, assignee_id),
+    ]
+
+
+def _within(table: Any, spans: Spans) -> ColumnElement[bool]:
+    found = []
+    if spans.months is not None:
+        first, after = spans.months
+        bounds = [table.c.starts >= first] if first is not None else []
+        bounds += [table.c.starts < after] if after is not None else []
+        found.append(and_(table.c.span == "M", *bounds))
+    found += [and_(table.c.span == "D", table.c.starts >= a, table.c.starts < b) for a, b in spans.days]
+    return or_(*found)
+
+
+def _counted(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> Iterable[Tally]:
+    names = [name for name, (facet, _) in COUNTERS.items() if facet in facets]
+    if not names:
+        return []
+    t = report_counts
+    statement = select(t.c.assignee_id, *(func.sum(t.c[n]) for n in names)).where(_within(t, spans))
+    if assignee_id is not None:
+        statement = statement.where(t.c.assignee_id == assignee_id)
+    found = []
+    for assignee, *sums in run(session, statement.group_by(t.c.assignee_id)):
+        who = None if assignee == NOBODY else int(assignee)
+        for name, n in zip(names, sums, strict=True):
+            facet, key = COUNTERS[name]
+            if n:
+                found.append(Tally(facet, who, key, int(n)))
+    return found
+
+
+def _keyed(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> Iterable[Tally]:
+    if not facets:
+        return []
+    t = report_keys
+    who = EVERYONE if assignee_id is None else assignee_id
+    columns = (t.c.facet, t.c.first_key, t.c.second_key)
+    statement = select(*columns, func.sum(t.c.leads)).where(
+        t.c.who == who, t.c.facet.in_([f.value for f in facets]), _within(t, spans)
+    )
+    found = []
+    for facet, first, second, n in run(session, statement.group_by(*columns)):
+        key = (first, second) if facet == Facet.SITE_FORM.value else (first,)
+        if n:
+            found.append(Tally(Facet(facet), None, key, int(n)))
+    return found

@@ -1,0 +1,134 @@
+"""The report's figures, added up from tallies: pure arithmetic, the same whichever storage counted.
+
+Funnel: every lead of the period except spam enters at `new`. It counts at contacted, qualified and
+proposal when it ever reached that stage or a later one (the lead's `stage_reached`, kept as its
+status changes), even if it was lost or reopened later; it counts as won while its status is won.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import timedelta
+
+from attrs import frozen
+
+from leadsmanager.application.tallies import RESPONSE_LIMITS, Facet, Tally
+from leadsmanager.domain.status import PIPELINE, LeadStatus
+
+FUNNEL_MIDDLE = PIPELINE[1:-1]  # contacted, qualified, proposal: counted by the furthest stage reached
+
+
+@frozen
+class ResponseTimes:
+    """Of the leads that had a first response: how many, and the buckets their median and 90th percentile fall in."""
+
+    answered: int
+    median_bucket: int | None = None
+    p90_bucket: int | None = None
+
+    @property
+    def median(self) -> timedelta | None:
+        """Half the answered leads had a first response within this; None when none did or past the last bound."""
+        return _limit(self.median_bucket)
+
+    @property
+    def p90(self) -> timedelta | None:
+        return _limit(self.p90_bucket)
+
+
+def _limit(bucket: int | None) -> timedelta | None:
+    return None if bucket is None or bucket >= len(RESPONSE_LIMITS) else RESPONSE_LIMITS[bucket]
+
+
+@frozen
+class FunnelStage:
+    stage: LeadStatus
+    leads: int
+
+
+@frozen
+class SourceFigures:
+    source: str
+    leads: int  # every lead from the source, spam included
+    spam: int
+    won: int
+
+    @property
+    def conversion(self) -> float | None:
+        """Won over the source's leads that were not spam; None when it had none."""
+        real = self.leads - self.spam
+        return self.won / real if real else None
+
+
+@frozen
+class RepFigures:
+    assignee_id: int | None  # None: leads nobody is assigned to
+    name: str
+    leads: int
+    open: int
+    won: int
+    lost: int
+    waiting: int
+    response: ResponseTimes
+
+
+def response_times(buckets: Counter[int]) -> ResponseTimes:
+    answered = sum(buckets.values())
+    if not answered:
+        return ResponseTimes(0)
+    return ResponseTimes(answered, _percentile(buckets, answered, 0.5), _percentile(buckets, answered, 0.9))
+
+
+def _percentile(buckets: Counter[int], answered: int, share: float) -> int:
+    """Nearest rank: the bucket of the ceil(share x answered)-th fastest response."""
+    rank, seen = math.ceil(share * answered), 0
+    for bucket in sorted(buckets):
+        seen += buckets[bucket]
+        if seen >= rank:
+            return bucket
+    raise AssertionError("unreachable: the ranks add up to the answered leads")
+
+
+def statuses(tallies: Iterable[Tally]) -> list[tuple[int | None, str, LeadStatus, int]]:
+    """(assignee, source, status, leads) of every SOURCE_STATUS tally."""
+    return [(t.assignee_id, t.key[0], LeadStatus(t.key[1]), t.leads) for t in tallies if t.facet is Facet.SOURCE_STATUS]
+
+
+def funnel(tallies: Iterable[Tally]) -> list[FunnelStage]:
+    kept = list(tallies)
+    reached = [(LeadStatus(t.key[0]), t.leads) for t in kept if t.facet is Facet.REACHED]
+    stages = [FunnelStage(LeadStatus.NEW, sum(n for _, n in reached))]
+    for stage in FUNNEL_MIDDLE:
+        at_least = sum(n for furthest, n in reached if PIPELINE.index(furthest) >= PIPELINE.index(stage))
+        stages.append(FunnelStage(stage, at_least))
+    won = sum(n for _, _, status, n in statuses(kept) if status is LeadStatus.WON)
+    return [*stages, FunnelStage(LeadStatus.WON, won)]
+
+
+def sources(tallies: Iterable[Tally]) -> list[SourceFigures]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, source, status, n in statuses(tallies):
+        counts[source]["leads"] += n
+        counts[source][status.value] += n
+    found = [SourceFigures(s, c["leads"], c[LeadStatus.SPAM.value], c[LeadStatus.WON.value]) for s, c in counts.items()]
+    return sorted(found, key=lambda f: (-f.leads, f.source))
+
+
+def totals(tallies: Iterable[Tally], facet: Facet) -> list[tuple[tuple[str, ...], int]]:
+    """One facet's counts over every assignee, largest first."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    for t in tallies:
+        if t.facet is facet:
+            counts[t.key] += t.leads
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def buckets(tallies: Iterable[Tally]) -> Counter[int]:
+    """Answered leads per response bucket."""
+    found: Counter[int] = Counter()
+    for t in tallies:
+        if t.facet is Facet.RESPONSE:
+            found[int(t.key[0])] += t.leads
+    return found

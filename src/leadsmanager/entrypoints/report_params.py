@@ -1,0 +1,44 @@
+"""A report's period and scope from query parameters, shared by the page, its CSV files and the API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from starlette.datastructures import QueryParams
+
+from leadsmanager.application.reports import ReportQuery
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.period import Period, time_zone
+from leadsmanager.entrypoints.web.filters import assignee_filter
+
+REPORT_PARAMETERS = {"from", "to", "tz", "assignee"}
+RECENT_DAYS = 30
+
+
+def report_query(params: QueryParams, *, zone: str, now: datetime, recent_by_default: bool) -> ReportQuery:
+    """From `from`/`to` (local dates, both included) in `tz` (default `zone`), for `assignee`.
+
+    With neither `from` nor `to` given at all, the period is the last 30 days up to today when
+    `recent_by_default`, else all time; given but empty, that side is open.
+    """
+    tz = time_zone(params.get("tz") or zone)
+    assignee = assignee_filter(params)
+    if assignee == "none":
+        raise ValidationError("reports cover one rep or everyone, not unassigned leads", {"assignee": "a user id"})
+    if recent_by_default and "from" not in params and "to" not in params:
+        period = Period.last_days(RECENT_DAYS, now.astimezone(tz).date(), tz)
+    else:
+        period = Period.of(_date(params.get("from", ""), "from"), _date(params.get("to", ""), "to"), tz)
+    return ReportQuery(period, int(assignee) if assignee else None)
+
+
+def _date(value: str, name: str) -> date | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{name} must be a date like 2026-03-01", {name: "not a date"}) from None
+    if not 1900 <= day.year <= 9000:  # a day's midnight in any zone must exist as a UTC instant
+        raise ValidationError(f"{name} must be a date between the years 1900 and 9000", {name: "out of range"})
+    return day

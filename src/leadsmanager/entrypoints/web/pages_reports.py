@@ -1,0 +1,100 @@
+"""The reports page: charts and tables over a period, and each table as a CSV file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from leadsmanager.application.report_figures import ResponseTimes
+from leadsmanager.application.reports import Report
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import NotFound
+from leadsmanager.domain.roles import Permission
+from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.report_params import report_query
+from leadsmanager.entrypoints.report_tables import as_csv, duration, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
+from leadsmanager.entrypoints.web.context import container, render, require
+
+TOP = 10  # rows a chart shows; its table has them all
+
+
+def _report(request: Request, actor: Actor) -> Report:
+    built = container(request)
+    zone, now = built.settings().time_zone, built.clock().now()
+    query = report_query(request.query_params, zone=zone, now=now, recent_by_default=True)
+    return built.reports()(query, by=actor)
+
+
+def reports_page(request: Request) -> Response:
+    actor = require(request)
+    report = _report(request, actor)
+    users = container(request).user_admin().directory(by=actor) if actor.can(Permission.SEE_ALL_LEADS) else []
+    return render(
+        request,
+        "reports.html",
+        report=report,
+        tables=report_tables(report),
+        charts=charts(report),
+        shown=shown,
+        duration=duration,
+        within=within,
+        users=users,
+        params=request.query_params,
+        query=request.url.query,
+    )
+
+
+def report_csv(request: Request) -> Response:
+    report = _report(request, require(request))
+    table = table_named(report, request.path_params["table"])
+    if table is None:
+        raise NotFound("there is no such report table")
+    period = report.period
+    span = f"{period.first or 'start'}-to-{period.last or 'now'}"
+    headers = {"Content-Disposition": f'attachment; filename="{table.name}-{span}.csv"'}
+    return Response(as_csv(table), media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def charts(report: Report) -> dict[str, Markup]:
+    entered = report.funnel[0].leads
+    funnel = [Bar(f.stage.value, f.leads, _of(f.leads, entered)) for f in report.funnel]
+    lost = report.by_status.get(LeadStatus.LOST, 0)
+    funnel.append(Bar("lost", lost, _of(lost, entered), colour=RED))
+    sources = [Bar(s.source, s.leads, f"{s.leads:,} · {_rate(s.conversion)} won") for s in report.sources]
+    sites = [Bar(f"{site or '(none)'} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]
+    services = [Bar(s or "(none)", n, f"{n:,}") for s, n in report.services[:TOP]]
+    response = [_response_bar(r.name, r.response) for r in report.reps]
+    return {
+        "funnel": bar_chart(funnel, "Funnel: leads that reached each stage") if entered else bar_chart([], "Funnel"),
+        "sources": bar_chart(sources, "Leads by source"),
+        "sites": bar_chart(sites, "Leads by site and form"),
+        "services": bar_chart(services, "Leads by service"),
+        "reps": bar_chart(response, "First response: median, and the 90th percentile behind it", log=True, text=220),
+    }
+
+
+def _response_bar(name: str, times: ResponseTimes) -> Bar:
+    median, p90 = within(times, times.median_bucket), within(times, times.p90_bucket)
+    if median is None:
+        return Bar(name, 0, "nobody answered yet")
+    minutes = [cell.total_seconds() / 60 if isinstance(cell, timedelta) else 200_000.0 for cell in (median, p90)]
+    return Bar(name, minutes[0], f"{shown(median, 'within')} · 90%: {shown(p90, 'within')}", behind=minutes[1])
+
+
+def _of(part: int, whole: int) -> str:
+    return f"{part:,} ({part / whole:.0%})" if whole else f"{part:,}"
+
+
+def _rate(share: float | None) -> str:
+    return "—" if share is None else f"{share:.0%}"
+
+
+routes = [
+    Route("/reports", reports_page),
+    Route("/reports/{table:str}.csv", report_csv),
+]

@@ -1,0 +1,92 @@
+"""The reports page and its CSV files: the period, who sees which leads, and input that is refused."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.container import Container
+from tests.web.conftest import Staff
+
+FIGURE = re.compile(r'data-figure="(\w+)">([^<]*)<')
+
+
+def figures(page: str) -> dict[str, str]:
+    return dict(FIGURE.findall(page))
+
+
+def rows(response_text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response_text)))
+
+
+@pytest.fixture
+def worked(container: Container, staff: Staff) -> Staff:
+    """The employee won their lead; the other rep's lead is still new."""
+    rep = Actor(staff.ids["employee"], container.user_admin().find("employee@example.com", by=Actor.system()).role, "")
+    for status in (LeadStatus.CONTACTED, LeadStatus.QUALIFIED, LeadStatus.WON):
+        container.change_status()(staff.leads["employee"], status, by=rep)
+    return staff
+
+
+def test_a_manager_sees_the_whole_team(as_role: Callable[[str], TestClient], worked: Staff) -> None:
+    page = as_role("manager").get("/reports")
+    assert page.status_code == 200
+    assert figures(page.text) == {"total": "3", "won": "1", "median": "≤ 1 min", "p90": "≤ 1 min", "waiting": "0"}
+    assert "2026-01-31 to 2026-03-01 · UTC" in page.text  # the last 30 days up to the clock's today
+    assert page.text.count("<svg") == 5 and "Employee2" in page.text
+
+
+def test_an_employee_sees_only_their_own_leads(as_role: Callable[[str], TestClient], worked: Staff) -> None:
+    rep = as_role("employee2")
+    assert figures(rep.get("/reports").text)["total"] == "1"
+    assert "Employee2" in rep.get("/reports").text and ">Employee<" not in rep.get("/reports").text
+    other = worked.ids["employee"]
+    assert figures(rep.get(f"/reports?assignee={other}").text)["total"] == "0"
+    assert rows(rep.get("/reports/reps.csv").text)[1][:2] == ["Employee2", "1"]
+
+
+def test_each_table_downloads_as_csv(as_role: Callable[[str], TestClient], worked: Staff) -> None:
+    manager = as_role("manager")
+    funnel = manager.get("/reports/funnel.csv?from=2026-03-01&to=2026-03-01&tz=Europe/Madrid")
+    assert funnel.headers["content-type"].startswith("text/csv")
+    assert 'filename="funnel-2026-03-01-to-2026-03-01.csv"' in funnel.headers["content-disposition"]
+    assert rows(funnel.text) == [
+        ["Stage", "Leads", "Of the leads that came in (%)"],
+        ["new", "3", "100.0"],
+        ["contacted", "1", "33.3"],
+        ["qualified", "1", "33.3"],
+        ["proposal", "1", "33.3"],  # a won lead went past it
+        ["won", "1", "33.3"],
+        ["lost", "0", "0.0"],
+    ]
+    reps = rows(manager.get("/reports/reps.csv").text)
+    assert reps[0][-2:] == ["Median first response (minutes, at most)", "90th percentile (minutes, at most)"]
+    assert reps[-1][:2] == ["Everyone", "3"] and reps[-1][-3:] == ["1", "1", "1"]
+    assert manager.get("/reports/nothing.csv").status_code == 404
+
+
+def test_a_period_without_leads_says_so(as_role: Callable[[str], TestClient], worked: Staff) -> None:
+    page = as_role("manager").get("/reports?from=2025-01-01&to=2025-01-31")
+    assert figures(page.text)["total"] == "0" and figures(page.text)["median"] == "—"
+    assert "No leads in this period." in page.text and "nothing in this period" in page.text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("tz=Mars/Olympus", "unknown time zone"),
+        ("from=yesterday", "from must be a date"),
+        ("from=2026-03-02&to=2026-03-01", "ends before it starts"),
+        ("assignee=none", "not unassigned leads"),
+    ],
+)
+def test_bad_input_is_named(as_role: Callable[[str], TestClient], staff: Staff, query: str, message: str) -> None:
+    response = as_role("manager").get(f"/reports?{query}")
+    assert response.status_code == 400 and message in response.text
