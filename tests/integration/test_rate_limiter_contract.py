@@ -11,9 +11,12 @@ from sqlalchemy import Engine
 
 from leadsmanager.adapters.memory import MemoryRateLimiter
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
+from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.application.ports import RateLimiter
+from leadsmanager.domain.errors import StorageError
 from tests.conftest import service_missing
+from tests.processes import free_port
 from tests.support import START
 
 REDIS_URL = os.environ.get("LEADSMANAGER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -58,3 +61,12 @@ def test_clearing_forgets_the_hits(limiter: RateLimiter) -> None:
 def test_redis_down_lets_requests_through() -> None:
     down = RedisRateLimiter(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2, socket_timeout=0.2))
     assert down.hit("login:d", limit=0, window=WINDOW, now=START)
+
+
+def test_a_database_that_cannot_be_reached_is_a_storage_error_not_a_crash() -> None:
+    engine = make_engine(f"mysql+pymysql://root@127.0.0.1:{free_port()}/gone", connect_args={"connect_timeout": 1})
+    down = SqlRateLimiter(engine)
+    with pytest.raises(StorageError, match="not available"):
+        down.hit("api:e", limit=5, window=WINDOW, now=START)
+    with pytest.raises(StorageError):
+        down.clear("api:e")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, delete, insert, select, update
+from sqlalchemy import CursorResult, Engine, delete, exc, insert, select, update
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.errors import run, translate
 from leadsmanager.adapters.sql.tables import rate_limits, web_sessions
 from leadsmanager.application.ports import RateLimiter, SessionRepository
 from leadsmanager.domain.errors import TransientConflict
@@ -56,6 +56,8 @@ class SqlRateLimiter(RateLimiter):
                 return self._hit(key, now - window, now) <= limit
             except TransientConflict:
                 continue  # two first hits raced on the insert; the row exists now
+            except exc.DBAPIError as e:  # connecting failed, before any statement ran
+                raise translate(e) from e
         return False
 
     def _hit(self, key: str, window_opened_after: datetime, now: datetime) -> int:
@@ -77,8 +79,11 @@ class SqlRateLimiter(RateLimiter):
             return int(run(session, select(c.hits).where(c.key == key)).scalar_one())
 
     def clear(self, key: str) -> None:
-        with self._engine.begin() as connection:
-            connection.execute(delete(rate_limits).where(rate_limits.c.key == key))
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(delete(rate_limits).where(rate_limits.c.key == key))
+        except exc.DBAPIError as e:
+            raise translate(e) from e
 
 
 def _rows(result: Any) -> int:
