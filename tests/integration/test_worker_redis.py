@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from email import message_from_bytes
 from pathlib import Path
 
+import httpx
 import pytest
 import redis
 from sqlalchemy import Engine
@@ -105,6 +106,12 @@ class Deployment:
         command = [str(Path(sys.executable).parent / "leadsmanager"), *args]
         self.processes[name] = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
 
+    def run(self, *args: str) -> str:
+        command = [str(Path(sys.executable).parent / "leadsmanager"), *args]
+        done = subprocess.run(command, env=self.env, capture_output=True, text=True, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
     def kill(self, name: str) -> None:
         process = self.processes.pop(name)
         process.kill()
@@ -190,23 +197,40 @@ def _has_claim(uow: object, lead_id: int) -> bool:
     return row is not None and row.state == "sending"
 
 
-def test_intake_goes_on_while_redis_is_down_and_every_notice_follows_once_it_is_back(
+def test_api_intake_goes_on_while_redis_is_killed_and_every_notice_follows_once_it_is_back(
     deployment: Deployment, smtp: fake_smtp.FakeSmtpServer, mysql_uow: UowFactory, private_redis: PrivateRedis
 ) -> None:
     make_user(mysql_uow, Role.MANAGER)
+    key = deployment.run("api-keys", "create", "site", "--scope", "leads:write").strip().splitlines()[-1]
+    port = free_port()
+    deployment.start("web", "serve", "--port", str(port))
     deployment.start("worker", "worker", "--threads", "2")
     deployment.start("scheduler", "scheduler")
-    submit(mysql_uow, 1)
+    api = httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {key}"}, timeout=10)
+    wait_for(lambda: _answers(api), "the web app")
+
+    def post(n: int) -> int:
+        body = {"name": f"Person {n}", "email": f"person{n}@example.com"}
+        return api.post("/api/v1/leads", json=body, headers={"Idempotency-Key": f"n{n}"}).status_code
+
+    assert post(1) == 201
     wait_for(lambda: len(smtp.mails) >= 1, "the first email", timeout=60)
-    private_redis.stop()
-    for n in range(2, 6):
-        submit(mysql_uow, n)  # answered at once: the leads and their events are in MariaDB
+    private_redis.stop()  # kill -9: whatever it held is gone
+    assert [post(n) for n in range(2, 12)] == [201] * 10  # the leads and their events are in MariaDB
     time.sleep(2)
     assert len(smtp.mails) == 1
     private_redis.start()
-    wait_for(lambda: len(smtp.mails) >= 5, "the emails after Redis came back", timeout=90)
+    wait_for(lambda: len(smtp.mails) >= 11, "the emails after Redis came back", timeout=120)
     time.sleep(3)
-    assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 6)}), deployment.log()
+    assert subjects(smtp) == Counter({f"New lead: Person {n}": 1 for n in range(1, 12)}), deployment.log()
+    api.close()
+
+
+def _answers(api: httpx.Client) -> bool:
+    try:
+        return api.get("/healthz").status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def test_a_worker_killed_during_200_reminders_still_delivers_each_exactly_once(
