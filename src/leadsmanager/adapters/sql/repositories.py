@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, and_, func, insert, select, update
+from sqlalchemy import CursorResult, Insert, Row, Table, and_, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -21,6 +22,7 @@ from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 MAX_ID = 2**63 - 1
+HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 
 
 class SqlLeadRepository(LeadRepository):
@@ -37,15 +39,25 @@ class SqlLeadRepository(LeadRepository):
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
         if not storable(lead_id):
             return None
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
-        if row is None:
-            return None
-        lead = _to_lead(row)
         if with_history:
-            entries = run(
-                self._session, select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
-            )
-            lead.history = [_to_entry(r) for r in entries]
+            return self._with_history(lead_id)
+        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        return None if row is None else _to_lead(row)
+
+    def _with_history(self, lead_id: int) -> Lead | None:
+        # One round trip: the lead's columns repeat on each of its (few) history rows.
+        joined = leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id)
+        statement = (
+            select(*SUMMARY_COLUMNS, *HISTORY_COLUMNS)
+            .select_from(joined)
+            .where(leads.c.id == lead_id)
+            .order_by(lead_history.c.id)
+        )
+        rows = run(self._session, statement).all()
+        if not rows:
+            return None
+        lead = _to_lead(rows[0])
+        lead.history = [_to_entry(r) for r in rows if r.history_id is not None]
         return lead
 
     def save(self, lead: Lead) -> None:
@@ -64,16 +76,52 @@ class SqlLeadRepository(LeadRepository):
         run(self._session, update(leads).where(leads.c.id == lead.id).values(updated_at=lead.updated_at))
         self._write_history(lead)
 
+    def add_many(self, new: Sequence[Lead]) -> None:
+        """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
+        `add` writes them), in multi-row INSERTs: leads, then history, then search terms."""
+        if not new:
+            return
+        for lead in new:
+            lead.version = 1
+        duplicate = "one of these leads was stored by another request at the same moment"
+        ids = _insert_many(self._session, leads, [_lead_values(x) for x in new], on_duplicate=duplicate)
+        for lead, lead_id in zip(new, ids, strict=True):
+            lead.id = lead_id
+        self._write_history_of(new)
+        terms = [row for lead in new for row in _term_rows(lead)]
+        if terms:
+            run(self._session, insert(lead_search), terms)
+
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
         return self._one(and_(leads.c.source == source.value, leads.c.external_id == external_id))
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
-        for column, value in ((leads.c.open_email, email), (leads.c.open_phone, phone)):
-            if value:
-                found = self._one(column == value)
-                if found is not None:
-                    return found
-        return None
+        if not email and not phone:
+            return None
+        # Both unique columns in one statement; the database's own comparison says which matched.
+        by_email = leads.c.open_email == email if email else false()
+        by_phone = leads.c.open_phone == phone if phone else false()
+        statement = select(*SUMMARY_COLUMNS, by_email.label("by_email")).where(or_(by_email, by_phone)).limit(2)
+        rows = run(self._session, statement).all()
+        rows.sort(key=lambda r: not r.by_email)
+        return _to_lead(rows[0]) if rows else None
+
+    def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
+        if not external_ids:
+            return {}
+        c = leads.c
+        statement = select(c.external_id, c.id).where(c.source == source.value, c.external_id.in_(set(external_ids)))
+        return {row.external_id: row.id for row in run(self._session, statement)}
+
+    def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
+        wanted = [
+            column.in_(set(values))
+            for column, values in ((leads.c.open_email, emails), (leads.c.open_phone, phones))
+            if values
+        ]
+        if not wanted:
+            return []
+        return [_to_lead(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
 
     def list(self, query: LeadQuery) -> LeadPage:
         statement = searched(self._session, query) if query_terms(query.search) else walked(query)
@@ -115,12 +163,17 @@ class SqlLeadRepository(LeadRepository):
         ]
         lead.mark_history_saved(ids)
 
+    def _write_history_of(self, many: Sequence[Lead]) -> None:
+        rows = [{"lead_id": lead.id, **_entry_values(entry)} for lead in many for entry in lead.new_history()]
+        ids = iter(_insert_many(self._session, lead_history, rows))
+        for lead in many:
+            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+
     def _add_terms(self, lead: Lead) -> None:
         # Only for a lead just inserted: it has no terms yet. A DELETE here first would take gap locks
         # on lead_search that deadlock concurrent intakes on MariaDB.
-        terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
-        if terms:
-            rows = [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
+        rows = _term_rows(lead)
+        if rows:
             run(self._session, insert(lead_search), rows)
 
 
@@ -133,6 +186,19 @@ def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> i
     key = cast(CursorResult[Any], run(session, statement, on_duplicate=on_duplicate)).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]], *, on_duplicate: str = "") -> list[int]:
+    """Multi-row INSERT … RETURNING (MariaDB 10.5+, SQLite 3.35+): the new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in run(session, statement, rows, on_duplicate=on_duplicate).scalars()]
+
+
+def _term_rows(lead: Lead) -> list[dict[str, Any]]:
+    terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
+    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
 
 
 def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
@@ -189,7 +255,14 @@ def _to_lead(row: Row[Any]) -> Lead:
 
 def _to_entry(row: Row[Any]) -> HistoryEntry:
     m = row._mapping
-    return HistoryEntry(m["field"], m["old"], m["new"], m["actor_id"], m["at"], id=m["id"])
+    return HistoryEntry(
+        m["history_field"],
+        m["history_old"],
+        m["history_new"],
+        m["history_actor_id"],
+        m["history_at"],
+        id=m["history_id"],
+    )
 
 
 class SqlUserRepository(UserRepository):

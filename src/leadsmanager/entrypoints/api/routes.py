@@ -66,7 +66,7 @@ async def create_lead(request: Request) -> Response:
     status = 201 if result.outcome is Outcome.CREATED else 200
     headers = {"Location": f"/api/v1/leads/{result.lead_id}"}
     try:
-        lead = built.get_lead()(result.lead_id, by=who.actor).lead
+        lead = built.get_lead().submitted(result, by=who.actor)
     except NotFound:  # an employee's submission joined a lead someone else owns
         return JSONResponse({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
     headers["ETag"] = etag(lead.version)
@@ -87,7 +87,7 @@ def list_leads(request: Request) -> Response:
 
 def get_lead(request: Request) -> Response:
     who = caller(request, Scope.LEADS_READ)
-    view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor)
+    view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor, with_names=False)
     body = {**lead_json(view.lead), "history": [history_json(e) for e in view.lead.history]}
     return JSONResponse(body, headers={"ETag": etag(view.lead.version)})
 
