@@ -449,6 +449,7 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
     uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch, search: str, groups: list[str]
 ) -> None:
     monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})  # counts kept from other tests would pick plans
     rep = make_user(uow_factory, Role.EMPLOYEE).id
     assert rep is not None
     assert _plan_kinds(search, _search_leads(rep)) == groups, "the data no longer exercises this case's plan"
@@ -474,3 +475,21 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
                 "Warren Warstock",
                 "Zoë Warstock",
             ]
+
+
+def test_a_search_finds_leads_added_after_the_same_search_ran(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL adapter keeps how common a search group is for a while, to plan the next page: never
+    at the cost of a lead, whether the group was seen before or matched nothing yet."""
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
+    store(uow_factory, new_lead(1, contact_name="Ann Quimby"))
+
+    def found(search: str) -> list[str]:
+        with uow_factory() as uow:
+            return sorted(x.contact_name for x in uow.leads.list(LeadQuery(search=search)).leads)
+
+    assert (found("quimby"), found("yarrow")) == (["Ann Quimby"], [])
+    store(uow_factory, new_lead(2, contact_name="Bob Quimby"), new_lead(3, contact_name="Cy Yarrow"))
+    assert (found("quimby"), found("yarrow")) == (["Ann Quimby", "Bob Quimby"], ["Cy Yarrow"])
+    assert found("quimby yarrow") == []

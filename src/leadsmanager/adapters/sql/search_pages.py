@@ -10,6 +10,7 @@ thousands). So the groups are counted first, each only up to COMMON rows, and th
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select
@@ -36,6 +37,11 @@ from leadsmanager.domain.search import query_terms
 # A group with this many lead_search rows is common. Counting that far reads one short range of the
 # primary key (term, lead_id); below it, sorting the group's rows stays cheap.
 COMMON = 10_000
+# The counts only choose a plan; every plan returns exactly the matching leads. So a process reuses a
+# group's count for COUNTS_TTL seconds, except zero: a group with no term makes the page empty at once,
+# and a lead added since would be missed. (Terms are only ever added.)
+COUNTS_TTL = 30.0
+_RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
 
 
 def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
@@ -53,11 +59,30 @@ def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
 
 
 def _capped_counts(session: Session, groups: list[list[str]]) -> list[int]:
+    database = str(session.get_bind().engine.url)
+    known = [_recent_count(database, group) for group in groups]
+    missing = [group for group, n in zip(groups, known, strict=True) if not n]
+    counted = iter(_count(session, database, missing) if missing else [])
+    return [n or next(counted) for n in known]
+
+
+def _recent_count(database: str, group: list[str]) -> int:
+    """The group's count if counted in the last COUNTS_TTL seconds, else 0 (count it)."""
+    at, n = _RECENT_COUNTS.get((database, tuple(group)), (0.0, 0))
+    return n if time.monotonic() - at < COUNTS_TTL else 0
+
+
+def _count(session: Session, database: str, groups: list[list[str]]) -> list[int]:
     def capped(group: list[str]) -> Any:
         rows = select(lead_search.c.lead_id).where(matching(lead_search, group)).limit(COMMON).subquery()
         return select(func.count()).select_from(rows).scalar_subquery()
 
-    return [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    counts = [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    if len(_RECENT_COUNTS) > 10_000:
+        _RECENT_COUNTS.clear()  # a crude bound: a miss costs one statement
+    now = time.monotonic()
+    _RECENT_COUNTS.update({(database, tuple(g)): (now, n) for g, n in zip(groups, counts, strict=True) if n})
+    return counts
 
 
 def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
