@@ -27,7 +27,8 @@ echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 
 # request says more about the code than req/s alone when something else is running.
 cpu() { cat "${@/#//proc/}" 2>/dev/null | awk '{t += $14 + $15} END {printf "%.2f", t / 100}'; }
 web_stats() { for p in $SERVER $(pgrep -P $SERVER); do echo "$p/stat"; done; }
-DB_PID=$(pidof mariadbd || pidof mysqld || true)
+DB_PORT=$(.venv/bin/python -c "from sqlalchemy import make_url; print(make_url('$URL').port or 3306)")
+DB_PID=$(ss -Hltnp "sport = :$DB_PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)  # if local
 run() {
   [[ -z ${ONLY:-} || " $ONLY " == *" $2 "* ]] || return 0
   echo "== $1"
