@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Table, and_, false, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, Table, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -24,6 +24,30 @@ from leadsmanager.domain.user import User
 MAX_ID = 2**63 - 1
 HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 
+# The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
+# cache without rebuilding and hashing it per call, which cost about as much as PyMySQL's own work.
+_LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
+# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
+_LEAD_WITH_HISTORY = (
+    select(*SUMMARY_COLUMNS, *HISTORY_COLUMNS)
+    .select_from(leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id))
+    .where(leads.c.id == bindparam("lead_id"))
+    .order_by(lead_history.c.id)
+)
+# Both unique contact columns in one statement; the database's own comparison says which matched.
+# A contact given as None compares as NULL, which matches nothing.
+_BY_EMAIL = leads.c.open_email == bindparam("email")
+_OPEN_BY_CONTACT = (
+    select(*SUMMARY_COLUMNS, _BY_EMAIL.label("by_email"))
+    .where(or_(_BY_EMAIL, leads.c.open_phone == bindparam("phone")))
+    .limit(2)
+)
+_INSERT_LEAD = insert(leads)
+_INSERT_HISTORY = insert(lead_history)
+# The SET clause comes from the values given with each execution.
+_SAVE = update(leads).where(leads.c.id == bindparam("saved_id"), leads.c.version == bindparam("read_version"))
+_TOUCH = update(leads).where(leads.c.id == bindparam("touched_id")).values(updated_at=bindparam("at"))
+
 
 class SqlLeadRepository(LeadRepository):
     def __init__(self, session: Session) -> None:
@@ -32,7 +56,7 @@ class SqlLeadRepository(LeadRepository):
     def add(self, lead: Lead) -> None:
         lead.version = 1
         duplicate = "this lead was stored by another request at the same moment"
-        lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)), on_duplicate=duplicate)
+        lead.id = _insert(self._session, _INSERT_LEAD, _lead_values(lead), on_duplicate=duplicate)
         self._add_terms(lead)
         self._write_history(lead)
 
@@ -41,19 +65,11 @@ class SqlLeadRepository(LeadRepository):
             return None
         if with_history:
             return self._with_history(lead_id)
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
         return None if row is None else _to_lead(row)
 
     def _with_history(self, lead_id: int) -> Lead | None:
-        # One round trip: the lead's columns repeat on each of its (few) history rows.
-        joined = leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id)
-        statement = (
-            select(*SUMMARY_COLUMNS, *HISTORY_COLUMNS)
-            .select_from(joined)
-            .where(leads.c.id == lead_id)
-            .order_by(lead_history.c.id)
-        )
-        rows = run(self._session, statement).all()
+        rows = run(self._session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
         if not rows:
             return None
         lead = _to_lead(rows[0])
@@ -62,18 +78,16 @@ class SqlLeadRepository(LeadRepository):
 
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
-        values = _lead_values(lead)
-        values["version"] = lead.version + 1
-        statement = update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version).values(**values)
+        values = {**_lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
         duplicate = "another open lead already has this contact's email or phone"
-        result = cast(CursorResult[Any], run(self._session, statement, on_duplicate=duplicate))
+        result = cast(CursorResult[Any], run(self._session, _SAVE, values, on_duplicate=duplicate))
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
         self._write_history(lead)
 
     def append_history(self, lead: Lead) -> None:
-        run(self._session, update(leads).where(leads.c.id == lead.id).values(updated_at=lead.updated_at))
+        run(self._session, _TOUCH, {"touched_id": lead.id, "at": lead.updated_at})
         self._write_history(lead)
 
     def add_many(self, new: Sequence[Lead]) -> None:
@@ -98,11 +112,7 @@ class SqlLeadRepository(LeadRepository):
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
         if not email and not phone:
             return None
-        # Both unique columns in one statement; the database's own comparison says which matched.
-        by_email = leads.c.open_email == email if email else false()
-        by_phone = leads.c.open_phone == phone if phone else false()
-        statement = select(*SUMMARY_COLUMNS, by_email.label("by_email")).where(or_(by_email, by_phone)).limit(2)
-        rows = run(self._session, statement).all()
+        rows = run(self._session, _OPEN_BY_CONTACT, {"email": email or None, "phone": phone or None}).all()
         rows.sort(key=lambda r: not r.by_email)
         return _to_lead(rows[0]) if rows else None
 
@@ -158,7 +168,7 @@ class SqlLeadRepository(LeadRepository):
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
-            _insert(self._session, insert(lead_history).values(lead_id=lead.id, **_entry_values(entry)))
+            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **_entry_values(entry)})
             for entry in lead.new_history()
         ]
         lead.mark_history_saved(ids)
@@ -182,8 +192,8 @@ def storable(ident: int) -> bool:
     return 0 < ident <= MAX_ID
 
 
-def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> int:
-    key = cast(CursorResult[Any], run(session, statement, on_duplicate=on_duplicate)).inserted_primary_key
+def _insert(session: Session, statement: Insert, values: Any = None, *, on_duplicate: str = "") -> int:
+    key = cast(CursorResult[Any], run(session, statement, values, on_duplicate=on_duplicate)).inserted_primary_key
     assert key is not None
     return int(key[0])
 
