@@ -42,6 +42,10 @@ COMMON = 10_000
 # and a lead added since would be missed. (Terms are only ever added.)
 COUNTS_TTL = 30.0
 _RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
+# Aliases are made once: each new alias builds its column collection again on first use.
+_PROBED = lead_search.alias("s")
+_OTHER = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
+_CHECK = leads.alias("f")
 
 
 def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
@@ -93,7 +97,7 @@ def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
 def _probe(group: list[str], lead_id: Any) -> ColumnElement[bool]:
     """Whether the lead has a term of the group. A scalar subquery with LIMIT 1 rather than EXISTS or
     IN: MariaDB turns those into a semi-join and first gathers every matching row of a common term."""
-    terms = lead_search.alias("s")
+    terms = _PROBED
     hit: Select[Any] = select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group)).limit(1)
     return hit.scalar_subquery().is_not(None)
 
@@ -124,8 +128,7 @@ def _matches(q: LeadQuery, rarest: list[str], rare: list[list[str]]) -> Subquery
 
 
 def _lead_ids(group: list[str]) -> Select[Any]:
-    other = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
-    return select(other.c.lead_id).where(matching(other, group))
+    return select(_OTHER.c.lead_id).where(matching(_OTHER, group))
 
 
 def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Select[Any]:
@@ -133,7 +136,7 @@ def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Se
     index tells whether a match passes them (an employee's own leads, say) before its row is read."""
     if chosen is None or not chosen.pins:
         return statement
-    check = leads.alias("f")
+    check = _CHECK
     pinned = [check.c[c].is_(None) if v is None else check.c[c] == v for c, v in chosen.pins.items()]
     statement = statement.join(
         check, and_(*pinned, check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)
