@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Table, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -35,10 +35,11 @@ _LEAD_WITH_HISTORY = (
     .order_by(lead_history.c.id)
 )
 # Both unique contact columns in one statement; the database's own comparison says which matched.
-# A contact given as None compares as NULL, which matches nothing.
+# A contact given as None compares as NULL, which matches nothing. Only the id: most intakes find
+# nothing, and PyMySQL decodes every column's description even for an empty result.
 _BY_EMAIL = leads.c.open_email == bindparam("email")
 _OPEN_BY_CONTACT = (
-    select(*SUMMARY_COLUMNS, _BY_EMAIL.label("by_email"))
+    select(leads.c.id, _BY_EMAIL.label("by_email"))
     .where(or_(_BY_EMAIL, leads.c.open_phone == bindparam("phone")))
     .limit(2)
 )
@@ -107,14 +108,16 @@ class SqlLeadRepository(LeadRepository):
             run(self._session, insert(lead_search), terms)
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
-        return self._one(and_(leads.c.source == source.value, leads.c.external_id == external_id))
+        # Whatever row the database's comparison matched (its collation ignores case), as before.
+        found = list(self.find_by_external_ids(source, [external_id]).values())
+        return self.get(found[0]) if found else None
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
         if not email and not phone:
             return None
         rows = run(self._session, _OPEN_BY_CONTACT, {"email": email or None, "phone": phone or None}).all()
         rows.sort(key=lambda r: not r.by_email)
-        return _to_lead(rows[0]) if rows else None
+        return self.get(rows[0].id) if rows else None
 
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         if not external_ids:
@@ -161,10 +164,6 @@ class SqlLeadRepository(LeadRepository):
             return {key: int(n) for key, n in run(self._session, statement)}
 
         return LeadStats(counts(leads.c.status), counts(leads.c.source), counts(leads.c.assignee_id))
-
-    def _one(self, condition: Any) -> Lead | None:
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
-        return None if row is None else _to_lead(row)
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
