@@ -176,3 +176,19 @@ def test_a_page_colliding_with_a_concurrent_intake_is_stored_one_at_a_time(
     leads = stored(uow_factory)
     assert [x.external_id for x in leads] == ["shop/contact/99", "shop/contact/1", "shop/contact/3"]
     assert ids(results)[1] == leads[0].id
+
+
+def test_suspected_spam_in_a_page_is_kept_as_spam(submit: SubmitLead, uow_factory: UowFactory) -> None:
+    spam = form(2, spam_reason="filled the hidden field")
+    results = submit.page([form(1), spam, form(3), form(4, company="x" * 300)])
+    assert outcomes(results) == ["created", "created", "created", "refused"]
+    assert [(x.external_id, x.status.value) for x in stored(uow_factory)] == [
+        ("shop/contact/1", "new"),
+        ("shop/contact/2", "spam"),
+        ("shop/contact/3", "new"),
+    ]
+
+
+def test_an_empty_page_stores_nothing(submit: SubmitLead, uow_factory: UowFactory) -> None:
+    assert submit.page([]) == []
+    assert stored(uow_factory) == []

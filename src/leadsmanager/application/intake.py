@@ -202,14 +202,18 @@ class SubmitLead:
         """
         checked = [self._checked(form) for form in forms]
         valid = [form for form, sub in zip(forms, checked, strict=True) if isinstance(sub, Submission)]
-        stored: list[SubmitResult] | None = None
-        if not any(form.spam_reason for form in valid):
-            try:
-                stored = self._store_page([sub for sub in checked if isinstance(sub, Submission)])
-            except TransientConflict:
-                stored = None
-        results = iter(stored if stored is not None else [self(form) for form in valid])
+        results = iter(self._stored(valid, [sub for sub in checked if isinstance(sub, Submission)]))
         return [next(results) if isinstance(sub, Submission) else sub for sub in checked]
+
+    def _stored(self, forms: list[LeadForm], submissions: list[Submission]) -> list[SubmitResult]:
+        if not submissions:
+            return []
+        if not any(form.spam_reason for form in forms):
+            try:
+                return self._store_page(submissions)
+            except TransientConflict:
+                pass  # stored one at a time below, each retried on its own
+        return [self(form) for form in forms]
 
     def _checked(self, form: LeadForm) -> Submission | ValidationError:
         try:
