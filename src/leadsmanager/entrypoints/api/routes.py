@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,7 +18,7 @@ from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
-from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_object, lead_changes, lead_json
+from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_body, lead_changes, lead_json
 from leadsmanager.entrypoints.web.context import container
 from leadsmanager.entrypoints.web.filters import assignee_filter, day, lead_query
 
@@ -51,9 +52,17 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# The async endpoints only read the body on the event loop; the rest, which waits on the database,
+# runs in the thread pool like the plain `def` endpoints, so one slow commit does not hold up the process.
+
+
 async def create_lead(request: Request) -> Response:
+    return await run_in_threadpool(_create_lead, request, await request.body())
+
+
+def _create_lead(request: Request, raw: bytes) -> Response:
     who = caller(request, Scope.LEADS_WRITE)
-    body = await json_object(request)
+    body = json_body(request, raw)
     form = intake_form(body)
     key = request.headers.get("idempotency-key", "").strip()
     if len(key) > 191:
@@ -93,8 +102,12 @@ def get_lead(request: Request) -> Response:
 
 
 async def patch_lead(request: Request) -> Response:
+    return await run_in_threadpool(_patch_lead, request, await request.body())
+
+
+def _patch_lead(request: Request, raw: bytes) -> Response:
     who = caller(request, Scope.LEADS_WRITE)
-    changes, version = lead_changes(await json_object(request))
+    changes, version = lead_changes(json_body(request, raw))
     if_match = request.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
     if if_match and not if_match.isdigit():
         raise ApiProblem(412, 'If-Match must be an ETag from this API, such as "3"')
