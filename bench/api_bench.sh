@@ -25,7 +25,7 @@ for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/login" && b
 echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 connections, 2 wrk threads"
 # CPU seconds (user + system) used so far by the given processes; the machine is shared, so CPU per
 # request says more about the code than req/s alone when something else is running.
-cpu() { cat "${@/#//proc/}" 2>/dev/null | awk '{t += $14 + $15} END {printf "%.2f", t / 100}'; }
+cpu() { { cat "${@/#//proc/}" 2>/dev/null || true; } | awk '{t += $14 + $15} END {printf "%.2f", t / 100}'; }
 web_stats() { for p in $SERVER $(pgrep -P $SERVER); do echo "$p/stat"; done; }
 DB_PORT=$(.venv/bin/python -c "from sqlalchemy import make_url; print(make_url('$URL').port or 3306)")
 DB_PID=$(ss -Hltnp "sport = :$DB_PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)  # if local
@@ -38,6 +38,7 @@ run() {
   web1=$(cpu $(web_stats)); db1=$(cpu ${DB_PID:+$DB_PID/stat})
   echo "$out" | grep -E "Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx|Socket errors"
   requests=$(echo "$out" | awk '/requests in/ {print $1}')
+  [[ -n $requests && $requests != 0 ]] || return 0
   awk -v w="$web1" -v w0="$web0" -v d="$db1" -v d0="$db0" -v n="$requests" \
     'BEGIN {printf "    CPU per request: web %.2f ms, MariaDB %.2f ms\n", (w - w0) * 1000 / n, (d - d0) * 1000 / n}'
 }
