@@ -1,7 +1,9 @@
-"""100 concurrent PATCHes of one lead on MariaDB through the HTTP API: one wins, nothing is overwritten."""
+"""Concurrent API requests on MariaDB: 100 PATCHes of one lead (one wins, nothing is overwritten), and
+an intake waiting on a lock while other requests are still answered."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -10,6 +12,8 @@ import pytest
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from leadsmanager.adapters.sql.engine import make_session_factory
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
@@ -18,6 +22,7 @@ from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 from tests.conftest import MYSQL_URL, empty
+from tests.support import new_lead
 
 pytestmark = pytest.mark.mariadb
 
@@ -57,3 +62,28 @@ def test_a_hundred_concurrent_patches_of_one_lead(mysql_container: Container) ->
     winner = targets[statuses.index(200)]
     assert final["status"] == winner and final["version"] == 2
     assert [(h["field"], h["new"]) for h in final["history"]] == [("status", "new"), ("status", winner)]
+
+
+def test_an_intake_waiting_on_a_lock_does_not_hold_up_other_requests(
+    mysql_container: Container, mysql_engine: Engine
+) -> None:
+    lead_id = mysql_container.submit_lead()(LeadForm(Channel.API, name="Other", email="other@example.com")).lead_id
+    _, secret = mysql_container.api_keys().create("wait", frozenset(Scope), by=Actor.system())
+    auth = {"Authorization": f"Bearer {secret}"}
+    # Another transaction has stored, not yet committed, a lead with the same email: the intake's
+    # INSERT waits for its unique-key lock.
+    holder = SqlAlchemyUnitOfWork(make_session_factory(mysql_engine)).__enter__()
+    holder.leads.add(new_lead(1, email="held@example.com"))
+    with TestClient(create_app(mysql_container)) as client, ThreadPoolExecutor(2) as pool:
+        try:
+            waiting = pool.submit(
+                client.post, "/api/v1/leads", json={"name": "Held", "email": "held@example.com"}, headers=auth
+            )
+            time.sleep(0.5)  # let the intake reach the lock
+            assert not waiting.done()
+            other = pool.submit(client.get, f"/api/v1/leads/{lead_id}", headers=auth)
+            assert other.result(timeout=20).status_code == 200  # answered while the intake still waits
+            assert not waiting.done()
+        finally:
+            holder.__exit__(None, None, None)  # rolls back: the intake may go on
+        assert waiting.result(timeout=20).status_code == 201

@@ -25,7 +25,7 @@ from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
 from tests.jobs_support import ListQueue, RecordingChat, RecordingEmail
-from tests.support import FakeClock, actor, make_user
+from tests.support import FakeClock, actor, make_user, new_lead
 
 HOUR = timedelta(hours=1)
 
@@ -323,3 +323,13 @@ def test_an_unknown_status_is_reported_and_set_to_new_with_its_old_value_in_hist
     assert lead is not None and lead.status == LeadStatus.NEW
     assert (lead.history[-1].old, lead.history[-1].new) == (stored, "new")
     assert check(fix=False).findings == ()
+
+
+def test_leads_stored_as_a_batch_have_their_events_in_the_outbox(uow_factory: UowFactory) -> None:
+    batch = [new_lead(1), new_lead(2), new_lead(3)]
+    with uow_factory() as uow:
+        uow.leads.add_many(batch)
+        uow.commit()
+    with uow_factory() as uow:
+        pending = uow.outbox.pending(10)
+    assert [(e.kind, e.lead_id) for e in pending] == [("lead_submitted", lead.id) for lead in batch]

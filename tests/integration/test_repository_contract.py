@@ -133,6 +133,66 @@ def test_an_external_id_is_stored_once_per_source(uow_factory: UowFactory) -> No
     assert found is not None and found.contact_name == "Person 1"
 
 
+def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(uow_factory: UowFactory) -> None:
+    [before] = store(uow_factory, new_lead(9))
+    many = [new_lead(1), new_lead(2, phone=None), new_lead(3, email=None, company="Zyxcorp")]
+    many[1].record_resubmission(submission(2, message="me again"), at=START + timedelta(minutes=1))
+    with uow_factory() as uow:
+        uow.leads.add_many(many)
+        uow.commit()
+    ids = [lead.id or 0 for lead in many]
+    assert before < ids[0] < ids[1] < ids[2]
+    assert [lead.version for lead in many] == [1, 1, 1]
+    with uow_factory() as uow:
+        stored = [uow.leads.get(i, with_history=True) for i in ids]
+        searched = uow.leads.list(LeadQuery(search="zyxcorp")).leads
+    assert [x and (x.contact_name, x.email, x.phone, x.version) for x in stored] == [
+        ("Person 1", "person1@example.com", "+12025550001", 1),
+        ("Person 2", "person2@example.com", None, 1),
+        ("Person 3", None, "+12025550003", 1),
+    ]
+    second = stored[1]
+    assert second is not None
+    assert [(e.field, e.old) for e in second.history] == [("status", None), ("resubmission", None)]
+    assert [e.id for e in second.history] == [e.id for e in many[1].history]  # the ids were handed back
+    assert all(e.id is not None for e in second.history)
+    assert [x.id for x in searched] == [ids[2]]
+
+
+def test_many_new_leads_are_refused_together_when_one_clashes(uow_factory: UowFactory) -> None:
+    store(uow_factory, new_lead(1))
+    with pytest.raises(Conflict), uow_factory() as uow:
+        uow.leads.add_many([new_lead(2), new_lead(3, email="person1@example.com")])
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.leads.find_open_by_contact("person2@example.com", None) is None
+
+
+def test_many_external_ids_and_contacts_are_looked_up_at_once(uow_factory: UowFactory) -> None:
+    one, two, _, closed = store(
+        uow_factory,
+        new_lead(1, channel=Channel.WORDPRESS, external_id="shop/contact/1"),
+        new_lead(2, channel=Channel.WORDPRESS, external_id="shop/contact/2"),
+        new_lead(3, channel=Channel.API, external_id="shop/contact/3"),
+        new_lead(4),
+    )
+    with uow_factory() as uow:
+        lost = uow.leads.get(closed)
+        assert lost is not None
+        lost.change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+        uow.leads.save(lost)
+        uow.commit()
+    with uow_factory() as uow:
+        wanted = ["shop/contact/1", "shop/contact/2", "shop/contact/3"]
+        known = uow.leads.find_by_external_ids(Channel.WORDPRESS, wanted)
+        emails = ["person1@example.com", "person4@example.com", "nobody@example.com"]
+        found = uow.leads.find_open_by_contacts(emails, ["+12025550002", "+12025550004"])
+        none = uow.leads.find_open_by_contacts([], [])
+    assert known == {"shop/contact/1": one, "shop/contact/2": two}
+    assert sorted(x.id or 0 for x in found) == [one, two]  # the closed lead's contact is free
+    assert none == []
+
+
 def _ids(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
     with uow_factory() as uow:
         return [lead.id for lead in uow.leads.list(query).leads if lead.id is not None]
@@ -389,6 +449,7 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
     uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch, search: str, groups: list[str]
 ) -> None:
     monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})  # counts kept from other tests would pick plans
     rep = make_user(uow_factory, Role.EMPLOYEE).id
     assert rep is not None
     assert _plan_kinds(search, _search_leads(rep)) == groups, "the data no longer exercises this case's plan"
@@ -414,3 +475,21 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
                 "Warren Warstock",
                 "Zoë Warstock",
             ]
+
+
+def test_a_search_finds_leads_added_after_the_same_search_ran(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL adapter keeps how common a search group is for a while, to plan the next page: never
+    at the cost of a lead, whether the group was seen before or matched nothing yet."""
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
+    store(uow_factory, new_lead(1, contact_name="Ann Quimby"))
+
+    def found(search: str) -> list[str]:
+        with uow_factory() as uow:
+            return sorted(x.contact_name for x in uow.leads.list(LeadQuery(search=search)).leads)
+
+    assert (found("quimby"), found("yarrow")) == (["Ann Quimby"], [])
+    store(uow_factory, new_lead(2, contact_name="Bob Quimby"), new_lead(3, contact_name="Cy Yarrow"))
+    assert (found("quimby"), found("yarrow")) == (["Ann Quimby", "Bob Quimby"], ["Cy Yarrow"])
+    assert found("quimby yarrow") == []

@@ -177,3 +177,17 @@ def test_a_whole_site_down_from_the_start_leaves_its_cursors_at_the_start(sites:
     assert imported(sites.uow) == sorted([*CONTACT_IDS, "shop/quote/10"])
     stored = cursor(sites.uow, "blog", "7")
     assert stored is not None and stored.after_id is None and "HTTP 503" in (stored.last_error or "")
+
+
+def test_a_person_writing_twice_in_one_page_gets_one_lead_with_both_submissions(sites: Sites) -> None:
+    sites.shop.add("contact", raw(1), raw(2, **{"your-email": "PERSON1@example.com", "budget": "10k"}), raw(3))
+    contact = of(sites.sync(), "shop/contact")
+    assert (contact.fetched, contact.created, contact.merged, contact.duplicates) == (3, 2, 1, 0)
+    assert imported(sites.uow) == ["shop/contact/1", "shop/contact/3"]
+    with sites.uow() as uow:
+        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/contact/1")
+        lead = uow.leads.get(found.id or 0, with_history=True) if found else None
+    assert lead is not None and [e.field for e in lead.history] == ["status", "resubmission"]
+    assert '"budget": "10k"' in (lead.history[1].new or "")
+    again = of(sites.sync(), "shop/contact")
+    assert (again.fetched, again.cursor_after) == (0, "3")

@@ -51,6 +51,8 @@ def test_a_manager_assigns_and_the_rep_works_the_lead(team: Team, memory_uow: Uo
         ("note", None, "Left a voicemail", team.rep.id),
     ]
     assert view.people == {team.rep.id: "Rita Rep", team.manager.id: "Max Manager"}
+    without_names = team.get(lead_id, by=me(team.rep), with_names=False)  # the API shows ids only
+    assert (without_names.lead.history, without_names.people) == (view.lead.history, {})
 
 
 def test_another_reps_lead_does_not_exist_for_an_employee(team: Team, memory_uow: UowFactory, clock: FakeClock) -> None:

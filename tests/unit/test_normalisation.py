@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadsmanager.application.normalisation import clean_message, normalise_email, normalise_name, normalise_phone
+from leadsmanager.application.normalisation import (
+    clean_message,
+    clean_text,
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+)
 from leadsmanager.domain.errors import ValidationError
 
 
@@ -64,6 +72,14 @@ def test_name_normalisation_is_idempotent_and_total(text: str) -> None:
         return
     assert normalise_name(once) == once
     assert once == once.strip() and "  " not in once
+
+
+@given(st.text())
+def test_clean_text_leaves_no_control_or_separator_character_but_single_spaces(text: str) -> None:
+    cleaned = clean_text(text, max_length=10_000, field="company")
+    assert all(c == " " or not unicodedata.category(c).startswith(("C", "Z")) for c in cleaned)
+    assert cleaned == cleaned.strip() and "  " not in cleaned
+    assert cleaned.replace(" ", "") == "".join(c for c in text if not unicodedata.category(c).startswith(("C", "Z")))
 
 
 @given(st.one_of(st.text(), st.emails()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
@@ -166,6 +167,17 @@ def test_a_person_writing_again_joins_their_open_lead(
     assert stored is not None and stored.imported_total == 1
 
 
+def test_a_person_writing_twice_in_one_page_joins_the_lead_that_page_created(
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+) -> None:
+    source.add("shop", "contact", sent(1), sent(2, **{"your-email": "person1@example.com"}), sent(3), sent(4))
+    contact = of(sync(), CONTACT)
+    assert counts(contact) == (4, 3, 1, 0, 0)
+    assert external_ids(memory_uow) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
+    stored = cursor(memory_uow)
+    assert stored is not None and (stored.after_id, stored.imported_total) == ("4", 4)
+
+
 def test_a_site_that_is_down_is_reported_and_the_other_forms_still_sync(
     sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
 ) -> None:
@@ -219,10 +231,10 @@ class StricterIntake:
     def __init__(self, submit: SubmitLead) -> None:
         self._submit = submit
 
-    def __call__(self, form: LeadForm) -> SubmitResult:
-        if "Refused" in form.name:
-            raise ValidationError("the lead was not accepted (name: refused)", {"name": "refused"})
-        return self._submit(form)
+    def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]:
+        refused = ValidationError("the lead was not accepted (name: refused)", {"name": "refused"})
+        stored = iter(self._submit.page([form for form in forms if "Refused" not in form.name]))
+        return [refused if "Refused" in form.name else next(stored) for form in forms]
 
 
 def test_a_refused_submission_is_reported_and_the_rest_of_the_page_imported(

@@ -6,7 +6,7 @@ import copy
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
@@ -102,6 +102,20 @@ class MemoryLeadRepository(LeadRepository):
             if found and found[0].id:
                 return self.get(found[0].id)
         return None
+
+    def add_many(self, leads: Sequence[Lead]) -> None:
+        for lead in leads:
+            self.add(lead)
+
+    def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
+        wanted = set(external_ids)
+        found = [x for x in self._visible() if x.source == source and x.external_id in wanted]
+        return {x.external_id: x.id for x in found if x.external_id is not None and x.id is not None}
+
+    def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
+        emails, phones = set(emails), set(phones)
+        found = [x for x in self._visible() if x.is_open and (x.email in emails or x.phone in phones)]
+        return [lead for x in found if x.id is not None and (lead := self.get(x.id)) is not None]
 
     def _visible(self) -> list[Lead]:
         return sorted([*self._committed.values(), *self.added], key=lambda x: x.id or 0)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+from datetime import datetime, timedelta
 
 from leadsmanager.application.normalisation import clean_text
 from leadsmanager.application.ports import Clock, TokenGenerator, UnitOfWorkFactory
@@ -13,6 +15,9 @@ from leadsmanager.domain.errors import AuthenticationFailed, NotFound, Permissio
 from leadsmanager.domain.roles import Permission
 
 KEY_MARK = "lm"
+# How long a process trusts a key it read, instead of reading it again on every request. A key revoked
+# in one process stops working there at once, and in every other process within this time.
+KEY_CACHE_TTL = timedelta(seconds=5)
 
 
 def key_hash(secret: str) -> str:
@@ -31,11 +36,45 @@ def parse_scopes(values: list[str]) -> frozenset[Scope]:
     return scopes
 
 
+class RecentKeys:
+    """Keys read from storage in the last `ttl`, by prefix; only keys that exist are kept."""
+
+    def __init__(self, ttl: timedelta, *, limit: int = 1000) -> None:
+        self._ttl = ttl
+        self._limit = limit
+        self._keys: dict[str, tuple[ApiKey, datetime]] = {}
+        self.forgotten = 0  # how many keys were forgotten so far
+        self._lock = threading.Lock()  # request threads read and keep keys while one revokes
+
+    def get(self, prefix: str, now: datetime) -> ApiKey | None:
+        found = self._keys.get(prefix)
+        if found is None or not timedelta(0) <= now - found[1] < self._ttl:
+            return None
+        return found[0]
+
+    def keep(self, key: ApiKey, now: datetime, *, forgotten_before: int) -> None:
+        """Keep a key read when `forgotten` was `forgotten_before`, unless a revocation came in between."""
+        with self._lock:
+            if forgotten_before != self.forgotten:
+                return
+            if len(self._keys) >= self._limit:
+                self._keys.clear()  # a crude bound: there are few keys, and a miss only costs one query
+            self._keys[key.prefix] = (key, now)
+
+    def forget(self, prefix: str) -> None:
+        with self._lock:
+            self.forgotten += 1
+            self._keys.pop(prefix, None)
+
+
 class ApiKeys:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, tokens: TokenGenerator) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, tokens: TokenGenerator, *, cache_ttl: timedelta = KEY_CACHE_TTL
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._tokens = tokens
+        self._recent = RecentKeys(cache_ttl)
 
     def create(self, name: str, scopes: frozenset[Scope], *, by: Actor) -> tuple[ApiKey, str]:
         """The new key and its full text, which is never shown again."""
@@ -65,17 +104,28 @@ class ApiKeys:
             key.revoke(self._clock.now())
             uow.api_keys.save(key)
             uow.commit()
-            return key
+        self._recent.forget(key.prefix)
+        return key
 
     def authenticate(self, presented: str) -> ApiKey:
         mark, _, rest = presented.strip().partition("_")
         prefix, _, secret = rest.partition("_")
         if mark != KEY_MARK or not prefix or not secret:
             raise AuthenticationFailed("the API key is not valid")
-        with self._uow() as uow:
-            key = uow.api_keys.get_by_prefix(prefix)
+        key = self._stored(prefix)
         if key is None or not hmac.compare_digest(key.key_hash, key_hash(secret)) or not key.active:
             raise AuthenticationFailed("the API key is not valid")
+        return key
+
+    def _stored(self, prefix: str) -> ApiKey | None:
+        now = self._clock.now()
+        key = self._recent.get(prefix, now)
+        if key is None:
+            forgotten = self._recent.forgotten
+            with self._uow() as uow:
+                key = uow.api_keys.get_by_prefix(prefix)
+            if key is not None:
+                self._recent.keep(key, now, forgotten_before=forgotten)
         return key
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
 from attrs import field, frozen
 
+from leadsmanager.application.intake_page import PageOfSubmissions
 from leadsmanager.application.normalisation import (
     FieldErrors,
     clean_message,
@@ -20,7 +21,7 @@ from leadsmanager.application.normalisation import (
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict, PermissionDenied, ValidationError
+from leadsmanager.domain.errors import Conflict, PermissionDenied, TransientConflict, ValidationError
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import UTM_FIELDS, Channel, Lead, Submission
 from leadsmanager.domain.roles import Permission
@@ -83,6 +84,8 @@ class Idempotency:
 class SubmitResult:
     lead_id: int
     outcome: Outcome
+    # The lead as this transaction left it, when it was read or written (not for a replayed request).
+    lead: Lead | None = field(default=None, eq=False, repr=False)
 
 
 def to_submission(form: LeadForm, *, region: str) -> Submission:
@@ -190,30 +193,66 @@ class SubmitLead:
 
         return retrying(work)
 
+    def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]:
+        """Store public submissions (nobody signed in, no Idempotency-Key) in one transaction.
+
+        Each gets the outcome one call each, in order, would give it; a form intake refuses gets its
+        ValidationError in its place, and the others are stored. If the page collides with a concurrent
+        change, or holds suspected spam, it is stored one submission at a time instead.
+        """
+        checked = [self._checked(form) for form in forms]
+        valid = [form for form, sub in zip(forms, checked, strict=True) if isinstance(sub, Submission)]
+        results = iter(self._stored(valid, [sub for sub in checked if isinstance(sub, Submission)]))
+        return [next(results) if isinstance(sub, Submission) else sub for sub in checked]
+
+    def _stored(self, forms: list[LeadForm], submissions: list[Submission]) -> list[SubmitResult]:
+        if not submissions:
+            return []
+        if not any(form.spam_reason for form in forms):
+            try:
+                return self._store_page(submissions)
+            except TransientConflict:
+                pass  # stored one at a time below, each retried on its own
+        return [self(form) for form in forms]
+
+    def _checked(self, form: LeadForm) -> Submission | ValidationError:
+        try:
+            return to_submission(form, region=self._region)
+        except ValidationError as e:
+            return e
+
+    def _store_page(self, submissions: list[Submission]) -> list[SubmitResult]:
+        with self._uow() as uow:
+            page = PageOfSubmissions.read(uow, submissions)
+            placed = [page.place(sub, self._clock.now) for sub in submissions]
+            page.write(uow)
+            uow.commit()
+        return [_result(lead, outcome) for lead, outcome in placed]
+
     def _store(self, uow: UnitOfWork, sub: Submission, by: Actor | None, assignee: int | None) -> SubmitResult:
         if sub.external_id is not None:
             known = uow.leads.find_by_external_id(sub.channel, sub.external_id)
             if known is not None:
                 assert known.id is not None
-                return SubmitResult(known.id, Outcome.DUPLICATE)
+                return SubmitResult(known.id, Outcome.DUPLICATE, known)
         now = self._clock.now()
         existing = uow.leads.find_open_by_contact(sub.email, sub.phone)
         if existing is not None:
             existing.record_resubmission(sub, at=now)
             uow.leads.append_history(existing)
             assert existing.id is not None
-            return SubmitResult(existing.id, Outcome.MERGED)
+            return SubmitResult(existing.id, Outcome.MERGED, existing)
         lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)
         uow.leads.add(lead)
         assert lead.id is not None
-        return SubmitResult(lead.id, Outcome.CREATED)
+        return SubmitResult(lead.id, Outcome.CREATED, lead)
 
     def _store_spam(self, uow: UnitOfWork, sub: Submission, reason: str) -> SubmitResult:
         lead = Lead.from_submission(sub, at=self._clock.now())
         lead.mark_spam(reason, at=lead.created_at)
         uow.leads.add(lead)
         assert lead.id is not None
-        return SubmitResult(lead.id, Outcome.CREATED)
+        return SubmitResult(lead.id, Outcome.CREATED, lead)
 
     @staticmethod
     def _assignee(uow: UnitOfWork, form: LeadForm, by: Actor | None) -> int | None:
@@ -230,3 +269,10 @@ class SubmitLead:
         if user is None or not user.active:
             raise ValidationError("the chosen assignee is not an active user", {"assignee_id": "not an active user"})
         return user.id
+
+
+def _result(lead: Lead | int, outcome: str) -> SubmitResult:
+    if isinstance(lead, int):
+        return SubmitResult(lead, Outcome(outcome))
+    assert lead.id is not None
+    return SubmitResult(lead.id, Outcome(outcome), lead)

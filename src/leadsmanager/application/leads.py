@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from attrs import evolve, frozen
 
+from leadsmanager.application.intake import SubmitResult
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
@@ -25,8 +26,11 @@ class LeadView:
 
 
 def load_visible(uow: UnitOfWork, lead_id: int, actor: Actor, *, with_history: bool = False) -> Lead:
+    return shown_to(actor, lead_id, uow.leads.get(lead_id, with_history=with_history))
+
+
+def shown_to(actor: Actor, lead_id: int, lead: Lead | None) -> Lead:
     """Someone else's lead is 'not found' to an employee: its existence is not theirs to know."""
-    lead = uow.leads.get(lead_id, with_history=with_history)
     if lead is None or not actor.can_see(lead.assignee_id):
         raise NotFound(f"lead {lead_id} was not found")
     return lead
@@ -135,14 +139,23 @@ class GetLead:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    def __call__(self, lead_id: int, *, by: Actor) -> LeadView:
+    def __call__(self, lead_id: int, *, by: Actor, with_names: bool = True) -> LeadView:
+        """The lead and its history; `with_names=False` skips looking up people's names (`people` is empty)."""
         with self._uow() as uow:
             lead = load_visible(uow, lead_id, by, with_history=True)
+            if not with_names:
+                return LeadView(lead, {})
             ids = {e.actor_id for e in lead.history if e.actor_id is not None}
             ids |= {int(v) for e in lead.history if e.field == "assignee" for v in (e.old, e.new) if v}
             if lead.assignee_id is not None:
                 ids.add(lead.assignee_id)
             return LeadView(lead, uow.users.names(ids))
+
+    def submitted(self, result: SubmitResult, *, by: Actor) -> Lead:
+        """The lead a submission created or joined, if `by` may see it; read again only when `result` has none."""
+        if result.lead is None:
+            return self(result.lead_id, by=by, with_names=False).lead
+        return shown_to(by, result.lead_id, result.lead)
 
 
 def visible(query: LeadQuery, actor: Actor) -> LeadQuery | None:

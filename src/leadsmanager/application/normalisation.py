@@ -37,11 +37,17 @@ class FieldErrors:
 
 def clean_text(value: str, *, max_length: int, field: str) -> str:
     """Trim, drop control characters and collapse runs of white space."""
-    text = "".join(" " if unicodedata.category(c).startswith(("C", "Z")) else c for c in value)
+    # isprintable() is False exactly when some character is of category C or Z (other than a plain
+    # space): most text needs no character-by-character pass.
+    text = value if value.isprintable() else "".join(" " if _unprintable(c) else c for c in value)
     text = _SPACES.sub(" ", text).strip()
     if len(text) > max_length:
         raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
     return text
+
+
+def _unprintable(character: str) -> bool:
+    return unicodedata.category(character).startswith(("C", "Z"))
 
 
 def clean_message(value: str, *, max_length: int = 10_000) -> str:

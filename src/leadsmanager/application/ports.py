@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
@@ -36,6 +36,16 @@ class LeadRepository(Protocol):
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None: ...
+
+    def add_many(self, leads: Sequence[Lead]) -> None:
+        """Store new leads, in order, exactly as `add` stores each one (ids, version 1, history, search
+        terms, and the lead's recorded events wherever `add` writes them), in a few statements."""
+
+    def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
+        """The ids of stored leads from `source`, by external id; ids not stored are left out."""
+
+    def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
+        """Every open lead whose email is one of `emails` or whose phone is one of `phones`."""
 
     def list(self, query: LeadQuery) -> LeadPage: ...
 

@@ -1,10 +1,11 @@
 """The WordPress sync: each configured form's new submissions become leads, resuming where the last run stopped.
 
-Transaction boundary: SubmitLead stores each submission in a transaction of its own, and the form's cursor
-is saved after the page, in another. A crash between the two leaves the cursor behind leads already
-stored; the next run fetches that page again and SubmitLead answers DUPLICATE for each of them, as the
-external id `{site}/{form}/{id}` is stored once. So nothing is lost and nothing is imported twice, without
-SubmitLead having to join a caller's unit of work.
+Transaction boundary: SubmitLead.page stores a fetched page in one transaction (one submission at a
+time only if the page collides with a concurrent change), and the form's cursor is saved after the page,
+in another. A crash between the two leaves the cursor behind leads already stored; the next run fetches
+that page again and SubmitLead answers DUPLICATE for each of them, as the external id `{site}/{form}/{id}`
+is stored once. So nothing is lost and nothing is imported twice, without SubmitLead having to join a
+caller's unit of work.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from attrs import define, field
 
@@ -24,8 +26,13 @@ from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.sync_cursor import SyncCursor
 
 PAGE_SIZE = 100  # the most the WordPress plugin serves at once
-Intake = Callable[[LeadForm], SubmitResult]  # SubmitLead
 OnPage = Callable[[PageDone], None]
+
+
+class Intake(Protocol):
+    """SubmitLead, which stores a page of forms and answers a result or a refusal for each, in order."""
+
+    def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]: ...
 
 
 @define
@@ -133,14 +140,13 @@ class SyncForms:
     def _import(self, run: _Run, page: SubmissionPage) -> int:
         """Leads created or merged from the page; a refused submission is reported and the page goes on."""
         before = run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED]
-        for submission in page.submissions:
+        results = self._submit.page([run.form.lead_form(s) for s in page.submissions])
+        for submission, result in zip(page.submissions, results, strict=True):
             run.fetched += 1
-            try:
-                result = self._submit(run.form.lead_form(submission))
-            except ValidationError as e:
-                run.rejected.append(Rejection(submission.id, str(e)))
-                continue
-            run.outcomes[result.outcome] += 1
+            if isinstance(result, ValidationError):
+                run.rejected.append(Rejection(submission.id, str(result)))
+            else:
+                run.outcomes[result.outcome] += 1
         return run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED] - before
 
     def _save(self, cursor: SyncCursor) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,7 +13,7 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
 from leadsmanager.application.ports import DeliveryLog, FailedTaskRepository, OutboxRepository
-from leadsmanager.domain.lead import LeadEvent
+from leadsmanager.domain.lead import Lead, LeadEvent
 from leadsmanager.domain.status import LeadStatus
 
 SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
@@ -22,6 +23,17 @@ def write_events(session: Session, lead_id: int, events: list[LeadEvent], at: da
     """Called by the lead repository, so an event exists exactly when its lead change does."""
     if events:
         rows = [{"lead_id": lead_id, "kind": e.kind, "data": e.data, "created_at": at} for e in events]
+        run(session, insert(outbox_events), rows)
+
+
+def write_events_of(session: Session, many: Iterable[Lead]) -> None:
+    """`write_events` for a batch of leads just stored, in one multi-row INSERT."""
+    rows = [
+        {"lead_id": lead.id, "kind": e.kind, "data": e.data, "created_at": lead.updated_at}
+        for lead in many
+        for e in lead.collect_events()
+    ]
+    if rows:
         run(session, insert(outbox_events), rows)
 
 

@@ -31,9 +31,14 @@ OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanag
 
 def record(session: Session, old: Counted | None, new: Counted | None) -> None:
     """Move a lead's counts from `old` (None: it is new) to `new`."""
+    record_many(session, [(old, new)])
+
+
+def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
+    """Move many leads' counts at once (a sync's page): each row they share is written once."""
     counts: dict[tuple[str, date, int], Counter[str]] = defaultdict(Counter)
     keys: Counter[tuple[int, str, date, str, str, str]] = Counter()
-    for sign, lead in ((-1, old), (1, new)):
+    for sign, lead in ((sign, lead) for old, new in moves for sign, lead in ((-1, old), (1, new))):
         if lead is None:
             continue
         assignee = NOBODY if lead.assignee_id is None else lead.assignee_id

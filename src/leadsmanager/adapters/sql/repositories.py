@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, and_, func, insert, select, update
+from sqlalchemy import CursorResult, Insert, Row, Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.jobs import write_events
+from leadsmanager.adapters.sql.jobs import write_events, write_events_of
 from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
-from leadsmanager.adapters.sql.report_counts import record
+from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, users
@@ -26,6 +26,37 @@ from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 MAX_ID = 2**63 - 1
+HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
+
+# The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
+# cache without rebuilding and hashing it per call, which cost about as much as PyMySQL's own work.
+_LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
+# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
+_LEAD_WITH_HISTORY = (
+    select(*SUMMARY_COLUMNS, *HISTORY_COLUMNS)
+    .select_from(leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id))
+    .where(leads.c.id == bindparam("lead_id"))
+    .order_by(lead_history.c.id)
+)
+# Both unique contact columns in one statement; the database's own comparison says which matched.
+# A contact given as None compares as NULL, which matches nothing. Only the id: most intakes find
+# nothing, and PyMySQL decodes every column's description even for an empty result.
+_BY_EMAIL = leads.c.open_email == bindparam("email")
+_OPEN_BY_CONTACT = (
+    select(leads.c.id, _BY_EMAIL.label("by_email"))
+    .where(or_(_BY_EMAIL, leads.c.open_phone == bindparam("phone")))
+    .limit(2)
+)
+_INSERT_LEAD = insert(leads)
+_INSERT_HISTORY = insert(lead_history)
+# The SET clause comes from the values given with each execution.
+_SAVE = update(leads).where(leads.c.id == bindparam("saved_id"), leads.c.version == bindparam("read_version"))
+# A re-submission: the lead's time, its count of re-submissions and the score they move.
+_TOUCH = (
+    update(leads)
+    .where(leads.c.id == bindparam("touched_id"))
+    .values(updated_at=bindparam("at"), resubmissions=bindparam("resubmissions"), score=bindparam("score"))
+)
 
 
 class SqlLeadRepository(LeadRepository):
@@ -37,7 +68,7 @@ class SqlLeadRepository(LeadRepository):
     def add(self, lead: Lead) -> None:
         lead.version = 1
         duplicate = "this lead was stored by another request at the same moment"
-        lead.id = _insert(self._session, insert(leads).values(**_lead_values(lead)), on_duplicate=duplicate)
+        lead.id = _insert(self._session, _INSERT_LEAD, _lead_values(lead), on_duplicate=duplicate)
         self._add_terms(lead)
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
@@ -46,25 +77,25 @@ class SqlLeadRepository(LeadRepository):
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
         if not storable(lead_id):
             return None
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
-        if row is None:
-            return None
-        lead = self._read(row)
         if with_history:
-            entries = run(
-                self._session, select(lead_history).where(lead_history.c.lead_id == lead_id).order_by(lead_history.c.id)
-            )
-            lead.history = [_to_entry(r) for r in entries]
+            return self._with_history(lead_id)
+        row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
+        return None if row is None else self._read(row)
+
+    def _with_history(self, lead_id: int) -> Lead | None:
+        rows = run(self._session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
+        if not rows:
+            return None
+        lead = self._read(rows[0])
+        lead.history = [_to_entry(r) for r in rows if r.history_id is not None]
         return lead
 
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
         was = self._counted.get(lead.id) or self._stored(lead.id)
-        values = _lead_values(lead)
-        values["version"] = lead.version + 1
-        statement = update(leads).where(leads.c.id == lead.id, leads.c.version == lead.version).values(**values)
+        values = {**_lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
         duplicate = "another open lead already has this contact's email or phone"
-        result = cast(CursorResult[Any], run(self._session, statement, on_duplicate=duplicate))
+        result = cast(CursorResult[Any], run(self._session, _SAVE, values, on_duplicate=duplicate))
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
@@ -74,21 +105,66 @@ class SqlLeadRepository(LeadRepository):
 
     def append_history(self, lead: Lead) -> None:
         assert lead.id is not None
-        changed = {"updated_at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
-        run(self._session, update(leads).where(leads.c.id == lead.id).values(**changed))
+        changed = {
+            "touched_id": lead.id,
+            "at": lead.updated_at,
+            "resubmissions": lead.resubmissions,
+            "score": lead.score,
+        }
+        run(self._session, _TOUCH, changed)
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
+    def add_many(self, new: Sequence[Lead]) -> None:
+        """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
+        `add` writes them), in multi-row INSERTs: leads, then history, then search terms."""
+        if not new:
+            return
+        for lead in new:
+            lead.version = 1
+        duplicate = "one of these leads was stored by another request at the same moment"
+        ids = _insert_many(self._session, leads, [_lead_values(x) for x in new], on_duplicate=duplicate)
+        for lead, lead_id in zip(new, ids, strict=True):
+            lead.id = lead_id
+        self._write_history_of(new)
+        terms = [row for lead in new for row in _term_rows(lead)]
+        if terms:
+            run(self._session, insert(lead_search), terms)
+        write_events_of(self._session, new)
+        counted = [Counted.of(lead) for lead in new]
+        record_many(self._session, [(None, c) for c in counted])
+        for lead, c in zip(new, counted, strict=True):
+            assert lead.id is not None
+            self._counted[lead.id] = c
+
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
-        return self._one(and_(leads.c.source == source.value, leads.c.external_id == external_id))
+        # Whatever row the database's comparison matched (its collation ignores case), as before.
+        found = list(self.find_by_external_ids(source, [external_id]).values())
+        return self.get(found[0]) if found else None
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
-        for column, value in ((leads.c.open_email, email), (leads.c.open_phone, phone)):
-            if value:
-                found = self._one(column == value)
-                if found is not None:
-                    return found
-        return None
+        if not email and not phone:
+            return None
+        rows = run(self._session, _OPEN_BY_CONTACT, {"email": email or None, "phone": phone or None}).all()
+        rows.sort(key=lambda r: not r.by_email)
+        return self.get(rows[0].id) if rows else None
+
+    def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
+        if not external_ids:
+            return {}
+        c = leads.c
+        statement = select(c.external_id, c.id).where(c.source == source.value, c.external_id.in_(set(external_ids)))
+        return {row.external_id: row.id for row in run(self._session, statement)}
+
+    def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
+        wanted = [
+            column.in_(set(values))
+            for column, values in ((leads.c.open_email, emails), (leads.c.open_phone, phones))
+            if values
+        ]
+        if not wanted:
+            return []
+        return [self._read(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
 
     def list(self, query: LeadQuery) -> LeadPage:
         statement = searched(self._session, query) if query_terms(query.search) else walked(query)
@@ -123,10 +199,6 @@ class SqlLeadRepository(LeadRepository):
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         return tallies(self._session, query)
 
-    def _one(self, condition: Any) -> Lead | None:
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(condition).limit(1)).first()
-        return None if row is None else self._read(row)
-
     def _read(self, row: Row[Any]) -> Lead:
         lead = _to_lead(row)
         assert lead.id is not None
@@ -134,7 +206,7 @@ class SqlLeadRepository(LeadRepository):
         return lead
 
     def _stored(self, lead_id: int) -> Counted | None:
-        row = run(self._session, select(*SUMMARY_COLUMNS).where(leads.c.id == lead_id)).first()
+        row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
         return None if row is None else Counted.of(_to_lead(row))
 
     def _count(self, lead: Lead, was: Counted | None) -> None:
@@ -147,17 +219,22 @@ class SqlLeadRepository(LeadRepository):
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
-            _insert(self._session, insert(lead_history).values(lead_id=lead.id, **_entry_values(entry)))
+            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **_entry_values(entry)})
             for entry in lead.new_history()
         ]
         lead.mark_history_saved(ids)
 
+    def _write_history_of(self, many: Sequence[Lead]) -> None:
+        rows = [{"lead_id": lead.id, **_entry_values(entry)} for lead in many for entry in lead.new_history()]
+        ids = iter(_insert_many(self._session, lead_history, rows))
+        for lead in many:
+            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+
     def _add_terms(self, lead: Lead) -> None:
         # Only for a lead just inserted: it has no terms yet. A DELETE here first would take gap locks
         # on lead_search that deadlock concurrent intakes on MariaDB.
-        terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
-        if terms:
-            rows = [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
+        rows = _term_rows(lead)
+        if rows:
             run(self._session, insert(lead_search), rows)
 
 
@@ -166,10 +243,23 @@ def storable(ident: int) -> bool:
     return 0 < ident <= MAX_ID
 
 
-def _insert(session: Session, statement: Insert, *, on_duplicate: str = "") -> int:
-    key = cast(CursorResult[Any], run(session, statement, on_duplicate=on_duplicate)).inserted_primary_key
+def _insert(session: Session, statement: Insert, values: Any = None, *, on_duplicate: str = "") -> int:
+    key = cast(CursorResult[Any], run(session, statement, values, on_duplicate=on_duplicate)).inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]], *, on_duplicate: str = "") -> list[int]:
+    """Multi-row INSERT … RETURNING (MariaDB 10.5+, SQLite 3.35+): the new ids, in the order of `rows`."""
+    if not rows:
+        return []
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in run(session, statement, rows, on_duplicate=on_duplicate).scalars()]
+
+
+def _term_rows(lead: Lead) -> list[dict[str, Any]]:
+    terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
+    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
 
 
 def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
@@ -234,7 +324,14 @@ def _to_lead(row: Row[Any]) -> Lead:
 
 def _to_entry(row: Row[Any]) -> HistoryEntry:
     m = row._mapping
-    return HistoryEntry(m["field"], m["old"], m["new"], m["actor_id"], m["at"], id=m["id"])
+    return HistoryEntry(
+        m["history_field"],
+        m["history_old"],
+        m["history_new"],
+        m["history_actor_id"],
+        m["history_at"],
+        id=m["history_id"],
+    )
 
 
 class SqlUserRepository(UserRepository):

@@ -11,6 +11,7 @@ Sorted by score, a rare group's matches (at most COMMON) are read from `leads` a
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select
@@ -37,6 +38,15 @@ from leadsmanager.domain.search import query_terms
 # A group with this many lead_search rows is common. Counting that far reads one short range of the
 # primary key (term, lead_id); below it, sorting the group's rows stays cheap.
 COMMON = 10_000
+# The counts only choose a plan; every plan returns exactly the matching leads. So a process reuses a
+# group's count for COUNTS_TTL seconds, except zero: a group with no term makes the page empty at once,
+# and a lead added since would be missed. (Terms are only ever added.)
+COUNTS_TTL = 30.0
+_RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
+# Aliases are made once: each new alias builds its column collection again on first use.
+_PROBED = lead_search.alias("s")
+_OTHER = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
+_CHECK = leads.alias("f")
 
 
 def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
@@ -54,11 +64,30 @@ def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
 
 
 def _capped_counts(session: Session, groups: list[list[str]]) -> list[int]:
+    database = str(session.get_bind().engine.url)
+    known = [_recent_count(database, group) for group in groups]
+    missing = [group for group, n in zip(groups, known, strict=True) if not n]
+    counted = iter(_count(session, database, missing) if missing else [])
+    return [n or next(counted) for n in known]
+
+
+def _recent_count(database: str, group: list[str]) -> int:
+    """The group's count if counted in the last COUNTS_TTL seconds, else 0 (count it)."""
+    at, n = _RECENT_COUNTS.get((database, tuple(group)), (0.0, 0))
+    return n if time.monotonic() - at < COUNTS_TTL else 0
+
+
+def _count(session: Session, database: str, groups: list[list[str]]) -> list[int]:
     def capped(group: list[str]) -> Any:
         rows = select(lead_search.c.lead_id).where(matching(lead_search, group)).limit(COMMON).subquery()
         return select(func.count()).select_from(rows).scalar_subquery()
 
-    return [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    counts = [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    if len(_RECENT_COUNTS) > 10_000:
+        _RECENT_COUNTS.clear()  # a crude bound: a miss costs one statement
+    now = time.monotonic()
+    _RECENT_COUNTS.update({(database, tuple(g)): (now, n) for g, n in zip(groups, counts, strict=True) if n})
+    return counts
 
 
 def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
@@ -69,7 +98,7 @@ def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
 def _probe(group: list[str], lead_id: Any) -> ColumnElement[bool]:
     """Whether the lead has a term of the group. A scalar subquery with LIMIT 1 rather than EXISTS or
     IN: MariaDB turns those into a semi-join and first gathers every matching row of a common term."""
-    terms = lead_search.alias("s")
+    terms = _PROBED
     hit: Select[Any] = select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group)).limit(1)
     return hit.scalar_subquery().is_not(None)
 
@@ -108,8 +137,7 @@ def _matches(q: LeadQuery, rarest: list[str], rare: list[list[str]]) -> Subquery
 
 
 def _lead_ids(group: list[str]) -> Select[Any]:
-    other = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
-    return select(other.c.lead_id).where(matching(other, group))
+    return select(_OTHER.c.lead_id).where(matching(_OTHER, group))
 
 
 def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Select[Any]:
@@ -117,7 +145,7 @@ def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Se
     index tells whether a match passes them (an employee's own leads, say) before its row is read."""
     if chosen is None or not chosen.pins:
         return statement
-    check = leads.alias("f")
+    check = _CHECK
     pinned = [check.c[c].is_(None) if v is None else check.c[c] == v for c, v in chosen.pins.items()]
     statement = statement.join(
         check, and_(*pinned, check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -17,7 +18,7 @@ from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
-from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_object, lead_changes, lead_json
+from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_body, lead_changes, lead_json
 from leadsmanager.entrypoints.api.stats import stats_json
 from leadsmanager.entrypoints.report_params import REPORT_PARAMETERS, report_query
 from leadsmanager.entrypoints.web.context import container
@@ -52,9 +53,17 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# The async endpoints only read the body on the event loop; the rest, which waits on the database,
+# runs in the thread pool like the plain `def` endpoints, so one slow commit does not hold up the process.
+
+
 async def create_lead(request: Request) -> Response:
+    return await run_in_threadpool(_create_lead, request, await request.body())
+
+
+def _create_lead(request: Request, raw: bytes) -> Response:
     who = caller(request, Scope.LEADS_WRITE)
-    body = await json_object(request)
+    body = json_body(request, raw)
     form = intake_form(body)
     key = request.headers.get("idempotency-key", "").strip()
     if len(key) > 191:
@@ -67,7 +76,7 @@ async def create_lead(request: Request) -> Response:
     status = 201 if result.outcome is Outcome.CREATED else 200
     headers = {"Location": f"/api/v1/leads/{result.lead_id}"}
     try:
-        lead = built.get_lead()(result.lead_id, by=who.actor).lead
+        lead = built.get_lead().submitted(result, by=who.actor)
     except NotFound:  # an employee's submission joined a lead someone else owns
         return JSONResponse({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
     headers["ETag"] = etag(lead.version)
@@ -88,14 +97,18 @@ def list_leads(request: Request) -> Response:
 
 def get_lead(request: Request) -> Response:
     who = caller(request, Scope.LEADS_READ)
-    view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor)
+    view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor, with_names=False)
     body = {**lead_json(view.lead), "history": [history_json(e) for e in view.lead.history]}
     return JSONResponse(body, headers={"ETag": etag(view.lead.version)})
 
 
 async def patch_lead(request: Request) -> Response:
+    return await run_in_threadpool(_patch_lead, request, await request.body())
+
+
+def _patch_lead(request: Request, raw: bytes) -> Response:
     who = caller(request, Scope.LEADS_WRITE)
-    changes, version = lead_changes(await json_object(request))
+    changes, version = lead_changes(json_body(request, raw))
     if_match = request.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
     if if_match and not if_match.isdigit():
         raise ApiProblem(412, 'If-Match must be an ETag from this API, such as "3"')

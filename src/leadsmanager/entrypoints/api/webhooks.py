@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -55,7 +56,8 @@ async def push(request: Request) -> Response:
     form_id, submission = parse_pushed(body)
     if form_id not in site.forms:
         raise ValidationError(f"site {site.name!r} has no form {form_id!r} configured", {"form_id": "unknown form"})
-    result = container(request).submit_lead()(site.lead_form(form_id, submission))
+    # Off the event loop: storing the lead waits on the database.
+    result = await run_in_threadpool(container(request).submit_lead(), site.lead_form(form_id, submission))
     status = 201 if result.outcome is Outcome.CREATED else 200
     return JSONResponse({"outcome": result.outcome.value, "lead_id": result.lead_id}, status)
 

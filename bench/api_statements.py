@@ -1,0 +1,109 @@
+"""Count the database round trips each API request makes, through the real app on the seeded database.
+
+    .venv/bin/python bench/api_statements.py              # 50 requests of each kind
+    .venv/bin/python bench/api_statements.py --requests 200
+
+The app is built as `leadsmanager serve` builds it (settings from the environment, as bench/api_bench.sh
+sets them) and driven in process with Starlette's TestClient, so the figures do not depend on what
+else runs on the machine. SQLAlchemy's engine and pool events count every statement, commit, rollback
+and connection checkout (each checkout pings the server first: pool_pre_ping).
+Needs LEADSMANAGER_BENCH_MYSQL_URL's database seeded by bench/seed.py; intake adds real leads to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+from starlette.testclient import TestClient
+
+from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.api_key import Scope
+from leadsmanager.entrypoints.container import build
+from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.web.app import create_app
+
+warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")  # as the test suite does
+URL = os.environ.get("LEADSMANAGER_BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench")
+Request = Callable[[TestClient, int], Any]
+
+
+class RoundTrips:
+    """Every statement (by its first word), commit, rollback and pool checkout on one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.counts: Counter[str] = Counter()
+        event.listen(engine, "before_cursor_execute", self._statement)
+        event.listen(engine, "commit", lambda *_: self.counts.update(["COMMIT"]))
+        event.listen(engine, "rollback", lambda *_: self.counts.update(["ROLLBACK"]))
+        event.listen(engine.pool, "checkout", lambda *_: self.counts.update(["ping (checkout)"]))
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.counts[statement.split(None, 1)[0].upper()] += 1
+
+
+def scenarios(surname: str, max_id: int, rng: random.Random) -> dict[str, Request]:
+    def intake(client: TestClient, n: int) -> Any:
+        who = f"{rng.randrange(10**9)}-{n}"
+        body = {
+            "name": f"Bench Person {who}",
+            "email": f"bench-{who}@example.com",
+            "phone": f"+1 415 {rng.randint(200, 999)} {rng.randrange(10_000):04d}",
+            "service": "bench",
+            "message": "load test",
+        }
+        return client.post("/api/v1/leads", json=body)
+
+    def patch(client: TestClient, n: int) -> Any:
+        return client.patch(f"/api/v1/leads/{rng.randint(1, max_id)}", json={"assignee_id": None, "version": 1})
+
+    return {
+        "intake": intake,
+        "list, status": lambda client, n: client.get("/api/v1/leads?status=new&limit=50"),
+        "list, status + search": lambda client, n: client.get(f"/api/v1/leads?status=new&q={surname}&limit=50"),
+        "detail": lambda client, n: client.get(f"/api/v1/leads/{rng.randint(1, max_id)}"),
+        "patch": patch,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+    environ = {
+        **os.environ,
+        "LEADSMANAGER_DATABASE_URL": URL,
+        "LEADSMANAGER_ALLOWED_HOSTS": "testserver",
+        "LEADSMANAGER_API_REQUESTS_PER_MINUTE": "100000000",
+    }
+    environ.setdefault("LEADSMANAGER_SECRET_KEY", "bench-only-secret-key-0123456789")
+    built = build(Settings.from_env(environ, env_file=None))
+    _, secret = built.api_keys().create("statement count", frozenset(Scope), by=Actor.system())
+    engine = built.engine()
+    with engine.connect() as connection:
+        max_id = connection.execute(select(func.max(leads.c.id))).scalar_one()
+        name = connection.execute(select(leads.c.contact_name).where(leads.c.id == max_id // 2)).scalar_one()
+    trips = RoundTrips(engine)
+    print(f"{args.requests} requests of each kind on {engine.url.database} ({max_id:,} leads)")
+    print(f"rates counted in {'Redis' if built.settings().redis_url else 'the database'}")
+    with TestClient(create_app(built), headers={"Authorization": f"Bearer {secret}"}) as client:
+        for title, request in scenarios(name.split()[-1], max_id, random.Random()).items():
+            request(client, 0)  # the first request of a kind may read the API key
+            trips.counts.clear()
+            statuses = Counter(request(client, n).status_code for n in range(1, args.requests + 1))
+            per = {k: v / args.requests for k, v in sorted(trips.counts.items())}
+            total = sum(per.values())
+            detail = ", ".join(f"{k} {v:.2f}" for k, v in per.items())
+            print(f"{title:<22} {total:5.2f} round trips a request ({detail}); statuses {dict(statuses)}")
+    built.shutdown_resources()
+
+
+if __name__ == "__main__":
+    main()
