@@ -9,12 +9,13 @@ never deadlock on them; two writers creating the same new row collide once and t
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -59,30 +60,50 @@ def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted 
 def _add_counts(session: Session, row: tuple[str, date, int], changes: dict[str, int]) -> None:
     if not changes:
         return
-    t = report_counts
     span, starts, assignee = row
-    where = (t.c.span == span, t.c.starts == starts, t.c.assignee_id == assignee)
-    moved = update(t).where(*where).values({name: t.c[name] + n for name, n in changes.items()})
-    if cast(CursorResult[Any], run(session, moved)).rowcount == 0:
+    names = tuple(sorted(changes))
+    params = {"row_span": span, "row_starts": starts, "row_assignee": assignee}
+    params |= {f"add_{name}": changes[name] for name in names}
+    if cast(CursorResult[Any], run(session, _move_counts(names), params)).rowcount == 0:
         if min(changes.values()) < 0:
             raise StorageError(OUT_OF_STEP)
         zeros = dict.fromkeys(COUNTERS, 0)
-        run(session, insert(t).values(span=span, starts=starts, assignee_id=assignee, **{**zeros, **changes}))
+        values = {"span": span, "starts": starts, "assignee_id": assignee, **zeros, **changes}
+        run(session, _INSERT_COUNTS, values)
+
+
+_INSERT_COUNTS = insert(report_counts)
+
+
+@functools.cache
+def _move_counts(names: tuple[str, ...]) -> Any:
+    """The UPDATE that adds to these counters, built once per set of counters (a few kinds of change
+    recur): building it per write cost more CPU than the rest of an intake."""
+    t = report_counts
+    where = (
+        t.c.span == bindparam("row_span"),
+        t.c.starts == bindparam("row_starts"),
+        t.c.assignee_id == bindparam("row_assignee"),
+    )
+    return update(t).where(*where).values({name: t.c[name] + bindparam(f"add_{name}") for name in names})
 
 
 def _add_keys(session: Session, rows: list[dict[str, Any]]) -> None:
-    """One statement for every key row: each adds its leads to the stored row with its key, or is stored."""
-    if not rows:
-        return
+    """Each row adds its leads to the stored row with its key, or is stored: one statement, built once
+    per dialect and sent with every row (a statement built per call cost more CPU than the intake)."""
+    if rows:
+        run(session, _upsert_keys(session.get_bind().dialect.name), rows)
+
+
+@functools.cache
+def _upsert_keys(dialect: str) -> Any:
     t = report_keys
-    if session.get_bind().dialect.name in ("mysql", "mariadb"):
-        mine = mysql_insert(t).values(rows)
-        statement: Any = mine.on_duplicate_key_update(leads=t.c.leads + mine.inserted.leads)
-    else:
-        lite = sqlite_insert(t).values(rows)
-        key = [c.name for c in t.primary_key.columns]
-        statement = lite.on_conflict_do_update(index_elements=key, set_={"leads": t.c.leads + lite.excluded.leads})
-    run(session, statement)
+    if dialect in ("mysql", "mariadb"):
+        mine = mysql_insert(t)
+        return mine.on_duplicate_key_update(leads=t.c.leads + mine.inserted.leads)
+    lite = sqlite_insert(t)
+    key = [c.name for c in t.primary_key.columns]
+    return lite.on_conflict_do_update(index_elements=key, set_={"leads": t.c.leads + lite.excluded.leads})
 
 
 def stored_tallies(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> list[Tally]:
