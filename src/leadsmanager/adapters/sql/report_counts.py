@@ -89,19 +89,33 @@ def _move_counts(names: tuple[str, ...]) -> Any:
 
 
 def _add_keys(session: Session, rows: list[dict[str, Any]]) -> None:
-    """Each row adds its leads to the stored row with its key, or is stored: one statement, built once
-    per dialect and sent with every row (a statement built per call cost more CPU than the intake)."""
-    if rows:
-        run(session, _upsert_keys(session.get_bind().dialect.name), rows)
+    """Each row adds its leads to the stored row with its key, or is stored. An intake's few rows go
+    through one statement built once per dialect (building one per write cost more CPU than the rest
+    of an intake); a sync page's many rows through one multi-row statement of their own."""
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    if len(rows) > FEW_KEY_ROWS:
+        run(session, _upsert_keys(dialect, rows))
+    else:
+        run(session, _upsert_key(dialect), rows)
+
+
+FEW_KEY_ROWS = 16
 
 
 @functools.cache
-def _upsert_keys(dialect: str) -> Any:
+def _upsert_key(dialect: str) -> Any:
+    return _upsert_keys(dialect, None)
+
+
+def _upsert_keys(dialect: str, rows: list[dict[str, Any]] | None) -> Any:
+    """With `rows`, a statement that holds them; without, one to execute with each row's values."""
     t = report_keys
     if dialect in ("mysql", "mariadb"):
-        mine = mysql_insert(t)
+        mine = mysql_insert(t) if rows is None else mysql_insert(t).values(rows)
         return mine.on_duplicate_key_update(leads=t.c.leads + mine.inserted.leads)
-    lite = sqlite_insert(t)
+    lite = sqlite_insert(t) if rows is None else sqlite_insert(t).values(rows)
     key = [c.name for c in t.primary_key.columns]
     return lite.on_conflict_do_update(index_elements=key, set_={"leads": t.c.leads + lite.excluded.leads})
 
