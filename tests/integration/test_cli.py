@@ -5,28 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from leadsmanager.entrypoints.cli import main
 from tests.conftest import MYSQL_URL, UowFactory
+from tests.integration.conftest import Cli
 
 PASSWORD = "a long enough password\n"
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.chdir(tmp_path)
-    env = {"LEADSMANAGER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "LEADSMANAGER_PHONE_REGION": "US"}
-
-    def run(*args: str, stdin: str = "") -> Result:
-        return CliRunner().invoke(main, list(args), input=stdin, env=env)
-
-    return run
 
 
 def lines(result: Result) -> list[str]:

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
-
-from leadsmanager.entrypoints.cli import main
 from leadsmanager.entrypoints.lead_csv import COLUMNS
 from leadsmanager.entrypoints.progress import CLEAR_LINE, Progress
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.chdir(tmp_path)
-    env = {"LEADSMANAGER_DATABASE_URL": f"sqlite:///{tmp_path / 'export.sqlite3'}", "LEADSMANAGER_PHONE_REGION": "US"}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(main, list(args), env=env)
-
-    return run
+from tests.integration.conftest import Cli
 
 
 def rows(text: str) -> list[list[str]]:

@@ -8,23 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from leadsmanager.entrypoints.cli import main
 from leadsmanager.entrypoints.report_tables import TABLE_NAMES, report_tables
-
-Cli = Callable[..., Result]
-
-
-@pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    monkeypatch.chdir(tmp_path)
-    env = {"LEADSMANAGER_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "LEADSMANAGER_PHONE_REGION": "US"}
-
-    def run(*args: str, stdin: str = "") -> Result:
-        return CliRunner().invoke(main, list(args), input=stdin, env=env)
-
-    return run
+from tests.integration.conftest import Cli
 
 
 @pytest.fixture
