@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,15 @@ def test_serve_without_redis_mails_new_leads_to_the_local_outbox(tmp_path: Path)
         [mail] = outbox.glob("*.eml")
         text = mail.read_text()
         assert "To: boss@example.com" in text and "Ana D" in text
+        # The new lead's report counts wait as pending rows until `serve`'s scheduler folds them in.
+        database = tmp_path / "data" / "leadsmanager.sqlite3"
+        wait_for(lambda: _rows(database, "report_pending") == 0 and _rows(database, "report_counts") > 0, "fold")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
+
+
+def _rows(database: Path, table: str) -> int:
+    with sqlite3.connect(database) as connection:
+        (n,) = connection.execute(f"SELECT count(*) FROM {table}").fetchone()
+    return int(n)

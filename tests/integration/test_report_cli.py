@@ -98,6 +98,7 @@ def test_recount_repairs_counts_that_drifted(two_leads: Cli, tmp_path: Path) -> 
     with sqlite3.connect(tmp_path / "cli.sqlite3") as connection:
         connection.execute("DELETE FROM report_counts")
         connection.execute("DELETE FROM report_keys")
+        connection.execute("DELETE FROM report_pending")
     assert two_leads("report", "--csv", "funnel").output.splitlines()[1] == "new,0,"
     recounted = two_leads("db", "recount-reports")
     assert (recounted.exit_code, recounted.output) == (0, "report counts rebuilt from the leads\n")

@@ -15,6 +15,7 @@ from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_en
 from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.report_counts import fold_pending
 from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
@@ -138,6 +139,8 @@ class Container(containers.DeclarativeContainer):
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
     sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
+    # Report count changes wait in a table of their own until this folds them in (every few seconds).
+    fold_report_counts = providers.Callable(fold_pending, session_factory)
     readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)
 
     # Background jobs: the broker is Redis when configured; `serve` overrides the queue on the embedded default.

@@ -31,6 +31,7 @@ from leadsmanager.entrypoints.observability import record_task, set_sync_lag
 
 log = logging.getLogger("leadsmanager.jobs")
 RELAY_SECONDS = 1.0
+FOLD_SECONDS = 5.0
 FOLLOW_UP_SECONDS = 300.0
 CONSISTENCY_SECONDS = 24 * 3600.0
 SYNC_LAG_SECONDS = 30.0
@@ -85,6 +86,7 @@ def periodic_jobs(c: Container, queue: TaskQueue) -> list[Periodic]:
     relay = c.relay_outbox()
     jobs = [
         Periodic("relay_outbox", RELAY_SECONDS, relay.drain),
+        Periodic("fold_report_counts", FOLD_SECONDS, c.fold_report_counts),
         Periodic(QUEUE_FOLLOW_UPS, FOLLOW_UP_SECONDS, lambda: queue.enqueue(QUEUE_FOLLOW_UPS), first_after=5.0),
         Periodic(CHECK_CONSISTENCY, CONSISTENCY_SECONDS, lambda: queue.enqueue(CHECK_CONSISTENCY), first_after=600.0),
     ]

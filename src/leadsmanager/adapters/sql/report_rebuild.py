@@ -9,7 +9,15 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from leadsmanager.adapters.sql.tables import COUNTERS, EVERYONE, NOBODY, leads, report_counts, report_keys
+from leadsmanager.adapters.sql.tables import (
+    COUNTERS,
+    EVERYONE,
+    NOBODY,
+    leads,
+    report_counts,
+    report_keys,
+    report_pending,
+)
 from leadsmanager.application.tallies import CLOSED, RESPONSE_LIMIT_SECONDS, Facet
 from leadsmanager.domain.status import LeadStatus
 
@@ -58,9 +66,12 @@ def _mysql_month(element: MonthStart, compiler: SQLCompiler, **kw: Any) -> str:
     return f"({day} - INTERVAL (DAYOFMONTH({day}) - 1) DAY)"
 
 
-def rebuild(connection: Connection, counters: Counters = COUNTERS) -> None:
-    """Replace every report row with counts from the leads as they stand; run it in one transaction.
-    A migration passes the counter columns of its own revision."""
+def rebuild(connection: Connection, counters: Counters = COUNTERS, *, pending: bool = True) -> None:
+    """Replace every report row with counts from the leads as they stand, the changes not folded yet
+    included; run it in one transaction. A migration passes the counter columns of its own revision,
+    and `pending=False` before the pending rows' table exists."""
+    if pending:
+        connection.execute(delete(report_pending))
     connection.execute(delete(report_keys))
     connection.execute(delete(report_counts))
     names = ["span", "starts", "assignee_id", *counters]

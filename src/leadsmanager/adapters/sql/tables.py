@@ -264,7 +264,8 @@ failed_tasks = Table(
     **MYSQL_OPTIONS,
 )
 
-# Running counts for reports, kept up to date by every write of a lead (adapters/sql/report_counts.py).
+# Running counts for reports (adapters/sql/report_counts.py): every write of a lead adds rows to
+# report_pending, and a periodic job folds them into report_counts and report_keys.
 # One row per UTC day ('D') and per UTC month ('M') the leads arrived in, and per assignee (0: nobody).
 # Each counter holds how many of those leads have one facet key (application/tallies.py):
 COUNTERS: dict[str, tuple[Facet, tuple[str, ...]]] = {
@@ -298,6 +299,24 @@ report_keys = Table(
     Column("facet", String(16), primary_key=True),
     Column("first_key", exact_string(200), primary_key=True),
     Column("second_key", exact_string(100), primary_key=True),
+    Column("leads", Integer, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+# What lead writes changed in the counts and keys above, not yet folded into them: one row per counter
+# (`counter` names a column of report_counts) or per key (`counter` is ''), with the leads it adds or
+# takes away. Writers only insert here, so concurrent writes never wait on each other's count rows.
+report_pending = Table(
+    "report_pending",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("who", BigInteger, nullable=False),
+    Column("span", String(1), nullable=False),
+    Column("starts", Date, nullable=False),
+    Column("counter", String(40), nullable=False),
+    Column("facet", String(16), nullable=False),
+    Column("first_key", exact_string(200), nullable=False),
+    Column("second_key", exact_string(100), nullable=False),
     Column("leads", Integer, nullable=False),
     **MYSQL_OPTIONS,
 )

@@ -108,7 +108,7 @@ def upgrade() -> None:
     for columns in _INDEXES:
         op.create_index("ix_leads_" + "_".join(columns), "leads", list(columns))
     _create_report_tables()
-    rebuild(op.get_bind(), _REPORT_COUNTERS)
+    rebuild(op.get_bind(), _REPORT_COUNTERS, pending=False)
 
 
 def _create_report_tables() -> None:
