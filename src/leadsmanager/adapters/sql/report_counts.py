@@ -2,26 +2,26 @@
 
 Each lead counts once in the day row and once in the month row of the day it arrived, under its
 assignee; its site, form and service also under EVERYONE. A change moves its counts from what it was
-to what it is. It does not update the count rows itself: it inserts what it moves into
-`report_pending`, in the same transaction as the change, so a report never sees half of it and
-concurrent writers, which all touch the same day's rows, never wait on each other. Readers add the
-pending rows to the counts; `fold` moves them into the counts every few seconds (the scheduler, or
-`serve` on its own). Folding takes the rows it read by deleting them, so two folds never count a row
-twice, and it locks the count rows in one order (counts, then keys, each sorted).
+to what it is. The write itself does not touch the count rows, which every lead of the day shares:
+in the same transaction as the change it inserts into `report_pending` what the lead counted as
+before (sign -1) and after (sign 1), so a report never sees half of a change and concurrent writers
+never wait on each other. Readers add the pending rows in; `fold` moves them into the counts every
+few seconds (the scheduler, or `serve` on its own). A fold takes the rows it read by deleting them,
+so two folds never count a row twice, and it locks the count rows in one order (counts, then keys,
+each sorted).
 """
 
 from __future__ import annotations
 
 import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
-    Row,
     and_,
     bindparam,
     delete,
@@ -29,6 +29,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    true,
     update,
 )
 from sqlalchemy.dialects.mysql import insert as mysql_insert
@@ -46,15 +47,24 @@ from leadsmanager.adapters.sql.tables import (
     report_keys,
     report_pending,
 )
-from leadsmanager.application.tallies import BY_ASSIGNEE, Counted, Facet, Tally
+from leadsmanager.application.tallies import BY_ASSIGNEE, Counted, Facet, Tally, count
 from leadsmanager.domain.errors import StorageError
 
 SPANS = {"D": day_of, "M": month_of}
 OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanager db recount-reports`"
 FOLD_BATCH = 5000
-
-CountRow = tuple[str, date, int]  # span, starts, assignee
-KeyRow = tuple[int, str, date, str, str, str]  # who, span, starts, facet, first key, second key
+Move = tuple[int, Counted]  # +1: the lead counts so; -1: it no longer does
+COUNTED_NAMES = (
+    "assignee_id",
+    "created_at",
+    "source",
+    "status",
+    "stage_reached",
+    "first_response_at",
+    "site",
+    "form_id",
+    "service",
+)
 
 
 def record(session: Session, old: Counted | None, new: Counted | None) -> None:
@@ -63,62 +73,46 @@ def record(session: Session, old: Counted | None, new: Counted | None) -> None:
 
 
 def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
-    """Move many leads' counts at once (a sync's page): one pending row per counter or key they change,
-    all in one INSERT."""
-    counts: dict[CountRow, Counter[str]] = defaultdict(Counter)
-    keys: Counter[KeyRow] = Counter()
-    for sign, lead in ((sign, lead) for old, new in moves for sign, lead in ((-1, old), (1, new))):
-        if lead is None:
-            continue
-        assignee = NOBODY if lead.assignee_id is None else lead.assignee_id
-        for span, starts in ((s, of(lead.created_at)) for s, of in SPANS.items()):
-            for facet, key in lead.facet_keys():
-                if facet in BY_ASSIGNEE:
-                    counts[(span, starts, assignee)][COUNTER_OF[(facet, key)]] += sign
-                else:
-                    first, second = (*key, "")[:2]
-                    for who in (assignee, EVERYONE):
-                        keys[(who, span, starts, facet.value, first, second)] += sign
+    """Move many leads' counts at once (a sync's page), in one INSERT of pending rows."""
     rows = [
-        (assignee, span, starts, name, "", "", "", n)
-        for (span, starts, assignee), changes in counts.items()
-        for name, n in changes.items()
-        if n
-    ]
-    rows += [
-        (who, span, starts, "", facet, first, second, n)
-        for (who, span, starts, facet, first, second), n in keys.items()
-        if n
+        {"sign": sign, "day": day_of(lead.created_at), **dict(zip(COUNTED_NAMES, _fields(lead), strict=True))}
+        for old, new in moves
+        for sign, lead in ((-1, old), (1, new))
+        if lead is not None
     ]
     if rows:
-        run(session, _INSERT_PENDING, [dict(zip(_PENDING_COLUMNS, row, strict=True)) for row in rows])
+        run(session, _INSERT_PENDING, rows)
+
+
+def _fields(lead: Counted) -> tuple[Any, ...]:
+    return (
+        lead.assignee_id,
+        lead.created_at,
+        lead.source,
+        lead.status,
+        lead.stage_reached,
+        lead.first_response_at,
+        lead.site,
+        lead.form_id,
+        lead.service,
+    )
 
 
 _INSERT_PENDING = insert(report_pending)
-_PENDING_COLUMNS = ("who", "span", "starts", "counter", "facet", "first_key", "second_key", "leads")
+_PENDING_COUNTED = [report_pending.c[name] for name in COUNTED_NAMES]
 
 
 def fold(session: Session, batch: int = FOLD_BATCH) -> int:
     """Move up to `batch` of the oldest pending rows into the counts; the caller commits. Returns how
     many were folded: 0 also when another fold took some of them first (this one then changes nothing)."""
-    rows: Sequence[Row[Any]] = run(session, _OLDEST_PENDING, {"batch": batch}).all()
+    rows = run(session, _OLDEST_PENDING, {"batch": batch}).all()
     if not rows:
         return 0
     taken = cast(CursorResult[Any], run(session, _TAKE_PENDING, {"ids": [r.id for r in rows]}))
     if taken.rowcount != len(rows):
         session.rollback()
         return 0
-    counts: dict[CountRow, Counter[str]] = defaultdict(Counter)
-    keys: Counter[KeyRow] = Counter()
-    for r in rows:
-        if r.counter:
-            counts[(r.span, r.starts, r.who)][r.counter] += r.leads
-        else:
-            keys[(r.who, r.span, r.starts, r.facet, r.first_key, r.second_key)] += r.leads
-    for row, changes in sorted(counts.items()):
-        _add_counts(session, row, {name: n for name, n in changes.items() if n})
-    named = ("who", "span", "starts", "facet", "first_key", "second_key")
-    _add_keys(session, [{**dict(zip(named, key, strict=True)), "leads": n} for key, n in sorted(keys.items()) if n])
+    _apply(session, [(sign, Counted(*fields)) for _, sign, *fields in rows])
     return len(rows)
 
 
@@ -134,8 +128,32 @@ def fold_pending(sessions: sessionmaker[Session]) -> int:
             return total
 
 
-_OLDEST_PENDING = select(report_pending).order_by(report_pending.c.id).limit(bindparam("batch"))
+_OLDEST_PENDING = (
+    select(report_pending.c.id, report_pending.c.sign, *_PENDING_COUNTED)
+    .order_by(report_pending.c.id)
+    .limit(bindparam("batch"))
+)
 _TAKE_PENDING = delete(report_pending).where(report_pending.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def _apply(session: Session, moves: Iterable[Move]) -> None:
+    """Add the moves to the day and month rows they fall in: each row they share is written once."""
+    counts: dict[tuple[str, date, int], Counter[str]] = defaultdict(Counter)
+    keys: Counter[tuple[int, str, date, str, str, str]] = Counter()
+    for sign, lead in moves:
+        assignee = NOBODY if lead.assignee_id is None else lead.assignee_id
+        for span, starts in ((s, of(lead.created_at)) for s, of in SPANS.items()):
+            for facet, key in lead.facet_keys():
+                if facet in BY_ASSIGNEE:
+                    counts[(span, starts, assignee)][COUNTER_OF[(facet, key)]] += sign
+                else:
+                    first, second = (*key, "")[:2]
+                    for who in (assignee, EVERYONE):
+                        keys[(who, span, starts, facet.value, first, second)] += sign
+    for row, changes in sorted(counts.items()):
+        _add_counts(session, row, {name: n for name, n in changes.items() if n})
+    named = ("who", "span", "starts", "facet", "first_key", "second_key")
+    _add_keys(session, [{**dict(zip(named, key, strict=True)), "leads": n} for key, n in sorted(keys.items()) if n])
 
 
 def _add_counts(session: Session, row: tuple[str, date, int], changes: dict[str, int]) -> None:
@@ -202,13 +220,17 @@ def _upsert_keys(dialect: str, rows: list[dict[str, Any]] | None) -> Any:
 
 
 def stored_tallies(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> list[Tally]:
-    """Tallies added up from the day and month rows of `spans`."""
+    """Tallies added up from the day and month rows of `spans`, and the pending rows of those days."""
     if not spans.stored:
         return []
-    return [
+    sums: Counter[tuple[Facet, int | None, tuple[str, ...]]] = Counter()
+    for tally in (
         *_counted(session, spans, facets, assignee_id),
         *_keyed(session, spans, facets - BY_ASSIGNEE, assignee_id),
-    ]
+        *_pending(session, spans, facets, assignee_id),
+    ):
+        sums[(tally.facet, tally.assignee_id, tally.key)] += tally.leads
+    return [Tally(facet, who, key, n) for (facet, who, key), n in sums.items() if n]
 
 
 def _within(table: Any, spans: Spans) -> ColumnElement[bool]:
@@ -222,42 +244,62 @@ def _within(table: Any, spans: Spans) -> ColumnElement[bool]:
     return or_(*found)
 
 
+def _days_within(day: ColumnElement[date], spans: Spans) -> ColumnElement[bool]:
+    """The days that the spans' months and days hold."""
+    found = []
+    if spans.months is not None:
+        first, after = spans.months
+        bounds = [day >= first] if first is not None else []
+        bounds += [day < after] if after is not None else []
+        found.append(and_(true(), *bounds))
+    found += [and_(day >= a, day < b) for a, b in spans.days]
+    return or_(*found)
+
+
+def _pending(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> list[Tally]:
+    p = report_pending
+    statement = select(p.c.sign, *_PENDING_COUNTED).where(_days_within(p.c.day, spans))
+    if assignee_id is not None:
+        statement = statement.where(p.c.assignee_id == assignee_id)
+    moves: dict[int, list[Counted]] = {1: [], -1: []}
+    for sign, *fields in run(session, statement):
+        moves[sign].append(Counted(*fields))
+    return [
+        *count(moves[1], facets),
+        *(Tally(t.facet, t.assignee_id, t.key, -t.leads) for t in count(moves[-1], facets)),
+    ]
+
+
 def _counted(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> Iterable[Tally]:
     names = [name for name, (facet, _) in COUNTERS.items() if facet in facets]
     if not names:
         return []
-    t, p = report_counts, report_pending
+    t = report_counts
     statement = select(t.c.assignee_id, *(func.sum(t.c[n]) for n in names)).where(_within(t, spans))
-    pending = select(p.c.who, p.c.counter, func.sum(p.c.leads)).where(p.c.counter.in_(names), _within(p, spans))
     if assignee_id is not None:
         statement = statement.where(t.c.assignee_id == assignee_id)
-        pending = pending.where(p.c.who == assignee_id)
-    sums: Counter[tuple[int, str]] = Counter()
-    for assignee, *counted in run(session, statement.group_by(t.c.assignee_id)):
-        sums.update({(int(assignee), name): int(n) for name, n in zip(names, counted, strict=True) if n})
-    for assignee, name, n in run(session, pending.group_by(p.c.who, p.c.counter)):
-        sums[(int(assignee), name)] += int(n)
-    return [
-        Tally(COUNTERS[name][0], None if assignee == NOBODY else assignee, COUNTERS[name][1], n)
-        for (assignee, name), n in sums.items()
-        if n
-    ]
+    found = []
+    for assignee, *sums in run(session, statement.group_by(t.c.assignee_id)):
+        who = None if assignee == NOBODY else int(assignee)
+        for name, n in zip(names, sums, strict=True):
+            facet, key = COUNTERS[name]
+            if n:
+                found.append(Tally(facet, who, key, int(n)))
+    return found
 
 
 def _keyed(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None) -> Iterable[Tally]:
     if not facets:
         return []
+    t = report_keys
     who = EVERYONE if assignee_id is None else assignee_id
-    sums: Counter[tuple[str, str, str]] = Counter()
-    for t in (report_keys, report_pending):
-        columns = (t.c.facet, t.c.first_key, t.c.second_key)
-        statement = select(*columns, func.sum(t.c.leads)).where(
-            t.c.who == who, t.c.facet.in_([f.value for f in facets]), _within(t, spans)
-        )
-        for facet, first, second, n in run(session, statement.group_by(*columns)):
-            sums[(facet, first, second)] += int(n)
-    return [
-        Tally(Facet(facet), None, (first, second) if facet == Facet.SITE_FORM.value else (first,), n)
-        for (facet, first, second), n in sums.items()
-        if n
-    ]
+    columns = (t.c.facet, t.c.first_key, t.c.second_key)
+    statement = select(*columns, func.sum(t.c.leads)).where(
+        t.c.who == who, t.c.facet.in_([f.value for f in facets]), _within(t, spans)
+    )
+    found = []
+    for facet, first, second, n in run(session, statement.group_by(*columns)):
+        key = (first, second) if facet == Facet.SITE_FORM.value else (first,)
+        if n:
+            found.append(Tally(Facet(facet), None, key, int(n)))
+    return found

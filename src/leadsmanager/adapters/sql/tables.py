@@ -17,6 +17,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -303,20 +304,23 @@ report_keys = Table(
     **MYSQL_OPTIONS,
 )
 
-# What lead writes changed in the counts and keys above, not yet folded into them: one row per counter
-# (`counter` names a column of report_counts) or per key (`counter` is ''), with the leads it adds or
-# takes away. Writers only insert here, so concurrent writes never wait on each other's count rows.
+# Lead writes not yet folded into the counts and keys above: each row is what one lead counted as
+# (application/tallies.py's Counted), added (sign 1) or taken away (sign -1), with the UTC day it
+# arrived. Writers only insert here, so concurrent writes never wait on each other's count rows.
 report_pending = Table(
     "report_pending",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("who", BigInteger, nullable=False),
-    Column("span", String(1), nullable=False),
-    Column("starts", Date, nullable=False),
-    Column("counter", String(40), nullable=False),
-    Column("facet", String(16), nullable=False),
-    Column("first_key", exact_string(200), nullable=False),
-    Column("second_key", exact_string(100), nullable=False),
-    Column("leads", Integer, nullable=False),
+    Column("sign", SmallInteger, nullable=False),
+    Column("day", Date, nullable=False),
+    Column("assignee_id", BigInteger, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("stage_reached", String(16), nullable=False),
+    Column("first_response_at", UtcDateTime, nullable=True),
+    Column("site", exact_string(200), nullable=False),
+    Column("form_id", exact_string(100), nullable=False),
+    Column("service", exact_string(120), nullable=False),
     **MYSQL_OPTIONS,
 )

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from leadsmanager.adapters.sql.report_rebuild import rebuild
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, exact_string
+from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
 
 revision = "0008"
 down_revision = "0007"
@@ -20,14 +20,17 @@ def upgrade() -> None:
     op.create_table(
         "report_pending",
         sa.Column("id", Id, primary_key=True, autoincrement=True),
-        sa.Column("who", sa.BigInteger, nullable=False),
-        sa.Column("span", sa.String(1), nullable=False),
-        sa.Column("starts", sa.Date, nullable=False),
-        sa.Column("counter", sa.String(40), nullable=False),
-        sa.Column("facet", sa.String(16), nullable=False),
-        sa.Column("first_key", exact_string(200), nullable=False),
-        sa.Column("second_key", exact_string(100), nullable=False),
-        sa.Column("leads", sa.Integer, nullable=False),
+        sa.Column("sign", sa.SmallInteger, nullable=False),
+        sa.Column("day", sa.Date, nullable=False),
+        sa.Column("assignee_id", sa.BigInteger, nullable=True),
+        sa.Column("created_at", UtcDateTime, nullable=False),
+        sa.Column("source", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("stage_reached", sa.String(16), nullable=False),
+        sa.Column("first_response_at", UtcDateTime, nullable=True),
+        sa.Column("site", exact_string(200), nullable=False),
+        sa.Column("form_id", exact_string(100), nullable=False),
+        sa.Column("service", exact_string(120), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_report_pending"),
         **MYSQL_OPTIONS,
     )
