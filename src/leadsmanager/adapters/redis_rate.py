@@ -27,7 +27,8 @@ class RedisRateLimiter(RateLimiter):
         seconds = max(int(window.total_seconds()), 1)
         bucket = f"{PREFIX}{key}:{int(now.timestamp()) // seconds}"
         try:
-            pipe = self._client.pipeline()
+            # One round trip, without MULTI/EXEC: another client's commands between the two change nothing.
+            pipe = self._client.pipeline(transaction=False)
             pipe.incr(bucket)
             pipe.expire(bucket, seconds + 1)
             count, _ = pipe.execute()
