@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events, write_events_of
+from leadsmanager.adapters.sql.lead_rows import (
+    entry_values,
+    insert_history,
+    insert_leads,
+    insert_terms,
+    lead_values,
+    term_values,
+)
 from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
 from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
@@ -21,7 +29,7 @@ from leadsmanager.application.tallies import Counted, Tally, TallyQuery
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.roles import Role
-from leadsmanager.domain.search import lead_terms, query_terms
+from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
@@ -68,7 +76,7 @@ class SqlLeadRepository(LeadRepository):
     def add(self, lead: Lead) -> None:
         lead.version = 1
         duplicate = "this lead was stored by another request at the same moment"
-        lead.id = _insert(self._session, _INSERT_LEAD, _lead_values(lead), on_duplicate=duplicate)
+        lead.id = _insert(self._session, _INSERT_LEAD, lead_values(lead), on_duplicate=duplicate)
         self._add_terms(lead)
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
@@ -93,7 +101,7 @@ class SqlLeadRepository(LeadRepository):
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
         was = self._counted.get(lead.id) or self._stored(lead.id)
-        values = {**_lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
+        values = {**lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
         duplicate = "another open lead already has this contact's email or phone"
         result = cast(CursorResult[Any], run(self._session, _SAVE, values, on_duplicate=duplicate))
         if result.rowcount != 1:
@@ -105,13 +113,7 @@ class SqlLeadRepository(LeadRepository):
 
     def append_history(self, lead: Lead) -> None:
         assert lead.id is not None
-        changed = {
-            "touched_id": lead.id,
-            "at": lead.updated_at,
-            "resubmissions": lead.resubmissions,
-            "score": lead.score,
-        }
-        run(self._session, _TOUCH, changed)
+        run(self._session, _TOUCH, _touched(lead))
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
@@ -123,13 +125,9 @@ class SqlLeadRepository(LeadRepository):
         for lead in new:
             lead.version = 1
         duplicate = "one of these leads was stored by another request at the same moment"
-        ids = _insert_many(self._session, leads, [_lead_values(x) for x in new], on_duplicate=duplicate)
-        for lead, lead_id in zip(new, ids, strict=True):
-            lead.id = lead_id
-        self._write_history_of(new)
-        terms = [row for lead in new for row in _term_rows(lead)]
-        if terms:
-            run(self._session, insert(lead_search), terms)
+        insert_leads(self._session, new, on_duplicate=duplicate)
+        insert_history(self._session, new)
+        insert_terms(self._session, new)
         write_events_of(self._session, new)
         counted = [Counted.of(lead) for lead in new]
         record_many(self._session, [(None, c) for c in counted])
@@ -219,21 +217,15 @@ class SqlLeadRepository(LeadRepository):
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
-            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **_entry_values(entry)})
+            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **entry_values(entry)})
             for entry in lead.new_history()
         ]
         lead.mark_history_saved(ids)
 
-    def _write_history_of(self, many: Sequence[Lead]) -> None:
-        rows = [{"lead_id": lead.id, **_entry_values(entry)} for lead in many for entry in lead.new_history()]
-        ids = iter(_insert_many(self._session, lead_history, rows))
-        for lead in many:
-            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
-
     def _add_terms(self, lead: Lead) -> None:
         # Only for a lead just inserted: it has no terms yet. A DELETE here first would take gap locks
         # on lead_search that deadlock concurrent intakes on MariaDB.
-        rows = _term_rows(lead)
+        rows = term_values(lead)
         if rows:
             run(self._session, insert(lead_search), rows)
 
@@ -249,49 +241,8 @@ def _insert(session: Session, statement: Insert, values: Any = None, *, on_dupli
     return int(key[0])
 
 
-def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]], *, on_duplicate: str = "") -> list[int]:
-    """Multi-row INSERT … RETURNING (MariaDB 10.5+, SQLite 3.35+): the new ids, in the order of `rows`."""
-    if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(i) for i in run(session, statement, rows, on_duplicate=on_duplicate).scalars()]
-
-
-def _term_rows(lead: Lead) -> list[dict[str, Any]]:
-    terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
-    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
-
-
-def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
-    return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
-
-
-def _lead_values(lead: Lead) -> dict[str, Any]:
-    return {
-        "contact_name": lead.contact_name,
-        "email": lead.email,
-        "phone": lead.phone,
-        "company": lead.company,
-        "service": lead.service,
-        "message": lead.message,
-        "source": lead.source.value,
-        "site": lead.site,
-        "form_id": lead.form_id,
-        "external_id": lead.external_id,
-        "extras": lead.extras,
-        "utm": lead.utm,
-        "status": lead.status.value,
-        "assignee_id": lead.assignee_id,
-        "created_at": lead.created_at,
-        "updated_at": lead.updated_at,
-        "version": lead.version,
-        "open_email": lead.email if lead.is_open else None,
-        "open_phone": lead.phone if lead.is_open else None,
-        "first_response_at": lead.first_response_at,
-        "stage_reached": lead.stage_reached.value,
-        "resubmissions": lead.resubmissions,
-        "score": lead.score,
-    }
+def _touched(lead: Lead) -> dict[str, Any]:
+    return {"touched_id": lead.id, "at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
 
 
 def _to_lead(row: Row[Any]) -> Lead:
