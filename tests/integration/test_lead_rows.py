@@ -49,7 +49,10 @@ def written(engine: Engine, *, many: bool) -> dict[str, list[dict[str, Any]]]:
         joined = uow.leads.get(plain.id or 0)
         assert joined is not None
         joined.record_resubmission(submission(1, company="Other"), at=START + timedelta(minutes=1))
-        uow.leads.append_history(joined)
+        if many:
+            uow.leads.append_history_of([joined])
+        else:
+            uow.leads.append_history(joined)
         uow.commit()
     with engine.connect() as connection:
         found = {

@@ -117,6 +117,15 @@ class SqlLeadRepository(LeadRepository):
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
+    def append_history_of(self, many: Sequence[Lead]) -> None:
+        """`append_history` for each lead: their UPDATEs in one call, then one multi-row INSERT each for
+        their history and their events."""
+        if not many:
+            return
+        run(self._session, _TOUCH, [_touched(lead) for lead in many])
+        insert_history(self._session, many)
+        write_events_of(self._session, many)
+
     def add_many(self, new: Sequence[Lead]) -> None:
         """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
         `add` writes them), in multi-row INSERTs: leads, then history, then search terms."""
