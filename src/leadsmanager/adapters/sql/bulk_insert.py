@@ -3,41 +3,38 @@
 Through SQLAlchemy Core, every row is a dict whose values each pass through their column's type, and
 PyMySQL then formats every datetime anew: for a sync page (100 leads, 100 history rows, 800 search
 terms) that cost more CPU than the database spends storing the rows. Here each row is a tuple of
-values the caller converted once (`stored`: a lead's creation time once, not once for each of its
-search terms), and a page's rows go out in one statement whose parameters PyMySQL escapes in one pass.
+values converted once (a lead's creation time once, not once for each of its search terms), and a
+page's rows go out in one statement whose parameters PyMySQL escapes in one pass.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Dialect, Table
+from sqlalchemy import JSON, Dialect, Table
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run_driver_sql
+from leadsmanager.adapters.sql.tables import UtcDateTime
 
 Row = tuple[Any, ...]
 CHUNK_ROWS = 1000  # rows in one statement at most, as SQLAlchemy's insertmanyvalues sends them
 
 
-def stored(value: Any) -> Any:
-    """A value as the lead tables store it: mappings as JSON (as the JSON type writes them), aware
-    datetimes as `stored_time`, anything else as it is."""
-    if isinstance(value, datetime):
-        return stored_time(value)
-    if isinstance(value, dict):
-        return json.dumps(value)
-    return value
-
-
 def stored_time(value: datetime) -> str:
-    """What UtcDateTime stores on both databases: naive UTC, always with microseconds."""
+    """What UtcDateTime stores on both databases: naive UTC, always with microseconds. Converted by
+    the caller, a time shared by many rows (a lead's, on each of its search terms) is converted once."""
     if value.tzinfo is None:
         raise ValueError("naive datetime reached the database; pass timezone-aware UTC")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _stored_time_or_none(value: datetime | None) -> str | None:
+    return None if value is None else stored_time(value)
 
 
 class BulkInsert:
@@ -46,6 +43,20 @@ class BulkInsert:
     def __init__(self, table: Table, columns: Sequence[str]) -> None:
         self.table = table
         self.columns = tuple(columns)
+        kinds = [(i, table.c[name].type) for i, name in enumerate(self.columns)]
+        self._conversions: list[tuple[int, Callable[[Any], Any]]] = [
+            (i, _stored_time_or_none if isinstance(kind, UtcDateTime) else json.dumps)
+            for i, kind in kinds
+            if isinstance(kind, UtcDateTime | JSON)
+        ]
+
+    def stored(self, values: Row) -> Row:
+        """A row of Python values as the columns' types store them: times as `stored_time`, JSON
+        columns as JSON text (as the JSON type writes them); the rest as they are."""
+        row = list(values)
+        for i, convert in self._conversions:
+            row[i] = convert(row[i])
+        return tuple(row)
 
     def rows(self, session: Session, rows: Sequence[Row]) -> None:
         dialect = _dialect(session)
@@ -92,4 +103,4 @@ def _chunks(rows: Sequence[Row]) -> list[Sequence[Row]]:
 
 def _flat(rows: Sequence[Row]) -> tuple[Any, ...]:
     """One statement's parameters: PyMySQL escapes them in one pass, cheaper than a pass per row."""
-    return tuple(value for row in rows for value in row)
+    return tuple(chain.from_iterable(rows))

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, stored, stored_time
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, stored_time
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads
 from leadsmanager.domain.lead import HistoryEntry, Lead
 from leadsmanager.domain.search import lead_terms
@@ -38,15 +38,15 @@ def term_values(lead: Lead) -> list[dict[str, Any]]:
 
 def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) -> None:
     """Gives each lead its id."""
-    rows = [tuple(map(stored, _lead_fields(lead))) for lead in new]
+    rows = [_LEADS.stored(_lead_fields(lead)) for lead in new]
     for lead, lead_id in zip(new, _LEADS.returning_ids(session, rows, on_duplicate=on_duplicate), strict=True):
         lead.id = lead_id
 
 
 def insert_history(session: Session, many: Sequence[Lead]) -> None:
     """Each lead's history entries not stored yet, in order; they get their ids."""
-    rows: list[Row] = [
-        (lead.id, e.field, e.old, e.new, e.actor_id, stored_time(e.at)) for lead in many for e in lead.new_history()
+    rows = [
+        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead in many for e in lead.new_history()
     ]
     ids = iter(_HISTORY.returning_ids(session, rows))
     for lead in many:
