@@ -55,6 +55,18 @@ _OPEN_BY_CONTACT = (
     .where(or_(_BY_EMAIL, leads.c.open_phone == bindparam("phone")))
     .limit(2)
 )
+# A page's look-ups: each list of values is one expanding parameter, so that a page's hundred values
+# are not each made into a bound parameter and hashed into a cache key, as `in_(values)` does.
+_BY_EXTERNAL_IDS = select(leads.c.external_id, leads.c.id).where(
+    leads.c.source == bindparam("source"), leads.c.external_id.in_(bindparam("external_ids", expanding=True))
+)
+_EMAILS = leads.c.open_email.in_(bindparam("emails", expanding=True))
+_PHONES = leads.c.open_phone.in_(bindparam("phones", expanding=True))
+_OPEN_BY_CONTACTS = {  # by whether emails, phones are given
+    (True, False): select(*SUMMARY_COLUMNS).where(_EMAILS),
+    (False, True): select(*SUMMARY_COLUMNS).where(_PHONES),
+    (True, True): select(*SUMMARY_COLUMNS).where(or_(_EMAILS, _PHONES)),
+}
 _INSERT_LEAD = insert(leads)
 _INSERT_HISTORY = insert(lead_history)
 # The SET clause comes from the values given with each execution.
@@ -159,19 +171,15 @@ class SqlLeadRepository(LeadRepository):
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         if not external_ids:
             return {}
-        c = leads.c
-        statement = select(c.external_id, c.id).where(c.source == source.value, c.external_id.in_(set(external_ids)))
-        return {row.external_id: row.id for row in run(self._session, statement)}
+        wanted = {"source": source.value, "external_ids": list(set(external_ids))}
+        return {row.external_id: row.id for row in run(self._session, _BY_EXTERNAL_IDS, wanted)}
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
-        wanted = [
-            column.in_(set(values))
-            for column, values in ((leads.c.open_email, emails), (leads.c.open_phone, phones))
-            if values
-        ]
-        if not wanted:
+        if not emails and not phones:
             return []
-        return [self._read(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
+        statement = _OPEN_BY_CONTACTS[bool(emails), bool(phones)]
+        wanted = {"emails": list(set(emails)), "phones": list(set(phones))}
+        return [self._read(r) for r in run(self._session, statement, wanted)]
 
     def list(self, query: LeadQuery) -> LeadPage:
         statement = searched(self._session, query) if query_terms(query.search) else walked(query)
