@@ -9,6 +9,7 @@ page's rows go out in one statement whose parameters PyMySQL escapes in one pass
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -25,9 +26,11 @@ Row = tuple[Any, ...]
 CHUNK_ROWS = 1000  # rows in one statement at most, as SQLAlchemy's insertmanyvalues sends them
 
 
+@functools.lru_cache(maxsize=1024)
 def stored_time(value: datetime) -> str:
-    """What UtcDateTime stores on both databases: naive UTC, always with microseconds. Converted by
-    the caller, a time shared by many rows (a lead's, on each of its search terms) is converted once."""
+    """What UtcDateTime stores on both databases: naive UTC, always with microseconds. A new lead's
+    time is on its row twice, on its first history row, its event and each of its search terms: the
+    cache converts it once (equal instants store the same text, whatever their time zone)."""
     if value.tzinfo is None:
         raise ValueError("naive datetime reached the database; pass timezone-aware UTC")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
