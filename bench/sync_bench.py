@@ -5,8 +5,9 @@
 
 The test suite's fake WordPress (tests/integration/fake_wordpress.py: the plugin contract over a real
 socket) serves the submissions from a child process, so serving does not compete with the sync for the
-GIL. The database `leadsmanager_bench_sync` on LEADSMANAGER_BENCH_MYSQL_SERVER (default
-mysql+pymysql://root@127.0.0.1:3306) is created, migrated and dropped by the script (--keep keeps it).
+GIL. The database `leadsmanager_bench_sync` (--database picks another name, so that two people can run
+it at once) on LEADSMANAGER_BENCH_MYSQL_SERVER (default mysql+pymysql://root@127.0.0.1:3306) is created,
+migrated and dropped by the script (--keep keeps it).
 
 Timed: SyncForms as `leadsmanager sync` runs it, from the first fetch to the last cursor saved; then a
 second run that finds nothing new. Fetching and SubmitLead are timed apart by thin wrappers, and every
@@ -20,6 +21,7 @@ import cProfile
 import multiprocessing
 import os
 import pstats
+import re
 import sys
 import time
 from collections import defaultdict
@@ -175,12 +177,12 @@ class Progress:
 # The run
 
 
-def database(server: str) -> tuple[Engine, Engine]:
+def database(server: str, name: str) -> tuple[Engine, Engine]:
     admin = make_engine(f"{server}/")
     with admin.begin() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
-    engine = make_engine(f"{server}/{DATABASE}")
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"))
+    engine = make_engine(f"{server}/{name}")
     upgrade(engine)
     return admin, engine
 
@@ -251,12 +253,22 @@ def describe(title: str, report: SyncReport, seconds: float) -> None:
         print(f"  {len(report.forms)} forms checked in {seconds:.3f} s")
 
 
+def database_name(name: str) -> str:
+    """A plain identifier: the name goes into DROP DATABASE and CREATE DATABASE as it is."""
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", name):
+        raise argparse.ArgumentTypeError(f"not a plain database name: {name!r}")
+    return name
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--submissions", type=int, default=100_000)
     parser.add_argument("--forms", type=int, default=10)
     parser.add_argument("--profile", metavar="FILE", help="profile the first run with cProfile into FILE")
-    parser.add_argument("--keep", action="store_true", help=f"keep the database {DATABASE} afterwards")
+    parser.add_argument(
+        "--database", default=DATABASE, type=database_name, help=f"the database to create and drop (default {DATABASE})"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     args = parser.parse_args()
     server = os.environ.get(SERVER_ENV, "mysql+pymysql://root@127.0.0.1:3306").rstrip("/")
 
@@ -265,7 +277,7 @@ def main() -> None:
         target=serve, args=(args.submissions, args.forms, child), daemon=True
     )
     wordpress.start()
-    admin, engine = database(server)
+    admin, engine = database(server, args.database)
     try:
         url = parent.recv()
         run(args, url, engine)
@@ -275,7 +287,7 @@ def main() -> None:
         engine.dispose()
         if not args.keep:
             with admin.begin() as connection:
-                connection.execute(text(f"DROP DATABASE IF EXISTS {DATABASE}"))
+                connection.execute(text(f"DROP DATABASE IF EXISTS {args.database}"))
         admin.dispose()
 
 
@@ -299,7 +311,7 @@ def run(args: argparse.Namespace, url: str, engine: Engine) -> None:
         sync = SyncForms(site.synced_forms(), source, intake, uow, clock)
         server = ServerCpu(engine)
         count = StatementCount(engine)
-        print(f"{args.submissions:,} submissions over {args.forms} forms, served at {url}, into {DATABASE}")
+        print(f"{args.submissions:,} submissions over {args.forms} forms, served at {url}, into {args.database}")
         progress = Progress(every=max(1, args.submissions // 10))
         report, seconds, cpu_used = timed_run(sync, server, progress, args.profile)
         describe("first run", report, seconds)

@@ -159,6 +159,39 @@ def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(uow_factory: 
     assert [x.id for x in searched] == [ids[2]]
 
 
+def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: UowFactory) -> None:
+    first, second, untouched = store(uow_factory, new_lead(1), new_lead(2), new_lead(3))
+    later = START + timedelta(minutes=5)
+    with uow_factory() as uow:
+        joined = [uow.leads.get(first), uow.leads.get(second)]
+        assert joined[0] is not None and joined[1] is not None
+        joined[0].record_resubmission(submission(1, message="me again"), at=later)
+        joined[1].record_resubmission(submission(2), at=later + timedelta(seconds=1))
+        joined[1].record_resubmission(submission(2, company="Other"), at=later + timedelta(seconds=2))
+        uow.leads.append_history_of([joined[1], joined[0]])
+        uow.commit()
+    with uow_factory() as uow:
+        read = [uow.leads.get(i, with_history=True) for i in (first, second, untouched)]
+        events = [(e.lead_id, e.kind) for e in uow.outbox.pending(20) if e.kind == "lead_resubmitted"]
+    assert [x and (x.resubmissions, x.updated_at, x.version) for x in read] == [
+        (1, later, 1),
+        (2, later + timedelta(seconds=2), 1),
+        (0, START, 1),
+    ]
+    assert [x and [(e.field, e.at) for e in x.history] for x in read[:2]] == [
+        [("status", START), ("resubmission", later)],
+        [
+            ("status", START),
+            ("resubmission", later + timedelta(seconds=1)),
+            ("resubmission", later + timedelta(seconds=2)),
+        ],
+    ]
+    assert read[0] is not None and read[1] is not None
+    assert read[0].score == joined[0].score and read[1].score == joined[1].score
+    assert [e.id for e in read[1].history[1:]] == [e.id for e in joined[1].history]  # the ids were handed back
+    assert events == [(second, "lead_resubmitted"), (second, "lead_resubmitted"), (first, "lead_resubmitted")]
+
+
 def test_many_new_leads_are_refused_together_when_one_clashes(uow_factory: UowFactory) -> None:
     store(uow_factory, new_lead(1))
     with pytest.raises(Conflict), uow_factory() as uow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
@@ -80,6 +81,12 @@ def test_clean_text_leaves_no_control_or_separator_character_but_single_spaces(t
     assert all(c == " " or not unicodedata.category(c).startswith(("C", "Z")) for c in cleaned)
     assert cleaned == cleaned.strip() and "  " not in cleaned
     assert cleaned.replace(" ", "") == "".join(c for c in text if not unicodedata.category(c).startswith(("C", "Z")))
+
+
+@given(st.one_of(st.text(), st.text(alphabet=" \t\n\u00a0\u2028ab\u00e7")))
+def test_clean_text_is_the_same_with_or_without_its_shortcuts(text: str) -> None:
+    unprintable_as_spaces = "".join(" " if unicodedata.category(c).startswith(("C", "Z")) else c for c in text)
+    assert clean_text(text, max_length=10_000, field="company") == re.sub(r"\s+", " ", unprintable_as_spaces).strip()
 
 
 @given(st.one_of(st.text(), st.emails()))

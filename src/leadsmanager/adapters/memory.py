@@ -92,6 +92,10 @@ class MemoryLeadRepository(LeadRepository):
         assert lead.id is not None
         self.appended[lead.id] = lead
 
+    def append_history_of(self, leads: Sequence[Lead]) -> None:
+        for lead in leads:
+            self.append_history(lead)
+
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
         found = [x for x in self._visible() if x.source == source and x.external_id == external_id]
         return self.get(found[0].id) if found and found[0].id else None
@@ -405,6 +409,8 @@ class MemoryUnitOfWork(UnitOfWork):
         stored = self._store.leads[lead.id]
         stored.history = [*stored.history, *lead.history[len(lead.history) - len(pending) :]]
         stored.updated_at = lead.updated_at
+        # As the SQL adapter's UPDATE: a re-submission also moves the count and the score.
+        stored.resubmissions, stored.score = lead.resubmissions, lead.score
         self._store.jobs.add_events(lead)
 
     def _commit_lead(self, lead: Lead) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any
 
 from attrs import Attribute, field, frozen
@@ -65,8 +66,8 @@ class SyncedForm:
     fields: Mapping[str, str] = field(factory=dict, validator=_check_fields)
 
     def lead_form(self, submission: RemoteSubmission) -> LeadForm:
-        routes = self._routes()
-        text = {name: _joined(name, submission.fields, routes) for name in LEAD_FIELDS}
+        routes, sources = self._routes, self._sources
+        text = {name: _joined(name, submission.fields, sources[name]) for name in LEAD_FIELDS}
         rest = {k: v for k, v in submission.fields.items() if k not in routes}
         utm = {k: v[:EXTRA_VALUE_LIMIT] for k, v in rest.items() if k in UTM_FIELDS}
         extras = {k: v for k, v in rest.items() if k not in UTM_FIELDS}
@@ -86,16 +87,23 @@ class SyncedForm:
             utm=utm,
         )
 
+    # Worked out once per form, not for each of its submissions.
+    @cached_property
     def _routes(self) -> dict[str, str]:
         """A form field named like a lead field fills it, unless the mapping fills that lead field already."""
         mapped = set(self.fields.values())
         same_name = {name: name for name in LEAD_FIELDS if name not in mapped}
         return {**same_name, **self.fields}
 
+    @cached_property
+    def _sources(self) -> dict[str, tuple[str, ...]]:
+        """The form fields that fill each lead field, in join order."""
+        return {name: tuple(k for k, target in self._routes.items() if target == name) for name in LEAD_FIELDS}
 
-def _joined(lead_field: str, values: Mapping[str, str], routes: Mapping[str, str]) -> str:
+
+def _joined(lead_field: str, values: Mapping[str, str], sources: tuple[str, ...]) -> str:
     """Several form fields may fill one lead field (first and last name): joined in mapping order."""
-    parts = [values.get(k, "").strip() for k, target in routes.items() if target == lead_field]
+    parts = [values.get(k, "").strip() for k in sources]
     separator = "\n" if lead_field == "message" else " "
     return separator.join(p for p in parts if p)[: LIMITS[lead_field]]
 

@@ -64,8 +64,7 @@ class PageOfSubmissions:
     def write(self, uow: UnitOfWork) -> None:
         """New leads first, with the history of any re-submission they got; then the stored leads joined."""
         uow.leads.add_many(self.new)
-        for lead in self.joined.values():
-            uow.leads.append_history(lead)
+        uow.leads.append_history_of(list(self.joined.values()))
 
     def _open_lead(self, submission: Submission) -> Lead | None:
         by_email = self._by_email.get(submission.email) if submission.email else None

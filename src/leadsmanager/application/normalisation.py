@@ -38,9 +38,13 @@ class FieldErrors:
 def clean_text(value: str, *, max_length: int, field: str) -> str:
     """Trim, drop control characters and collapse runs of white space."""
     # isprintable() is False exactly when some character is of category C or Z (other than a plain
-    # space): most text needs no character-by-character pass.
-    text = value if value.isprintable() else "".join(" " if _unprintable(c) else c for c in value)
-    text = _SPACES.sub(" ", text).strip()
+    # space): most text needs no character-by-character pass. Printable text holds no white space but
+    # plain spaces, so without two in a row there is no run to collapse either.
+    if value.isprintable():
+        text = value if "  " not in value else _SPACES.sub(" ", value)
+    else:
+        text = _SPACES.sub(" ", "".join(" " if _unprintable(c) else c for c in value))
+    text = text.strip()
     if len(text) > max_length:
         raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
     return text

@@ -33,6 +33,9 @@ class LeadRepository(Protocol):
     def append_history(self, lead: Lead) -> None:
         """Add new history entries only; no version check, as they edit nothing (a re-submission)."""
 
+    def append_history_of(self, leads: Sequence[Lead]) -> None:
+        """`append_history` for each of these stored leads, in order, in a few statements."""
+
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None: ...

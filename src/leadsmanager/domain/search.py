@@ -18,6 +18,8 @@ PHONE_SUFFIX_MARK = "~"
 
 def fold(text: str) -> str:
     """Lower case without accents, so that 'García' is found by 'garcia'."""
+    if text.isascii():
+        return text.lower()  # the same for ASCII, without a pass over every character
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

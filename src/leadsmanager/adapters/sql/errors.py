@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlalchemy import Executable, exc
+from sqlalchemy import CursorResult, Executable, exc
 from sqlalchemy.orm import Session
 
 from leadsmanager.domain.errors import StorageError, TransientConflict
+
+T = TypeVar("T")
 
 # Another transaction held or changed the rows first; the caller may retry.
 _COLLISIONS = {
@@ -30,8 +33,18 @@ def translate(error: exc.DBAPIError) -> TransientConflict | StorageError:
 
 def run(session: Session, statement: Executable, params: Any = None, *, on_duplicate: str = "") -> Any:
     """Execute, reporting driver failures as Conflict or StorageError; `on_duplicate` names a clash."""
+    return _translated(lambda: session.execute(statement, params), on_duplicate)
+
+
+def run_driver_sql(session: Session, sql: str, params: Any, *, on_duplicate: str = "") -> CursorResult[Any]:
+    """`run` for SQL written in the driver's own placeholders, in the session's transaction; a list of
+    tuples executes it once per tuple."""
+    return _translated(lambda: session.connection().exec_driver_sql(sql, params), on_duplicate)
+
+
+def _translated(execute: Callable[[], T], on_duplicate: str) -> T:
     try:
-        return session.execute(statement, params)
+        return execute()
     except exc.IntegrityError as e:
         raise TransientConflict(on_duplicate or str(translate(e))) from e
     except exc.DBAPIError as e:

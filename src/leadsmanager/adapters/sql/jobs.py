@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
@@ -27,14 +28,12 @@ def write_events(session: Session, lead_id: int, events: list[LeadEvent], at: da
 
 
 def write_events_of(session: Session, many: Iterable[Lead]) -> None:
-    """`write_events` for a batch of leads just stored, in one multi-row INSERT."""
-    rows = [
-        {"lead_id": lead.id, "kind": e.kind, "data": e.data, "created_at": lead.updated_at}
-        for lead in many
-        for e in lead.collect_events()
-    ]
-    if rows:
-        run(session, insert(outbox_events), rows)
+    """`write_events` for a batch of leads just written, in one multi-row INSERT."""
+    rows = [_EVENTS.stored((lead.id, e.kind, e.data, lead.updated_at)) for lead in many for e in lead.collect_events()]
+    _EVENTS.rows(session, rows)
+
+
+_EVENTS = BulkInsert(outbox_events, ("lead_id", "kind", "data", "created_at"))
 
 
 class SqlOutboxRepository(OutboxRepository):

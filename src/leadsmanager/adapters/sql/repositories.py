@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, Table, bindparam, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events, write_events_of
+from leadsmanager.adapters.sql.lead_rows import (
+    entry_values,
+    insert_history,
+    insert_leads,
+    insert_terms,
+    lead_values,
+    term_values,
+)
 from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
 from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
@@ -21,7 +29,7 @@ from leadsmanager.application.tallies import Counted, Tally, TallyQuery
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.roles import Role
-from leadsmanager.domain.search import lead_terms, query_terms
+from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
@@ -47,6 +55,18 @@ _OPEN_BY_CONTACT = (
     .where(or_(_BY_EMAIL, leads.c.open_phone == bindparam("phone")))
     .limit(2)
 )
+# A page's look-ups: each list of values is one expanding parameter, so that a page's hundred values
+# are not each made into a bound parameter and hashed into a cache key, as `in_(values)` does.
+_BY_EXTERNAL_IDS = select(leads.c.external_id, leads.c.id).where(
+    leads.c.source == bindparam("source"), leads.c.external_id.in_(bindparam("external_ids", expanding=True))
+)
+_EMAILS = leads.c.open_email.in_(bindparam("emails", expanding=True))
+_PHONES = leads.c.open_phone.in_(bindparam("phones", expanding=True))
+_OPEN_BY_CONTACTS = {  # by whether emails, phones are given
+    (True, False): select(*SUMMARY_COLUMNS).where(_EMAILS),
+    (False, True): select(*SUMMARY_COLUMNS).where(_PHONES),
+    (True, True): select(*SUMMARY_COLUMNS).where(or_(_EMAILS, _PHONES)),
+}
 _INSERT_LEAD = insert(leads)
 _INSERT_HISTORY = insert(lead_history)
 # The SET clause comes from the values given with each execution.
@@ -68,7 +88,7 @@ class SqlLeadRepository(LeadRepository):
     def add(self, lead: Lead) -> None:
         lead.version = 1
         duplicate = "this lead was stored by another request at the same moment"
-        lead.id = _insert(self._session, _INSERT_LEAD, _lead_values(lead), on_duplicate=duplicate)
+        lead.id = _insert(self._session, _INSERT_LEAD, lead_values(lead), on_duplicate=duplicate)
         self._add_terms(lead)
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
@@ -93,7 +113,7 @@ class SqlLeadRepository(LeadRepository):
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
         was = self._counted.get(lead.id) or self._stored(lead.id)
-        values = {**_lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
+        values = {**lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
         duplicate = "another open lead already has this contact's email or phone"
         result = cast(CursorResult[Any], run(self._session, _SAVE, values, on_duplicate=duplicate))
         if result.rowcount != 1:
@@ -105,15 +125,18 @@ class SqlLeadRepository(LeadRepository):
 
     def append_history(self, lead: Lead) -> None:
         assert lead.id is not None
-        changed = {
-            "touched_id": lead.id,
-            "at": lead.updated_at,
-            "resubmissions": lead.resubmissions,
-            "score": lead.score,
-        }
-        run(self._session, _TOUCH, changed)
+        run(self._session, _TOUCH, _touched(lead))
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
+
+    def append_history_of(self, many: Sequence[Lead]) -> None:
+        """`append_history` for each lead: their UPDATEs in one call, then one multi-row INSERT each for
+        their history and their events."""
+        if not many:
+            return
+        run(self._session, _TOUCH, [_touched(lead) for lead in many])
+        insert_history(self._session, many)
+        write_events_of(self._session, many)
 
     def add_many(self, new: Sequence[Lead]) -> None:
         """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
@@ -123,13 +146,9 @@ class SqlLeadRepository(LeadRepository):
         for lead in new:
             lead.version = 1
         duplicate = "one of these leads was stored by another request at the same moment"
-        ids = _insert_many(self._session, leads, [_lead_values(x) for x in new], on_duplicate=duplicate)
-        for lead, lead_id in zip(new, ids, strict=True):
-            lead.id = lead_id
-        self._write_history_of(new)
-        terms = [row for lead in new for row in _term_rows(lead)]
-        if terms:
-            run(self._session, insert(lead_search), terms)
+        insert_leads(self._session, new, on_duplicate=duplicate)
+        insert_history(self._session, new)
+        insert_terms(self._session, new)
         write_events_of(self._session, new)
         counted = [Counted.of(lead) for lead in new]
         record_many(self._session, [(None, c) for c in counted])
@@ -152,19 +171,15 @@ class SqlLeadRepository(LeadRepository):
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         if not external_ids:
             return {}
-        c = leads.c
-        statement = select(c.external_id, c.id).where(c.source == source.value, c.external_id.in_(set(external_ids)))
-        return {row.external_id: row.id for row in run(self._session, statement)}
+        wanted = {"source": source.value, "external_ids": list(set(external_ids))}
+        return {row.external_id: row.id for row in run(self._session, _BY_EXTERNAL_IDS, wanted)}
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
-        wanted = [
-            column.in_(set(values))
-            for column, values in ((leads.c.open_email, emails), (leads.c.open_phone, phones))
-            if values
-        ]
-        if not wanted:
+        if not emails and not phones:
             return []
-        return [self._read(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
+        statement = _OPEN_BY_CONTACTS[bool(emails), bool(phones)]
+        wanted = {"emails": list(set(emails)), "phones": list(set(phones))}
+        return [self._read(r) for r in run(self._session, statement, wanted)]
 
     def list(self, query: LeadQuery) -> LeadPage:
         statement = searched(self._session, query) if query_terms(query.search) else walked(query)
@@ -219,21 +234,15 @@ class SqlLeadRepository(LeadRepository):
 
     def _write_history(self, lead: Lead) -> None:
         ids = [
-            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **_entry_values(entry)})
+            _insert(self._session, _INSERT_HISTORY, {"lead_id": lead.id, **entry_values(entry)})
             for entry in lead.new_history()
         ]
         lead.mark_history_saved(ids)
 
-    def _write_history_of(self, many: Sequence[Lead]) -> None:
-        rows = [{"lead_id": lead.id, **_entry_values(entry)} for lead in many for entry in lead.new_history()]
-        ids = iter(_insert_many(self._session, lead_history, rows))
-        for lead in many:
-            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
-
     def _add_terms(self, lead: Lead) -> None:
         # Only for a lead just inserted: it has no terms yet. A DELETE here first would take gap locks
         # on lead_search that deadlock concurrent intakes on MariaDB.
-        rows = _term_rows(lead)
+        rows = term_values(lead)
         if rows:
             run(self._session, insert(lead_search), rows)
 
@@ -249,49 +258,8 @@ def _insert(session: Session, statement: Insert, values: Any = None, *, on_dupli
     return int(key[0])
 
 
-def _insert_many(session: Session, table: Table, rows: list[dict[str, Any]], *, on_duplicate: str = "") -> list[int]:
-    """Multi-row INSERT … RETURNING (MariaDB 10.5+, SQLite 3.35+): the new ids, in the order of `rows`."""
-    if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return [int(i) for i in run(session, statement, rows, on_duplicate=on_duplicate).scalars()]
-
-
-def _term_rows(lead: Lead) -> list[dict[str, Any]]:
-    terms = lead_terms(lead.contact_name, lead.company, lead.email, lead.phone)
-    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in sorted(terms)]
-
-
-def _entry_values(entry: HistoryEntry) -> dict[str, Any]:
-    return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
-
-
-def _lead_values(lead: Lead) -> dict[str, Any]:
-    return {
-        "contact_name": lead.contact_name,
-        "email": lead.email,
-        "phone": lead.phone,
-        "company": lead.company,
-        "service": lead.service,
-        "message": lead.message,
-        "source": lead.source.value,
-        "site": lead.site,
-        "form_id": lead.form_id,
-        "external_id": lead.external_id,
-        "extras": lead.extras,
-        "utm": lead.utm,
-        "status": lead.status.value,
-        "assignee_id": lead.assignee_id,
-        "created_at": lead.created_at,
-        "updated_at": lead.updated_at,
-        "version": lead.version,
-        "open_email": lead.email if lead.is_open else None,
-        "open_phone": lead.phone if lead.is_open else None,
-        "first_response_at": lead.first_response_at,
-        "stage_reached": lead.stage_reached.value,
-        "resubmissions": lead.resubmissions,
-        "score": lead.score,
-    }
+def _touched(lead: Lead) -> dict[str, Any]:
+    return {"touched_id": lead.id, "at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
 
 
 def _to_lead(row: Row[Any]) -> Lead:

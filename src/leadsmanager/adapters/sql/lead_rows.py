@@ -1,0 +1,77 @@
+"""What a lead's rows hold (leads, lead_history, lead_search), and the multi-row INSERTs that store a
+page of them: `SqlLeadRepository.add_many` and `append_history_of` write through here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, stored_time
+from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads
+from leadsmanager.domain.lead import HistoryEntry, Lead
+from leadsmanager.domain.search import lead_terms
+
+LEAD_COLUMNS = (
+    *("contact_name", "email", "phone", "company", "service", "message", "source", "site", "form_id"),
+    *("external_id", "extras", "utm", "status", "assignee_id", "created_at", "updated_at", "version"),
+    *("open_email", "open_phone", "first_response_at", "stage_reached", "resubmissions", "score"),
+)
+
+_LEADS = BulkInsert(leads, LEAD_COLUMNS)
+_HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at"))
+_TERMS = BulkInsert(lead_search, ("term", "lead_id", "created_at"))
+
+
+def lead_values(lead: Lead) -> dict[str, Any]:
+    return dict(zip(LEAD_COLUMNS, _lead_fields(lead), strict=True))
+
+
+def entry_values(entry: HistoryEntry) -> dict[str, Any]:
+    return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
+
+
+def term_values(lead: Lead) -> list[dict[str, Any]]:
+    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in _terms(lead)]
+
+
+def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) -> None:
+    """Gives each lead its id."""
+    rows = [_LEADS.stored(_lead_fields(lead)) for lead in new]
+    for lead, lead_id in zip(new, _LEADS.returning_ids(session, rows, on_duplicate=on_duplicate), strict=True):
+        lead.id = lead_id
+
+
+def insert_history(session: Session, many: Sequence[Lead]) -> None:
+    """Each lead's history entries not stored yet, in order; they get their ids."""
+    rows = [
+        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead in many for e in lead.new_history()
+    ]
+    ids = iter(_HISTORY.returning_ids(session, rows))
+    for lead in many:
+        lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+
+
+def insert_terms(session: Session, new: Sequence[Lead]) -> None:
+    """The search terms of leads just stored (they have none yet), each carrying its lead's creation time."""
+    rows: list[Row] = []
+    for lead in new:
+        created_at = stored_time(lead.created_at)
+        rows += [(term, lead.id, created_at) for term in _terms(lead)]
+    _TERMS.rows(session, rows)
+
+
+def _lead_fields(lead: Lead) -> tuple[Any, ...]:
+    """The lead's columns, in LEAD_COLUMNS order."""
+    open_email, open_phone = (lead.email, lead.phone) if lead.is_open else (None, None)
+    return (
+        *(lead.contact_name, lead.email, lead.phone, lead.company, lead.service, lead.message, lead.source.value),
+        *(lead.site, lead.form_id, lead.external_id, lead.extras, lead.utm, lead.status.value, lead.assignee_id),
+        *(lead.created_at, lead.updated_at, lead.version, open_email, open_phone, lead.first_response_at),
+        *(lead.stage_reached.value, lead.resubmissions, lead.score),
+    )
+
+
+def _terms(lead: Lead) -> list[str]:
+    return sorted(lead_terms(lead.contact_name, lead.company, lead.email, lead.phone))
