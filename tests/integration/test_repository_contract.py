@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from datetime import timedelta
 
+import attrs
 import pytest
 from attrs import evolve
 
@@ -43,6 +44,36 @@ def test_a_stored_lead_reads_back_with_every_field_and_its_history(uow_factory: 
     assert loaded.created_at == START and loaded.created_at.tzinfo is not None
     assert loaded.version == 1
     assert [(e.field, e.new) for e in loaded.history] == [("status", "new")]
+
+
+def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(uow_factory: UowFactory) -> None:
+    # Every field holds a value no other field holds, so a column read into the wrong field shows.
+    rep = make_user(uow_factory, Role.EMPLOYEE).id
+    submitted = submission(
+        7,
+        channel=Channel.WORDPRESS,
+        contact_name="Quentin Yarrowby",
+        site="a.example",
+        form_id="form-9",
+        external_id="ext-77",
+        extras={"budget": "10k"},
+        utm={"utm_source": "google"},
+    )
+    lead = Lead.from_submission(submitted, at=START)
+    lead.assign(rep, by=SYSTEM, at=START + timedelta(minutes=1))
+    lead.change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START + timedelta(minutes=2))
+    lead.resubmissions = 2
+    [lead_id] = store(uow_factory, lead)
+    with uow_factory() as uow:
+        by_id = uow.leads.get(lead_id)
+        [listed] = uow.leads.list(LeadQuery(assignee_id=rep)).leads
+        [found] = uow.leads.list(LeadQuery(search="yarrowby")).leads
+    skipped = {"history", "events"}
+    for loaded in (by_id, listed, found):
+        assert loaded is not None
+        assert attrs.asdict(loaded, filter=lambda a, _: a.name not in skipped) == attrs.asdict(
+            lead, filter=lambda a, _: a.name not in skipped
+        )
 
 
 def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -12,8 +14,18 @@ POOL_SIZE = 20  # connections kept open per process
 MAX_OVERFLOW = 20  # opened for bursts beyond that, and closed again when returned
 
 
+def read_json(text: str | bytes) -> Any:
+    """JSON columns (a lead's extras and UTM tags, objects of strings) read by orjson: a list page reads 100
+    of them. orjson refuses a lone surrogate escape, which json.dumps may have written; json reads those."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     parsed = make_url(url)
+    options.setdefault("json_deserializer", read_json)
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(url, parsed.database, **options)
     if parsed.get_backend_name() in ("mysql", "mariadb"):

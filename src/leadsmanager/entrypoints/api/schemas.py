@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.leads import LeadChanges
@@ -16,6 +18,14 @@ from leadsmanager.entrypoints.api.problems import ApiProblem
 
 INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id")
 INTAKE_MAPS = ("extras", "utm")
+
+
+class LeadsJSON(JSONResponse):
+    """Starlette's JSONResponse written by orjson: the same bytes (compact UTF-8), in a fraction of the time
+    a page of 50 leads takes json.dumps. Only for lead bodies, which hold no floats (orjson writes NaN as null)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def json_body(request: Request, raw: bytes) -> dict[str, Any]:
