@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 from datetime import timedelta
 
 import attrs
@@ -506,6 +507,44 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
                 "Warren Warstock",
                 "Zoë Warstock",
             ]
+
+
+def _random_query(rng: random.Random, rep: int) -> LeadQuery:
+    assignee = rng.choice(["anyone", "rep", "someone else", "none"])
+    return LeadQuery(
+        statuses=rng.choice([(), (LeadStatus.NEW,), (LeadStatus.CONTACTED,), (LeadStatus.NEW, LeadStatus.CONTACTED)]),
+        assignee_id={"rep": rep, "someone else": rep + 1000}.get(assignee),
+        unassigned=assignee == "none",
+        source=rng.choice([None, Channel.WEB_FORM, Channel.API]),
+        service=rng.choice([None, "consulting", "audit"]),
+        created_from=rng.choice([None, START + timedelta(minutes=1)]),
+        created_to=rng.choice([None, START + timedelta(minutes=4)]),
+        search=rng.choice(["", "", "zoe", "war", "smith", "zoe smith", "gmail war", "smith gmail", "nobody"]),
+        limit=rng.choice([1, 2, 3]),
+        oldest_first=rng.random() < 0.3,
+        by_score=rng.random() < 0.2,
+    )
+
+
+def test_random_lists_one_after_another_agree_with_the_in_memory_fake(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The SQL adapter builds a page's statement once for every query of the same shape (which filters,
+    which order, a cursor or not) and binds each query's own values: pages of random queries, each right
+    after others of the same shape with other values, match the in-memory fake's."""
+    monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
+    rep = make_user(uow_factory, Role.EMPLOYEE).id
+    assert rep is not None
+    ids = store(uow_factory, *_search_leads(rep))
+    reference = MemoryStore()
+    reference_ids = store(lambda: MemoryUnitOfWork(reference), *_search_leads(rep))
+    rng = random.Random(20251101)
+    for _ in range(120):
+        query = _random_query(rng, rep)
+        found = [ids.index(i) for i in _all_pages(uow_factory, query)]
+        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryUnitOfWork(reference), query)]
+        assert found == expected, query
 
 
 def test_a_search_finds_leads_added_after_the_same_search_ran(

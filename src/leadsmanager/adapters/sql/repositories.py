@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events, write_events_of
-from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
+from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, values, walked
 from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
@@ -168,10 +168,10 @@ class SqlLeadRepository(LeadRepository):
         return [self._read(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
 
     def list(self, query: LeadQuery) -> LeadPage:
-        statement = searched(self._session, query) if query_terms(query.search) else walked(query)
-        if statement is None:
+        planned = searched(self._session, query) if query_terms(query.search) else (walked(query), values(query))
+        if planned is None:
             return LeadPage([], None)
-        rows = run(self._session, statement.limit(query.limit + 1)).all()
+        rows = run(self._session, *planned).all()
         page = [_to_lead(r) for r in rows[: query.limit]]
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)

@@ -7,29 +7,47 @@ thousands). So the groups are counted first, each only up to COMMON rows, and th
   the leads are fetched in page order only until a page has passed the other filters; or
 - every group is common: the newest leads are walked and each is probed, as most of them match.
 Sorted by score, a rare group's matches (at most COMMON) are read from `leads` and sorted there.
+As for list pages, a statement is built once per shape (the list shape, how many alternatives each
+group has, and which group plays which part) and each page binds its own values.
 """
 
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.list_pages import (
+    PAGE_ROWS,
+    SHAPES_KEPT,
     SUMMARY_COLUMNS,
-    Walk,
+    Shape,
     conditions,
     created_between,
     cursor,
     forced,
     matching,
     order,
-    unsearched,
-    walk,
-    walked,
+    pinned,
+    shape,
+    term_values,
+    values,
+    walked_shape,
 )
 from leadsmanager.adapters.sql.tables import lead_search, leads
 from leadsmanager.application.queries import LeadQuery
@@ -43,24 +61,29 @@ COMMON = 10_000
 # and a lead added since would be missed. (Terms are only ever added.)
 COUNTS_TTL = 30.0
 _RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
+_CAP: BindParameter[int] = bindparam("common", type_=Integer)
 # Aliases are made once: each new alias builds its column collection again on first use.
 _PROBED = lead_search.alias("s")
 _OTHER = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
 _CHECK = leads.alias("f")
 
 
-def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
-    """The page's statement, or None when some group matches no term at all."""
+def searched(session: Session, q: LeadQuery) -> tuple[Select[Any], dict[str, Any]] | None:
+    """The page's statement and the values to run it with, or None when some group matches no term."""
     groups = query_terms(q.search)
     counts = _capped_counts(session, groups)
     if min(counts) == 0:
         return None
+    sizes = tuple(len(g) for g in groups)
     if min(counts) >= COMMON:
-        return _probing(q, groups)
-    rarest = counts.index(min(counts))
-    others = [(n, g) for i, (n, g) in enumerate(zip(counts, groups, strict=True)) if i != rarest]
-    rare, common = [g for n, g in others if n < COMMON], [g for n, g in others if n >= COMMON]
-    return _from_rarest(q, groups[rarest], rare, common)
+        statement = _probing(shape(q), sizes)
+    else:
+        rarest = counts.index(min(counts))
+        others = [i for i in range(len(groups)) if i != rarest]
+        rare = tuple(i for i in others if counts[i] < COMMON)
+        common = tuple(i for i in others if counts[i] >= COMMON)
+        statement = _from_rarest(shape(q), sizes, rarest, rare, common)
+    return statement, values(q) | term_values(groups)
 
 
 def _capped_counts(session: Session, groups: list[list[str]]) -> list[int]:
@@ -78,11 +101,9 @@ def _recent_count(database: str, group: list[str]) -> int:
 
 
 def _count(session: Session, database: str, groups: list[list[str]]) -> list[int]:
-    def capped(group: list[str]) -> Any:
-        rows = select(lead_search.c.lead_id).where(matching(lead_search, group)).limit(COMMON).subquery()
-        return select(func.count()).select_from(rows).scalar_subquery()
-
-    counts = [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    statement = _counting(tuple(len(g) for g in groups))
+    found = run(session, statement, {_CAP.key: COMMON} | term_values(groups)).one()
+    counts = [int(n) for n in found]
     if len(_RECENT_COUNTS) > 10_000:
         _RECENT_COUNTS.clear()  # a crude bound: a miss costs one statement
     now = time.monotonic()
@@ -90,64 +111,74 @@ def _count(session: Session, database: str, groups: list[list[str]]) -> list[int
     return counts
 
 
-def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
+@lru_cache(maxsize=SHAPES_KEPT)
+def _counting(sizes: tuple[int, ...]) -> Select[Any]:
+    """Each group's lead_search rows, counted up to the cap, in one statement."""
+
+    def capped(group: int, alternatives: int) -> Any:
+        rows = select(lead_search.c.lead_id).where(matching(lead_search, group, alternatives)).limit(_CAP)
+        return select(func.count()).select_from(rows.subquery()).scalar_subquery()
+
+    return select(*(capped(i, n) for i, n in enumerate(sizes)))
+
+
+@lru_cache(maxsize=SHAPES_KEPT)
+def _probing(s: Shape, sizes: tuple[int, ...]) -> Select[Any]:
     """Every group is common: walk the filters' index newest first and keep the leads that match."""
-    return walked(unsearched(q)).where(*(_probe(g, leads.c.id) for g in groups))
+    return walked_shape(s).where(*(_probe(i, n, leads.c.id) for i, n in enumerate(sizes)))
 
 
-def _probe(group: list[str], lead_id: Any) -> ColumnElement[bool]:
+def _probe(group: int, alternatives: int, lead_id: Any) -> ColumnElement[bool]:
     """Whether the lead has a term of the group. A scalar subquery with LIMIT 1 rather than EXISTS or
     IN: MariaDB turns those into a semi-join and first gathers every matching row of a common term."""
     terms = _PROBED
-    hit: Select[Any] = select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group)).limit(1)
+    hit: Select[Any] = (
+        select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group, alternatives)).limit(1)
+    )
     return hit.scalar_subquery().is_not(None)
 
 
-def _from_rarest(q: LeadQuery, rarest: list[str], rare: list[list[str]], common: list[list[str]]) -> Select[Any]:
+@lru_cache(maxsize=SHAPES_KEPT)
+def _from_rarest(
+    s: Shape, sizes: tuple[int, ...], rarest: int, rare: tuple[int, ...], common: tuple[int, ...]
+) -> Select[Any]:
     """Sort the rarest group's rows (narrowed by the other rare groups), then read leads in that order:
     MariaDB sorts the small derived table and stops joining once a page of leads has passed."""
-    found = _matches(q, rarest, rare)
+    found = _matches(s, (rarest, sizes[rarest]), [(i, sizes[i]) for i in rare])
     statement = select(*SUMMARY_COLUMNS).select_from(found)
-    if not q.by_score:
-        statement = _checked(statement, found, walk(q))
+    if not s.by_score:
+        statement = _checked(statement, found, s)
     statement = statement.join(leads, leads.c.id == found.c.lead_id)
-    statement = statement.where(*conditions(q), *(_probe(g, found.c.lead_id) for g in common))
-    if q.by_score:
-        statement = statement.where(*cursor(q, leads.c.score, leads.c.id))
-        statement = statement.order_by(*order(q, leads.c.score, leads.c.id))
+    statement = statement.where(*conditions(s), *(_probe(i, sizes[i], found.c.lead_id) for i in common))
+    if s.by_score:
+        statement = statement.where(*cursor(s, leads.c.score, leads.c.id))
+        statement = statement.order_by(*order(s, leads.c.score, leads.c.id))
     else:
-        statement = statement.order_by(*order(q, found.c.created_at, found.c.lead_id))
+        statement = statement.order_by(*order(s, found.c.created_at, found.c.lead_id))
     # Join in the order written: the sorted matches drive, and `leads` is only read for the page.
     for dialect in ("mysql", "mariadb"):
         statement = statement.prefix_with("STRAIGHT_JOIN", dialect=dialect)
-    return statement
+    return statement.limit(PAGE_ROWS)
 
 
-def _matches(q: LeadQuery, rarest: list[str], rare: list[list[str]]) -> Subquery:
+def _matches(s: Shape, rarest: tuple[int, int], rare: list[tuple[int, int]]) -> Subquery:
     """(lead_id, created_at) of the leads with the rarest group, the other rare groups, the cursor and
     the creation window: all of them answered from lead_search alone. A lead appears once even when
-    several of its terms match."""
+    several of its terms match. Groups are (index, alternatives)."""
     terms = lead_search
-    narrowing = [terms.c.lead_id.in_(_lead_ids(group)) for group in rare]
-    window = created_between(q, terms.c.created_at)
-    if not q.by_score:  # sorted by score, the cursor is on the lead's score: checked after the join
-        window += cursor(q, terms.c.created_at, terms.c.lead_id)
+    narrowing = [terms.c.lead_id.in_(select(_OTHER.c.lead_id).where(matching(_OTHER, *group))) for group in rare]
+    window = created_between(s, terms.c.created_at)
+    if not s.by_score:  # sorted by score, the cursor is on the lead's score: checked after the join
+        window += cursor(s, terms.c.created_at, terms.c.lead_id)
     rows = select(terms.c.lead_id, terms.c.created_at).distinct()
-    return rows.where(matching(terms, rarest), *narrowing, *window).subquery("m")
+    return rows.where(matching(terms, *rarest), *narrowing, *window).subquery("m")
 
 
-def _lead_ids(group: list[str]) -> Select[Any]:
-    return select(_OTHER.c.lead_id).where(matching(_OTHER, group))
-
-
-def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Select[Any]:
+def _checked(statement: Select[Any], found: Subquery, s: Shape) -> Select[Any]:
     """Join the pinned filters' index on (pinned columns, created_at, id): one lookup in that narrow
     index tells whether a match passes them (an employee's own leads, say) before its row is read."""
-    if chosen is None or not chosen.pins:
+    if s.walk is None or not s.walk.pins:
         return statement
     check = _CHECK
-    pinned = [check.c[c].is_(None) if v is None else check.c[c] == v for c, v in chosen.pins.items()]
-    statement = statement.join(
-        check, and_(*pinned, check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)
-    )
-    return forced(statement, check, chosen.index)
+    on = and_(*pinned(s, check), check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)
+    return forced(statement.join(check, on), check, s.walk.index)
