@@ -39,9 +39,14 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self, exc_type: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            self._session.rollback()
+            if self._session.in_transaction():
+                # Closing the connection rolls back its transaction, and the pool then skips the
+                # ROLLBACK it sends on every checkin; rolling back through the session sent both.
+                self._session.connection().close()
         except exc.DBAPIError:
             pass  # the connection is gone; the database rolled back on its own
+        except exc.SQLAlchemyError:
+            pass  # the transaction cannot hand out its connection; closing the session rolls it back
         finally:
             self._session.close()
         if isinstance(error, exc.DBAPIError):
