@@ -12,17 +12,81 @@ own `values`.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
 from attrs import frozen
-from sqlalchemy import BindParameter, ColumnElement, FromClause, Integer, Select, and_, bindparam, or_, select
+from sqlalchemy import (
+    JSON,
+    BindParameter,
+    ColumnElement,
+    Dialect,
+    FromClause,
+    Integer,
+    Label,
+    Select,
+    Text,
+    TypeDecorator,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
-from leadsmanager.adapters.sql.tables import lead_search, leads
+from leadsmanager.adapters.sql.engine import read_json
+from leadsmanager.adapters.sql.tables import UtcDateTime, lead_search, leads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.search import query_terms
 
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
+_TIMES = [n for n, c in enumerate(SUMMARY_COLUMNS) if isinstance(c.type, UtcDateTime)]
+
+
+class _Document(FunctionElement[Any]):
+    """A JSON column inside json_array(): MariaDB and MySQL put a JSON column's value in as JSON,
+    SQLite as a string unless it goes through json()."""
+
+    inherit_cache = True
+
+
+@compiles(_Document)
+def _sqlite_document(element: _Document, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Document, "mysql")
+@compiles(_Document, "mariadb")
+def _mysql_document(element: _Document, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+class _PackedSummary(TypeDecorator[list[Any]]):
+    """SUMMARY_COLUMNS' values, in that order, from the one JSON array the database packed them in."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> list[Any] | None:
+        if value is None:
+            return None
+        values: list[Any] = read_json(value)
+        for n in _TIMES:  # stored as naive UTC; the offset in the text costs a fifth of replace(tzinfo=UTC)
+            if values[n] is not None:
+                values[n] = datetime.fromisoformat(values[n] + "+00:00")
+        return values
+
+
+# A list page selects each lead's summary as one JSON array built by the database. PyMySQL parses
+# every value of a row in pure Python: one value a row instead of 22 took a search page's client CPU
+# from about 1.7 to 0.8 ms, for about 0.1 ms more in MariaDB.
+SUMMARY: Label[list[Any]] = func.json_array(
+    *(_Document(c) if isinstance(c.type, JSON) else c for c in SUMMARY_COLUMNS), type_=_PackedSummary
+).label("summary")
 
 # Indexes of `leads` that end in (created_at, id), by the columns in front, in order of preference.
 WALKS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -153,7 +217,7 @@ def walked_shape(s: Shape) -> Select[Any]:
     """The pages of one shape without search. MariaDB would walk a common filter's index from its newest
     row to the cursor (its cost model drops the range before it sees the LIMIT), so the index is forced."""
     first = sort_key(s, leads)
-    statement = select(*SUMMARY_COLUMNS).where(*conditions(s), *cursor(s, first, leads.c.id))
+    statement = select(SUMMARY).where(*conditions(s), *cursor(s, first, leads.c.id))
     statement = statement.order_by(*order(s, first, leads.c.id)).limit(PAGE_ROWS)
     return statement if s.walk is None else forced(statement, leads, s.walk.index)
 

@@ -172,7 +172,7 @@ class SqlLeadRepository(LeadRepository):
         if planned is None:
             return LeadPage([], None)
         rows = run(self._session, *planned).all()
-        page = [_to_lead(r) for r in rows[: query.limit]]
+        page = [_to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
@@ -300,10 +300,10 @@ _CHANNELS = {c.value: c for c in Channel}
 _STATUSES = {s.value: s for s in LeadStatus}
 
 
-def _to_lead(row: Row[Any]) -> Lead:
-    # By position: every lead statement selects SUMMARY_COLUMNS first, in this order (the contract test
-    # test_a_lead_reads_back_the_same_by_id_by_list_and_by_search checks it). Unpacking costs a fraction
-    # of 22 look-ups by name.
+def _to_lead(row: Sequence[Any]) -> Lead:
+    # By position: a row that starts with SUMMARY_COLUMNS, or a list page's SUMMARY unpacked, in this order
+    # (the contract test test_a_lead_reads_back_the_same_by_id_by_list_and_by_search checks both).
+    # Unpacking costs a fraction of 22 look-ups by name.
     (
         lead_id,
         contact_name,

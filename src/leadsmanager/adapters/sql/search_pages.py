@@ -35,7 +35,7 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.list_pages import (
     PAGE_ROWS,
     SHAPES_KEPT,
-    SUMMARY_COLUMNS,
+    SUMMARY,
     Shape,
     conditions,
     created_between,
@@ -145,7 +145,7 @@ def _from_rarest(
     """Sort the rarest group's rows (narrowed by the other rare groups), then read leads in that order:
     MariaDB sorts the small derived table and stops joining once a page of leads has passed."""
     found = _matches(s, (rarest, sizes[rarest]), [(i, sizes[i]) for i in rare])
-    statement = select(*SUMMARY_COLUMNS).select_from(found)
+    statement = select(SUMMARY).select_from(found)
     if not s.by_score:
         statement = _checked(statement, found, s)
     statement = statement.join(leads, leads.c.id == found.c.lead_id)
