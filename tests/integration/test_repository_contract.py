@@ -518,6 +518,25 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
             ]
 
 
+def test_a_search_lists_each_lead_once_however_many_of_its_terms_match(
+    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The SQL adapter reads a rare group's rows without DISTINCT, a lead once per matching term, and
+    # sizes its fetch by what the group's last page needed; told one row a lead, it must fetch again.
+    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
+    monkeypatch.setattr(search_pages, "_ROWS_PER_LEAD", {("zed",): 1.0})
+    people = [
+        new_lead(n, contact_name=f"Zed Zedd {n}", company="Zedco", email=f"zed{n}@zedmail.example") for n in range(1, 9)
+    ]
+    ids = store(uow_factory, *people)
+    for limit in (1, 5, 7, 8, 50):
+        with uow_factory() as uow:
+            first = uow.leads.list(LeadQuery(search="zed", limit=limit))
+        assert [lead.id for lead in first.leads] == ids[::-1][:limit]
+        assert (first.next_cursor is None) == (limit >= len(ids))
+        assert _all_pages(uow_factory, LeadQuery(search="zed", limit=limit)) == ids[::-1]
+
+
 def _random_query(rng: random.Random, rep: int) -> LeadQuery:
     assignee = rng.choice(["anyone", "rep", "someone else", "none"])
     return LeadQuery(

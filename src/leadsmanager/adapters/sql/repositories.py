@@ -168,10 +168,10 @@ class SqlLeadRepository(LeadRepository):
         return [self._read(r) for r in run(self._session, select(*SUMMARY_COLUMNS).where(or_(*wanted)))]
 
     def list(self, query: LeadQuery) -> LeadPage:
-        planned = searched(self._session, query) if query_terms(query.search) else (walked(query), values(query))
-        if planned is None:
-            return LeadPage([], None)
-        rows = run(self._session, *planned).all()
+        if query_terms(query.search):
+            rows = searched(self._session, query)
+        else:
+            rows = run(self._session, walked(query), values(query)).all()
         page = [_to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
