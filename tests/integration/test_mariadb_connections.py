@@ -24,8 +24,9 @@ from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import MYSQL_URL, UowFactory
+from tests.conftest import MYSQL_URL, NOBODY_LISTENS, UowFactory
 from tests.support import START, new_lead
 
 pytestmark = pytest.mark.mariadb
@@ -108,6 +109,23 @@ class Commands:
             return original(connection, command, sql)
 
         monkeypatch.setattr(pymysql.connections.Connection, "_execute_command", counted)
+
+
+def test_a_database_that_cannot_be_reached_is_tried_once_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[object] = []
+    connect = pymysql.connections.Connection.connect
+
+    def counted(connection: Any, *args: Any) -> Any:
+        attempts.append(connection)
+        return connect(connection, *args)
+
+    monkeypatch.setattr(pymysql.connections.Connection, "connect", counted)
+    engine = make_engine(f"mysql+pymysql://root@{NOBODY_LISTENS}/nothing")
+    factory = make_session_factory(engine)
+    with pytest.raises(StorageError):
+        ListLeads(lambda: SqlAlchemyUnitOfWork(factory))(LeadQuery(), by=SYSTEM)
+    engine.dispose()
+    assert len(attempts) == 1  # not once more when the unit of work ends
 
 
 def test_a_list_page_costs_its_select_and_one_rollback(uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from pymysql import converters
 from pymysql.constants import FIELD_TYPE
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 POOL_SIZE = 20  # connections kept open per process
@@ -87,5 +87,15 @@ def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
     return engine
 
 
+# Where a session keeps the connection of its current transaction (see SqlAlchemyUnitOfWork.__exit__).
+CONNECTION = "leadsmanager.connection"
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "after_begin", _remember_connection)
+    return factory
+
+
+def _remember_connection(session: Session, _transaction: Any, connection: Connection) -> None:
+    session.info[CONNECTION] = connection
