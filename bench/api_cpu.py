@@ -29,16 +29,12 @@ from collections.abc import Callable, MutableMapping
 from typing import Any
 
 import anyio.to_thread
+from api_statements import built_with_key  # this script's folder: run it as bench/api_cpu.py
 from sqlalchemy import select
 
 from leadsmanager.adapters.sql.tables import leads
-from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import build
-from leadsmanager.entrypoints.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
-
-URL = os.environ.get("LEADSMANAGER_BENCH_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench")
 
 
 async def _inline(func: Callable[..., Any], *args: Any, **_: Any) -> Any:
@@ -52,16 +48,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--profile", metavar="FILE")
     args = parser.parse_args()
-    environ = {
-        **os.environ,
-        "LEADSMANAGER_DATABASE_URL": URL,
-        "LEADSMANAGER_ALLOWED_HOSTS": "testserver",
-        "LEADSMANAGER_API_REQUESTS_PER_MINUTE": "100000000",
-    }
-    environ.setdefault("LEADSMANAGER_SECRET_KEY", "bench-only-secret-key-0123456789")
-    environ.setdefault("LEADSMANAGER_REDIS_URL", "redis://127.0.0.1:6379/14")
-    built = build(Settings.from_env(environ, env_file=None))
-    _, secret = built.api_keys().create("api cpu", frozenset({Scope.LEADS_READ}), by=Actor.system())
+    redis = {"LEADSMANAGER_REDIS_URL": "redis://127.0.0.1:6379/14"}  # as api_bench.sh: rates counted in Redis
+    built, secret = built_with_key("api cpu", frozenset({Scope.LEADS_READ}), **redis)
     with built.engine().connect() as connection:
         name = connection.execute(select(leads.c.contact_name).where(leads.c.id == 500_000)).scalar_one()
     query = f"status=new&q={name.split()[-1]}&limit=50" if args.kind == "search" else "status=new&limit=50"

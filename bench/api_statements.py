@@ -29,7 +29,7 @@ from starlette.testclient import TestClient
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import build
+from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 
@@ -78,20 +78,27 @@ def scenarios(surname: str, max_id: int, rng: random.Random) -> dict[str, Reques
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=50)
-    parser.add_argument("--only", nargs="+", metavar="KIND", help="these kinds only (intake and patch write leads)")
-    args = parser.parse_args()
+def built_with_key(name: str, scopes: frozenset[Scope], **defaults: str) -> tuple[Container, str]:
+    """The app's container on the benchmark database, as `serve` builds it, and a new API key's secret."""
     environ = {
         **os.environ,
         "LEADSMANAGER_DATABASE_URL": URL,
         "LEADSMANAGER_ALLOWED_HOSTS": "testserver",
         "LEADSMANAGER_API_REQUESTS_PER_MINUTE": "100000000",
     }
-    environ.setdefault("LEADSMANAGER_SECRET_KEY", "bench-only-secret-key-0123456789")
+    for key, value in {"LEADSMANAGER_SECRET_KEY": "bench-only-secret-key-0123456789", **defaults}.items():
+        environ.setdefault(key, value)
     built = build(Settings.from_env(environ, env_file=None))
-    _, secret = built.api_keys().create("statement count", frozenset(Scope), by=Actor.system())
+    _, secret = built.api_keys().create(name, scopes, by=Actor.system())
+    return built, secret
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--only", nargs="+", metavar="KIND", help="these kinds only (intake and patch write leads)")
+    args = parser.parse_args()
+    built, secret = built_with_key("statement count", frozenset(Scope))
     engine = built.engine()
     with engine.connect() as connection:
         max_id = connection.execute(select(func.max(leads.c.id))).scalar_one()
