@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/api_statements.py              # 50 requests of each kind
     .venv/bin/python bench/api_statements.py --requests 200
+    .venv/bin/python bench/api_statements.py --only list "list, status + search" detail   # reads only
 
 The app is built as `leadsmanager serve` builds it (settings from the environment, as bench/api_bench.sh
 sets them) and driven in process with Starlette's TestClient, so the figures do not depend on what
-else runs on the machine. SQLAlchemy's engine and pool events count every statement, commit, rollback
-and connection checkout (each checkout pings the server first: pool_pre_ping).
+else runs on the machine. Every command PyMySQL sends is counted: a statement by its first word
+(COMMIT and ROLLBACK included, also those the connection pool sends), PING for a ping.
 Needs LEADSMANAGER_BENCH_MYSQL_URL's database seeded by bench/seed.py; intake adds real leads to it.
 """
 
@@ -20,13 +21,15 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+import pymysql.connections
+from pymysql.constants import COMMAND
+from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import build
+from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 
@@ -36,17 +39,19 @@ Request = Callable[[TestClient, int], Any]
 
 
 class RoundTrips:
-    """Every statement (by its first word), commit, rollback and pool checkout on one engine."""
+    """Every command PyMySQL sends to the server: each is one round trip."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self) -> None:
         self.counts: Counter[str] = Counter()
-        event.listen(engine, "before_cursor_execute", self._statement)
-        event.listen(engine, "commit", lambda *_: self.counts.update(["COMMIT"]))
-        event.listen(engine, "rollback", lambda *_: self.counts.update(["ROLLBACK"]))
-        event.listen(engine.pool, "checkout", lambda *_: self.counts.update(["ping (checkout)"]))
+        send = pymysql.connections.Connection._execute_command
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        self.counts[statement.split(None, 1)[0].upper()] += 1
+        def counted(connection: Any, command: int, sql: Any) -> Any:
+            text = sql.decode(errors="replace") if isinstance(sql, bytes) else sql
+            name = text.split(None, 1)[0].upper() if text else "PING" if command == COMMAND.COM_PING else str(command)
+            self.counts[name] += 1
+            return send(connection, command, sql)
+
+        pymysql.connections.Connection._execute_command = counted
 
 
 def scenarios(surname: str, max_id: int, rng: random.Random) -> dict[str, Request]:
@@ -73,28 +78,38 @@ def scenarios(surname: str, max_id: int, rng: random.Random) -> dict[str, Reques
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=50)
-    args = parser.parse_args()
+def built_with_key(name: str, scopes: frozenset[Scope], **defaults: str) -> tuple[Container, str]:
+    """The app's container on the benchmark database, as `serve` builds it, and a new API key's secret."""
     environ = {
         **os.environ,
         "LEADSMANAGER_DATABASE_URL": URL,
         "LEADSMANAGER_ALLOWED_HOSTS": "testserver",
         "LEADSMANAGER_API_REQUESTS_PER_MINUTE": "100000000",
     }
-    environ.setdefault("LEADSMANAGER_SECRET_KEY", "bench-only-secret-key-0123456789")
+    for key, value in {"LEADSMANAGER_SECRET_KEY": "bench-only-secret-key-0123456789", **defaults}.items():
+        environ.setdefault(key, value)
     built = build(Settings.from_env(environ, env_file=None))
-    _, secret = built.api_keys().create("statement count", frozenset(Scope), by=Actor.system())
+    _, secret = built.api_keys().create(name, scopes, by=Actor.system())
+    return built, secret
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument("--only", nargs="+", metavar="KIND", help="these kinds only (intake and patch write leads)")
+    args = parser.parse_args()
+    built, secret = built_with_key("statement count", frozenset(Scope))
     engine = built.engine()
     with engine.connect() as connection:
         max_id = connection.execute(select(func.max(leads.c.id))).scalar_one()
         name = connection.execute(select(leads.c.contact_name).where(leads.c.id == max_id // 2)).scalar_one()
-    trips = RoundTrips(engine)
+    trips = RoundTrips()
     print(f"{args.requests} requests of each kind on {engine.url.database} ({max_id:,} leads)")
     print(f"rates counted in {'Redis' if built.settings().redis_url else 'the database'}")
     with TestClient(create_app(built), headers={"Authorization": f"Bearer {secret}"}) as client:
         for title, request in scenarios(name.split()[-1], max_id, random.Random()).items():
+            if args.only and title not in args.only and title.split(",")[0] not in args.only:
+                continue
             request(client, 0)  # the first request of a kind may read the API key
             trips.counts.clear()
             statuses = Counter(request(client, n).status_code for n in range(1, args.requests + 1))

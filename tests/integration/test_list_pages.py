@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 
-from leadsmanager.adapters.sql.list_pages import NEWEST_FIRST_INDEX, WALKS, walk, walked
+from leadsmanager.adapters.sql.list_pages import NEWEST_FIRST_INDEX, WALKS, values, walk, walked
 from leadsmanager.adapters.sql.tables import leads
-from leadsmanager.application.queries import LeadQuery
+from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
 
@@ -51,3 +51,13 @@ def test_the_hint_reaches_both_mysql_dialects_and_not_sqlite() -> None:
     for dialect in (mysql.dialect(), MariaDBDialect()):
         assert "FROM leads FORCE INDEX (ix_leads_status_created_at_id)" in str(statement.compile(dialect=dialect))
     assert "INDEX" not in str(statement.compile(dialect=sqlite.dialect()))
+
+
+def test_pages_of_one_shape_share_one_statement_and_bind_their_own_values() -> None:
+    # Building and hashing a statement cost as much as reading a page; each shape is built once.
+    first = LeadQuery(statuses=CONTACTED, assignee_id=3, after=Cursor(MARCH, 10), limit=20)
+    second = LeadQuery(statuses=(LeadStatus.NEW,), assignee_id=9, after=Cursor(MARCH, 99), limit=50)
+    assert walked(first) is walked(second)
+    assert walked(first) is not walked(LeadQuery(statuses=CONTACTED, assignee_id=3, limit=20))
+    bound = values(second)
+    assert (bound["statuses"], bound["assignee_id"], bound["after_id"], bound["page_rows"]) == (["new"], 9, 99, 51)

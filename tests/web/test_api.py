@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from starlette.testclient import TestClient
@@ -58,6 +58,22 @@ def test_intake_creates_once_and_replays_with_the_idempotency_key(
     assert other_body.status_code == 409
     listed = client.get("/api/v1/leads?q=ana", headers=keys["read"]).json()["items"]
     assert [x["id"] for x in listed] == [lead["id"]]
+
+
+def test_a_lead_reads_the_same_from_its_page_from_the_list_and_after_intake(
+    client: TestClient, keys: dict[str, dict[str, str]], clock: FakeClock
+) -> None:
+    created = client.post("/api/v1/leads", json=INTAKE, headers=keys["write"]).json()["lead"]
+    listed = client.get("/api/v1/leads?status=new&q=ana", headers=keys["read"]).json()["items"]
+    page = client.get(f"/api/v1/leads/{created['id']}", headers=keys["read"]).json()
+    history = page.pop("history")
+    assert listed == [created] and page == created
+    # Times are ISO 8601 with the UTC offset, to the microsecond when there is one.
+    arrived = datetime.fromisoformat(created["created_at"])
+    assert created["created_at"] == arrived.isoformat() and arrived.utcoffset() == timedelta(0)
+    assert arrived <= clock.current and created["first_response_at"] is None
+    assert (created["status"], created["stage_reached"], created["source"]) == ("new", "new", "api")
+    assert [(e["field"], e["new"], e["at"]) for e in history] == [("status", "new", created["created_at"])]
 
 
 def test_an_external_id_replays_without_a_header(client: TestClient, keys: dict[str, dict[str, str]]) -> None:

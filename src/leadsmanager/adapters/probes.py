@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis
 from attrs import frozen
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 PROBE_TIMEOUT = 2.0  # seconds: a probe that waits longer than a load balancer would is no probe
 
@@ -21,12 +21,29 @@ class Probe:
 
 def database_probe(engine: Engine) -> Probe:
     try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+        _select_one(engine)
+    except DBAPIError as e:
+        if not e.connection_invalidated:
+            return _unreachable(e)
+        # A pooled connection the server closed (the pool does not ping): the pool has dropped it and
+        # every connection made before, so the next one is fresh.
+        try:
+            _select_one(engine)
+        except SQLAlchemyError as again:
+            return _unreachable(again)
     except SQLAlchemyError as e:
-        cause = getattr(e, "orig", None) or e
-        return Probe("database", False, f"unreachable ({type(cause).__name__}: {cause})")
+        return _unreachable(e)
     return Probe("database", True, f"{engine.dialect.name} answers")
+
+
+def _select_one(engine: Engine) -> None:
+    with engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _unreachable(error: SQLAlchemyError) -> Probe:
+    cause = getattr(error, "orig", None) or error
+    return Probe("database", False, f"unreachable ({type(cause).__name__}: {cause})")
 
 
 def redis_client(url: str) -> redis.Redis:

@@ -27,7 +27,8 @@ class RedisRateLimiter(RateLimiter):
         seconds = max(int(window.total_seconds()), 1)
         bucket = f"{PREFIX}{key}:{int(now.timestamp()) // seconds}"
         try:
-            # One round trip, without MULTI/EXEC: another client's commands between the two change nothing.
+            # Both commands in one round trip; no MULTI/EXEC, which only added two replies to parse:
+            # Redis runs the two in order, and whatever runs between them cannot undo the count.
             pipe = self._client.pipeline(transaction=False)
             pipe.incr(bucket)
             pipe.expire(bucket, seconds + 1)

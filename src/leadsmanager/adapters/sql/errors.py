@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import CursorResult, Executable, exc
+from sqlalchemy import CursorResult, Engine, Executable, exc
 from sqlalchemy.orm import Session
 
 from leadsmanager.domain.errors import StorageError, TransientConflict
@@ -33,7 +33,7 @@ def translate(error: exc.DBAPIError) -> TransientConflict | StorageError:
 
 def run(session: Session, statement: Executable, params: Any = None, *, on_duplicate: str = "") -> Any:
     """Execute, reporting driver failures as Conflict or StorageError; `on_duplicate` names a clash."""
-    return _translated(lambda: session.execute(statement, params), on_duplicate)
+    return _translated(lambda: _execute(session, statement, params), on_duplicate)
 
 
 def run_driver_sql(session: Session, sql: str, params: Any, *, on_duplicate: str = "") -> CursorResult[Any]:
@@ -49,3 +49,19 @@ def _translated(execute: Callable[[], T], on_duplicate: str) -> T:
         raise TransientConflict(on_duplicate or str(translate(e))) from e
     except exc.DBAPIError as e:
         raise translate(e) from e
+
+
+def _execute(session: Session, statement: Executable, params: Any) -> Any:
+    """The pool does not ping a connection before handing it out (a round trip per transaction), so a
+    pooled connection the server has since closed (a restart, a timeout) fails on first use. If it fails
+    the first statement of a transaction whose connection the session took from the pool, nothing was
+    done on it: SQLAlchemy has dropped it (and every other connection of the pool made before the
+    failure), and the statement runs once more on a fresh one."""
+    first = not session.in_transaction() and isinstance(session.bind, Engine)
+    try:
+        return session.execute(statement, params)
+    except exc.DBAPIError as e:
+        if not (first and e.connection_invalidated):
+            raise
+    session.rollback()
+    return session.execute(statement, params)

@@ -18,7 +18,7 @@ from leadsmanager.adapters.sql.lead_rows import (
     lead_values,
     term_values,
 )
-from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, walked
+from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, values, walked
 from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
@@ -34,6 +34,7 @@ from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 MAX_ID = 2**63 - 1
+SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
 HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 
 # The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
@@ -182,11 +183,11 @@ class SqlLeadRepository(LeadRepository):
         return [self._read(r) for r in run(self._session, statement, wanted)]
 
     def list(self, query: LeadQuery) -> LeadPage:
-        statement = searched(self._session, query) if query_terms(query.search) else walked(query)
-        if statement is None:
-            return LeadPage([], None)
-        rows = run(self._session, statement.limit(query.limit + 1)).all()
-        page = [_to_lead(r) for r in rows[: query.limit]]
+        if query_terms(query.search):
+            rows = searched(self._session, query)
+        else:
+            rows = run(self._session, walked(query), values(query)).all()
+        page = [_to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
@@ -262,31 +263,62 @@ def _touched(lead: Lead) -> dict[str, Any]:
     return {"touched_id": lead.id, "at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
 
 
-def _to_lead(row: Row[Any]) -> Lead:
-    m = row._mapping
+# Enum members by value: a dict lookup costs a fraction of calling the enum class, 50 times a page.
+_CHANNELS = {c.value: c for c in Channel}
+_STATUSES = {s.value: s for s in LeadStatus}
+
+
+def _to_lead(row: Sequence[Any]) -> Lead:
+    # By position: a row that starts with SUMMARY_COLUMNS, or a list page's SUMMARY unpacked, in this order
+    # (the contract test test_a_lead_reads_back_the_same_by_id_by_list_and_by_search checks both).
+    # Unpacking costs a fraction of 22 look-ups by name.
+    (
+        lead_id,
+        contact_name,
+        email,
+        phone,
+        company,
+        service,
+        message,
+        source,
+        site,
+        form_id,
+        external_id,
+        extras,
+        utm,
+        status,
+        assignee_id,
+        created_at,
+        updated_at,
+        version,
+        first_response_at,
+        stage_reached,
+        resubmissions,
+        score,
+    ) = row[:SUMMARY_WIDTH]
     return Lead(
-        id=m["id"],
-        contact_name=m["contact_name"],
-        email=m["email"],
-        phone=m["phone"],
-        company=m["company"],
-        service=m["service"],
-        message=m["message"],
-        source=Channel(m["source"]),
-        site=m["site"],
-        form_id=m["form_id"],
-        external_id=m["external_id"],
-        extras=dict(m["extras"] or {}),
-        utm=dict(m["utm"] or {}),
-        status=LeadStatus(m["status"]),
-        assignee_id=m["assignee_id"],
-        created_at=m["created_at"],
-        updated_at=m["updated_at"],
-        version=m["version"],
-        first_response_at=m["first_response_at"],
-        stage_reached=LeadStatus(m["stage_reached"]),
-        resubmissions=m["resubmissions"],
-        score=m["score"],
+        id=lead_id,
+        contact_name=contact_name,
+        email=email,
+        phone=phone,
+        company=company,
+        service=service,
+        message=message,
+        source=_CHANNELS[source],
+        site=site,
+        form_id=form_id,
+        external_id=external_id,
+        extras=extras or {},  # a fresh dict from the JSON column: nothing else holds it
+        utm=utm or {},
+        status=_STATUSES[status],
+        assignee_id=assignee_id,
+        created_at=created_at,
+        updated_at=updated_at,
+        version=version,
+        first_response_at=first_response_at,
+        stage_reached=_STATUSES[stage_reached],
+        resubmissions=resubmissions,
+        score=score,
     )
 
 

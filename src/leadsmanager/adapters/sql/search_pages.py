@@ -7,29 +7,49 @@ thousands). So the groups are counted first, each only up to COMMON rows, and th
   the leads are fetched in page order only until a page has passed the other filters; or
 - every group is common: the newest leads are walked and each is probed, as most of them match.
 Sorted by score, a rare group's matches (at most COMMON) are read from `leads` and sorted there.
+As for list pages, a statement is built once per shape (the list shape, how many alternatives each
+group has, and which group plays which part) and each page binds its own values.
 """
 
 from __future__ import annotations
 
+import math
 import time
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal_column, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    Subquery,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.list_pages import (
-    SUMMARY_COLUMNS,
-    Walk,
+    PAGE_ROWS,
+    SHAPES_KEPT,
+    SUMMARY,
+    Shape,
     conditions,
     created_between,
     cursor,
     forced,
     matching,
     order,
-    unsearched,
-    walk,
-    walked,
+    pinned,
+    shape,
+    term_values,
+    values,
+    walked_shape,
 )
 from leadsmanager.adapters.sql.tables import lead_search, leads
 from leadsmanager.application.queries import LeadQuery
@@ -43,24 +63,57 @@ COMMON = 10_000
 # and a lead added since would be missed. (Terms are only ever added.)
 COUNTS_TTL = 30.0
 _RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
+_CAP: BindParameter[int] = bindparam("common", type_=Integer)
+# How many rows a page of a rare group's leads took per lead, by group: only sizes the next fetch.
+_ROWS_PER_LEAD: dict[tuple[str, ...], float] = {}
 # Aliases are made once: each new alias builds its column collection again on first use.
 _PROBED = lead_search.alias("s")
 _OTHER = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
 _CHECK = leads.alias("f")
 
 
-def searched(session: Session, q: LeadQuery) -> Select[Any] | None:
-    """The page's statement, or None when some group matches no term at all."""
+def searched(session: Session, q: LeadQuery) -> list[Row[Any]]:
+    """The page's rows in page order, `q.limit + 1` at most (one more tells there is a next page)."""
     groups = query_terms(q.search)
     counts = _capped_counts(session, groups)
     if min(counts) == 0:
-        return None
+        return []
+    sizes, bound = tuple(len(g) for g in groups), values(q) | term_values(groups)
+    rows: list[Row[Any]]
     if min(counts) >= COMMON:
-        return _probing(q, groups)
+        rows = run(session, _probing(shape(q), sizes), bound).all()
+        return rows
     rarest = counts.index(min(counts))
-    others = [(n, g) for i, (n, g) in enumerate(zip(counts, groups, strict=True)) if i != rarest]
-    rare, common = [g for n, g in others if n < COMMON], [g for n, g in others if n >= COMMON]
-    return _from_rarest(q, groups[rarest], rare, common)
+    others = [i for i in range(len(groups)) if i != rarest]
+    rare = tuple(i for i in others if counts[i] < COMMON)
+    common = tuple(i for i in others if counts[i] >= COMMON)
+    statement = _from_rarest(shape(q), sizes, rarest, rare, common)
+    if _distinct(shape(q), rare):
+        rows = run(session, statement, bound).all()
+        return rows
+    return _once_each(session, statement, bound, q.limit + 1, tuple(groups[rarest]))
+
+
+def _once_each(
+    session: Session, statement: Select[Any], bound: dict[str, Any], wanted: int, group: tuple[str, ...]
+) -> list[Row[Any]]:
+    """The first `wanted` leads of a statement whose rows repeat each lead once per term it has of the
+    rarest group, each repeat right after the lead (rows come sorted by created_at and id). Removing
+    them here spares MariaDB a temporary table for DISTINCT, which cost it a quarter of the statement;
+    each row fetched beyond the page costs it about 25 µs, so the statement asks for about as many rows
+    as the group's last page needed for one lead each (_ROWS_PER_LEAD), and again for more if short."""
+    per_lead = _ROWS_PER_LEAD.get(group, 1.3)  # first names: 1.3; surnames: 1.1; company names: 1.05
+    fetch = math.ceil(wanted * per_lead * 1.1) + 3
+    while True:
+        rows: list[Row[Any]] = run(session, statement, bound | {PAGE_ROWS.key: fetch}).all()
+        leads = [row for n, row in enumerate(rows) if n == 0 or row.summary[0] != rows[n - 1].summary[0]]
+        if len(leads) >= wanted // 2:  # enough to be worth learning from
+            if len(_ROWS_PER_LEAD) > 10_000:
+                _ROWS_PER_LEAD.clear()  # a crude bound, as for the counts
+            _ROWS_PER_LEAD[group] = len(rows) / len(leads)
+        if len(leads) >= wanted or len(rows) < fetch:
+            return leads[:wanted]
+        fetch *= 2
 
 
 def _capped_counts(session: Session, groups: list[list[str]]) -> list[int]:
@@ -78,11 +131,9 @@ def _recent_count(database: str, group: list[str]) -> int:
 
 
 def _count(session: Session, database: str, groups: list[list[str]]) -> list[int]:
-    def capped(group: list[str]) -> Any:
-        rows = select(lead_search.c.lead_id).where(matching(lead_search, group)).limit(COMMON).subquery()
-        return select(func.count()).select_from(rows).scalar_subquery()
-
-    counts = [int(n) for n in run(session, select(*(capped(g) for g in groups))).one()]
+    statement = _counting(tuple(len(g) for g in groups))
+    found = run(session, statement, {_CAP.key: COMMON} | term_values(groups)).one()
+    counts = [int(n) for n in found]
     if len(_RECENT_COUNTS) > 10_000:
         _RECENT_COUNTS.clear()  # a crude bound: a miss costs one statement
     now = time.monotonic()
@@ -90,64 +141,84 @@ def _count(session: Session, database: str, groups: list[list[str]]) -> list[int
     return counts
 
 
-def _probing(q: LeadQuery, groups: list[list[str]]) -> Select[Any]:
+@lru_cache(maxsize=SHAPES_KEPT)
+def _counting(sizes: tuple[int, ...]) -> Select[Any]:
+    """Each group's lead_search rows, counted up to the cap, in one statement."""
+
+    def capped(group: int, alternatives: int) -> Any:
+        rows = select(lead_search.c.lead_id).where(matching(lead_search, group, alternatives)).limit(_CAP)
+        return select(func.count()).select_from(rows.subquery()).scalar_subquery()
+
+    return select(*(capped(i, n) for i, n in enumerate(sizes)))
+
+
+@lru_cache(maxsize=SHAPES_KEPT)
+def _probing(s: Shape, sizes: tuple[int, ...]) -> Select[Any]:
     """Every group is common: walk the filters' index newest first and keep the leads that match."""
-    return walked(unsearched(q)).where(*(_probe(g, leads.c.id) for g in groups))
+    return walked_shape(s).where(*(_probe(i, n, leads.c.id) for i, n in enumerate(sizes)))
 
 
-def _probe(group: list[str], lead_id: Any) -> ColumnElement[bool]:
+def _probe(group: int, alternatives: int, lead_id: Any) -> ColumnElement[bool]:
     """Whether the lead has a term of the group. A scalar subquery with LIMIT 1 rather than EXISTS or
     IN: MariaDB turns those into a semi-join and first gathers every matching row of a common term."""
     terms = _PROBED
-    hit: Select[Any] = select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group)).limit(1)
+    hit: Select[Any] = (
+        select(literal_column("1")).where(terms.c.lead_id == lead_id, matching(terms, group, alternatives)).limit(1)
+    )
     return hit.scalar_subquery().is_not(None)
 
 
-def _from_rarest(q: LeadQuery, rarest: list[str], rare: list[list[str]], common: list[list[str]]) -> Select[Any]:
+@lru_cache(maxsize=SHAPES_KEPT)
+def _from_rarest(
+    s: Shape, sizes: tuple[int, ...], rarest: int, rare: tuple[int, ...], common: tuple[int, ...]
+) -> Select[Any]:
     """Sort the rarest group's rows (narrowed by the other rare groups), then read leads in that order:
     MariaDB sorts the small derived table and stops joining once a page of leads has passed."""
-    found = _matches(q, rarest, rare)
-    statement = select(*SUMMARY_COLUMNS).select_from(found)
-    if not q.by_score:
-        statement = _checked(statement, found, walk(q))
+    found = _matches(s, (rarest, sizes[rarest]), [(i, sizes[i]) for i in rare])
+    statement = select(SUMMARY).select_from(found)
+    if not s.by_score:
+        statement = _checked(statement, found, s)
     statement = statement.join(leads, leads.c.id == found.c.lead_id)
-    statement = statement.where(*conditions(q), *(_probe(g, found.c.lead_id) for g in common))
-    if q.by_score:
-        statement = statement.where(*cursor(q, leads.c.score, leads.c.id))
-        statement = statement.order_by(*order(q, leads.c.score, leads.c.id))
+    statement = statement.where(*conditions(s), *(_probe(i, sizes[i], found.c.lead_id) for i in common))
+    if s.by_score:
+        statement = statement.where(*cursor(s, leads.c.score, leads.c.id))
+        statement = statement.order_by(*order(s, leads.c.score, leads.c.id))
     else:
-        statement = statement.order_by(*order(q, found.c.created_at, found.c.lead_id))
+        statement = statement.order_by(*order(s, found.c.created_at, found.c.lead_id))
     # Join in the order written: the sorted matches drive, and `leads` is only read for the page.
     for dialect in ("mysql", "mariadb"):
         statement = statement.prefix_with("STRAIGHT_JOIN", dialect=dialect)
-    return statement
+    return statement.limit(PAGE_ROWS)
 
 
-def _matches(q: LeadQuery, rarest: list[str], rare: list[list[str]]) -> Subquery:
+def _distinct(s: Shape, rare: tuple[int, ...]) -> bool:
+    """Whether the matches are made distinct in SQL: when sorted by score (every match is joined to
+    `leads` anyway) or narrowed by other rare groups (few matches are left to make distinct, and MariaDB
+    narrows inside the derived table with a semi-join). Otherwise see _once_each."""
+    return s.by_score or bool(rare)
+
+
+def _matches(s: Shape, rarest: tuple[int, int], rare: list[tuple[int, int]]) -> Subquery:
     """(lead_id, created_at) of the leads with the rarest group, the other rare groups, the cursor and
-    the creation window: all of them answered from lead_search alone. A lead appears once even when
-    several of its terms match."""
+    the creation window: all of them answered from lead_search alone. Groups are (index, alternatives).
+    A lead appears once, or once per term it has of the rarest group when not _distinct (MariaDB then
+    merges this into the page's query)."""
     terms = lead_search
-    narrowing = [terms.c.lead_id.in_(_lead_ids(group)) for group in rare]
-    window = created_between(q, terms.c.created_at)
-    if not q.by_score:  # sorted by score, the cursor is on the lead's score: checked after the join
-        window += cursor(q, terms.c.created_at, terms.c.lead_id)
-    rows = select(terms.c.lead_id, terms.c.created_at).distinct()
-    return rows.where(matching(terms, rarest), *narrowing, *window).subquery("m")
+    narrowing = [terms.c.lead_id.in_(select(_OTHER.c.lead_id).where(matching(_OTHER, *group))) for group in rare]
+    window = created_between(s, terms.c.created_at)
+    if not s.by_score:  # sorted by score, the cursor is on the lead's score: checked after the join
+        window += cursor(s, terms.c.created_at, terms.c.lead_id)
+    rows = select(terms.c.lead_id, terms.c.created_at)
+    if _distinct(s, tuple(i for i, _ in rare)):
+        rows = rows.distinct()
+    return rows.where(matching(terms, *rarest), *narrowing, *window).subquery("m")
 
 
-def _lead_ids(group: list[str]) -> Select[Any]:
-    return select(_OTHER.c.lead_id).where(matching(_OTHER, group))
-
-
-def _checked(statement: Select[Any], found: Subquery, chosen: Walk | None) -> Select[Any]:
+def _checked(statement: Select[Any], found: Subquery, s: Shape) -> Select[Any]:
     """Join the pinned filters' index on (pinned columns, created_at, id): one lookup in that narrow
     index tells whether a match passes them (an employee's own leads, say) before its row is read."""
-    if chosen is None or not chosen.pins:
+    if s.walk is None or not s.walk.pins:
         return statement
     check = _CHECK
-    pinned = [check.c[c].is_(None) if v is None else check.c[c] == v for c, v in chosen.pins.items()]
-    statement = statement.join(
-        check, and_(*pinned, check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)
-    )
-    return forced(statement, check, chosen.index)
+    on = and_(*pinned(s, check), check.c.created_at == found.c.created_at, check.c.id == found.c.lead_id)
+    return forced(statement.join(check, on), check, s.walk.index)

@@ -56,14 +56,15 @@ class SqlRateLimiter(RateLimiter):
                 return self._hit(key, now - window, now) <= limit
             except TransientConflict:
                 continue  # two first hits raced on the insert; the row exists now
-            except exc.DBAPIError as e:  # connecting failed, before any statement ran
+            except exc.DBAPIError as e:  # the commit failed
                 raise translate(e) from e
         return False
 
     def _hit(self, key: str, window_opened_after: datetime, now: datetime) -> int:
         c = rate_limits.c
-        with self._engine.begin() as connection:
-            session = Session(bind=connection)
+        # A session of the engine's own, so that its first statement is retried on a pooled connection
+        # the server has closed (errors.run).
+        with Session(self._engine) as session:
             counted = _rows(
                 run(
                     session,
@@ -76,7 +77,9 @@ class SqlRateLimiter(RateLimiter):
                 fresh = update(rate_limits).where(c.key == key).values(hits=1, window_start=now)
                 if not _rows(run(session, fresh)):
                     run(session, insert(rate_limits).values(key=key, window_start=now, hits=1))
-            return int(run(session, select(c.hits).where(c.key == key)).scalar_one())
+            hits = int(run(session, select(c.hits).where(c.key == key)).scalar_one())
+            session.commit()
+            return hits
 
     def clear(self, key: str) -> None:
         try:

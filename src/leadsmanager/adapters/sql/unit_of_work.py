@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository
 from leadsmanager.adapters.sql.consistency import SqlConsistencyQueries
+from leadsmanager.adapters.sql.engine import CONNECTION
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
@@ -38,8 +39,12 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __exit__(
         self, exc_type: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
+        connection = self._session.info.pop(CONNECTION, None)
         try:
-            self._session.rollback()
+            if connection is not None and self._session.in_transaction():
+                # Closing the connection rolls back its transaction, and the pool then skips the
+                # ROLLBACK it sends on every checkin; rolling back through the session sent both.
+                connection.close()
         except exc.DBAPIError:
             pass  # the connection is gone; the database rolled back on its own
         finally:

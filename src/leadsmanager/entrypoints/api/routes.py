@@ -18,7 +18,14 @@ from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
-from leadsmanager.entrypoints.api.schemas import history_json, intake_form, json_body, lead_changes, lead_json
+from leadsmanager.entrypoints.api.schemas import (
+    LeadsJSON,
+    history_json,
+    intake_form,
+    json_body,
+    lead_changes,
+    lead_json,
+)
 from leadsmanager.entrypoints.api.stats import stats_json
 from leadsmanager.entrypoints.report_params import REPORT_PARAMETERS, report_query
 from leadsmanager.entrypoints.web.context import container
@@ -78,9 +85,9 @@ def _create_lead(request: Request, raw: bytes) -> Response:
     try:
         lead = built.get_lead().submitted(result, by=who.actor)
     except NotFound:  # an employee's submission joined a lead someone else owns
-        return JSONResponse({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
+        return LeadsJSON({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
     headers["ETag"] = etag(lead.version)
-    return JSONResponse({"outcome": result.outcome.value, "lead": lead_json(lead)}, status, headers)
+    return LeadsJSON({"outcome": result.outcome.value, "lead": lead_json(lead)}, status, headers)
 
 
 def list_leads(request: Request) -> Response:
@@ -92,14 +99,14 @@ def list_leads(request: Request) -> Response:
     renamed = QueryParams([("after" if k == "cursor" else k, v) for k, v in params.multi_items()])
     page = container(request).list_leads()(lead_query(renamed, limit=int(limit)), by=who.actor)
     cursor = page.next_cursor.encode() if page.next_cursor else None
-    return JSONResponse({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})
+    return LeadsJSON({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})
 
 
 def get_lead(request: Request) -> Response:
     who = caller(request, Scope.LEADS_READ)
     view = container(request).get_lead()(request.path_params["lead_id"], by=who.actor, with_names=False)
     body = {**lead_json(view.lead), "history": [history_json(e) for e in view.lead.history]}
-    return JSONResponse(body, headers={"ETag": etag(view.lead.version)})
+    return LeadsJSON(body, headers={"ETag": etag(view.lead.version)})
 
 
 async def patch_lead(request: Request) -> Response:
@@ -118,7 +125,7 @@ def _patch_lead(request: Request, raw: bytes) -> Response:
     lead = container(request).update_lead()(
         request.path_params["lead_id"], changes, by=who.actor, expected_version=expected
     )
-    return JSONResponse(lead_json(lead), headers={"ETag": etag(lead.version)})
+    return LeadsJSON(lead_json(lead), headers={"ETag": etag(lead.version)})
 
 
 def stats(request: Request) -> Response:

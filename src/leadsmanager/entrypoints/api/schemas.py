@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.leads import LeadChanges
@@ -16,6 +18,14 @@ from leadsmanager.entrypoints.api.problems import ApiProblem
 
 INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id")
 INTAKE_MAPS = ("extras", "utm")
+
+
+class LeadsJSON(JSONResponse):
+    """Starlette's JSONResponse written by orjson: the same bytes (compact UTF-8), in a fraction of the time
+    a page of 50 leads takes json.dumps. Only for lead bodies, which hold no floats (orjson writes NaN as null)."""
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
 
 
 def json_body(request: Request, raw: bytes) -> dict[str, Any]:
@@ -75,10 +85,12 @@ def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
 
 
 def lead_json(lead: Lead) -> dict[str, Any]:
+    """For LeadsJSON: orjson writes the datetimes (ISO 8601, as isoformat() does) and the enums (their
+    values) itself, several times faster than converting them here, 50 leads a page."""
     return {
         "id": lead.id,
         "version": lead.version,
-        "status": lead.status.value,
+        "status": lead.status,
         "assignee_id": lead.assignee_id,
         "name": lead.contact_name,
         "email": lead.email,
@@ -86,23 +98,24 @@ def lead_json(lead: Lead) -> dict[str, Any]:
         "company": lead.company,
         "service": lead.service,
         "message": lead.message,
-        "source": lead.source.value,
+        "source": lead.source,
         "site": lead.site,
         "form_id": lead.form_id,
         "external_id": lead.external_id,
         "extras": lead.extras,
         "utm": lead.utm,
-        "created_at": lead.created_at.isoformat(),
-        "updated_at": lead.updated_at.isoformat(),
-        "first_response_at": lead.first_response_at and lead.first_response_at.isoformat(),
-        "stage_reached": lead.stage_reached.value,
+        "created_at": lead.created_at,
+        "updated_at": lead.updated_at,
+        "first_response_at": lead.first_response_at,
+        "stage_reached": lead.stage_reached,
         "score": lead.score,
     }
 
 
 def history_json(entry: HistoryEntry) -> dict[str, Any]:
+    """For LeadsJSON, as lead_json."""
     return {
-        "at": entry.at.isoformat(),
+        "at": entry.at,
         "field": entry.field,
         "old": entry.old,
         "new": entry.new,

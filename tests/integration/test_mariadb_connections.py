@@ -1,0 +1,137 @@
+"""Pooled MariaDB connections: what a request sends over them, and a connection the server closed.
+
+The pool hands out connections without pinging them first, so a connection the server has closed
+(a restart, a timeout, a KILL) is only found on first use; every path that opens a transaction must
+then carry on with a fresh connection instead of failing the request.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pymysql.connections
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.pool import NullPool, QueuePool
+
+from leadsmanager.adapters.probes import database_probe
+from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.sessions import SqlRateLimiter
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.leads import ListLeads
+from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import StorageError
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import MYSQL_URL, NOBODY_LISTENS, UowFactory
+from tests.support import START, new_lead
+
+pytestmark = pytest.mark.mariadb
+SYSTEM = Actor.system()
+
+
+@pytest.fixture
+def engine(mysql_engine: Engine) -> Iterator[Engine]:
+    """A pool of its own (on the migrated test database), so that killing its connections touches no other test."""
+    own = make_engine(MYSQL_URL)
+    yield own
+    own.dispose()
+
+
+@pytest.fixture
+def uow(engine: Engine, mysql_uow: UowFactory) -> UowFactory:
+    factory = make_session_factory(engine)
+    return lambda: SqlAlchemyUnitOfWork(factory)
+
+
+def kill_pooled_connections(engine: Engine) -> int:
+    """Ends, on the server, every connection the engine's pool holds; returns how many."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)
+    held = [engine.connect() for _ in range(pool.checkedin())]  # all at once, so each is seen once
+    ids = [c.execute(text("SELECT CONNECTION_ID()")).scalar_one() for c in held]
+    for connection in held:
+        connection.close()
+    killer = create_engine(MYSQL_URL, poolclass=NullPool)
+    with killer.connect() as connection:
+        for ident in ids:
+            connection.execute(text(f"KILL CONNECTION {int(ident)}"))
+    killer.dispose()
+    return len(ids)
+
+
+def test_a_list_page_after_its_pooled_connection_was_killed_is_answered(uow: UowFactory, engine: Engine) -> None:
+    with uow() as work:
+        work.leads.add(new_lead(1))
+        work.commit()
+    assert kill_pooled_connections(engine) >= 1
+    page = ListLeads(uow)(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
+    assert [lead.contact_name for lead in page.leads] == ["Person 1"]
+
+
+def test_a_write_after_its_pooled_connection_was_killed_is_stored(uow: UowFactory, engine: Engine) -> None:
+    with uow() as work:
+        work.leads.list(LeadQuery())
+    assert kill_pooled_connections(engine) >= 1
+    with uow() as work:
+        work.leads.add(new_lead(2))
+        work.commit()
+    with uow() as work:
+        assert [lead.contact_name for lead in work.leads.list(LeadQuery()).leads] == ["Person 2"]
+
+
+def test_the_rate_limit_and_the_readiness_probe_survive_a_killed_connection(
+    engine: Engine, mysql_uow: UowFactory
+) -> None:
+    limiter = SqlRateLimiter(engine)
+    window = timedelta(minutes=1)
+    assert limiter.hit("api:test", limit=5, window=window, now=START)
+    assert kill_pooled_connections(engine) >= 1
+    assert limiter.hit("api:test", limit=5, window=window, now=START)
+    assert database_probe(engine).ok
+    assert kill_pooled_connections(engine) >= 1
+    assert database_probe(engine).ok
+
+
+class Commands:
+    """Every command PyMySQL sends (a statement's first word, PING, ...), while counting."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sent: Counter[str] = Counter()
+        original = pymysql.connections.Connection._execute_command
+
+        def counted(connection: Any, command: int, sql: Any) -> Any:
+            text_ = sql.decode(errors="replace") if isinstance(sql, bytes) else sql
+            self.sent[text_.split(None, 1)[0].upper() if text_ else f"command {command}"] += 1
+            return original(connection, command, sql)
+
+        monkeypatch.setattr(pymysql.connections.Connection, "_execute_command", counted)
+
+
+def test_a_database_that_cannot_be_reached_is_tried_once_a_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    attempts: list[object] = []
+    connect = pymysql.connections.Connection.connect
+
+    def counted(connection: Any, *args: Any) -> Any:
+        attempts.append(connection)
+        return connect(connection, *args)
+
+    monkeypatch.setattr(pymysql.connections.Connection, "connect", counted)
+    engine = make_engine(f"mysql+pymysql://root@{NOBODY_LISTENS}/nothing")
+    factory = make_session_factory(engine)
+    with pytest.raises(StorageError):
+        ListLeads(lambda: SqlAlchemyUnitOfWork(factory))(LeadQuery(), by=SYSTEM)
+    engine.dispose()
+    assert len(attempts) == 1  # not once more when the unit of work ends
+
+
+def test_a_list_page_costs_its_select_and_one_rollback(uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    list_leads = ListLeads(uow)
+    list_leads(LeadQuery(), by=SYSTEM)  # the pool's first connection, and SQLAlchemy's first look at the server
+    commands = Commands(monkeypatch)
+    for _ in range(5):
+        list_leads(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
+    assert commands.sent == {"SELECT": 5, "ROLLBACK": 5}
