@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from leadsmanager.adapters.sql.errors import run, translate
 from leadsmanager.adapters.sql.tables import rate_limits, web_sessions
 from leadsmanager.application.ports import RateLimiter, SessionRepository
-from leadsmanager.domain.errors import TransientConflict
+from leadsmanager.domain.errors import StorageError, TransientConflict
 from leadsmanager.domain.session import WebSession
 
 
@@ -58,7 +58,9 @@ class SqlRateLimiter(RateLimiter):
                 continue  # two first hits raced on the insert; the row exists now
             except exc.DBAPIError as e:  # the commit failed
                 raise translate(e) from e
-        return False
+        # Still colliding (a database coming back rolls back what it was doing): that is not the
+        # caller's fault, so not a 429 either.
+        raise StorageError("the database was too busy to count this request against its rate limit; try again")
 
     def _hit(self, key: str, window_opened_after: datetime, now: datetime) -> int:
         c = rate_limits.c
