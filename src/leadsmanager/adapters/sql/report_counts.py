@@ -36,6 +36,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.report_spans import Spans, day_of, month_of
 from leadsmanager.adapters.sql.tables import (
@@ -75,13 +76,12 @@ def record(session: Session, old: Counted | None, new: Counted | None) -> None:
 def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
     """Move many leads' counts at once (a sync's page), in one INSERT of pending rows."""
     rows = [
-        {"sign": sign, "day": day_of(lead.created_at), **dict(zip(COUNTED_NAMES, _fields(lead), strict=True))}
+        _PENDING.stored((sign, day_of(lead.created_at).isoformat(), *_fields(lead)))
         for old, new in moves
         for sign, lead in ((-1, old), (1, new))
         if lead is not None
     ]
-    if rows:
-        run(session, _INSERT_PENDING, rows)
+    _PENDING.rows(session, rows)
 
 
 def _fields(lead: Counted) -> tuple[Any, ...]:
@@ -98,7 +98,8 @@ def _fields(lead: Counted) -> tuple[Any, ...]:
     )
 
 
-_INSERT_PENDING = insert(report_pending)
+# Plain multi-row INSERTs with each value converted once (a sync page writes a hundred of these rows).
+_PENDING = BulkInsert(report_pending, ("sign", "day", *COUNTED_NAMES))
 _PENDING_COUNTED = [report_pending.c[name] for name in COUNTED_NAMES]
 
 
