@@ -87,8 +87,9 @@ def searched(session: Session, q: LeadQuery) -> list[Row[Any]]:
     others = [i for i in range(len(groups)) if i != rarest]
     rare = tuple(i for i in others if counts[i] < COMMON)
     common = tuple(i for i in others if counts[i] >= COMMON)
-    statement = _from_rarest(shape(q), sizes, rarest, rare, common)
-    if _distinct(shape(q), rare):
+    planned = shape(q)
+    statement = _from_rarest(planned, sizes, rarest, rare, common)
+    if _distinct(planned, rare):
         rows = run(session, statement, bound).all()
         return rows
     return _once_each(session, statement, bound, q.limit + 1, tuple(groups[rarest]))
@@ -107,7 +108,7 @@ def _once_each(
     while True:
         rows: list[Row[Any]] = run(session, statement, bound | {PAGE_ROWS.key: fetch}).all()
         leads = [row for n, row in enumerate(rows) if n == 0 or row.summary[0] != rows[n - 1].summary[0]]
-        if len(leads) >= wanted // 2:  # enough to be worth learning from
+        if leads and len(leads) >= wanted // 2:  # enough to be worth learning from
             if len(_ROWS_PER_LEAD) > 10_000:
                 _ROWS_PER_LEAD.clear()  # a crude bound, as for the counts
             _ROWS_PER_LEAD[group] = len(rows) / len(leads)

@@ -51,11 +51,15 @@ class SqlRateLimiter(RateLimiter):
         self._engine = engine
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
-        for _ in range(3):
+        # The first hits of a new key, arriving together, race to insert its row: their gap locks
+        # deadlock, MariaDB rolls back all but one, and a loser that retries before the winner has
+        # inserted can deadlock again. Eight clients at once lost three rounds in a row now and then
+        # (answered 429); every round stores the row for one of them, so a few more rounds do.
+        for _ in range(8):
             try:
                 return self._hit(key, now - window, now) <= limit
             except TransientConflict:
-                continue  # two first hits raced on the insert; the row exists now
+                continue  # first hits raced on the insert; the row exists now or soon
             except exc.DBAPIError as e:  # the commit failed
                 raise translate(e) from e
         # Still colliding (a database coming back rolls back what it was doing): that is not the
