@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, cast
 
+import attrs
 from sqlalchemy import (
     ColumnElement,
     CursorResult,
@@ -55,17 +56,8 @@ SPANS = {"D": day_of, "M": month_of}
 OUT_OF_STEP = "the report counts are out of step with the leads; run `leadsmanager db recount-reports`"
 FOLD_BATCH = 5000
 Move = tuple[int, Counted]  # +1: the lead counts so; -1: it no longer does
-COUNTED_NAMES = (
-    "assignee_id",
-    "created_at",
-    "source",
-    "status",
-    "stage_reached",
-    "first_response_at",
-    "site",
-    "form_id",
-    "service",
-)
+# A Counted's fields in their order, as the pending rows and the raw hours' SELECT hold them.
+COUNTED_NAMES = tuple(a.name for a in attrs.fields(Counted))
 
 
 def record(session: Session, old: Counted | None, new: Counted | None) -> None:
@@ -85,17 +77,7 @@ def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted 
 
 
 def _fields(lead: Counted) -> tuple[Any, ...]:
-    return (
-        lead.assignee_id,
-        lead.created_at,
-        lead.source,
-        lead.status,
-        lead.stage_reached,
-        lead.first_response_at,
-        lead.site,
-        lead.form_id,
-        lead.service,
-    )
+    return tuple(getattr(lead, name) for name in COUNTED_NAMES)
 
 
 # Plain multi-row INSERTs with each value converted once (a sync page writes a hundred of these rows).

@@ -8,25 +8,12 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.report_counts import stored_tallies
+from leadsmanager.adapters.sql.report_counts import COUNTED_NAMES, stored_tallies
 from leadsmanager.adapters.sql.report_spans import Range, spans
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 
-COUNTED_COLUMNS = [
-    leads.c[name]
-    for name in (
-        "assignee_id",
-        "created_at",
-        "source",
-        "status",
-        "stage_reached",
-        "first_response_at",
-        "site",
-        "form_id",
-        "service",
-    )
-]
+COUNTED_COLUMNS = [leads.c[name] for name in COUNTED_NAMES]
 
 
 def tallies(session: Session, query: TallyQuery) -> list[Tally]:
