@@ -14,7 +14,7 @@ from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
 from leadsmanager.adapters.sql import search_pages
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
@@ -215,10 +215,11 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
         read = [uow.leads.get(i, with_history=True) for i in (first, second, untouched)]
         events = [(e.lead_id, e.kind) for e in uow.outbox.pending(20) if e.kind == "lead_resubmitted"]
     assert [x and (x.resubmissions, x.updated_at, x.version) for x in read] == [
-        (1, later, 1),
-        (2, later + timedelta(seconds=2), 1),
+        (1, later, 2),  # a re-submission is a change: a save from a read before it is refused
+        (2, later + timedelta(seconds=2), 2),
         (0, START, 1),
     ]
+    assert [x and x.version for x in joined] == [2, 2]
     assert [x and [(e.field, e.at) for e in x.history] for x in read[:2]] == [
         [("status", START), ("resubmission", later)],
         [
@@ -231,6 +232,27 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
     assert read[0].score == joined[0].score and read[1].score == joined[1].score
     assert [e.id for e in read[1].history[1:]] == [e.id for e in joined[1].history]  # the ids were handed back
     assert events == [(second, "lead_resubmitted"), (second, "lead_resubmitted"), (first, "lead_resubmitted")]
+
+
+def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(uow_factory: UowFactory) -> None:
+    first, second = store(uow_factory, new_lead(1), new_lead(2))
+    with uow_factory() as late:
+        stale = [lead for i in (first, second) if (lead := late.leads.get(i)) is not None]
+        with uow_factory() as early:  # another page joins the second lead first
+            fresh = early.leads.get(second)
+            assert fresh is not None
+            fresh.record_resubmission(submission(2, message="first"), at=START + timedelta(minutes=1))
+            early.leads.append_history_of([fresh])
+            early.commit()
+        assert len(stale) == 2
+        for lead in stale:
+            lead.record_resubmission(submission(3, message="second"), at=START + timedelta(minutes=2))
+        with pytest.raises(TransientConflict):
+            late.leads.append_history_of(stale)
+            late.commit()
+    with uow_factory() as uow:
+        read = [uow.leads.get(i, with_history=True) for i in (first, second)]
+    assert [x and (x.resubmissions, len(x.history), x.version) for x in read] == [(0, 1, 1), (1, 2, 2)]
 
 
 def test_many_new_leads_are_refused_together_when_one_clashes(uow_factory: UowFactory) -> None:
@@ -367,7 +389,7 @@ def test_a_user_email_is_unique(uow_factory: UowFactory) -> None:
 
 
 def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory) -> None:
-    """MariaDB and memory keep both at once; SQLite's snapshot refuses the edit, which a retry lands."""
+    """The edit read before the re-submission is refused, not saved over its count; a retry lands it."""
     [lead_id] = store(uow_factory, new_lead(1))
 
     def edit() -> None:
@@ -388,13 +410,13 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory) ->
             editor.commit()
 
     appended: list[bool] = []
-    try:
+    with pytest.raises(Conflict):
         edit()
-    except Conflict:
-        edit()
+    edit()
     with uow_factory() as uow:
         final = uow.leads.get(lead_id, with_history=True)
-    assert final is not None and final.status is LeadStatus.CONTACTED and final.version == 2
+    assert final is not None and final.status is LeadStatus.CONTACTED and final.version == 3
+    assert final.resubmissions == 1
     assert sorted(e.field for e in final.history) == ["resubmission", "status", "status"]
 
 

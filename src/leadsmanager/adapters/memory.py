@@ -385,6 +385,9 @@ class MemoryUnitOfWork(UnitOfWork):
         for lead_id in self.leads.saved:
             if store.leads[lead_id].version != self.leads.read_versions[lead_id]:
                 raise Conflict(f"lead {lead_id} was changed by someone else; reload it and try again")
+        for lead_id in self.leads.appended:  # as the SQL adapter's UPDATE, checked against the version read
+            if store.leads[lead_id].version != self.leads.read_versions[lead_id]:
+                raise TransientConflict("a lead this re-submission joins was changed at the same moment")
         for lead in self.leads.added:
             if lead.external_id and any(
                 (x.source, x.external_id) == (lead.source, lead.external_id) for x in store.leads.values()
@@ -411,6 +414,8 @@ class MemoryUnitOfWork(UnitOfWork):
         stored.updated_at = lead.updated_at
         # As the SQL adapter's UPDATE: a re-submission also moves the count and the score.
         stored.resubmissions, stored.score = lead.resubmissions, lead.score
+        stored.version += 1
+        lead.version = stored.version
         self._store.jobs.add_events(lead)
 
     def _commit_lead(self, lead: Lead) -> None:

@@ -31,14 +31,17 @@ class LeadRepository(Protocol):
         """Write changes and new history; raises Conflict if the stored version moved on."""
 
     def append_history(self, lead: Lead) -> None:
-        """Add new history entries only; no version check, as they edit nothing (a re-submission)."""
+        """Store a re-submission: the new history entries, the lead's count and score, and a new version.
+        Raises TransientConflict if the stored version moved on since the read (storing it again is safe)."""
 
     def append_history_of(self, leads: Sequence[Lead]) -> None:
         """`append_history` for each of these stored leads, in order, in a few statements."""
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
 
-    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None: ...
+    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
+        """The open lead with this email, else with this phone; locked until the unit of work ends where
+        the store has row locks, so that a re-submission joins its latest version."""
 
     def add_many(self, leads: Sequence[Lead]) -> None:
         """Store new leads, in order, exactly as `add` stores each one (ids, version 1, history, search
@@ -48,7 +51,7 @@ class LeadRepository(Protocol):
         """The ids of stored leads from `source`, by external id; ids not stored are left out."""
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
-        """Every open lead whose email is one of `emails` or whose phone is one of `phones`."""
+        """Every open lead whose email is one of `emails` or whose phone is one of `phones` (not locked)."""
 
     def list(self, query: LeadQuery) -> LeadPage: ...
 

@@ -26,7 +26,7 @@ from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads, u
 from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery
-from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import query_terms
@@ -63,21 +63,34 @@ _BY_EXTERNAL_IDS = select(leads.c.external_id, leads.c.id).where(
 )
 _EMAILS = leads.c.open_email.in_(bindparam("emails", expanding=True))
 _PHONES = leads.c.open_phone.in_(bindparam("phones", expanding=True))
+# Not locked: a page's contacts would lock the gaps around a hundred emails and phones, blocking other
+# intake. A page that joins a lead changed since is refused at its UPDATE (TransientConflict) instead.
 _OPEN_BY_CONTACTS = {  # by whether emails, phones are given
     (True, False): select(*SUMMARY_COLUMNS).where(_EMAILS),
     (False, True): select(*SUMMARY_COLUMNS).where(_PHONES),
     (True, True): select(*SUMMARY_COLUMNS).where(or_(_EMAILS, _PHONES)),
 }
+# A single re-submission locks the lead it joins, by its primary key (FOR UPDATE; SQLite has one writer
+# and no such clause): it reads the latest version, and another joining it at once waits for this one.
+_LOCKED_LEAD = _LEAD.with_for_update()
 _INSERT_LEAD = insert(leads)
 _INSERT_HISTORY = insert(lead_history)
 # The SET clause comes from the values given with each execution.
 _SAVE = update(leads).where(leads.c.id == bindparam("saved_id"), leads.c.version == bindparam("read_version"))
 # A re-submission: the lead's time, its count of re-submissions and the score they move.
+# Checked against the version read, and a new version written: two re-submissions joining one lead at
+# once, or a staff change saved from a read before one, would otherwise write over the other's count.
 _TOUCH = (
     update(leads)
-    .where(leads.c.id == bindparam("touched_id"))
-    .values(updated_at=bindparam("at"), resubmissions=bindparam("resubmissions"), score=bindparam("score"))
+    .where(leads.c.id == bindparam("touched_id"), leads.c.version == bindparam("read_version"))
+    .values(
+        updated_at=bindparam("at"),
+        resubmissions=bindparam("resubmissions"),
+        score=bindparam("score"),
+        version=bindparam("new_version"),
+    )
 )
+_TOUCHED_MEANWHILE = "a lead this re-submission joins was changed at the same moment; store it again"
 
 
 class SqlLeadRepository(LeadRepository):
@@ -126,7 +139,7 @@ class SqlLeadRepository(LeadRepository):
 
     def append_history(self, lead: Lead) -> None:
         assert lead.id is not None
-        run(self._session, _TOUCH, _touched(lead))
+        self._touch([lead])
         self._write_history(lead)
         write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
 
@@ -135,9 +148,16 @@ class SqlLeadRepository(LeadRepository):
         their history and their events."""
         if not many:
             return
-        run(self._session, _TOUCH, [_touched(lead) for lead in many])
+        self._touch(many)
         insert_history(self._session, many)
         write_events_of(self._session, many)
+
+    def _touch(self, many: Sequence[Lead]) -> None:
+        result = cast(CursorResult[Any], run(self._session, _TOUCH, [_touched(lead) for lead in many]))
+        if result.rowcount != len(many):
+            raise TransientConflict(_TOUCHED_MEANWHILE)
+        for lead in many:
+            lead.version += 1
 
     def add_many(self, new: Sequence[Lead]) -> None:
         """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
@@ -167,7 +187,10 @@ class SqlLeadRepository(LeadRepository):
             return None
         rows = run(self._session, _OPEN_BY_CONTACT, {"email": email or None, "phone": phone or None}).all()
         rows.sort(key=lambda r: not r.by_email)
-        return self.get(rows[0].id) if rows else None
+        if not rows:
+            return None
+        row = run(self._session, _LOCKED_LEAD, {"lead_id": rows[0].id}).first()
+        return None if row is None else self._read(row)
 
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         if not external_ids:
@@ -260,7 +283,14 @@ def _insert(session: Session, statement: Insert, values: Any = None, *, on_dupli
 
 
 def _touched(lead: Lead) -> dict[str, Any]:
-    return {"touched_id": lead.id, "at": lead.updated_at, "resubmissions": lead.resubmissions, "score": lead.score}
+    return {
+        "touched_id": lead.id,
+        "read_version": lead.version,
+        "new_version": lead.version + 1,
+        "at": lead.updated_at,
+        "resubmissions": lead.resubmissions,
+        "score": lead.score,
+    }
 
 
 # Enum members by value: a dict lookup costs a fraction of calling the enum class, 50 times a page.
