@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from sqlalchemy import Engine
 
+from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.cli import main
 from leadsmanager.entrypoints.settings import Settings
+from tests.conftest import MYSQL_URL, empty
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress
 
 Cli = Callable[..., Result]
@@ -170,3 +173,39 @@ def test_settings_carry_the_sites_parsed_from_the_environment(env: dict[str, str
     ]
     assert PASSWORD not in repr(settings)
     assert Settings.from_env({}, env_file=None).wordpress_sites == ()
+
+
+@pytest.mark.mariadb
+def test_on_mariadb_the_cli_syncs_forms_side_by_side_into_the_same_leads(
+    cli: Cli, filled: None, shop: FakeWordPress, mysql_engine: Engine
+) -> None:
+    empty(mysql_engine)
+    shop.add("quote", raw(1), raw(30))  # Person 1 writes in through both of the shop's forms
+    fields = ",".join(f"{f}:first-name=name,{f}:last-name=name,{f}:your-email=email" for f in ("contact", "quote"))
+    on_mariadb = {
+        "LEADSMANAGER_DATABASE_URL": MYSQL_URL,
+        "LEADSMANAGER_SYNC_CONCURRENCY": "3",
+        "LEADSMANAGER_WORDPRESS_SHOP_FIELDS": fields,  # by email, so that Person 1's second form joins the first
+    }
+    first = cli("sync", "--progress", **on_mariadb)
+    assert first.exit_code == 0, first.output
+    lines = stdout_lines(first)
+    assert [line.split(":")[0] for line in lines] == ["shop/contact", "shop/quote", "blog/7"]  # as configured
+    assert sorted(first.stderr.splitlines()) == [
+        "blog/7: 2 fetched so far, cursor at 21",
+        "shop/contact: 3 fetched so far, cursor at 3",
+        "shop/quote: 2 fetched so far, cursor at 30",
+    ]
+    assert (total(lines, "created"), total(lines, "merged")) == (6, 1)
+    again = cli("sync", "--quiet", **on_mariadb)
+    assert all("fetched 0," in line for line in stdout_lines(again))
+
+
+def total(lines: list[str], outcome: str) -> int:
+    return sum(int(found[1]) for line in lines if (found := re.search(rf"{outcome} (\d+)", line)))
+
+
+def test_sync_concurrency_below_one_is_refused_with_the_variable_named(env: dict[str, str]) -> None:
+    with pytest.raises(ValidationError, match="LEADSMANAGER_SYNC_CONCURRENCY must be at least 1"):
+        Settings.from_env({**env, "LEADSMANAGER_SYNC_CONCURRENCY": "0"}, env_file=None)
+    assert Settings.from_env(env, env_file=None).sync_concurrency == 2

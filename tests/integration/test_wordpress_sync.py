@@ -6,7 +6,8 @@ stays after them, the other site is imported, and the next run completes without
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -16,10 +17,11 @@ from sqlalchemy.orm import sessionmaker
 from leadsmanager.adapters.sql.engine import make_session_factory
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
-from leadsmanager.application.intake import SubmitLead
+from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.sync_report import FormReport, PageDone, SyncReport
+from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.sync_cursor import SyncCursor
 from tests.conftest import UowFactory
@@ -191,3 +193,57 @@ def test_a_person_writing_twice_in_one_page_gets_one_lead_with_both_submissions(
     assert '"budget": "10k"' in (lead.history[1].new or "")
     again = of(sites.sync(), "shop/contact")
     assert (again.fetched, again.cursor_after) == (0, "3")
+
+
+class FirstPagesTogether:
+    """SubmitLead whose first page of each form waits until every form has one: the forms store at once."""
+
+    def __init__(self, submit: SubmitLead, forms: int) -> None:
+        self._submit = submit
+        self._barrier = threading.Barrier(forms, timeout=10)
+        self._waited: set[str] = set()
+        self._lock = threading.Lock()
+
+    def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]:
+        if not forms:  # a form with nothing new
+            return self._submit.page(forms)
+        with self._lock:
+            first = forms[0].form_id not in self._waited
+            self._waited.add(forms[0].form_id)
+        if first:
+            self._barrier.wait()  # BrokenBarrierError unless the forms really run side by side
+        return self._submit.page(forms)
+
+
+@pytest.mark.mariadb
+def test_forms_synced_side_by_side_give_each_person_one_lead_with_every_submission(
+    mysql_uow: UowFactory, clock: FakeClock
+) -> None:
+    people, forms = 12, ("contact", "quote", "demo", "call")
+    with FakeWordPress() as shop:
+        for offset, form_id in enumerate(forms):  # every form hears from the same twelve people
+            shop.add(form_id, *(raw(n, **{"budget": form_id}) | {"id": str(100 * offset + n)} for n in range(1, 13)))
+        site = WordPressSite("shop", shop.url, USERNAME, PASSWORD, dict.fromkeys(forms, FIELDS))
+        with WordPressFormSource([site], policy=quick_policy([])) as source:
+            submit = FirstPagesTogether(SubmitLead(mysql_uow, clock, phone_region="US"), len(forms))
+            sync = SyncForms(site.synced_forms(), source, submit, mysql_uow, clock, page_size=4, concurrency=4)
+            pages: list[PageDone] = []
+            report = sync(on_page=pages.append)
+            again = sync()
+
+    assert [f.form_id for f in report.forms] == list(forms)  # in the order configured
+    assert report.failures == ()
+    assert sum(f.fetched for f in report.forms) == people * len(forms)
+    assert sum(f.created for f in report.forms) == people  # whichever form stored a person first
+    assert sum(f.merged for f in report.forms) == people * (len(forms) - 1)
+    assert len(pages) == len(forms) * 3
+    with mysql_uow() as uow:
+        stored = uow.leads.list(LeadQuery(source=Channel.WORDPRESS, limit=100)).leads
+        full = [uow.leads.get(lead.id or 0, with_history=True) for lead in stored]
+    assert sorted(lead.email or "" for lead in stored) == sorted(f"person{n}@example.com" for n in range(1, 13))
+    for lead in full:
+        assert lead is not None
+        resubmissions = [e for e in lead.history if e.field == "resubmission"]
+        assert len(resubmissions) == len(forms) - 1, lead.email
+        assert lead.resubmissions == len(forms) - 1, lead.email  # no re-submission's count lost to another's
+    assert sum(f.fetched for f in again.forms) == 0

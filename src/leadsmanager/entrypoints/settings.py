@@ -41,6 +41,8 @@ class Settings:
     escalate_after_hours: int = 72
     remind_within_days: int = 14
     sync_interval_minutes: int = 15
+    # Forms synced side by side on MariaDB/MySQL; SQLite has one writer, so the embedded default syncs one.
+    sync_concurrency: int = 2
     task_max_retries: int = 8
     worker_heartbeat_seconds: float = 15.0
     delivery_lease_seconds: float = 300.0
@@ -90,6 +92,7 @@ class Settings:
             escalate_after_hours=_number(get, "ESCALATE_AFTER_HOURS", "72"),
             remind_within_days=_number(get, "REMIND_WITHIN_DAYS", "14"),
             sync_interval_minutes=_number(get, "SYNC_INTERVAL_MINUTES", "15"),
+            sync_concurrency=_at_least_one(_number(get, "SYNC_CONCURRENCY", "2"), "SYNC_CONCURRENCY"),
             task_max_retries=_number(get, "TASK_MAX_RETRIES", "8"),
             worker_heartbeat_seconds=float(_number(get, "WORKER_HEARTBEAT_SECONDS", "15")),
             delivery_lease_seconds=float(_number(get, "DELIVERY_LEASE_SECONDS", "300")),
@@ -138,6 +141,12 @@ def _number(get: Callable[[str, str], str], name: str, default: str) -> int:
     if not value.isascii() or not value.isdigit():
         raise ValidationError(f"{PREFIX}{name} must be a whole number, not {value!r}", {PREFIX + name: "not a number"})
     return int(value)
+
+
+def _at_least_one(value: int, name: str) -> int:
+    if value < 1:
+        raise ValidationError(f"{PREFIX}{name} must be at least 1, not {value}", {PREFIX + name: "less than 1"})
+    return value
 
 
 def _zone(value: str) -> str:
