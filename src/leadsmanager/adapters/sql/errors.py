@@ -39,7 +39,9 @@ def run(session: Session, statement: Executable, params: Any = None, *, on_dupli
 def run_driver_sql(session: Session, sql: str, params: Any, *, on_duplicate: str = "") -> CursorResult[Any]:
     """`run` for SQL written in the driver's own placeholders, in the session's transaction; a list of
     tuples executes it once per tuple."""
-    return _translated(lambda: session.connection().exec_driver_sql(sql, params), on_duplicate)
+    return _translated(
+        lambda: _retried(session, lambda: session.connection().exec_driver_sql(sql, params)), on_duplicate
+    )
 
 
 def _translated(execute: Callable[[], T], on_duplicate: str) -> T:
@@ -52,6 +54,10 @@ def _translated(execute: Callable[[], T], on_duplicate: str) -> T:
 
 
 def _execute(session: Session, statement: Executable, params: Any) -> Any:
+    return _retried(session, lambda: session.execute(statement, params))
+
+
+def _retried(session: Session, execute: Callable[[], T]) -> T:
     """The pool does not ping a connection before handing it out (a round trip per transaction), so a
     pooled connection the server has since closed (a restart, a timeout) fails on first use. If it fails
     the first statement of a transaction whose connection the session took from the pool, nothing was
@@ -59,9 +65,9 @@ def _execute(session: Session, statement: Executable, params: Any) -> Any:
     failure), and the statement runs once more on a fresh one."""
     first = not session.in_transaction() and isinstance(session.bind, Engine)
     try:
-        return session.execute(statement, params)
+        return execute()
     except exc.DBAPIError as e:
         if not (first and e.connection_invalidated):
             raise
     session.rollback()
-    return session.execute(statement, params)
+    return execute()
