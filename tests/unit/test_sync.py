@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -334,53 +332,3 @@ def test_a_stored_error_is_cut_to_a_readable_length(
     assert of(sync(), CONTACT).error == "x" * 5000
     stored = cursor(memory_uow)
     assert stored is not None and stored.last_error == "x" * 1000
-
-
-class FormsMeet:
-    """A form source whose first fetch of each form waits until every form has asked: they run side by side."""
-
-    def __init__(self, source: FormSource, forms: int) -> None:
-        self._source = source
-        self._barrier = threading.Barrier(forms, timeout=10)
-        self._asked: set[tuple[str, str]] = set()
-        self._lock = threading.Lock()
-
-    def fetch(self, site: str, form_id: str, *, after_id: str | None, limit: int) -> SubmissionPage:
-        with self._lock:
-            first = (site, form_id) not in self._asked
-            self._asked.add((site, form_id))
-        if first:
-            self._barrier.wait()  # BrokenBarrierError if the forms were synced one after another
-        return self._source.fetch(site, form_id, after_id=after_id, limit=limit)
-
-
-def test_forms_synced_side_by_side_report_in_order_and_hear_of_one_page_at_a_time(
-    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, clock: FakeClock
-) -> None:
-    source.add("shop", "contact", *(sent(n) for n in range(1, 8)))
-    source.add("shop", "quote", *(sent(n) for n in range(11, 15)))
-    source.add("blog", "7", sent(21))
-    sync = SyncForms(FORMS, FormsMeet(source, len(FORMS)), submit, memory_uow, clock, page_size=3, concurrency=3)
-    inside, most, pages = [0], [0], []
-
-    def on_page(page: PageDone) -> None:
-        inside[0] += 1
-        most[0] = max(most[0], inside[0])
-        time.sleep(0.01)  # long enough for another form's page to come in meanwhile, were it let in
-        pages.append(page)
-        inside[0] -= 1
-
-    report = sync(on_page=on_page)
-    assert [counts(of_form) for of_form in report.forms] == [(7, 7, 0, 0, 0), (4, 4, 0, 0, 0), (1, 1, 0, 0, 0)]
-    assert [(f.site, f.form_id) for f in report.forms] == [(f.site, f.form_id) for f in FORMS]
-    assert most == [1] and len(pages) == 3 + 2 + 1
-    assert sorted(map(str, external_ids(memory_uow))) == sorted(
-        [*(f"shop/contact/{n}" for n in range(1, 8)), *(f"shop/quote/{n}" for n in range(11, 15)), "blog/7/21"]
-    )
-
-
-def test_concurrency_below_one_is_refused(
-    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, clock: FakeClock
-) -> None:
-    with pytest.raises(ValueError, match="at least 1"):
-        SyncForms(FORMS, source, submit, memory_uow, clock, concurrency=0)

@@ -7,19 +7,17 @@ that page again and SubmitLead answers DUPLICATE for each of them, as the extern
 is stored once. So nothing is lost and nothing is imported twice, without SubmitLead having to join a
 caller's unit of work.
 
-Forms can be synced side by side (`concurrency`), each form's pages still one after another: while one
-form's page waits on the database, another's is validated. Two forms' pages that create a lead for the
-same person at once collide on the open-contact keys; the loser's page is stored one submission at a
-time, and its submission joins the lead the other stored.
+Forms may be synced side by side, each by its own SyncForms (`leadsmanager sync` runs them in
+processes): two forms' pages that create or join a lead for the same person at once collide on the
+open-contact keys or the lead's version; the loser's page is stored one submission at a time, and its
+submission joins the lead the other stored.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from threading import Lock
 from typing import Protocol
 
 from attrs import define, field
@@ -83,33 +81,19 @@ class SyncForms:
         clock: Clock,
         *,
         page_size: int = PAGE_SIZE,
-        concurrency: int = 1,
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
         self._forms = tuple(forms)
         self._source = source
         self._submit = submit
         self._uow = uow
         self._clock = clock
         self._page_size = page_size
-        self._concurrency = concurrency
 
     def __call__(
         self, *, site: str | None = None, form_id: str | None = None, on_page: OnPage | None = None
     ) -> SyncReport:
-        """Sync every configured form, or only those of `site` and/or with id `form_id`.
-
-        Up to `concurrency` forms at once; the report lists them in the order configured, and `on_page`
-        is called for one page at a time.
-        """
-        forms = self._chosen(site, form_id)
-        workers = min(self._concurrency, len(forms))
-        if workers <= 1:
-            return SyncReport(tuple(self._sync(form, on_page) for form in forms))
-        one_at_a_time = _serialised(on_page)
-        with ThreadPoolExecutor(workers, thread_name_prefix="sync") as pool:
-            return SyncReport(tuple(pool.map(lambda form: self._sync(form, one_at_a_time), forms)))
+        """Sync every configured form, or only those of `site` and/or with id `form_id`."""
+        return SyncReport(tuple(self._sync(form, on_page) for form in self.chosen(site, form_id)))
 
     def status(self, *, site: str | None = None, form_id: str | None = None) -> tuple[SyncCursor, ...]:
         """Each configured form's cursor (an empty one if never synced), then any left from forms dropped since."""
@@ -119,7 +103,8 @@ class SyncForms:
         cursors = (*configured, *stored.values())
         return tuple(c for c in cursors if site in (None, c.site) and form_id in (None, c.form_id))
 
-    def _chosen(self, site: str | None, form_id: str | None) -> tuple[SyncedForm, ...]:
+    def chosen(self, site: str | None = None, form_id: str | None = None) -> tuple[SyncedForm, ...]:
+        """The configured forms a run with these filters syncs, in order; NotFound if they name nothing."""
         if site is not None and all(f.site != site for f in self._forms):
             raise NotFound(f"no WordPress site {site!r} is configured")
         chosen = tuple(f for f in self._forms if site in (None, f.site) and form_id in (None, f.form_id))
@@ -179,15 +164,3 @@ class SyncForms:
         with self._uow() as uow:
             uow.sync_cursors.save(cursor)
             uow.commit()
-
-
-def _serialised(on_page: OnPage | None) -> OnPage | None:
-    if on_page is None:
-        return None
-    lock = Lock()
-
-    def one_at_a_time(page: PageDone) -> None:
-        with lock:
-            on_page(page)
-
-    return one_at_a_time

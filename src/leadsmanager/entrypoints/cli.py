@@ -17,7 +17,7 @@ from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
-from leadsmanager.application.sync_report import PageDone
+from leadsmanager.application.sync_report import FormReport, PageDone
 from leadsmanager.application.users import NewUser
 from leadsmanager.domain import errors
 from leadsmanager.domain.actor import Actor
@@ -33,6 +33,7 @@ from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
 from leadsmanager.entrypoints.report_params import report_query
 from leadsmanager.entrypoints.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
 from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
+from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
 from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
@@ -421,7 +422,16 @@ def sync(ctx: click.Context, /, **options: Any) -> None:
     def on_page(page: PageDone) -> None:
         progress.show(progress_line(page))
 
-    report = sync_forms(site=site, form_id=form_id, on_page=on_page if progress.enabled else None)
+    def on_form(form: FormReport) -> None:  # forms synced side by side, in processes of their own
+        progress.show(progress_line(PageDone(form.site, form.form_id, form.fetched, form.cursor_after)))
+
+    report = side_by_side(
+        container(ctx),
+        site=site,
+        form_id=form_id,
+        on_page=on_page if progress.enabled else None,
+        on_form=on_form if progress.enabled else None,
+    )
     progress.done()
     for line in report_lines(report):
         click.echo(line)

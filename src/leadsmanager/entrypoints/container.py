@@ -100,10 +100,6 @@ class NoWorkerQueue(TaskQueue):
         raise QueueUnavailable("no task queue in this process: `leadsmanager serve` runs the tasks")
 
 
-def _sync_concurrency(settings: Settings) -> int:
-    return 1 if settings.is_embedded else settings.sync_concurrency
-
-
 def _task_queue(settings: BrokerSettings) -> TaskQueue:
     return DramatiqTaskQueue(make_broker(settings)) if settings.redis_url else NoWorkerQueue()
 
@@ -142,15 +138,7 @@ class Container(containers.DeclarativeContainer):
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
-    sync_forms = providers.Singleton(
-        SyncForms,
-        synced_forms,
-        form_source,
-        submit_lead,
-        uow.provider,
-        clock,
-        concurrency=providers.Callable(_sync_concurrency, settings),
-    )
+    sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
     # Report count changes wait in a table of their own until this folds them in (every few seconds).
     fold_report_counts = providers.Callable(fold_pending, session_factory)
     readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)

@@ -28,6 +28,7 @@ from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, S
 from leadsmanager.application.ports import TaskQueue
 from leadsmanager.entrypoints.container import Container
 from leadsmanager.entrypoints.observability import record_task, set_sync_lag
+from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
 
 log = logging.getLogger("leadsmanager.jobs")
 RELAY_SECONDS = 1.0
@@ -42,7 +43,7 @@ def task_handlers(c: Container) -> dict[str, Handler]:
         c.send_notice()(int(lead_id), Notice(notice))
 
     def sync_forms() -> None:
-        c.sync_forms()()
+        side_by_side(c)
 
     def queue_follow_ups() -> None:
         c.queue_follow_ups()()
