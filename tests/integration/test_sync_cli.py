@@ -9,10 +9,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
+from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.application.jobs import SYNC_FORMS
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.cli import main
+from leadsmanager.entrypoints.container import build
+from leadsmanager.entrypoints.jobs import task_handlers
 from leadsmanager.entrypoints.settings import Settings
 from tests.conftest import MYSQL_URL, empty
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress
@@ -209,3 +213,21 @@ def test_sync_concurrency_below_one_is_refused_with_the_variable_named(env: dict
     with pytest.raises(ValidationError, match="LEADSMANAGER_SYNC_CONCURRENCY must be at least 1"):
         Settings.from_env({**env, "LEADSMANAGER_SYNC_CONCURRENCY": "0"}, env_file=None)
     assert Settings.from_env(env, env_file=None).sync_concurrency == 2
+
+
+@pytest.mark.mariadb
+def test_the_scheduled_sync_job_on_mariadb_imports_every_form_side_by_side(
+    env: dict[str, str], filled: None, mysql_engine: Engine
+) -> None:
+    empty(mysql_engine)
+    settings = Settings.from_env({**env, "LEADSMANAGER_DATABASE_URL": MYSQL_URL}, env_file=None)
+    c = build(settings)
+    try:
+        task_handlers(c)[SYNC_FORMS]()  # as a worker runs it when the scheduler queues it
+        cursors = {(x.site, x.form_id): x.after_id for x in c.sync_forms().status()}
+        with mysql_engine.connect() as connection:
+            names = connection.execute(select(leads.c.contact_name).order_by(leads.c.contact_name)).scalars().all()
+    finally:
+        c.shutdown_resources()
+    assert cursors == {("shop", "contact"): "3", ("shop", "quote"): None, ("blog", "7"): "21"}
+    assert names == ["Person 1", "Person 2", "Person 20", "Person 21", "Person 3"]
