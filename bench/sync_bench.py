@@ -1,7 +1,7 @@
 """Time the WordPress sync end to end: submissions served over real HTTP on 127.0.0.1, imported into MariaDB.
 
     .venv/bin/python bench/sync_bench.py                                   # 100,000 submissions, 10 forms
-    .venv/bin/python bench/sync_bench.py --submissions 10000 --profile sync.prof   # where the time goes
+    .venv/bin/python bench/sync_bench.py --concurrency 1 --submissions 10000 --profile sync.prof  # where it goes
 
 The test suite's fake WordPress (tests/integration/fake_wordpress.py: the plugin contract over a real
 socket) serves the submissions from a child process, so serving does not compete with the sync for the
@@ -292,6 +292,8 @@ def main() -> None:
         help="forms synced side by side (default 2: LEADSMANAGER_SYNC_CONCURRENCY)",
     )
     args = parser.parse_args()
+    if args.profile and args.concurrency > 1:
+        parser.error("--profile profiles this process: give --concurrency 1 with it")
     server = os.environ.get(SERVER_ENV, "mysql+pymysql://root@127.0.0.1:3306").rstrip("/")
 
     parent, child = multiprocessing.get_context("fork").Pipe()
