@@ -135,3 +135,40 @@ def test_a_list_page_costs_its_select_and_one_rollback(uow: UowFactory, monkeypa
     for _ in range(5):
         list_leads(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
     assert commands.sent == {"SELECT": 5, "ROLLBACK": 5}
+
+
+def test_a_write_sends_no_rollback_after_its_commit(uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    def store(n: int) -> None:
+        with uow() as work:
+            work.leads.add(new_lead(n))
+            work.commit()
+
+    store(1)
+    commands = Commands(monkeypatch)
+    for n in range(2, 5):
+        store(n)
+    assert commands.sent["COMMIT"] == 3
+    assert "ROLLBACK" not in commands.sent  # the pool's reset is skipped: the server said nothing is open
+
+
+def test_a_connection_back_in_the_pool_after_a_commit_or_a_failure_starts_afresh(mysql_uow: UowFactory) -> None:
+    one = make_engine(MYSQL_URL, pool_size=1, max_overflow=0)  # every unit of work gets the same connection
+    factory = make_session_factory(one)
+    single: UowFactory = lambda: SqlAlchemyUnitOfWork(factory)  # noqa: E731
+    try:
+        with single() as work:
+            work.leads.add(new_lead(1))
+            work.commit()
+        with mysql_uow() as other:  # another connection stores a lead meanwhile
+            other.leads.add(new_lead(2))
+            other.commit()
+        with single() as work:  # a new snapshot, not one left open since the commit
+            assert len(work.leads.list(LeadQuery()).leads) == 2
+        with pytest.raises(RuntimeError), single() as work:
+            work.leads.add(new_lead(3))
+            raise RuntimeError("the use case fails before it commits")
+        with single() as work:
+            assert sorted(lead.contact_name for lead in work.leads.list(LeadQuery()).leads) == ["Person 1", "Person 2"]
+            assert work.leads.find_open_by_contact("person3@example.com", None) is None
+    finally:
+        one.dispose()

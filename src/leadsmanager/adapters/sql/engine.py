@@ -9,9 +9,10 @@ from typing import Any
 
 import orjson
 from pymysql import converters
-from pymysql.constants import FIELD_TYPE
+from pymysql.constants import FIELD_TYPE, SERVER_STATUS
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import PoolResetState
 
 POOL_SIZE = 20  # connections kept open per process
 MAX_OVERFLOW = 20  # opened for bursts beyond that, and closed again when returned
@@ -60,8 +61,39 @@ def make_engine(url: str, **options: Any) -> Engine:
         # handshake each), which cost more CPU than the queries themselves.
         options.setdefault("pool_size", POOL_SIZE)
         options.setdefault("max_overflow", MAX_OVERFLOW)
-        return create_engine(parsed, **options)
+        if parsed.get_driver_name() != "pymysql":
+            return create_engine(parsed, **options)
+        engine = create_engine(parsed, pool_reset_on_return=None, **options)
+        event.listen(engine, "commit", _committing)
+        event.listen(engine, "begin", _beginning)
+        event.listen(engine, "reset", _reset_unless_committed)
+        return engine
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}: use sqlite:/// or mysql+pymysql://")
+
+
+# Set on a pooled connection's record when its transaction commits, cleared when another begins.
+_COMMITTED = "leadsmanager.committed"
+
+
+def _committing(connection: Connection) -> None:
+    connection.info[_COMMITTED] = True
+
+
+def _beginning(connection: Connection) -> None:
+    connection.info.pop(_COMMITTED, None)
+
+
+def _reset_unless_committed(dbapi_connection: Any, record: Any, state: PoolResetState) -> None:
+    """The pool's own reset sent a ROLLBACK on every checkin, also right after a COMMIT: a round trip of
+    every write for nothing. A connection closed with its transaction open was rolled back already
+    (`transaction_was_reset`). One whose last transaction committed, and whose last OK packet from the
+    server says no transaction is open, needs nothing. Anything else is rolled back as before."""
+    if state.terminate_only or state.transaction_was_reset:
+        return
+    committed = record.info.pop(_COMMITTED, False)
+    status = dbapi_connection.server_status
+    if not committed or status is None or status & SERVER_STATUS.SERVER_STATUS_IN_TRANS:
+        dbapi_connection.rollback()
 
 
 def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
