@@ -14,21 +14,15 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
 from leadsmanager.application.ports import DeliveryLog, FailedTaskRepository, OutboxRepository
-from leadsmanager.domain.lead import Lead, LeadEvent
+from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
 
 SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
 
 
-def write_events(session: Session, lead_id: int, events: list[LeadEvent], at: datetime) -> None:
-    """Called by the lead repository, so an event exists exactly when its lead change does."""
-    if events:
-        rows = [{"lead_id": lead_id, "kind": e.kind, "data": e.data, "created_at": at} for e in events]
-        run(session, insert(outbox_events), rows)
-
-
 def write_events_of(session: Session, many: Iterable[Lead]) -> None:
-    """`write_events` for a batch of leads just written, in one multi-row INSERT."""
+    """The events the leads recorded, in one multi-row INSERT. Called by the lead repository in the
+    transaction of the leads' own change, so an event exists exactly when its lead change does."""
     rows = [_EVENTS.stored((lead.id, e.kind, e.data, lead.updated_at)) for lead in many for e in lead.collect_events()]
     _EVENTS.rows(session, rows)
 

@@ -9,7 +9,7 @@ from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, 
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.jobs import write_events, write_events_of
+from leadsmanager.adapters.sql.jobs import write_events_of
 from leadsmanager.adapters.sql.lead_rows import (
     insert_history,
     insert_leads,
@@ -125,15 +125,11 @@ class SqlLeadRepository(LeadRepository):
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
-        self._write_history(lead)
-        write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
+        self._write_changes([lead])
         self._count(lead, was)
 
     def append_history(self, lead: Lead) -> None:
-        assert lead.id is not None
-        self._touch([lead])
-        self._write_history(lead)
-        write_events(self._session, lead.id, lead.collect_events(), lead.updated_at)
+        self.append_history_of([lead])
 
     def append_history_of(self, many: Sequence[Lead]) -> None:
         """`append_history` for each lead: their UPDATEs in one call, then one multi-row INSERT each for
@@ -141,6 +137,10 @@ class SqlLeadRepository(LeadRepository):
         if not many:
             return
         self._touch(many)
+        self._write_changes(many)
+
+    def _write_changes(self, many: Sequence[Lead]) -> None:
+        """The leads' history entries not stored yet and the events they recorded."""
         insert_history(self._session, many)
         write_events_of(self._session, many)
 
@@ -248,9 +248,6 @@ class SqlLeadRepository(LeadRepository):
         if was != now:
             record(self._session, was, now)
         self._counted[lead.id] = now
-
-    def _write_history(self, lead: Lead) -> None:
-        insert_history(self._session, [lead])
 
 
 def storable(ident: int) -> bool:
