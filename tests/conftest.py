@@ -79,6 +79,15 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def sql_engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    """Each SQL database the product ships, with empty tables before and after the test."""
+    engine: Engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "mysql_engine")
+    empty(engine)
+    yield engine
+    empty(engine)
+
+
 @pytest.fixture
 def mysql_uow(mysql_engine: Engine) -> UowFactory:
     empty(mysql_engine)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -23,12 +22,9 @@ TABLES = {
 }
 
 
-@pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
-def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
-    engine: Engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "mysql_engine")
-    empty(engine)
-    yield engine
-    empty(engine)
+@pytest.fixture
+def engine(sql_engine: Engine) -> Engine:
+    return sql_engine
 
 
 def written(engine: Engine, *, many: bool) -> dict[str, list[dict[str, Any]]]:

@@ -14,15 +14,18 @@ import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from itertools import chain
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy import JSON, Dialect, Table
+from pymysql.constants import CLIENT
+from sqlalchemy import JSON, Dialect, Table, exc
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.errors import run_driver_sql
+from leadsmanager.adapters.sql.errors import run_driver_sql, translated
 from leadsmanager.adapters.sql.tables import UtcDateTime
 
 Row = tuple[Any, ...]
+Ids = Callable[[list[int]], None]
 CHUNK_ROWS = 1000  # rows in one statement at most, as SQLAlchemy's insertmanyvalues sends them
 
 
@@ -61,17 +64,36 @@ class BulkInsert:
             row[i] = convert(row[i])
         return tuple(row)
 
-    def rows(self, session: Session, rows: Sequence[Row]) -> None:
-        dialect = _dialect(session)
+    def queue(self, writes: Writes, rows: Sequence[Row], *, then: Ids | None = None) -> None:
+        """Insert the rows with `writes`; `then`, if given, gets their new ids in the order of `rows`."""
+        dialect = _dialect(writes.session)
         if dialect.name == "sqlite":
-            if rows:
-                run_driver_sql(session, self._statement(dialect, 1), list(rows))  # sqlite3's executemany
+            if then is not None:
+                then(self.returning_ids(writes.session, rows))
+            elif rows:
+                run_driver_sql(writes.session, self._statement(dialect, 1), list(rows))  # executemany
             return
-        for chunk in _chunks(rows):
-            run_driver_sql(session, self._statement(dialect, len(chunk)), _flat(chunk))
+        chunks = _chunks(rows)
+        if then is None:
+            for chunk in chunks:
+                writes.add(self._statement(dialect, len(chunk)), _flat(chunk))
+            return
+        parts: list[list[int]] = []
+
+        def gathered(ids: list[int]) -> None:
+            # Auto-increment ids ascend in VALUES order; SQLAlchemy's own multi-row RETURNING on MariaDB
+            # relies on the same and sorts by the id.
+            parts.append(sorted(ids))
+            if len(parts) == len(chunks):
+                then(list(chain.from_iterable(parts)))
+
+        if not chunks:
+            then([])
+        for chunk in chunks:
+            writes.add(self._statement(dialect, len(chunk), returning=True), _flat(chunk), gathered)
 
     def returning_ids(self, session: Session, rows: Sequence[Row], *, on_duplicate: str = "") -> list[int]:
-        """The new rows' ids, in the order of `rows`."""
+        """Insert the rows now; their new ids, in the order of `rows`."""
         dialect = _dialect(session)
         if dialect.name == "sqlite":
             # SQLite does not promise RETURNING in VALUES order: a row at a time, as SQLAlchemy does too.
@@ -81,12 +103,12 @@ class BulkInsert:
         for chunk in _chunks(rows):
             statement = self._statement(dialect, len(chunk), returning=True)
             found = run_driver_sql(session, statement, _flat(chunk), on_duplicate=on_duplicate).scalars()
-            # Auto-increment ids ascend in VALUES order; SQLAlchemy's own multi-row RETURNING on MariaDB
-            # relies on the same and sorts by the id.
             ids += sorted(int(i) for i in found)
         return ids
 
+    @functools.lru_cache(maxsize=256)  # noqa: B019  # a few tables and sizes; the instances live for good
     def _statement(self, dialect: Dialect, count: int, *, returning: bool = False) -> str:
+        """Built once per dialect and size: building it cost as much CPU as sending it."""
         quote = dialect.identifier_preparer.quote
         marks = "(" + ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * len(self.columns)) + ")"
         names = ", ".join(quote(c) for c in self.columns)
@@ -94,6 +116,66 @@ class BulkInsert:
         ending = f" RETURNING {quote('id')}" if returning else ""
         # Only the schema's own names go into the text, quoted by the dialect; every value is a parameter.
         return f"INSERT INTO {table} ({names}) VALUES {', '.join([marks] * count)}{ending}"  # noqa: S608  # nosec B608
+
+
+class Writes:
+    """Statements that go to the database together, after the ones whose results they need: on MariaDB
+    and MySQL as one query of several statements, one round trip instead of one each (the engine opens
+    its connections with CLIENT.MULTI_STATEMENTS); on SQLite, which has no round trips, each as it is
+    added. Each value is escaped by the driver exactly as for a statement of its own.
+
+        with Writes(session) as writes:   # sent when the block ends without an error
+            HISTORY.queue(writes, rows, then=mark_saved)
+            TERMS.queue(writes, more_rows)
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._queued: list[tuple[str, tuple[Any, ...], Ids | None]] = []
+
+    def __enter__(self) -> Writes:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.send()
+
+    def add(self, sql: str, params: tuple[Any, ...], then: Ids | None = None) -> None:
+        """`sql` in the driver's placeholders; `then` gets the ids it returns (RETURNING id)."""
+        if _dialect(self.session).name == "sqlite":
+            _handed(run_driver_sql(self.session, sql, params), then)
+        else:
+            self._queued.append((sql, params, then))
+
+    def send(self) -> None:
+        queued, self._queued = self._queued, []
+        connection = self.session.connection()
+        driver = connection.connection.driver_connection
+        if len(queued) < 2 or not getattr(driver, "client_flag", 0) & CLIENT.MULTI_STATEMENTS:
+            for sql, params, then in queued:
+                _handed(run_driver_sql(self.session, sql, params), then)
+            return
+        translated(lambda: _sent_together(driver, queued), on_duplicate="")
+
+
+def _sent_together(driver: Any, queued: list[tuple[str, tuple[Any, ...], Ids | None]]) -> None:
+    """One query of all the statements; each one's result in turn (the server stops at the first error)."""
+    with driver.cursor() as cursor:
+        sql = ";\n".join(cursor.mogrify(statement, params) for statement, params, _ in queued)
+        try:
+            cursor.execute(sql)  # no parameters: PyMySQL sends the text as it is
+            for i, (_, _, then) in enumerate(queued):
+                if i and not cursor.nextset():
+                    raise RuntimeError(f"the server answered {i} of {len(queued)} statements")
+                if then is not None:
+                    then([int(row[0]) for row in cursor.fetchall()])
+        except driver.Error as e:
+            raise exc.DBAPIError.instance(sql, None, e, driver.Error) from e
+
+
+def _handed(result: Any, then: Ids | None) -> None:
+    if then is not None:
+        then([int(i) for i in result.scalars()])
 
 
 def _dialect(session: Session) -> Dialect:

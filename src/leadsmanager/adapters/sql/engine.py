@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 from pymysql import converters
-from pymysql.constants import FIELD_TYPE, SERVER_STATUS
+from pymysql.constants import CLIENT, FIELD_TYPE, SERVER_STATUS
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolResetState
@@ -52,7 +52,12 @@ def make_engine(url: str, **options: Any) -> Engine:
         if "charset" not in parsed.query:
             parsed = parsed.update_query_dict({"charset": "utf8mb4"})
         if parsed.get_driver_name() == "pymysql":
-            options["connect_args"] = {"conv": CONVERSIONS, **options.get("connect_args", {})}
+            # MULTI_STATEMENTS lets bulk_insert.Writes send a change's follow-up INSERTs in one round trip
+            # (every value in them escaped by the driver). connect_args replace the dialect's own flags,
+            # so FOUND_ROWS, which makes an UPDATE's rowcount the rows matched, is kept here.
+            given = parsed.query.get("client_flag", "0")
+            flags = int(given if isinstance(given, str) else given[-1]) | CLIENT.FOUND_ROWS | CLIENT.MULTI_STATEMENTS
+            options["connect_args"] = {"conv": CONVERSIONS, "client_flag": flags, **options.get("connect_args", {})}
         # No pool_pre_ping: its round trip on every checkout cost as much as a request's ROLLBACK. A
         # connection the server closed is caught on its first statement instead (errors.run).
         options.setdefault("pool_recycle", 1800)

@@ -33,18 +33,18 @@ def translate(error: exc.DBAPIError) -> TransientConflict | StorageError:
 
 def run(session: Session, statement: Executable, params: Any = None, *, on_duplicate: str = "") -> Any:
     """Execute, reporting driver failures as Conflict or StorageError; `on_duplicate` names a clash."""
-    return _translated(lambda: _execute(session, statement, params), on_duplicate)
+    return translated(lambda: _execute(session, statement, params), on_duplicate)
 
 
 def run_driver_sql(session: Session, sql: str, params: Any, *, on_duplicate: str = "") -> CursorResult[Any]:
     """`run` for SQL written in the driver's own placeholders, in the session's transaction; a list of
     tuples executes it once per tuple."""
-    return _translated(
+    return translated(
         lambda: _retried(session, lambda: session.connection().exec_driver_sql(sql, params)), on_duplicate
     )
 
 
-def _translated(execute: Callable[[], T], on_duplicate: str) -> T:
+def translated(execute: Callable[[], T], on_duplicate: str) -> T:
     try:
         return execute()
     except exc.IntegrityError as e:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.bulk_insert import BulkInsert
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
@@ -20,11 +20,11 @@ from leadsmanager.domain.status import LeadStatus
 SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
 
 
-def write_events_of(session: Session, many: Iterable[Lead]) -> None:
+def write_events_of(writes: Writes, many: Iterable[Lead]) -> None:
     """The events the leads recorded, in one multi-row INSERT. Called by the lead repository in the
     transaction of the leads' own change, so an event exists exactly when its lead change does."""
     rows = [_EVENTS.stored((lead.id, e.kind, e.data, lead.updated_at)) for lead in many for e in lead.collect_events()]
-    _EVENTS.rows(session, rows)
+    _EVENTS.queue(writes, rows)
 
 
 _EVENTS = BulkInsert(outbox_events, ("lead_id", "kind", "data", "created_at"))

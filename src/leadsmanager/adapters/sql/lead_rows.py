@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, stored_time
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, Writes, stored_time
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads
 from leadsmanager.domain.lead import HistoryEntry, Lead
 from leadsmanager.domain.search import lead_terms
@@ -43,23 +43,27 @@ def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) ->
         lead.id = lead_id
 
 
-def insert_history(session: Session, many: Sequence[Lead]) -> None:
-    """Each lead's history entries not stored yet, in order; they get their ids."""
+def insert_history(writes: Writes, many: Sequence[Lead]) -> None:
+    """Each lead's history entries not stored yet, in order; they get their ids once `writes` is sent."""
     rows = [
         _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead in many for e in lead.new_history()
     ]
-    ids = iter(_HISTORY.returning_ids(session, rows))
-    for lead in many:
-        lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+
+    def saved(new_ids: list[int]) -> None:
+        ids = iter(new_ids)
+        for lead in many:
+            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+
+    _HISTORY.queue(writes, rows, then=saved)
 
 
-def insert_terms(session: Session, new: Sequence[Lead]) -> None:
+def insert_terms(writes: Writes, new: Sequence[Lead]) -> None:
     """The search terms of leads just stored (they have none yet), each carrying its lead's creation time."""
     rows: list[Row] = []
     for lead in new:
         created_at = stored_time(lead.created_at)
         rows += [(term, lead.id, created_at) for term in _terms(lead)]
-    _TERMS.rows(session, rows)
+    _TERMS.queue(writes, rows)
 
 
 def _lead_fields(lead: Lead) -> tuple[Any, ...]:

@@ -37,7 +37,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from leadsmanager.adapters.sql.bulk_insert import BulkInsert
+from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.report_spans import Spans, day_of, month_of
 from leadsmanager.adapters.sql.tables import (
@@ -60,12 +60,12 @@ Move = tuple[int, Counted]  # +1: the lead counts so; -1: it no longer does
 COUNTED_NAMES = tuple(a.name for a in attrs.fields(Counted))
 
 
-def record(session: Session, old: Counted | None, new: Counted | None) -> None:
+def record(writes: Writes, old: Counted | None, new: Counted | None) -> None:
     """Move a lead's counts from `old` (None: it is new) to `new`."""
-    record_many(session, [(old, new)])
+    record_many(writes, [(old, new)])
 
 
-def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
+def record_many(writes: Writes, moves: Iterable[tuple[Counted | None, Counted | None]]) -> None:
     """Move many leads' counts at once (a sync's page), in one INSERT of pending rows."""
     rows = [
         _PENDING.stored((sign, day_of(lead.created_at).isoformat(), *_fields(lead)))
@@ -73,7 +73,7 @@ def record_many(session: Session, moves: Iterable[tuple[Counted | None, Counted 
         for sign, lead in ((-1, old), (1, new))
         if lead is not None
     ]
-    _PENDING.rows(session, rows)
+    _PENDING.queue(writes, rows)
 
 
 def _fields(lead: Counted) -> tuple[Any, ...]:

@@ -8,6 +8,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.sql.bulk_insert import Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events_of
 from leadsmanager.adapters.sql.lead_rows import (
@@ -125,8 +126,9 @@ class SqlLeadRepository(LeadRepository):
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
-        self._write_changes([lead])
-        self._count(lead, was)
+        with Writes(self._session) as writes:
+            self._write_changes(writes, [lead])
+            self._count(writes, lead, was)
 
     def append_history(self, lead: Lead) -> None:
         self.append_history_of([lead])
@@ -137,12 +139,14 @@ class SqlLeadRepository(LeadRepository):
         if not many:
             return
         self._touch(many)
-        self._write_changes(many)
+        with Writes(self._session) as writes:
+            self._write_changes(writes, many)
 
-    def _write_changes(self, many: Sequence[Lead]) -> None:
+    @staticmethod
+    def _write_changes(writes: Writes, many: Sequence[Lead]) -> None:
         """The leads' history entries not stored yet and the events they recorded."""
-        insert_history(self._session, many)
-        write_events_of(self._session, many)
+        insert_history(writes, many)
+        write_events_of(writes, many)
 
     def _touch(self, many: Sequence[Lead]) -> None:
         result = cast(CursorResult[Any], run(self._session, _TOUCH, [_touched(lead) for lead in many]))
@@ -160,12 +164,12 @@ class SqlLeadRepository(LeadRepository):
     def _add_all(self, new: Sequence[Lead], *, duplicate: str) -> None:
         for lead in new:
             lead.version = 1
-        insert_leads(self._session, new, on_duplicate=duplicate)
-        insert_history(self._session, new)
-        insert_terms(self._session, new)
-        write_events_of(self._session, new)
+        insert_leads(self._session, new, on_duplicate=duplicate)  # the rows below need the ids
         counted = [Counted.of(lead) for lead in new]
-        record_many(self._session, [(None, c) for c in counted])
+        with Writes(self._session) as writes:
+            self._write_changes(writes, new)
+            insert_terms(writes, new)
+            record_many(writes, [(None, c) for c in counted])
         for lead, c in zip(new, counted, strict=True):
             assert lead.id is not None
             self._counted[lead.id] = c
@@ -241,12 +245,12 @@ class SqlLeadRepository(LeadRepository):
         row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
         return None if row is None else Counted.of(_to_lead(row))
 
-    def _count(self, lead: Lead, was: Counted | None) -> None:
+    def _count(self, writes: Writes, lead: Lead, was: Counted | None) -> None:
         """Move the lead's report counts from what it was when read (nothing, if new) to what it is."""
         assert lead.id is not None
         now = Counted.of(lead)
         if was != now:
-            record(self._session, was, now)
+            record(writes, was, now)
         self._counted[lead.id] = now
 
 
