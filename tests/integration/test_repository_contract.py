@@ -138,14 +138,18 @@ def test_one_open_lead_per_email_or_phone(uow_factory: UowFactory) -> None:
             uow.commit()
 
 
-def test_a_closed_lead_frees_its_contact_for_a_new_one(uow_factory: UowFactory) -> None:
-    [lead_id] = store(uow_factory, new_lead(1))
+def close(uow_factory: UowFactory, lead_id: int) -> None:
     with uow_factory() as uow:
         lead = uow.leads.get(lead_id)
         assert lead is not None
         lead.change_status(LeadStatus.LOST, by=SYSTEM, at=START)
         uow.leads.save(lead)
         uow.commit()
+
+
+def test_a_closed_lead_frees_its_contact_for_a_new_one(uow_factory: UowFactory) -> None:
+    [lead_id] = store(uow_factory, new_lead(1))
+    close(uow_factory, lead_id)
     with uow_factory() as uow:
         assert uow.leads.find_open_by_contact("person1@example.com", None) is None
     [second] = store(uow_factory, new_lead(1))
@@ -161,6 +165,26 @@ def test_finds_open_leads_by_email_then_phone(uow_factory: UowFactory) -> None:
         by_phone = uow.leads.find_open_by_contact("nobody@example.com", "+12025550002")
         nobody = uow.leads.find_open_by_contact("nobody@example.com", None)
     assert (by_email and by_email.id, by_phone and by_phone.id, nobody) == (first, second, None)
+
+
+def test_add_or_find_open_stores_a_new_contact_and_hands_back_an_open_one(uow_factory: UowFactory) -> None:
+    first, closed = store(uow_factory, new_lead(1), new_lead(2))
+    close(uow_factory, closed)
+    again_by_email, again_by_phone = new_lead(3, email="person1@example.com"), new_lead(4, phone="+12025550001")
+    with uow_factory() as uow:
+        found = [uow.leads.add_or_find_open(again) for again in (again_by_email, again_by_phone)]
+        assert [x and x.id for x in found] == [first, first]
+        joined = found[0]
+        assert joined is not None
+        joined.record_resubmission(submission(1, message="again"), at=START)
+        uow.leads.append_history(joined)  # the refused INSERT left the unit of work usable
+        anew = new_lead(5, email="person2@example.com", phone="+12025550002")  # the closed lead's contact
+        assert uow.leads.add_or_find_open(anew) is None
+        uow.commit()
+    with uow_factory() as uow:
+        assert [x.id for x in uow.leads.list(LeadQuery()).leads] == [anew.id, closed, first]
+        stored = uow.leads.get(first, with_history=True)
+        assert stored is not None and (stored.resubmissions, len(stored.history)) == (1, 2)
 
 
 def test_an_external_id_is_stored_once_per_source(uow_factory: UowFactory) -> None:

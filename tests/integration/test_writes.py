@@ -13,13 +13,15 @@ from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.tables import lead_history, leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import TransientConflict
+from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import MYSQL_URL, UowFactory
 from tests.integration.test_mariadb_connections import Commands
-from tests.support import START, new_lead
+from tests.support import START, FakeClock, new_lead
 
 HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at"))
 # Text that must reach the table as it is: quotes, statement separators, a comment, the driver's placeholders.
@@ -115,3 +117,26 @@ def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_tri
         assert changed is not None
         assert [e.new for e in changed.history] == [LeadStatus.NEW.value, LeadStatus.CONTACTED.value]
         assert len(work.outbox.pending(10)) == 3  # each lead's "new" event, and the status change's
+
+
+@pytest.mark.mariadb
+def test_a_new_persons_intake_sends_no_select(mysql_uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    own = make_engine(MYSQL_URL)
+    submit = SubmitLead(uow_of(own), FakeClock(), phone_region="US")
+    try:
+        submit(LeadForm(Channel.API, name="Ada One", email="ada@example.com"))  # the pool's first connection
+        commands = Commands(monkeypatch)
+        created = submit(LeadForm(Channel.API, name="Bo Two", email="bo@example.com", phone="+1 202 555 0102"))
+        assert (created.outcome, commands.sent) == (Outcome.CREATED, {"INSERT": 2, "COMMIT": 1})
+        commands.sent.clear()
+        again = submit(LeadForm(Channel.API, name="Bo Two", email="bo@example.com", message="call me"))
+        assert (again.outcome, again.lead_id) == (Outcome.MERGED, created.lead_id)
+        # The INSERT the open contact refused, the look-up and the lead read for update, then the change.
+        assert commands.sent == {"INSERT": 2, "SELECT": 2, "UPDATE": 1, "COMMIT": 1}
+    finally:
+        own.dispose()
+    with mysql_uow() as work:
+        assert [(x.contact_name, x.resubmissions) for x in work.leads.list(LeadQuery()).leads] == [
+            ("Bo Two", 1),
+            ("Ada One", 0),
+        ]

@@ -107,6 +107,12 @@ class MemoryLeadRepository(LeadRepository):
                 return self.get(found[0].id)
         return None
 
+    def add_or_find_open(self, lead: Lead) -> Lead | None:
+        found = self.find_open_by_contact(lead.email, lead.phone) if lead.is_open else None
+        if found is None:
+            self.add(lead)
+        return found
+
     def add_many(self, leads: Sequence[Lead]) -> None:
         for lead in leads:
             self.add(lead)

@@ -236,14 +236,13 @@ class SubmitLead:
                 assert known.id is not None
                 return SubmitResult(known.id, Outcome.DUPLICATE, known)
         now = self._clock.now()
-        existing = uow.leads.find_open_by_contact(sub.email, sub.phone)
+        lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)
+        existing = uow.leads.add_or_find_open(lead)
         if existing is not None:
             existing.record_resubmission(sub, at=now)
             uow.leads.append_history(existing)
             assert existing.id is not None
             return SubmitResult(existing.id, Outcome.MERGED, existing)
-        lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)
-        uow.leads.add(lead)
         assert lead.id is not None
         return SubmitResult(lead.id, Outcome.CREATED, lead)
 

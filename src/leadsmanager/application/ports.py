@@ -43,6 +43,10 @@ class LeadRepository(Protocol):
         """The open lead with this email, else with this phone; locked until the unit of work ends where
         the store has row locks, so that a re-submission joins its latest version."""
 
+    def add_or_find_open(self, lead: Lead) -> Lead | None:
+        """`add` the lead, unless an open lead already has its email or phone: then store nothing and
+        return that lead, as `find_open_by_contact` returns it."""
+
     def add_many(self, leads: Sequence[Lead]) -> None:
         """Store new leads, in order, exactly as `add` stores each one (ids, version 1, history, search
         terms, and the lead's recorded events wherever `add` writes them), in a few statements."""
