@@ -89,13 +89,15 @@ def test_a_statement_failing_after_others_fails_the_change_and_stores_nothing(en
 
 
 @pytest.mark.mariadb
+@pytest.mark.parametrize("returning", [True, False], ids=["mariadb", "as mysql"])
 def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_trip(
-    mysql_uow: UowFactory, monkeypatch: pytest.MonkeyPatch
+    returning: bool, mysql_uow: UowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     own = make_engine(MYSQL_URL)
     uow = uow_of(own)
     try:
         lead_id = stored_lead(uow)  # the pool's first connection, and SQLAlchemy's first look at the server
+        own.dialect.insert_returning = returning  # MySQL has no INSERT ... RETURNING
         commands = Commands(monkeypatch)
         with uow() as work:
             work.leads.add(new_lead(2, company=AWKWARD))  # the lead; then its history, terms, event and counts

@@ -17,6 +17,7 @@ from itertools import chain
 from types import TracebackType
 from typing import Any
 
+import attrs
 from pymysql.constants import CLIENT
 from sqlalchemy import JSON, Dialect, Table, exc
 from sqlalchemy.orm import Session
@@ -73,11 +74,14 @@ class BulkInsert:
             elif rows:
                 run_driver_sql(writes.session, self._statement(dialect, 1), list(rows))  # executemany
             return
-        chunks = _chunks(rows)
         if then is None:
-            for chunk in chunks:
+            for chunk in _chunks(rows):
                 writes.add(self._statement(dialect, len(chunk)), _flat(chunk))
             return
+        # MySQL has no INSERT ... RETURNING: a statement a row, each answering with its id (its last
+        # insert id), all of them still in the one round trip.
+        returning = dialect.insert_returning
+        chunks = _chunks(rows) if returning else [[row] for row in rows]
         parts: list[list[int]] = []
 
         def gathered(ids: list[int]) -> None:
@@ -90,7 +94,8 @@ class BulkInsert:
         if not chunks:
             then([])
         for chunk in chunks:
-            writes.add(self._statement(dialect, len(chunk), returning=True), _flat(chunk), gathered)
+            statement = self._statement(dialect, len(chunk), returning=returning)
+            writes.add(statement, _flat(chunk), gathered, last_id=not returning)
 
     def returning_ids(self, session: Session, rows: Sequence[Row], *, on_duplicate: str = "") -> list[int]:
         """Insert the rows now; their new ids, in the order of `rows`."""
@@ -100,10 +105,8 @@ class BulkInsert:
             one = self._statement(dialect, 1, returning=True)
             return [int(run_driver_sql(session, one, row, on_duplicate=on_duplicate).scalar_one()) for row in rows]
         ids: list[int] = []
-        for chunk in _chunks(rows):
-            statement = self._statement(dialect, len(chunk), returning=True)
-            found = run_driver_sql(session, statement, _flat(chunk), on_duplicate=on_duplicate).scalars()
-            ids += sorted(int(i) for i in found)
+        with Writes(session, on_duplicate=on_duplicate) as writes:
+            self.queue(writes, rows, then=ids.extend)
         return ids
 
     @functools.lru_cache(maxsize=256)  # noqa: B019  # a few tables and sizes; the instances live for good
@@ -129,9 +132,10 @@ class Writes:
             TERMS.queue(writes, more_rows)
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, on_duplicate: str = "") -> None:
         self.session = session
-        self._queued: list[tuple[str, tuple[Any, ...], Ids | None]] = []
+        self._on_duplicate = on_duplicate  # what a refused row means, as for errors.run
+        self._queued: list[Queued] = []
 
     def __enter__(self) -> Writes:
         return self
@@ -140,45 +144,60 @@ class Writes:
         if kind is None:
             self.send()
 
-    def add(self, sql: str, params: tuple[Any, ...], then: Ids | None = None) -> None:
-        """`sql` in the driver's placeholders; `then` gets the ids it returns (RETURNING id)."""
+    def add(self, sql: str, params: tuple[Any, ...], then: Ids | None = None, *, last_id: bool = False) -> None:
+        """`sql` in the driver's placeholders; `then` gets the ids it returns (RETURNING id), or with
+        `last_id` the id of the one row it inserted."""
+        item = Queued(sql, params, then, last_id)
         if _dialect(self.session).name == "sqlite":
-            _handed(run_driver_sql(self.session, sql, params), then)
+            self._one(item)
         else:
-            self._queued.append((sql, params, then))
+            self._queued.append(item)
 
     def send(self) -> None:
         queued, self._queued = self._queued, []
-        connection = self.session.connection()
-        driver = connection.connection.driver_connection
-        if len(queued) < 2 or not getattr(driver, "client_flag", 0) & CLIENT.MULTI_STATEMENTS:
-            for sql, params, then in queued:
-                _handed(run_driver_sql(self.session, sql, params), then)
+        if queued and not self.session.in_transaction():
+            # Alone, so that a pooled connection the server closed is replaced (errors.run_driver_sql).
+            self._one(queued.pop(0))
+        driver = self.session.connection().connection.driver_connection if len(queued) > 1 else None
+        if getattr(driver, "client_flag", 0) & CLIENT.MULTI_STATEMENTS:
+            translated(lambda: _sent_together(driver, queued), on_duplicate=self._on_duplicate)
             return
-        translated(lambda: _sent_together(driver, queued), on_duplicate="")
+        for item in queued:
+            self._one(item)
+
+    def _one(self, item: Queued) -> None:
+        result = run_driver_sql(self.session, item.sql, item.params, on_duplicate=self._on_duplicate)
+        if item.then is not None:
+            item.then([int(result.lastrowid)] if item.last_id else [int(i) for i in result.scalars()])
 
 
-def _sent_together(driver: Any, queued: list[tuple[str, tuple[Any, ...], Ids | None]]) -> None:
+@attrs.frozen
+class Queued:
+    sql: str
+    params: tuple[Any, ...]
+    then: Ids | None
+    last_id: bool
+
+
+def _sent_together(driver: Any, queued: list[Queued]) -> None:
     """One query of all the statements; each one's result in turn (the server stops at the first error)."""
     with driver.cursor() as cursor:
-        sql = ";\n".join(cursor.mogrify(statement, params) for statement, params, _ in queued)
+        sql = ";\n".join(cursor.mogrify(item.sql, item.params) for item in queued)
         try:
             cursor.execute(sql)  # no parameters: PyMySQL sends the text as it is
-            for i, (_, _, then) in enumerate(queued):
+            for i, item in enumerate(queued):
                 if i and not cursor.nextset():
                     raise RuntimeError(f"the server answered {i} of {len(queued)} statements")
-                if then is not None:
-                    then([int(row[0]) for row in cursor.fetchall()])
+                if item.then is not None:
+                    ids = [int(cursor.lastrowid)] if item.last_id else [int(row[0]) for row in cursor.fetchall()]
+                    item.then(ids)
         except driver.Error as e:
             raise exc.DBAPIError.instance(sql, None, e, driver.Error) from e
 
 
-def _handed(result: Any, then: Ids | None) -> None:
-    if then is not None:
-        then([int(i) for i in result.scalars()])
-
-
 def _dialect(session: Session) -> Dialect:
+    # Until its engine's first connection the dialect assumes no RETURNING: a process's first INSERT
+    # may go the MySQL way, which is as correct.
     return session.get_bind().dialect
 
 
