@@ -4,6 +4,7 @@
 #   bash bench/api_bench.sh            # every scenario, 20 s each
 #   DURATION=5s bash bench/api_bench.sh
 #   ONLY="detail intake" bash bench/api_bench.sh   # some scenarios, by script name (bench/wrk/*.lua)
+#   RATE=60 ONLY=get bash bench/api_bench.sh     # the connections paced to 60 requests a second in all
 #   SCHEDULER=1 bash bench/api_bench.sh  # also run `leadsmanager scheduler`, as a deployment does: it
 #                                        # folds the report counts and relays the outbox meanwhile
 set -euo pipefail
@@ -29,7 +30,7 @@ if [[ -n ${SCHEDULER:-} ]]; then
 fi
 trap 'kill $SERVER $SCHEDULER_PID 2>/dev/null; wait $SERVER $SCHEDULER_PID 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$PORT/login" && break; sleep 0.2; done
-echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 connections, 2 wrk threads"
+echo "leads: $BENCH_MAX_ID, search term: $SURNAME, duration: $DURATION each, 16 connections, 2 wrk threads${RATE:+, paced to $RATE requests a second}"
 # CPU seconds (user + system) used so far by the given processes; the machine is shared, so CPU per
 # request says more about the code than req/s alone when something else is running.
 cpu() { { cat "${@/#//proc/}" 2>/dev/null || true; } | awk '{t += $14 + $15} END {printf "%.2f", t / 100}'; }
@@ -42,7 +43,7 @@ run() {
   echo "== $1"
   local web0 db0 sch0 out web1 db1 sch1 requests
   web0=$(cpu $(web_stats)); db0=$(cpu ${DB_PID:+$DB_PID/stat}); sch0=$(cpu $(scheduler_stats))
-  out=$(BENCH_PATH=${3:-} wrk -t2 -c16 -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT")
+  out=$(BENCH_PATH=${3:-} BENCH_RATE=${RATE:-} wrk -t2 -c16 -d"$DURATION" --latency -s "bench/wrk/$2.lua" "http://127.0.0.1:$PORT")
   web1=$(cpu $(web_stats)); db1=$(cpu ${DB_PID:+$DB_PID/stat}); sch1=$(cpu $(scheduler_stats))
   echo "$out" | grep -E "Requests/sec|Latency  |^ +(50|90|99)%|Non-2xx|Socket errors"
   requests=$(echo "$out" | awk '/requests in/ {print $1}')

@@ -14,3 +14,13 @@ end
 function init(args)
   math.randomseed(seed)
 end
+
+-- RATE=<requests a second> (bench/api_bench.sh): the 16 connections pace themselves to that rate in all,
+-- each waiting a random (exponential) time before each request, instead of sending as fast as answered.
+local rate = tonumber(os.getenv("BENCH_RATE") or "")
+if rate and rate > 0 then
+  local mean_ms = 16 * 1000 / rate
+  function delay()
+    return math.floor(-math.log(1 - math.random()) * mean_ms)
+  end
+end
