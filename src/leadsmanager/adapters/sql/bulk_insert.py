@@ -167,8 +167,7 @@ class Writes:
 
     def _one(self, item: Queued) -> None:
         result = run_driver_sql(self.session, item.sql, item.params, on_duplicate=self._on_duplicate)
-        if item.then is not None:
-            item.then([int(result.lastrowid)] if item.last_id else [int(i) for i in result.scalars()])
+        item.answered(result.lastrowid, result.fetchall)
 
 
 @attrs.frozen
@@ -177,6 +176,11 @@ class Queued:
     params: tuple[Any, ...]
     then: Ids | None
     last_id: bool
+
+    def answered(self, last_row_id: Any, rows: Callable[[], Sequence[Sequence[Any]]]) -> None:
+        """Hand `then` the statement's ids: the rows it returned, or the id of the one row it inserted."""
+        if self.then is not None:
+            self.then([int(last_row_id)] if self.last_id else [int(row[0]) for row in rows()])
 
 
 def _sent_together(driver: Any, queued: list[Queued]) -> None:
@@ -188,9 +192,7 @@ def _sent_together(driver: Any, queued: list[Queued]) -> None:
             for i, item in enumerate(queued):
                 if i and not cursor.nextset():
                     raise RuntimeError(f"the server answered {i} of {len(queued)} statements")
-                if item.then is not None:
-                    ids = [int(cursor.lastrowid)] if item.last_id else [int(row[0]) for row in cursor.fetchall()]
-                    item.then(ids)
+                item.answered(cursor.lastrowid, cursor.fetchall)
         except driver.Error as e:
             raise exc.DBAPIError.instance(sql, None, e, driver.Error) from e
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, Writes, stored_time
 from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads
-from leadsmanager.domain.lead import HistoryEntry, Lead
+from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.search import lead_terms
 
 LEAD_COLUMNS = (
@@ -26,14 +26,6 @@ _TERMS = BulkInsert(lead_search, ("term", "lead_id", "created_at"))
 
 def lead_values(lead: Lead) -> dict[str, Any]:
     return dict(zip(LEAD_COLUMNS, _lead_fields(lead), strict=True))
-
-
-def entry_values(entry: HistoryEntry) -> dict[str, Any]:
-    return {"field": entry.field, "old": entry.old, "new": entry.new, "actor_id": entry.actor_id, "at": entry.at}
-
-
-def term_values(lead: Lead) -> list[dict[str, Any]]:
-    return [{"term": t, "lead_id": lead.id, "created_at": lead.created_at} for t in _terms(lead)]
 
 
 def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) -> None:
