@@ -71,12 +71,45 @@ def test_a_refused_form_in_the_middle_keeps_its_place_and_the_rest_is_stored(
     assert [x.external_id for x in stored(uow_factory)] == ["shop/contact/1", "shop/contact/3"]
 
 
-def test_a_page_fetched_again_is_all_duplicates(submit: SubmitLead, uow_factory: UowFactory) -> None:
+def test_a_page_fetched_again_is_all_duplicates_and_changes_nothing(
+    submit: SubmitLead, uow_factory: UowFactory
+) -> None:
     first = submit.page([form(1), form(2), form(3, email="person1@example.com")])
+    before = shapes(stored(uow_factory))
     again = submit.page([form(1), form(2), form(3, email="person1@example.com")])
-    assert outcomes(again) == ["duplicate", "duplicate", "merged"]  # a joined submission keeps no external id
+    assert outcomes(again) == ["duplicate", "duplicate", "duplicate"]  # the joined one too
     assert ids(again) == ids(first)
-    assert len(stored(uow_factory)) == 2
+    assert shapes(stored(uow_factory)) == before
+
+
+def test_a_submission_delivered_again_after_joining_a_lead_is_a_duplicate_whichever_way_it_comes(
+    submit: SubmitLead, uow_factory: UowFactory
+) -> None:
+    [lead] = ids(submit.page([form(1)]))
+    joining = form(2, email="person1@example.com", message="me again")
+    pushed = submit(joining)  # the plugin pushes it...
+    assert (pushed.outcome.value, pushed.lead_id) == ("merged", lead)
+    before = shapes(stored(uow_factory))
+    retried = submit(joining)  # ...retries the push,
+    polled = submit.page([joining, form(3), joining])  # and the sync polls it, twice in one page
+    assert (retried.outcome.value, retried.lead_id) == ("duplicate", lead)
+    assert outcomes(polled) == ["duplicate", "created", "duplicate"]
+    assert ids(polled)[0] == lead
+    after = shapes(stored(uow_factory))
+    assert after[0] == before[0]  # no more re-submissions, the same score and history
+
+
+def test_a_submission_joining_a_lead_created_earlier_in_its_page_is_recorded_too(
+    submit: SubmitLead, uow_factory: UowFactory
+) -> None:
+    first = submit.page([form(1), form(2, email="person1@example.com")])
+    assert outcomes(first) == ["created", "merged"]
+    again = submit(form(2, email="person1@example.com"))
+    assert (again.outcome.value, again.lead_id) == ("duplicate", ids(first)[0])
+
+
+def shapes(leads: list[Lead]) -> list[tuple[Any, ...]]:
+    return [(x.id, x.resubmissions, x.score, x.version, [(e.field, e.new) for e in x.history]) for x in leads]
 
 
 def test_the_same_submission_twice_in_one_page_is_stored_once(submit: SubmitLead, uow_factory: UowFactory) -> None:

@@ -198,6 +198,39 @@ def test_an_external_id_is_stored_once_per_source(uow_factory: UowFactory) -> No
     assert found is not None and found.contact_name == "Person 1"
 
 
+def test_the_external_id_of_a_submission_that_joined_a_lead_finds_that_lead(uow_factory: UowFactory) -> None:
+    stored_id, other = store(uow_factory, new_lead(1), new_lead(2))
+    joining = submission(1, channel=Channel.WORDPRESS, external_id="shop/contact/9")
+    later = START + timedelta(minutes=1)
+    with uow_factory() as uow:
+        lead = uow.leads.get(stored_id)
+        assert lead is not None
+        lead.record_resubmission(joining, at=later)
+        uow.leads.append_history(lead)
+        fresh = new_lead(3)  # a lead created and joined in one page
+        fresh.record_resubmission(submission(3, channel=Channel.API, external_id="push-1"), at=later)
+        uow.leads.add_many([fresh])
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/contact/9")
+        many = uow.leads.find_by_external_ids(Channel.WORDPRESS, ["shop/contact/9", "shop/contact/10"])
+        pushed = uow.leads.find_by_external_ids(Channel.API, ["push-1"])
+        elsewhere = uow.leads.find_by_external_ids(Channel.API, ["shop/contact/9"])
+    assert found is not None and found.id == stored_id
+    assert many == {"shop/contact/9": stored_id}
+    assert pushed == {"push-1": fresh.id}
+    assert elsewhere == {}  # per source, as a lead's own external id
+    with pytest.raises(TransientConflict), uow_factory() as uow:  # the same delivery, joining at once
+        again = uow.leads.get(other)
+        assert again is not None
+        again.record_resubmission(joining, at=later)
+        uow.leads.append_history(again)
+        uow.commit()
+    with uow_factory() as uow:
+        untouched = uow.leads.get(other, with_history=True)
+    assert untouched is not None and (untouched.resubmissions, len(untouched.history)) == (0, 1)
+
+
 def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(uow_factory: UowFactory) -> None:
     [before] = store(uow_factory, new_lead(9))
     many = [new_lead(1), new_lead(2, phone=None), new_lead(3, email=None, company="Zyxcorp")]

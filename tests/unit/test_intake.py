@@ -137,3 +137,27 @@ def test_a_manager_may_assign_only_to_an_active_user(submit: SubmitLead, memory_
     with memory_uow() as uow:
         lead = uow.leads.get(result.lead_id)
     assert lead is not None and lead.assignee_id == rep.id
+
+
+def test_staff_entering_a_known_person_is_their_entry_not_the_persons_engagement(
+    submit: SubmitLead, memory_uow: UowFactory
+) -> None:
+    boss = make_user(memory_uow, Role.MANAGER)
+    rep = make_user(memory_uow, Role.EMPLOYEE)
+    first = submit(LeadForm(Channel.WEB_FORM, name="Ana", email="ana@example.com"))
+    with memory_uow() as uow:
+        before = uow.leads.get(first.lead_id)
+        assert before is not None
+        score = before.score
+    for staff in (boss, rep):
+        entry = LeadForm(Channel.MANUAL, name="Ana", email="ana@example.com", message=f"called {staff.full_name}")
+        assert submit(entry, by=staff.as_actor()).lead_id == first.lead_id
+    with memory_uow() as uow:
+        lead = uow.leads.get(first.lead_id, with_history=True)
+    assert lead is not None
+    assert [(e.field, e.actor_id) for e in lead.history[1:]] == [("resubmission", boss.id), ("resubmission", rep.id)]
+    assert (lead.resubmissions, lead.score) == (0, score)
+    again = submit(LeadForm(Channel.WEB_FORM, name="Ana", email="ana@example.com"))  # the person writing is
+    with memory_uow() as uow:
+        engaged = uow.leads.get(again.lead_id)
+    assert engaged is not None and engaged.resubmissions == 1 and engaged.score > score

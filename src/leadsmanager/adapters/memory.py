@@ -57,6 +57,8 @@ class MemoryStore:
         self.api_key_ids = itertools.count(1)
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
         self.jobs = JobStore()
+        # The external ids of submissions that joined an open lead: the lead's id by (source, external id).
+        self.joined_ids: dict[tuple[Channel, str], int] = {}
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -97,8 +99,8 @@ class MemoryLeadRepository(LeadRepository):
             self.append_history(lead)
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
-        found = [x for x in self._visible() if x.source == source and x.external_id == external_id]
-        return self.get(found[0].id) if found and found[0].id else None
+        found = self.find_by_external_ids(source, [external_id])
+        return self.get(found[external_id]) if found else None
 
     def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
         for key, value in (("email", email), ("phone", phone)):
@@ -120,7 +122,14 @@ class MemoryLeadRepository(LeadRepository):
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         wanted = set(external_ids)
         found = [x for x in self._visible() if x.source == source and x.external_id in wanted]
-        return {x.external_id: x.id for x in found if x.external_id is not None and x.id is not None}
+        joined = {key: lead_id for key, lead_id in self._joined().items() if key[0] == source and key[1] in wanted}
+        own = {x.external_id: x.id for x in found if x.external_id is not None and x.id is not None}
+        return {external_id: lead_id for (_, external_id), lead_id in joined.items()} | own
+
+    def _joined(self) -> dict[tuple[Channel, str], int]:
+        """Stored, and joined in this unit of work (not written until commit, as SQL writes them at once)."""
+        pending = [*self.added, *self.appended.values()]
+        return self._store.joined_ids | {key: x.id for x in pending if x.id is not None for key in x.joined_ids}
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
         emails, phones = set(emails), set(phones)
@@ -394,6 +403,7 @@ class MemoryUnitOfWork(UnitOfWork):
         for lead_id in self.leads.appended:  # as the SQL adapter's UPDATE, checked against the version read
             if store.leads[lead_id].version != self.leads.read_versions[lead_id]:
                 raise TransientConflict("a lead this re-submission joins was changed at the same moment")
+        self._check_joined()
         for lead in self.leads.added:
             if lead.external_id and any(
                 (x.source, x.external_id) == (lead.source, lead.external_id) for x in store.leads.values()
@@ -411,8 +421,19 @@ class MemoryUnitOfWork(UnitOfWork):
         if any(u.email in emails for u in self.users.added):
             raise TransientConflict("a user with this email already exists")
 
+    def _check_joined(self) -> None:
+        """As the SQL table's primary key: each submission's external id joins one lead, once."""
+        for lead in [*self.leads.added, *self.leads.appended.values()]:
+            if any(key in self._store.joined_ids for key in lead.joined_ids):
+                raise TransientConflict("a submission joining this lead was already stored")
+
+    def _commit_joined_ids(self, lead: Lead) -> None:
+        assert lead.id is not None
+        self._store.joined_ids |= {key: lead.id for key in lead.collect_joined_ids()}
+
     def _commit_appended(self, lead: Lead) -> None:
         assert lead.id is not None
+        self._commit_joined_ids(lead)
         pending = lead.new_history()
         lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
         stored = self._store.leads[lead.id]
@@ -426,6 +447,7 @@ class MemoryUnitOfWork(UnitOfWork):
 
     def _commit_lead(self, lead: Lead) -> None:
         assert lead.id is not None
+        self._commit_joined_ids(lead)
         pending = lead.new_history()
         lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
         stored = self._store.leads.get(lead.id)

@@ -239,7 +239,7 @@ class SubmitLead:
         lead = Lead.from_submission(sub, at=now, by=by, assignee_id=assignee)
         existing = uow.leads.add_or_find_open(lead)
         if existing is not None:
-            existing.record_resubmission(sub, at=now)
+            existing.record_resubmission(sub, at=now, by=by)
             uow.leads.append_history(existing)
             assert existing.id is not None
             return SubmitResult(existing.id, Outcome.MERGED, existing)

@@ -23,7 +23,7 @@ class PageOfSubmissions:
 
     def __init__(self, known: dict[ExternalKey, int], open_leads: list[Lead]) -> None:
         self._known = known
-        self._created: dict[ExternalKey, Lead] = {}
+        self._created: dict[ExternalKey, Lead] = {}  # leads this page created or joined, by external id
         self._by_email = {lead.email: lead for lead in open_leads if lead.email}
         self._by_phone = {lead.phone: lead for lead in open_leads if lead.phone}
         self.new: list[Lead] = []
@@ -50,6 +50,8 @@ class PageOfSubmissions:
             existing.record_resubmission(submission, at=at)
             if existing.id is not None:
                 self.joined[existing.id] = existing
+            if key is not None:
+                self._created[key] = existing  # a second delivery later in the page is a duplicate
             return existing, "merged"
         lead = Lead.from_submission(submission, at=at)
         self.new.append(lead)

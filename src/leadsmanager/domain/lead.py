@@ -106,6 +106,9 @@ class Lead:
     score: int = 0
     history: list[HistoryEntry] = field(factory=list)
     events: list[LeadEvent] = field(factory=list)
+    # The (channel, external id) of each submission that joined this lead, not stored yet: stored with
+    # the history, so that a re-delivery of one of them is a duplicate, not one more re-submission.
+    joined_ids: list[tuple[Channel, str]] = field(factory=list)
 
     @classmethod
     def from_submission(
@@ -188,12 +191,19 @@ class Lead:
         self._responded(by, at)
         self.events.append(LeadEvent("note_added", {}))
 
-    def record_resubmission(self, submission: Submission, *, at: datetime) -> None:
-        """The same person wrote again while this lead is open: keep it here, not as a new lead."""
+    def record_resubmission(self, submission: Submission, *, at: datetime, by: Actor | None = None) -> None:
+        """The same person wrote again while this lead is open: keep it here, not as a new lead.
+
+        `by` is the staff member who entered it; their entry is theirs in the history, and is not the
+        person's own engagement, so it leaves the count of re-submissions and the score as they are."""
         detail = json.dumps(submission.summary(), ensure_ascii=False, sort_keys=True)
-        self._record("resubmission", None, detail, None, at)
-        self.resubmissions += 1
-        self.score = self.score_card().total
+        actor_id = by.user_id if by else None
+        self._record("resubmission", None, detail, actor_id, at)
+        if actor_id is None:
+            self.resubmissions += 1
+            self.score = self.score_card().total
+        if submission.external_id is not None:
+            self.joined_ids.append((submission.channel, submission.external_id))
         self.events.append(LeadEvent("lead_resubmitted", {"channel": submission.channel.value}))
 
     def mark_spam(self, reason: str, *, at: datetime) -> None:
@@ -213,6 +223,10 @@ class Lead:
     def collect_events(self) -> list[LeadEvent]:
         events, self.events = self.events, []
         return events
+
+    def collect_joined_ids(self) -> list[tuple[Channel, str]]:
+        joined, self.joined_ids = self.joined_ids, []
+        return joined
 
     def _responded(self, by: Actor, at: datetime) -> None:
         # Only a person's action ends the wait: the system's (spam checks, imports) does not.

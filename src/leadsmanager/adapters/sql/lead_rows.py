@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, Writes, stored_time
-from leadsmanager.adapters.sql.tables import lead_history, lead_search, leads
+from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, lead_search, leads
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.search import lead_terms
 
@@ -22,6 +22,7 @@ LEAD_COLUMNS = (
 _LEADS = BulkInsert(leads, LEAD_COLUMNS)
 _HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at"))
 _TERMS = BulkInsert(lead_search, ("term", "lead_id", "created_at"))
+_JOINED = BulkInsert(joined_external_ids, ("source", "external_id", "lead_id"))
 
 
 def lead_values(lead: Lead) -> dict[str, Any]:
@@ -47,6 +48,15 @@ def insert_history(writes: Writes, many: Sequence[Lead]) -> None:
             lead.mark_history_saved([next(ids) for _ in lead.new_history()])
 
     _HISTORY.queue(writes, rows, then=saved)
+
+
+def insert_joined_ids(writes: Writes, many: Sequence[Lead]) -> None:
+    """The external ids of the submissions that joined the leads; one already stored refuses the whole
+    change, which is then stored again and finds it (a re-delivery at the same moment)."""
+    rows = [
+        (channel.value, external_id, lead.id) for lead in many for channel, external_id in lead.collect_joined_ids()
+    ]
+    _JOINED.queue(writes, rows)
 
 
 def insert_terms(writes: Writes, new: Sequence[Lead]) -> None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, union_all, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from leadsmanager.adapters.sql.bulk_insert import Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events_of
 from leadsmanager.adapters.sql.lead_rows import (
     insert_history,
+    insert_joined_ids,
     insert_leads,
     insert_terms,
     lead_values,
@@ -21,7 +23,7 @@ from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, values, walked
 from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
-from leadsmanager.adapters.sql.tables import lead_history, leads, users
+from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, leads, users
 from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery
@@ -57,8 +59,15 @@ _OPEN_BY_CONTACT = (
 )
 # A page's look-ups: each list of values is one expanding parameter, so that a page's hundred values
 # are not each made into a bound parameter and hashed into a cache key, as `in_(values)` does.
-_BY_EXTERNAL_IDS = select(leads.c.external_id, leads.c.id).where(
-    leads.c.source == bindparam("source"), leads.c.external_id.in_(bindparam("external_ids", expanding=True))
+# A lead's own external id, or that of a submission that joined it: one round trip either way.
+_WANTED_IDS: BindParameter[str] = bindparam("external_ids", expanding=True)
+_BY_EXTERNAL_IDS = union_all(
+    select(leads.c.external_id, leads.c.id).where(
+        leads.c.source == bindparam("source"), leads.c.external_id.in_(_WANTED_IDS)
+    ),
+    select(joined_external_ids.c.external_id, joined_external_ids.c.lead_id).where(
+        joined_external_ids.c.source == bindparam("source"), joined_external_ids.c.external_id.in_(_WANTED_IDS)
+    ),
 )
 _EMAILS = leads.c.open_email.in_(bindparam("emails", expanding=True))
 _PHONES = leads.c.open_phone.in_(bindparam("phones", expanding=True))
@@ -162,9 +171,11 @@ class SqlLeadRepository(LeadRepository):
 
     @staticmethod
     def _write_changes(writes: Writes, many: Sequence[Lead]) -> None:
-        """The leads' history entries not stored yet and the events they recorded."""
+        """The leads' history entries not stored yet, the events they recorded and the external ids of
+        the submissions that joined them."""
         insert_history(writes, many)
         write_events_of(writes, many)
+        insert_joined_ids(writes, many)
 
     def _touch(self, many: Sequence[Lead]) -> None:
         result = cast(CursorResult[Any], run(self._session, _TOUCH, [_touched(lead) for lead in many]))
@@ -218,7 +229,10 @@ class SqlLeadRepository(LeadRepository):
         if not external_ids:
             return {}
         wanted = {"source": source.value, "external_ids": list(set(external_ids))}
-        return {row.external_id: row.id for row in run(self._session, _BY_EXTERNAL_IDS, wanted)}
+        found: dict[str, int] = {}
+        for external_id, lead_id in run(self._session, _BY_EXTERNAL_IDS, wanted):
+            found.setdefault(external_id, lead_id)  # a lead's own id first, as the union lists it
+        return found
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
         if not emails and not phones:

@@ -153,6 +153,17 @@ lead_history = Table(
     **MYSQL_OPTIONS,
 )
 
+# The external id of each submission that joined an open lead (a lead's own is on its row): a
+# re-delivery of any accepted submission is then a duplicate, not one more re-submission.
+joined_external_ids = Table(
+    "joined_external_ids",
+    metadata,
+    Column("source", exact_string(16), primary_key=True),
+    Column("external_id", exact_string(191), primary_key=True),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=False, index=True),
+    **MYSQL_OPTIONS,
+)
+
 lead_search = Table(
     "lead_search",
     metadata,
