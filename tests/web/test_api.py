@@ -41,7 +41,7 @@ def keys(container: Container, staff: Staff) -> dict[str, dict[str, str]]:
 def test_intake_creates_once_and_replays_with_the_idempotency_key(
     client: TestClient, keys: dict[str, dict[str, str]]
 ) -> None:
-    headers = {**keys["write"], "Idempotency-Key": "order-77"}
+    headers = {**keys["both"], "Idempotency-Key": "order-77"}
     first = client.post("/api/v1/leads", json=INTAKE, headers=headers)
     assert first.status_code == 201, first.text
     lead = first.json()["lead"]
@@ -63,7 +63,7 @@ def test_intake_creates_once_and_replays_with_the_idempotency_key(
 def test_a_lead_reads_the_same_from_its_page_from_the_list_and_after_intake(
     client: TestClient, keys: dict[str, dict[str, str]], clock: FakeClock
 ) -> None:
-    created = client.post("/api/v1/leads", json=INTAKE, headers=keys["write"]).json()["lead"]
+    created = client.post("/api/v1/leads", json=INTAKE, headers=keys["both"]).json()["lead"]
     listed = client.get("/api/v1/leads?status=new&q=ana", headers=keys["read"]).json()["items"]
     page = client.get(f"/api/v1/leads/{created['id']}", headers=keys["read"]).json()
     history = page.pop("history")
@@ -169,7 +169,7 @@ def test_patch_needs_the_current_version_and_never_overwrites(
     done = client.patch(
         url,
         json={"status": "contacted", "assignee_id": staff.ids["employee"]},
-        headers={**keys["write"], "If-Match": etag},
+        headers={**keys["both"], "If-Match": etag},
     )
     assert done.status_code == 200 and done.json()["status"] == "contacted"
     assert done.json()["assignee_id"] == staff.ids["employee"] and done.headers["etag"] != etag
@@ -262,7 +262,7 @@ def test_leads_list_best_score_first_with_their_wait(
     client: TestClient, container: Container, keys: dict[str, dict[str, str]], staff: Staff
 ) -> None:
     full = {**INTAKE, "company": "Acme", "service": "Solar", "message": "x" * 90}
-    best = client.post("/api/v1/leads", json=full, headers=keys["write"]).json()["lead"]
+    best = client.post("/api/v1/leads", json=full, headers=keys["both"]).json()["lead"]
     # 40 contact data, 5 sent by another system, 15 service, 15 a detailed message
     assert (best["score"], best["stage_reached"], best["first_response_at"]) == (75, "new", None)
     first = client.get("/api/v1/leads?sort=score&limit=2", headers=keys["read"]).json()
@@ -271,3 +271,37 @@ def test_leads_list_best_score_first_with_their_wait(
     assert [x["score"] for x in rest.json()["items"]] == [25, 25]
     mixed = client.get(f"/api/v1/leads?cursor={first['next_cursor']}", headers=keys["read"])
     assert mixed.status_code == 422 and "another order" in mixed.json()["detail"]
+
+
+def test_a_write_only_key_learns_the_id_and_the_outcome_never_a_lead(
+    client: TestClient, keys: dict[str, dict[str, str]], staff: Staff
+) -> None:
+    someone = {"name": "Prober", "email": "lead0@example.com", "message": "who are you?"}  # another's open lead
+    joined = client.post("/api/v1/leads", json=someone, headers=keys["write"])
+    created = client.post("/api/v1/leads", json=INTAKE, headers=keys["write"])
+    assert (joined.status_code, joined.json()) == (200, {"outcome": "merged", "lead": {"id": staff.leads["employee"]}})
+    assert created.status_code == 201 and created.json()["lead"].keys() == {"id"}
+    url = f"/api/v1/leads/{staff.leads['nobody']}"
+    etag = client.get(url, headers=keys["read"]).headers["etag"]
+    changed = client.patch(url, json={"status": "contacted"}, headers={**keys["write"], "If-Match": etag})
+    assert changed.status_code == 200 and changed.json() == {
+        "id": staff.leads["nobody"],
+        "version": int(etag[1:-1]) + 1,
+    }
+    assert changed.headers["etag"] == f'"{int(etag[1:-1]) + 1}"'
+
+
+def test_an_employee_matching_a_colleagues_lead_learns_only_that_the_team_has_it(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    rep = as_role("employee")
+    theirs = {"name": "Lead 1", "email": "lead1@example.com", "message": "spoke on the phone", "external_id": "crm-9"}
+    answers = [rep.post("/api/v1/leads", json=theirs) for _ in range(2)]
+    assert [(a.status_code, a.json()) for a in answers] == [
+        (200, {"outcome": "merged", "detail": "this person is already being handled by the team"}),
+        (200, {"outcome": "duplicate", "detail": "this person is already being handled by the team"}),
+    ]
+    assert all("location" not in a.headers and str(staff.leads["employee2"]) not in a.text for a in answers)
+    lead = container.get_lead()(staff.leads["employee2"], by=Actor.system()).lead
+    assert [(e.field, e.actor_id) for e in lead.history][-1] == ("resubmission", staff.ids["employee"])
+    assert lead.resubmissions == 0

@@ -122,6 +122,20 @@ def test_an_employee_enters_a_lead_and_keeps_it(as_role: Callable[[str], TestCli
     assert 'id="lead-assignee">Employee<' in page.text
 
 
+def test_an_employee_entering_a_colleagues_lead_learns_only_that_the_team_has_it(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    rep = as_role("employee")
+    token = csrf_of(rep.get("/leads/new").text)
+    done = rep.post("/leads/new", data={"csrf_token": token, "name": "Lead 1", "email": "lead1@example.com"})
+    assert done.status_code == 303 and done.headers["location"] == "/leads/mine"
+    page = rep.get(done.headers["location"])
+    assert "This person is already being handled by the team" in page.text
+    assert f"/leads/{staff.leads['employee2']}" not in page.text
+    lead = container.get_lead()(staff.leads["employee2"], by=Actor.system()).lead
+    assert [(e.field, e.actor_id) for e in lead.history][-1] == ("resubmission", staff.ids["employee"])
+
+
 def test_filters_stay_in_the_address_and_pages_follow(
     as_role: Callable[[str], TestClient], container: Container, staff: Staff
 ) -> None:

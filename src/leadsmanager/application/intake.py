@@ -29,6 +29,8 @@ from leadsmanager.domain.roles import Permission
 MAX_EXTRAS = 50
 # Sync imports what a site collected, even when a phone or email is malformed: the raw value is kept.
 LENIENT_CHANNELS = frozenset({Channel.WORDPRESS})
+# All an employee learns when what they enter matches a colleague's lead: not its id, not its record.
+HANDLED_BY_THE_TEAM = "this person is already being handled by the team"
 TEXT_LIMITS = {"company": 200, "service": 120, "site": 200, "form_id": 100, "external_id": 191}
 
 

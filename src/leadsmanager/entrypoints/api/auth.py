@@ -20,6 +20,8 @@ RATE_WINDOW = timedelta(minutes=1)
 class Caller:
     actor: Actor
     owner: str  # whose idempotency keys and rate budget this request uses
+    # A key without leads:read learns a lead's id and what became of its request, never the lead's record.
+    reads: bool = True
 
 
 def caller(request: Request, scope: Scope) -> Caller:
@@ -29,7 +31,7 @@ def caller(request: Request, scope: Scope) -> Caller:
         if not key.allows(scope):
             raise PermissionDenied(f"this API key does not have the {scope.value} scope")
         _within_rate(request, f"api:{key.prefix}")
-        return Caller(key.as_actor(), f"key:{key.prefix}")
+        return Caller(key.as_actor(), f"key:{key.prefix}", reads=key.allows(Scope.LEADS_READ))
     session = signed_in(request)
     if session is None:
         raise AuthenticationFailed("send an API key as 'Authorization: Bearer <key>', or sign in")

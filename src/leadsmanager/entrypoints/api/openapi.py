@@ -315,7 +315,7 @@ def document() -> dict[str, Any]:
                     "parameters": [*LEAD_ID, {"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
                     "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("LeadChange")}}},
                     "responses": {
-                        "200": _json(_ref("Lead"), "changed", ETAG),
+                        "200": _json(_changed(), "changed", ETAG),
                         **_problems(400, 401, 403, 404, 409, 412, 415, 422, 428, 429),
                     },
                 },
@@ -358,9 +358,12 @@ def document() -> dict[str, Any]:
 def _outcome() -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["outcome", "lead"],
+        "description": "The lead's record only for a caller that may read it; a key without leads:read gets "
+        "its id. An employee whose submission matches a colleague's lead gets only `detail`.",
+        "required": ["outcome"],
         "properties": {
             "outcome": {"enum": ["created", "merged", "duplicate"]},
+            "detail": {"type": "string"},
             "lead": {
                 "oneOf": [
                     _ref("Lead"),
@@ -374,6 +377,17 @@ def _outcome() -> dict[str, Any]:
             },
         },
     }
+
+
+def _changed() -> dict[str, Any]:
+    """The lead, or for a key without leads:read only its id and new version."""
+    only_id = {
+        "type": "object",
+        "required": ["id", "version"],
+        "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}},
+        "additionalProperties": False,
+    }
+    return {"oneOf": [_ref("Lead"), only_id]}
 
 
 def _with_history() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from leadsmanager.application.intake import Idempotency, Outcome
+from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, Idempotency, Outcome
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import NotFound, ValidationError
@@ -81,10 +81,12 @@ def _create_lead(request: Request, raw: bytes) -> Response:
     built = container(request)
     result = built.submit_lead()(form, by=by, idempotency=once)
     status = 201 if result.outcome is Outcome.CREATED else 200
-    headers = {"Location": f"/api/v1/leads/{result.lead_id}"}
     try:
         lead = built.get_lead().submitted(result, by=who.actor)
-    except NotFound:  # an employee's submission joined a lead someone else owns
+    except NotFound:  # an employee's submission joined a colleague's lead: neither its id nor its record
+        return LeadsJSON({"outcome": result.outcome.value, "detail": HANDLED_BY_THE_TEAM}, status)
+    headers = {"Location": f"/api/v1/leads/{result.lead_id}"}
+    if not who.reads:
         return LeadsJSON({"outcome": result.outcome.value, "lead": {"id": result.lead_id}}, status, headers)
     headers["ETag"] = etag(lead.version)
     return LeadsJSON({"outcome": result.outcome.value, "lead": lead_json(lead)}, status, headers)
@@ -125,7 +127,8 @@ def _patch_lead(request: Request, raw: bytes) -> Response:
     lead = container(request).update_lead()(
         request.path_params["lead_id"], changes, by=who.actor, expected_version=expected
     )
-    return LeadsJSON(lead_json(lead), headers={"ETag": etag(lead.version)})
+    body = lead_json(lead) if who.reads else {"id": lead.id, "version": lead.version}
+    return LeadsJSON(body, headers={"ETag": etag(lead.version)})
 
 
 def stats(request: Request) -> Response:

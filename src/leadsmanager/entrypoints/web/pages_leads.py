@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
-from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel
@@ -142,6 +142,10 @@ async def new_lead(request: Request) -> Response:
     except ValidationError as e:
         users = _assignable(request, actor)
         return render(request, "lead_new.html", status_code=400, values=form, errors=e.fields, users=users)
+    try:
+        container(request).get_lead().submitted(result, by=actor)
+    except NotFound:  # a colleague's lead: what was entered is in its history, its id is not shown
+        return redirect(request, "/leads/mine", HANDLED_BY_THE_TEAM.capitalize())
     note = "Lead created" if result.outcome == "created" else "This person already had an open lead; added to it"
     return redirect(request, f"/leads/{result.lead_id}", note)
 
