@@ -104,7 +104,7 @@ def test_sync_imports_each_form_and_a_second_run_finds_nothing_new(cli: Cli, fil
     second = cli("sync", "--quiet")
     assert second.exit_code == 0 and second.stderr == ""
     assert stdout_lines(second)[0] == (
-        "shop/contact: fetched 0, created 0, merged 0, duplicates 0, rejected 0, cursor 3 -> 3"
+        "shop/contact: fetched 0, created 0, merged 0, duplicates 0, rejected 0, rechecked 3, cursor 3 -> 3"
     )
 
 

@@ -134,6 +134,35 @@ def test_a_second_run_imports_only_what_arrived_since(
     assert stored is not None and stored.imported_total == 6
 
 
+def test_a_submission_visible_only_after_a_higher_id_is_imported_on_the_next_run(
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+) -> None:
+    """Auto-increment ids commit out of order: id 5 appears after id 6 was synced."""
+    source.add("shop", "contact", *(sent(n) for n in (1, 2, 3, 4, 6)))
+    sync()
+    source.add("shop", "contact", sent(5))
+    late = of(sync(), CONTACT)
+    assert counts(late) == (1, 1, 0, 0, 0)
+    assert (late.cursor_before, late.cursor_after, late.rechecked) == ("6", "6", 5)
+    assert sorted(str(x) for x in external_ids(memory_uow)) == [f"shop/contact/{n}" for n in range(1, 7)]
+    idle = of(sync(), CONTACT)
+    assert counts(idle) == (0, 0, 0, 0, 0) and idle.cursor_after == "6"
+    stored = cursor(memory_uow)
+    assert stored is not None and (stored.after_id, stored.imported_total) == ("6", 6)
+
+
+def test_the_window_read_again_is_bounded_and_the_cursor_never_moves_back(
+    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, clock: FakeClock
+) -> None:
+    sync = SyncForms((CONTACT,), source, submit, memory_uow, clock, page_size=2, reread=3)
+    source.add("shop", "contact", *(sent(n) for n in (1, 2, 3, 4, 5, 6, 10)))
+    sync()
+    source.add("shop", "contact", sent(7), sent(9))  # 7 is further behind than the window reaches
+    late = of(sync(), CONTACT)
+    assert (counts(late), late.rechecked, late.cursor_after) == ((1, 1, 0, 0, 0), 1, "10")
+    assert "shop/contact/7" not in external_ids(memory_uow) and "shop/contact/9" in external_ids(memory_uow)
+
+
 def test_pages_fetched_again_after_a_lost_cursor_import_nothing_twice(
     sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
 ) -> None:

@@ -7,6 +7,11 @@ that page again and SubmitLead answers DUPLICATE for each of them, as the extern
 is stored once. So nothing is lost and nothing is imported twice, without SubmitLead having to join a
 caller's unit of work.
 
+A WordPress site's ids are auto-increment row ids, and rows can become visible out of id order (an
+insert that commits after a later one). So each run starts `reread` ids behind its cursor: a
+submission that appeared there since is imported, and the rest answer DUPLICATE and change nothing.
+The cursor itself never moves back.
+
 Forms may be synced side by side, each by its own SyncForms (`leadsmanager sync` runs them in
 processes): two forms' pages that create or join a lead for the same person at once collide on the
 open-contact keys or the lead's version; the loser's page is stored one submission at a time, and its
@@ -32,6 +37,7 @@ from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.sync_cursor import SyncCursor
 
 PAGE_SIZE = 100  # the most the WordPress plugin serves at once
+REREAD_IDS = 100  # ids behind the cursor each run reads again (LEADSMANAGER_SYNC_REREAD_IDS)
 OnPage = Callable[[PageDone], None]
 
 
@@ -52,6 +58,7 @@ class _Run:
     outcomes: Counter[Outcome] = field(factory=Counter)
     rejected: list[Rejection] = field(factory=list)
     error: str | None = None
+    rechecked: int = 0  # submissions read again behind the cursor that were already imported (or refused)
 
     def report(self, cursor_before: str | None, now: datetime) -> FormReport:
         return FormReport(
@@ -66,6 +73,7 @@ class _Run:
             cursor_before=cursor_before,
             cursor_after=self.cursor.after_id,
             duration=now - self.started,
+            rechecked=self.rechecked,
         )
 
 
@@ -81,6 +89,7 @@ class SyncForms:
         clock: Clock,
         *,
         page_size: int = PAGE_SIZE,
+        reread: int = REREAD_IDS,
     ) -> None:
         self._forms = tuple(forms)
         self._source = source
@@ -88,6 +97,7 @@ class SyncForms:
         self._uow = uow
         self._clock = clock
         self._page_size = page_size
+        self._reread = reread
 
     def __call__(
         self, *, site: str | None = None, form_id: str | None = None, on_page: OnPage | None = None
@@ -125,11 +135,14 @@ class SyncForms:
         return run.report(cursor.after_id, self._clock.now())
 
     def _pages(self, run: _Run, on_page: OnPage | None) -> None:
-        more = True
+        saved = run.cursor.after_id
+        after, more = _behind(saved, self._reread), True
         while more:
-            page = self._fetch(run)
-            imported = self._import(run, page)
-            run.cursor = run.cursor.advanced(page.next_after_id, imported=imported, at=self._clock.now())
+            page = self._fetch(run, after)
+            imported = self._import(run, page, saved)
+            after = page.next_after_id
+            cursor = _later(run.cursor.after_id, after)
+            run.cursor = run.cursor.advanced(cursor, imported=imported, at=self._clock.now())
             more = page.has_more
             if not more:
                 run.cursor = run.cursor.completed()
@@ -137,18 +150,23 @@ class SyncForms:
             if on_page is not None:
                 on_page(PageDone(run.form.site, run.form.form_id, run.fetched, page.next_after_id))
 
-    def _fetch(self, run: _Run) -> SubmissionPage:
+    def _fetch(self, run: _Run, after_id: str | None) -> SubmissionPage:
         site, form_id = run.form.site, run.form.form_id
-        page = self._source.fetch(site, form_id, after_id=run.cursor.after_id, limit=self._page_size)
+        page = self._source.fetch(site, form_id, after_id=after_id, limit=self._page_size)
         if page.has_more and not page.submissions:
             raise FormSourceBadResponse("more submissions promised after an empty page", site=site, form_id=form_id)
         return page
 
-    def _import(self, run: _Run, page: SubmissionPage) -> int:
-        """Leads created or merged from the page; a refused submission is reported and the page goes on."""
+    def _import(self, run: _Run, page: SubmissionPage, saved: str | None) -> int:
+        """Leads created or merged from the page; a refused submission is reported and the page goes on.
+        Behind the cursor `saved`, only a submission imported now counts: the rest were counted before."""
         before = run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED]
         results = self._submit.page([run.form.lead_form(s) for s in page.submissions])
         for submission, result in zip(page.submissions, results, strict=True):
+            seen = isinstance(result, ValidationError) or result.outcome is Outcome.DUPLICATE
+            if seen and _later(submission.id, saved) == saved:
+                run.rechecked += 1
+                continue
             run.fetched += 1
             if isinstance(result, ValidationError):
                 run.rejected.append(Rejection(submission.id, str(result)))
@@ -164,3 +182,20 @@ class SyncForms:
         with self._uow() as uow:
             uow.sync_cursors.save(cursor)
             uow.commit()
+
+
+def _behind(after_id: str | None, ids: int) -> str | None:
+    """Where a run starts reading: `ids` ids before the cursor (ids are decimal row ids), or the start."""
+    if after_id is None or not (after_id.isascii() and after_id.isdigit()):
+        return after_id
+    start = int(after_id) - ids
+    return str(start) if start > 0 else None
+
+
+def _later(one: str | None, other: str | None) -> str | None:
+    """The further of two positions by id; None is the start."""
+    if one is None or other is None:
+        return other if one is None else one
+    if one.isascii() and one.isdigit() and other.isascii() and other.isdigit():
+        return one if int(one) >= int(other) else other
+    return other

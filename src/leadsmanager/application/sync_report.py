@@ -28,6 +28,7 @@ class FormReport:
     cursor_before: str | None
     cursor_after: str | None
     duration: timedelta
+    rechecked: int = 0  # read again behind the cursor (ids can become visible out of order); known already
 
     @property
     def failed(self) -> bool:

@@ -138,7 +138,15 @@ class Container(containers.DeclarativeContainer):
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
-    sync_forms = providers.Singleton(SyncForms, synced_forms, form_source, submit_lead, uow.provider, clock)
+    sync_forms = providers.Singleton(
+        SyncForms,
+        synced_forms,
+        form_source,
+        submit_lead,
+        uow.provider,
+        clock,
+        reread=settings.provided.sync_reread_ids,
+    )
     # Report count changes wait in a table of their own until this folds them in (every few seconds).
     fold_report_counts = providers.Callable(fold_pending, session_factory)
     readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)

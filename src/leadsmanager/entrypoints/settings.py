@@ -43,6 +43,8 @@ class Settings:
     sync_interval_minutes: int = 15
     # Forms synced side by side on MariaDB/MySQL; SQLite has one writer, so the embedded default syncs one.
     sync_concurrency: int = 2
+    # Ids behind its cursor each form's sync reads again: rows can become visible out of id order.
+    sync_reread_ids: int = 100
     task_max_retries: int = 8
     worker_heartbeat_seconds: float = 15.0
     delivery_lease_seconds: float = 300.0
@@ -93,6 +95,7 @@ class Settings:
             remind_within_days=_number(get, "REMIND_WITHIN_DAYS", "14"),
             sync_interval_minutes=_number(get, "SYNC_INTERVAL_MINUTES", "15"),
             sync_concurrency=_at_least_one(_number(get, "SYNC_CONCURRENCY", "2"), "SYNC_CONCURRENCY"),
+            sync_reread_ids=_number(get, "SYNC_REREAD_IDS", "100"),
             task_max_retries=_number(get, "TASK_MAX_RETRIES", "8"),
             worker_heartbeat_seconds=float(_number(get, "WORKER_HEARTBEAT_SECONDS", "15")),
             delivery_lease_seconds=float(_number(get, "DELIVERY_LEASE_SECONDS", "300")),

@@ -15,9 +15,10 @@ def report_lines(report: SyncReport) -> list[str]:
 
 
 def form_line(form: FormReport) -> str:
+    rechecked = f"rechecked {form.rechecked}, " if form.rechecked else ""
     counts = (
         f"fetched {form.fetched}, created {form.created}, merged {form.merged}, "
-        f"duplicates {form.duplicates}, rejected {len(form.rejected)}, "
+        f"duplicates {form.duplicates}, rejected {len(form.rejected)}, {rechecked}"
         f"cursor {_id(form.cursor_before)} -> {_id(form.cursor_after)}"
     )
     if form.error is not None:
