@@ -88,6 +88,20 @@ def test_the_same_person_submitting_twice_at_once_makes_one_lead(mysql_uow: UowF
     assert sum(e.field == "resubmission" for e in full.history) == 7
 
 
+def test_one_submission_delivered_many_times_at_once_joins_the_lead_once(mysql_uow: UowFactory) -> None:
+    submit = SubmitLead(mysql_uow, FakeClock(), phone_region="US")
+    first = submit(LeadForm(Channel.WEB_FORM, name="Wanda", email="wanda@example.com"))
+    pushed = LeadForm(Channel.WORDPRESS, name="Wanda", email="wanda@example.com", external_id="shop/contact/7")
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(lambda _: submit(pushed), range(6)))
+    assert sorted(r.outcome.value for r in results) == ["duplicate"] * 5 + ["merged"]
+    assert {r.lead_id for r in results} == {first.lead_id}
+    with mysql_uow() as uow:
+        lead = uow.leads.get(first.lead_id, with_history=True)
+    assert lead is not None and lead.resubmissions == 1
+    assert [e.field for e in lead.history] == ["status", "resubmission"]
+
+
 def test_many_people_submitting_at_once_all_get_their_lead(mysql_uow: UowFactory) -> None:
     submit = SubmitLead(mysql_uow, FakeClock(), phone_region="US")
     forms = [
