@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 import pytest
 
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead
+from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice
 from leadsmanager.application.leads import ChangeStatus
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict
+from leadsmanager.domain.errors import Conflict, LeadsManagerError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
@@ -112,3 +115,31 @@ def test_many_people_submitting_at_once_all_get_their_lead(mysql_uow: UowFactory
         results = list(pool.map(submit, forms))
     assert [r.outcome for r in results] == [Outcome.CREATED] * 400
     assert len({r.lead_id for r in results}) == 400
+
+
+def test_workers_claiming_notices_at_once_never_deadlock_and_each_notice_is_granted_once(
+    mysql_uow: UowFactory,
+) -> None:
+    keys = [(lead_id, notice, channel) for lead_id in range(1, 13) for notice in Notice for channel in DeliveryChannel]
+    now, lease = FakeClock().now(), timedelta(minutes=5)
+    start = threading.Barrier(8)
+
+    def worker(seed: int) -> tuple[list[tuple[int, Notice, DeliveryChannel]], list[str]]:
+        mine = random.Random(seed).sample(keys, len(keys))
+        granted, errors = [], []
+        start.wait(timeout=10)
+        for key in mine:
+            try:
+                with mysql_uow() as uow:
+                    if uow.deliveries.claim(*key, now=now, lease=lease) == Claim.GRANTED:
+                        granted.append(key)
+                    uow.commit()
+            except LeadsManagerError as e:  # a deadlock or a duplicate key, reported as a conflict
+                errors.append(f"{type(e).__name__}: {e}")
+        return granted, errors
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(worker, range(8)))
+    assert [e for _, errors in results for e in errors] == []
+    granted = [key for mine, _ in results for key in mine]
+    assert sorted(granted) == sorted(keys)  # every notice claimed, by exactly one worker

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
@@ -63,13 +65,13 @@ class SqlDeliveryLog(DeliveryLog):
     def claim(
         self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, now: datetime, lease: timedelta
     ) -> Claim:
+        # The row is made to exist first, by one statement that waits for a concurrent insert instead of
+        # failing: a locking read of a missing row takes a gap lock, and two workers holding one on the
+        # same gap deadlock as soon as both insert. Once the row exists, the locking read locks just it.
+        ids = {"lead_id": lead_id, "notice": notice.value, "channel": channel.value}
+        run(self._session, _create_if_missing(self._session, ids, now))
         key = _key(lead_id, notice, channel)
-        row = run(self._session, select(deliveries).where(key).with_for_update()).first()
-        if row is None:
-            ids = {"lead_id": lead_id, "notice": notice.value, "channel": channel.value}
-            statement = insert(deliveries).values(**ids, state=SENDING, attempts=1, claimed_at=now)
-            run(self._session, statement, on_duplicate="another worker claimed this notice at the same moment")
-            return Claim.GRANTED
+        row = run(self._session, select(deliveries).where(key).with_for_update()).one()
         if row.state in (SENT, FAILED):
             return Claim.DONE
         if row.state == SENDING and row.claimed_at + lease > now:
@@ -120,6 +122,16 @@ class SqlDeliveryLog(DeliveryLog):
 
     def _set(self, lead_id: int, notice: Notice, channel: DeliveryChannel, **values: Any) -> None:
         run(self._session, update(deliveries).where(_key(lead_id, notice, channel)).values(**values))
+
+
+def _create_if_missing(session: Session, ids: dict[str, Any], now: datetime) -> Any:
+    """A never-claimed (pending, 0 attempts) row unless one exists: INSERT ... ON DUPLICATE KEY UPDATE
+    on MySQL and MariaDB (which, unlike INSERT IGNORE, still reports other errors), ON CONFLICT elsewhere."""
+    values = {**ids, "state": PENDING, "attempts": 0, "claimed_at": now}
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        mine = mysql_insert(deliveries).values(values)
+        return mine.on_duplicate_key_update(lead_id=deliveries.c.lead_id)
+    return sqlite_insert(deliveries).values(values).on_conflict_do_nothing()
 
 
 def _key(lead_id: int, notice: Notice, channel: DeliveryChannel) -> Any:
