@@ -27,10 +27,14 @@ SECURE = {
 
 
 class FakePerfit(FakeHttpServer):
-    """Perfit's answer to an empty send: 400 for a good key, 401 for any other."""
+    """Perfit's answer to an empty send: 400 for a good key, 401 for any other; 404 once `gone`."""
+
+    gone = False
 
     def record(self, request: Received) -> Answer:
         super().record(request)
+        if self.gone:
+            return Answer(404, "<html>Not Found</html>")
         if request.headers.get("authorization") == f"Bearer {PERFIT_KEY}":
             return Answer.json(400, {"error": {"type": "validation_error"}})
         return Answer.json(401, {"error": {"type": "unauthorized"}})
@@ -44,7 +48,7 @@ def wordpress() -> Iterator[FakeWordPress]:
 
 
 @pytest.fixture
-def perfit() -> Iterator[FakeHttpServer]:
+def perfit() -> Iterator[FakePerfit]:
     with serving(FakePerfit()) as server:
         yield server
 
@@ -57,7 +61,7 @@ def slack() -> Iterator[FakeHttpServer]:
 
 
 @pytest.fixture
-def env(tmp_path: Path, wordpress: FakeWordPress, perfit: FakeHttpServer, slack: FakeHttpServer) -> dict[str, str]:
+def env(tmp_path: Path, wordpress: FakeWordPress, perfit: FakePerfit, slack: FakeHttpServer) -> dict[str, str]:
     return {
         "LEADSMANAGER_DATA_DIR": str(tmp_path / "data"),
         "LEADSMANAGER_DATABASE_URL": f"sqlite:///{tmp_path / 'check.sqlite3'}",
@@ -66,6 +70,7 @@ def env(tmp_path: Path, wordpress: FakeWordPress, perfit: FakeHttpServer, slack:
         "LEADSMANAGER_WORDPRESS_SHOP_USER": USERNAME,
         "LEADSMANAGER_WORDPRESS_SHOP_PASSWORD": PASSWORD,
         "LEADSMANAGER_WORDPRESS_SHOP_FORMS": "contact",
+        "LEADSMANAGER_PERFIT_TRANSACTIONAL": "true",
         "LEADSMANAGER_PERFIT_API_KEY": PERFIT_KEY,
         "LEADSMANAGER_PERFIT_URL": perfit.url,
         "LEADSMANAGER_MAIL_FROM": "leads@example.com",
@@ -97,7 +102,7 @@ def test_everything_reachable_is_one_ok_line_each_and_exit_0(cli: Cli, redis_url
     result = cli("check", LEADSMANAGER_REDIS_URL=redis_url)
     assert result.exit_code == 0, result.output
     lines = report(result)
-    assert list(lines) == ["config", "database", "redis", "wordpress:shop", "perfit", "slack"]
+    assert list(lines) == ["config", "database", "redis", "wordpress:shop", "email", "perfit", "slack"]
     assert {state for state, _ in lines.values()} == {"ok"}
     assert lines["config"][1] == "development mode; production would refuse 3 setting(s)"
     assert lines["wordpress:shop"][1].endswith("answers and accepts our credentials (form contact)")
@@ -161,6 +166,30 @@ def test_secure_production_settings_pass(cli: Cli) -> None:
     result = cli("check", **SECURE)
     assert result.exit_code == 0, result.output
     assert report(result)["config"] == ("ok", "production, secure")
+
+
+def test_a_perfit_that_is_gone_is_no_healthy_perfit(cli: Cli, perfit: FakePerfit) -> None:
+    perfit.gone = True  # what a discontinued service answers
+    result = cli("check")
+    assert result.exit_code == 1
+    state, detail = report(result)["perfit"]
+    assert state == "FAIL" and "HTTP 404" in detail
+
+
+def test_a_perfit_key_without_the_explicit_choice_is_ignored_and_said_so(cli: Cli) -> None:
+    result = cli("check", LEADSMANAGER_PERFIT_TRANSACTIONAL="", LEADSMANAGER_SMTP_HOST="smtp.example.com")
+    lines = report(result)
+    assert lines["email"] == ("ok", "sent through smtp")
+    assert lines["perfit"][0] == "ok" and "ignored" in lines["perfit"][1]
+
+
+def test_production_without_an_email_channel_fails_its_check(cli: Cli) -> None:
+    result = cli("check", **SECURE, LEADSMANAGER_PERFIT_TRANSACTIONAL="", LEADSMANAGER_PERFIT_API_KEY="")
+    assert result.exit_code == 1
+    state, detail = report(result)["email"]
+    assert state == "FAIL" and "no email channel in production" in detail and "LEADSMANAGER_SMTP_HOST" in detail
+    with_smtp = cli("check", **SECURE, LEADSMANAGER_PERFIT_TRANSACTIONAL="", LEADSMANAGER_SMTP_HOST="smtp.example.com")
+    assert report(with_smtp)["email"] == ("ok", "sent through smtp")
 
 
 def test_an_unreadable_configuration_is_the_one_fail_line(cli: Cli) -> None:

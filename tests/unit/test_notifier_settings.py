@@ -18,6 +18,7 @@ from tests.support import START
 
 FROM = {"LEADSMANAGER_MAIL_FROM": "leads@example.com"}
 SMTP = {**FROM, "LEADSMANAGER_SMTP_HOST": "smtp.example.com"}
+PERFIT = {"LEADSMANAGER_PERFIT_TRANSACTIONAL": "true", "LEADSMANAGER_PERFIT_API_KEY": "acme-secret"}
 WEBHOOK = "https://hooks.slack.com/services/T000/B000/s3cr3t"
 
 
@@ -28,8 +29,14 @@ def test_nothing_configured_keeps_everything_in_the_outbox(tmp_path: Path) -> No
     assert chosen.email.directory == tmp_path / "outbox"
 
 
-def test_perfit_wins_over_smtp(tmp_path: Path) -> None:
-    env = {**SMTP, "LEADSMANAGER_PERFIT_API_KEY": "acme-secret", "LEADSMANAGER_PERFIT_URL": "https://perfit.test/v1"}
+def test_a_perfit_key_alone_no_longer_routes_email_to_perfit(tmp_path: Path) -> None:
+    key = {"LEADSMANAGER_PERFIT_API_KEY": "acme-secret"}
+    assert notifiers_from_env({**SMTP, **key}, data_dir=tmp_path).email_via == "smtp"
+    assert notifiers_from_env({**FROM, **key}, data_dir=tmp_path).email_via == "outbox"
+
+
+def test_perfits_discontinued_api_only_when_explicitly_chosen(tmp_path: Path) -> None:
+    env = {**SMTP, **PERFIT, "LEADSMANAGER_PERFIT_URL": "https://perfit.test/v1"}
     chosen = notifiers_from_env(env, data_dir=tmp_path)
     assert chosen.email_via == "perfit" and isinstance(chosen.email, PerfitEmailSender)
     assert "perfit.test" in repr(chosen.email) and "acme-secret" not in repr(chosen.email)
@@ -55,7 +62,9 @@ def test_the_smtp_port_follows_the_security(tmp_path: Path, security: str, port:
 @pytest.mark.parametrize(
     ("env", "variable"),
     [
-        ({"LEADSMANAGER_PERFIT_API_KEY": "k"}, "MAIL_FROM"),
+        (PERFIT, "MAIL_FROM"),
+        ({**FROM, "LEADSMANAGER_PERFIT_TRANSACTIONAL": "true"}, "PERFIT_API_KEY"),
+        ({**PERFIT, "LEADSMANAGER_PERFIT_TRANSACTIONAL": "yes"}, "PERFIT_TRANSACTIONAL"),
         ({"LEADSMANAGER_SMTP_HOST": "smtp.example.com"}, "MAIL_FROM"),
         ({**SMTP, "LEADSMANAGER_MAIL_FROM": "not an address"}, "MAIL_FROM"),
         ({**SMTP, "LEADSMANAGER_SMTP_PORT": "smtp"}, "SMTP_PORT"),

@@ -50,8 +50,10 @@ def post_json(
     service: str,
     policy: RetryPolicy,
     headers: Mapping[str, str] | None = None,
+    failure_of: Callable[[httpx.Response], Failure] | None = None,
 ) -> httpx.Response:
-    """The response to the first try that succeeded, or the error of the last one."""
+    """The response to the first try that succeeded, or the error of the last one; `failure_of` reads
+    an error answer the service's own way (default: `classify`)."""
     with _client(client, policy) as http:
         for attempt in range(1, policy.attempts + 1):
             try:
@@ -61,7 +63,7 @@ def post_json(
             else:
                 if response.is_success:
                     return response
-                failure = classify(response, service=service)
+                failure = failure_of(response) if failure_of else classify(response, service=service)
             wait = _next_wait(failure, attempt, policy)
             if wait is None:
                 raise failure.error from failure.cause

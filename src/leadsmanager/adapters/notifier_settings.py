@@ -1,21 +1,23 @@
 """Choosing the notification adapters from environment variables.
 
-Email goes through the first of these that is configured:
+Email goes through SMTP when it is configured. Perfit's transactional API is discontinued by Perfit
+(shut down on 1 March 2026), so it is used only when explicitly asked for, and then instead of SMTP:
 
 | variable | default | meaning |
 |---|---|---|
-| `LEADSMANAGER_PERFIT_API_KEY` | (unset) | Perfit transactional API key: email goes through Perfit |
-| `LEADSMANAGER_PERFIT_URL` | `https://transactional.myperfit.com/v1` | Perfit API base URL |
-| `LEADSMANAGER_SMTP_HOST` | (unset) | SMTP server: email goes through it (when Perfit is not set) |
+| `LEADSMANAGER_SMTP_HOST` | (unset) | SMTP server: email goes through it |
 | `LEADSMANAGER_SMTP_PORT` | 587; 465 with `tls`, 25 with `none` | SMTP port |
 | `LEADSMANAGER_SMTP_SECURITY` | `starttls` | `starttls`, `tls` (TLS from the start) or `none` (local relays) |
 | `LEADSMANAGER_SMTP_USERNAME` | (unset) | SMTP login, if the server needs one |
 | `LEADSMANAGER_SMTP_PASSWORD` | (unset) | SMTP password |
-| `LEADSMANAGER_MAIL_FROM` | (required for Perfit and SMTP) | sender address of every email |
+| `LEADSMANAGER_PERFIT_TRANSACTIONAL` | `false` | `true`: email goes through Perfit's (discontinued) transactional API |
+| `LEADSMANAGER_PERFIT_API_KEY` | (unset) | Perfit transactional API key, required with the above |
+| `LEADSMANAGER_PERFIT_URL` | `https://transactional.myperfit.com/v1` | Perfit API base URL |
+| `LEADSMANAGER_MAIL_FROM` | (required for SMTP and Perfit) | sender address of every email |
 | `LEADSMANAGER_MAIL_FROM_NAME` | `LeadsManager` | sender display name |
 | `LEADSMANAGER_SLACK_WEBHOOK_URL` | (unset) | Slack incoming webhook: chat messages go to its channel |
 
-With neither Perfit nor SMTP, emails are written to `<LEADSMANAGER_DATA_DIR>/outbox/` as `.eml`
+With neither, emails are written to `<LEADSMANAGER_DATA_DIR>/outbox/` as `.eml`
 files; without Slack, chat messages are written there as `.json`. Nothing leaves the machine.
 """
 
@@ -64,14 +66,14 @@ def notifiers_from_env(
 
 class _Env:
     def __init__(self, environ: Mapping[str, str]) -> None:
-        self._environ = environ
+        self.environ = environ
 
     def get(self, name: str, default: str = "") -> str:
-        return self._environ.get(PREFIX + name, default).strip() or default
+        return self.environ.get(PREFIX + name, default).strip() or default
 
     def raw(self, name: str) -> str:
         """Untrimmed: a password may begin or end with a space."""
-        return self._environ.get(PREFIX + name, "")
+        return self.environ.get(PREFIX + name, "")
 
     def required(self, name: str, why: str) -> str:
         value = self.get(name)
@@ -80,8 +82,18 @@ class _Env:
         return value
 
 
+def perfit_transactional(environ: Mapping[str, str]) -> bool:
+    """Whether Perfit's discontinued transactional API was explicitly chosen for email."""
+    value = _Env(environ).get("PERFIT_TRANSACTIONAL", "false").lower()
+    if value not in ("true", "false"):
+        name = PREFIX + "PERFIT_TRANSACTIONAL"
+        raise ValidationError(f"{name} must be true or false", {name: "not true or false"})
+    return value == "true"
+
+
 def _email_sender(env: _Env, outbox: Outbox, clock: Clock | None, retry: RetryPolicy | None) -> tuple[EmailSender, str]:
-    if api_key := env.get("PERFIT_API_KEY"):
+    if perfit_transactional(env.environ):
+        api_key = env.required("PERFIT_API_KEY", f"when {PREFIX}PERFIT_TRANSACTIONAL is true")
         sender = _sender(env, "to send through Perfit")
         config = PerfitConfig(api_key, sender, base_url=env.get("PERFIT_URL", PERFIT_URL))
         return PerfitEmailSender(config, retry=retry), "perfit"

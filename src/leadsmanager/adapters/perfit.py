@@ -8,8 +8,10 @@ JSON body with `from.email`, `subject` (≤ 200 characters), `content.text` / `c
 with 400 (bad_request, validation_error), 401 (unauthorized), 403 (forbidden), 500, 503 (sending
 limits). This is not the `api.myperfit.com/v2/<account>/...` contacts API, so no account is needed.
 The docs mark this service as discontinued: no new subscriptions, and shut down for everyone on
-1/3/2026 (day first: 1 March 2026). So the whole request shape sits in `perfit_request` and the
-base URL is configuration, easy to correct or to point at a successor.
+1/3/2026 (day first: 1 March 2026). So this sender is used only when explicitly asked for
+(`LEADSMANAGER_PERFIT_TRANSACTIONAL=true`); SMTP is the email channel. A 503 is Perfit's documented
+"sending limit reached": retrying within the hour cannot help, so it is a permanent failure, which
+lands the notice on the failed-tasks list for an admin instead of being retried until it is lost.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ from typing import Any
 import httpx
 from attrs import field, frozen
 
-from leadsmanager.adapters.http_delivery import RetryPolicy, post_json
+from leadsmanager.adapters.http_delivery import Failure, RetryPolicy, classify, error_code, post_json
 from leadsmanager.adapters.mime import Sender
 from leadsmanager.application.notification_types import EmailMessage, PermanentDeliveryError
 from leadsmanager.application.ports import EmailSender
 
 PERFIT_URL = "https://transactional.myperfit.com/v1"
 SERVICE = "Perfit"
+SENDING_LIMIT = 503  # Perfit's documented answer when the account's sending limit is reached
 
 
 @frozen
@@ -64,9 +67,21 @@ class PerfitEmailSender(EmailSender):
 
     def send(self, message: EmailMessage) -> None:
         url, headers, body = perfit_request(message, self._config)
-        response = post_json(self._client, url, body, service=SERVICE, policy=self._retry, headers=headers)
+        response = post_json(
+            self._client, url, body, service=SERVICE, policy=self._retry, headers=headers, failure_of=perfit_failure
+        )
         if _declined(response):
             raise PermanentDeliveryError(f"{SERVICE} answered without accepting the email", service=SERVICE)
+
+
+def perfit_failure(response: httpx.Response) -> Failure:
+    if response.status_code == SENDING_LIMIT:
+        code = error_code(response)
+        message = (
+            f"{SERVICE}'s sending limit is reached (HTTP 503{': ' + code if code else ''}); the email was not sent"
+        )
+        return Failure(PermanentDeliveryError(message, service=SERVICE))
+    return classify(response, service=SERVICE)
 
 
 def _declined(response: httpx.Response) -> bool:

@@ -1,7 +1,9 @@
 """Can we reach the outside services, and do they take our credentials? Without sending anything real.
 
 - WordPress: fetch one submission of the site's first form (the sync's own request, with a short timeout).
-- Perfit: an empty `mail/send`; a valid key gets a validation error, a bad one 401/403.
+- Perfit: an empty `mail/send`; a valid key gets the documented validation error (400 with an error
+  type), a bad one 401/403. Anything else (a 404 from a service that is gone, a proxy's page) is no
+  sign of health.
 - Slack: an empty payload; a live webhook answers 400 `no_text`, a revoked one 403/404/410.
 Credentials travel in headers or are the URL itself: no detail here repeats them.
 """
@@ -10,6 +12,8 @@ from __future__ import annotations
 
 import httpx
 
+from leadsmanager.adapters.http_delivery import error_code
+from leadsmanager.adapters.perfit import SENDING_LIMIT
 from leadsmanager.adapters.probes import Probe
 from leadsmanager.adapters.wordpress import RetryPolicy, WordPressFormSource, WordPressSite
 from leadsmanager.application.sync_types import FormSourceError
@@ -17,6 +21,8 @@ from leadsmanager.application.sync_types import FormSourceError
 TIMEOUT = 3.0
 QUICK = RetryPolicy(attempts=1, connect_timeout=TIMEOUT, read_timeout=TIMEOUT)
 REFUSED = frozenset({401, 403, 404, 410})
+# The error types Perfit documents for a request it read and found invalid (an empty one, here).
+PERFIT_INVALID = frozenset({"bad_request", "validation_error"})
 
 
 def wordpress_probe(site: WordPressSite) -> Probe:
@@ -32,20 +38,24 @@ def wordpress_probe(site: WordPressSite) -> Probe:
 
 def perfit_probe(base_url: str, api_key: str) -> Probe:
     url = base_url.rstrip("/") + "/mail/send"
-    status = _post(url, {"Authorization": f"Bearer {api_key}"})
-    if isinstance(status, str):
-        return Probe("perfit", False, status)
+    response = _post(url, {"Authorization": f"Bearer {api_key}"})
+    if isinstance(response, str):
+        return Probe("perfit", False, response)
+    status, code = response.status_code, error_code(response)
+    if status == 400 and code in PERFIT_INVALID:
+        return Probe("perfit", True, f"{base_url} answers and accepts the API key (discontinued by Perfit)")
     if status in (401, 403):
         return Probe("perfit", False, f"the API key was refused (HTTP {status})")
-    if status >= 500:
-        return Probe("perfit", False, f"the service is failing (HTTP {status})")
-    return Probe("perfit", True, f"{base_url} answers and accepts the API key")
+    if status == SENDING_LIMIT:
+        return Probe("perfit", False, "the account's sending limit is reached (HTTP 503)")
+    return Probe("perfit", False, f"not Perfit's documented answer (HTTP {status}): the service may be gone")
 
 
 def slack_probe(webhook_url: str) -> Probe:
-    status = _post(webhook_url, {})
-    if isinstance(status, str):
-        return Probe("slack", False, status)
+    response = _post(webhook_url, {})
+    if isinstance(response, str):
+        return Probe("slack", False, response)
+    status = response.status_code
     if status in REFUSED:
         return Probe("slack", False, f"the webhook was refused (HTTP {status}): it was revoked or is mistyped")
     if status >= 500:
@@ -53,11 +63,11 @@ def slack_probe(webhook_url: str) -> Probe:
     return Probe("slack", True, "the webhook answers")
 
 
-def _post(url: str, headers: dict[str, str]) -> int | str:
-    """The status of an empty JSON POST, or why there was none (without the URL: it may be the secret)."""
+def _post(url: str, headers: dict[str, str]) -> httpx.Response | str:
+    """The answer to an empty JSON POST, or why there was none (without the URL: it may be the secret)."""
     try:
         with httpx.Client(timeout=TIMEOUT, follow_redirects=False) as client:
-            return client.post(url, json={}, headers=headers).status_code
+            return client.post(url, json={}, headers=headers)
     except httpx.TimeoutException:
         return f"no answer within {TIMEOUT:.0f} s"
     except httpx.HTTPError as e:

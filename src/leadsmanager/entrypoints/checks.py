@@ -84,16 +84,27 @@ def database_line(settings: Settings) -> Probe:
     )
 
 
+def email_line(email_via: str, settings: Settings) -> Probe:
+    if email_via != "outbox":
+        return Probe("email", True, f"sent through {email_via}")
+    where = f"written to {settings.data_dir / 'outbox'} (nothing leaves the machine)"
+    if settings.is_production:
+        return Probe("email", False, f"no email channel in production: emails are {where}; set {PREFIX}SMTP_HOST")
+    return Probe("email", True, where)
+
+
 def notifier_lines(environ: Mapping[str, str], settings: Settings) -> list[Probe]:
     try:
         notifiers = notifiers_from_env(environ, data_dir=settings.data_dir)
     except ValidationError as e:
         return [Probe("notifiers", False, str(e))]
-    lines = []
-    if api_key := environ.get(PREFIX + "PERFIT_API_KEY", "").strip():
+    lines = [email_line(notifiers.email_via, settings)]
+    api_key = environ.get(PREFIX + "PERFIT_API_KEY", "").strip()
+    if notifiers.email_via == "perfit":
         lines.append(perfit_probe(environ.get(PREFIX + "PERFIT_URL", "").strip() or PERFIT_URL, api_key))
-    else:
-        lines.append(Probe("perfit", True, f"not configured (email goes through {notifiers.email_via})"))
+    elif api_key:
+        ignored = f"{PREFIX}PERFIT_API_KEY is ignored: Perfit discontinued its transactional API (use SMTP)"
+        lines.append(Probe("perfit", True, ignored))
     if webhook := environ.get(PREFIX + "SLACK_WEBHOOK_URL", "").strip():
         lines.append(slack_probe(webhook))
     else:
