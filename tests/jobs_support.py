@@ -29,9 +29,11 @@ class RecordingEmail(EmailSender):
 class RecordingChat(ChatNotifier):
     def __init__(self) -> None:
         self.posts: list[str] = []
+        self.keys: list[str | None] = []
 
-    def post(self, text: str) -> None:
+    def post(self, text: str, *, key: str | None = None) -> None:
         self.posts.append(text)
+        self.keys.append(key)
 
 
 class ListQueue(TaskQueue):

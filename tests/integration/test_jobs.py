@@ -11,6 +11,9 @@ from attrs import evolve
 from sqlalchemy import update
 
 from leadsmanager.adapters.email_templates import EmailTemplates
+from leadsmanager.adapters.http_delivery import RetryPolicy
+from leadsmanager.adapters.mime import Sender, to_mime
+from leadsmanager.adapters.perfit import PerfitConfig, PerfitEmailSender
 from leadsmanager.adapters.sql.engine import make_session_factory
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
@@ -24,6 +27,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
+from tests.integration.fake_http import Answer, running
 from tests.jobs_support import ListQueue, RecordingChat, RecordingEmail
 from tests.support import FakeClock, actor, make_user, new_lead
 
@@ -49,6 +53,14 @@ class Jobs:
     def lead(self, n: int = 1) -> int:
         form = LeadForm(Channel.WEB_FORM, name=f"Person {n}", email=f"person{n}@example.com")
         return self.submit(form).lead_id
+
+    def announced_lead(self, n: int = 1) -> int:
+        """A lead whose new-lead notices went out (and are forgotten by the recording notifiers)."""
+        lead_id = self.lead(n)
+        self.relay.drain()
+        self.work()
+        self.email.sent.clear()
+        return lead_id
 
     def work(self) -> list[BaseException]:
         """What a worker does: run every queued task, recording those that fail for good."""
@@ -223,10 +235,7 @@ def test_follow_ups_remind_the_assignee_then_escalate_to_managers_once_each(jobs
 
 def test_an_unassigned_lead_goes_to_the_managers_and_old_leads_are_left_alone(jobs: Jobs) -> None:
     manager = make_user(jobs.uow, Role.MANAGER)
-    jobs.lead(1)
-    jobs.relay.drain()
-    jobs.work()
-    jobs.email.sent.clear()
+    jobs.announced_lead(1)
     jobs.later(25 * HOUR)
     jobs.follow_ups()
     jobs.work()
@@ -234,6 +243,78 @@ def test_an_unassigned_lead_goes_to_the_managers_and_old_leads_are_left_alone(jo
     assert "nobody is assigned" in jobs.email.sent[0].text
     jobs.lead(2)
     jobs.later(jobs.settings.remind_within + HOUR)  # lead 2 was never reminded, but is too old now
+    assert jobs.follow_ups()[Notice.FOLLOW_UP] == 0
+
+
+def test_a_notice_sent_again_after_a_crash_carries_the_same_ids(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    lead_id = jobs.lead(1)
+    jobs.relay.drain()
+    jobs.work()
+    with jobs.uow() as uow:  # the worker died after sending, before recording it
+        uow.deliveries.forget(lead_id, Notice.NEW_LEAD)
+        uow.commit()
+    assert sorted(jobs.send(lead_id, Notice.NEW_LEAD)) == [DeliveryChannel.CHAT, DeliveryChannel.EMAIL]
+    first, again = jobs.email.sent
+    sender = Sender("leads@example.com")
+    ids = {to_mime(m, sender, at=jobs.clock.now())["Message-ID"] for m in (first, again)}
+    assert ids == {f"<leadsmanager.lead-{lead_id}.new_lead@example.com>"}
+    assert jobs.chat.keys == [f"lead-{lead_id}.new_lead"] * 2
+
+
+def test_perfits_sending_limit_puts_the_notice_on_the_failed_list_for_an_admin(jobs: Jobs) -> None:
+    make_user(jobs.uow, Role.MANAGER)
+    with running() as perfit:
+        perfit.default = Answer.json(503, {"success": False, "error": {"type": "service_unavailable"}})
+        config = PerfitConfig("key", Sender("leads@example.com"), base_url=perfit.url + "/v1")
+        email = PerfitEmailSender(config, retry=RetryPolicy(sleep=lambda _: None))
+        templates = EmailTemplates(base_url="https://leads.example.com")
+        jobs.send = SendNotice(
+            jobs.uow, jobs.clock, email=email, chat=jobs.chat, templates=templates, settings=jobs.settings
+        )
+        lead_id = jobs.lead(1)
+        jobs.relay.drain()
+        assert [type(e) for e in jobs.work()] == [TaskRejected]  # not retried until the email is lost
+        assert len(perfit.received) == 1
+    [failed] = jobs.failed.waiting()
+    assert failed.args == {"lead_id": lead_id, "notice": "new_lead"} and "sending limit" in failed.error
+
+
+def test_a_lead_due_for_every_reason_gets_one_escalation_listing_them_all(jobs: Jobs) -> None:
+    manager = make_user(jobs.uow, Role.MANAGER)
+    jobs.announced_lead(1)
+    jobs.later(80 * HOUR)  # say the scheduler was down: the reminder and the escalation are both due
+    jobs.follow_ups()
+    jobs.work()
+    [escalation] = jobs.email.sent
+    assert escalation.to == (manager.email,) and escalation.subject.startswith("Escalation")
+    assert "still new 72 hours" in escalation.text and "nobody is assigned" in escalation.text
+    jobs.later(HOUR)
+    assert jobs.follow_ups() == {Notice.FOLLOW_UP: 0, Notice.ESCALATION: 0, Notice.NEW_LEAD: 0}
+
+
+def test_the_reminder_follows_the_lead_to_whoever_is_assigned_after_it_was_planned(jobs: Jobs) -> None:
+    manager = make_user(jobs.uow, Role.MANAGER)
+    first, second = make_user(jobs.uow, Role.EMPLOYEE), make_user(jobs.uow, Role.EMPLOYEE)
+    assign = AssignLead(jobs.uow, jobs.clock)
+    handed_over, unassigned = jobs.announced_lead(1), jobs.announced_lead(2)
+    assign(handed_over, first.id, by=actor(manager))
+    jobs.later(25 * HOUR)
+    jobs.follow_ups()
+    jobs.work()
+    assert sorted(m.to for m in jobs.email.sent) == sorted([(first.email,), (manager.email,)])
+    jobs.email.sent.clear()
+
+    jobs.later(HOUR)
+    for lead_id in (handed_over, unassigned):
+        assign(lead_id, second.id, by=actor(manager))
+    jobs.follow_ups()
+    jobs.work()
+    assert [m.to for m in jobs.email.sent] == [(second.email,), (second.email,)]
+    assert {m.key for m in jobs.email.sent} == {
+        f"lead-{lead_id}.follow_up_reminder.user-{second.id}" for lead_id in (handed_over, unassigned)
+    }
+    jobs.later(HOUR)
     assert jobs.follow_ups()[Notice.FOLLOW_UP] == 0
 
 

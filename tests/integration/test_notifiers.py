@@ -86,6 +86,20 @@ def test_perfit_saying_success_false_is_not_a_delivery(server: FakeHttpServer, s
         perfit(server, sleeps).send(message())
 
 
+def test_perfits_sending_limit_is_permanent_and_not_retried(server: FakeHttpServer, sleeps: Sleeps) -> None:
+    server.default = Answer.json(503, {"success": False, "error": {"type": "service_unavailable"}})
+    with pytest.raises(PermanentDeliveryError, match="sending limit is reached"):
+        perfit(server, sleeps).send(message())
+    assert len(server.received) == 1
+    assert sleeps == []
+
+
+def test_slack_sends_the_notices_idempotency_key(server: FakeHttpServer, sleeps: Sleeps) -> None:
+    slack(server, sleeps).post("New lead: Ana", key="lead-7.new_lead")
+    [received] = server.received
+    assert received.headers["idempotency-key"] == "lead-7.new_lead"
+
+
 def test_slack_posts_the_text_with_markup_escaped(server: FakeHttpServer, sleeps: Sleeps) -> None:
     slack(server, sleeps).post("New lead: Ana <!channel> & <https://evil.example|click>")
     [received] = server.received
@@ -127,7 +141,7 @@ def test_a_4xx_is_permanent_and_not_retried(
 def test_a_5xx_is_retried_with_backoff_until_it_passes(
     deliver: Deliver, server: FakeHttpServer, sleeps: Sleeps
 ) -> None:
-    server.answer(Answer(500, "oops"), Answer(503, "busy"))
+    server.answer(Answer(500, "oops"), Answer(502, "bad gateway"))
     deliver()
     assert len(server.received) == 3
     assert sleeps == [0.01, 0.02]

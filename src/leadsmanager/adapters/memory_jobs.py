@@ -104,6 +104,14 @@ class MemoryDeliveryLog(DeliveryLog):
 
         self._pending.append(apply)
 
+    def forget(self, lead_id: int, notice: Notice) -> None:
+        def apply() -> None:
+            for key, row in list(self._jobs.deliveries.items()):
+                if key[:2] == (lead_id, notice.value) and row.state != "sending":
+                    del self._jobs.deliveries[key]
+
+        self._pending.append(apply)
+
     def sent(self, lead_id: int) -> list[tuple[Notice, DeliveryChannel]]:
         keys = sorted(k for k, row in self._jobs.deliveries.items() if k[0] == lead_id and row.state == "sent")
         return [(Notice(n), DeliveryChannel(c)) for _, n, c in keys]

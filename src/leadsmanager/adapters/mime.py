@@ -36,7 +36,9 @@ def to_mime(message: EmailMessage, sender: Sender, *, at: datetime) -> MimeMessa
     mime["To"] = ", ".join(message.to)
     mime["Subject"] = message.subject
     mime["Date"] = format_datetime(at)
-    mime["Message-ID"] = make_msgid(domain=sender.address.rpartition("@")[2])
+    domain = sender.address.rpartition("@")[2]
+    # Derived from the notice, so a resend after a crash is the same message to the receiving side.
+    mime["Message-ID"] = f"<leadsmanager.{message.key}@{domain}>" if message.key else make_msgid(domain=domain)
     mime.set_content(message.text)
     if message.html is not None:
         mime.add_alternative(message.html, subtype="html")

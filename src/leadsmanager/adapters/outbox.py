@@ -58,9 +58,9 @@ class Outbox(EmailSender, ChatNotifier):
         at = self._clock.now()
         self._write(_name(at, "email", "eml"), to_mime(message, self._sender, at=at).as_bytes())
 
-    def post(self, text: str) -> None:
+    def post(self, text: str, *, key: str | None = None) -> None:
         at = self._clock.now()
-        record = {"kind": "chat", "written_at": at.isoformat(), "text": text}
+        record = {"kind": "chat", "written_at": at.isoformat(), "text": text, "key": key}
         self._write(_name(at, "chat", "json"), json.dumps(record, ensure_ascii=False, indent=2).encode())
 
     def entries(self, limit: int = 100) -> list[OutboxEntry]:

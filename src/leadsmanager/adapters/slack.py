@@ -11,6 +11,7 @@ from __future__ import annotations
 import httpx
 
 from leadsmanager.adapters.http_delivery import RetryPolicy, post_json
+from leadsmanager.application.notification_types import checked_key
 from leadsmanager.application.ports import ChatNotifier
 
 SERVICE = "Slack"
@@ -36,5 +37,9 @@ class SlackWebhookNotifier(ChatNotifier):
     def __repr__(self) -> str:
         return "SlackWebhookNotifier(webhook_url='***')"
 
-    def post(self, text: str) -> None:
-        post_json(self._client, self._webhook_url, {"text": slack_text(text)}, service=SERVICE, policy=self._retry)
+    def post(self, text: str, *, key: str | None = None) -> None:
+        # Slack's webhooks do not de-duplicate themselves; the key lets a relay in front of them do it.
+        key = checked_key(key)
+        headers = {"Idempotency-Key": key} if key else None
+        payload = {"text": slack_text(text)}
+        post_json(self._client, self._webhook_url, payload, service=SERVICE, policy=self._retry, headers=headers)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from attrs import evolve, frozen
 
 from leadsmanager.application.intake import SubmitResult
+from leadsmanager.application.job_types import Notice
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
@@ -74,6 +75,9 @@ class UpdateLead:
                     lead.change_status(changes.status, by=by, at=now)
                 if changes.assign:
                     _check_assignee(uow, changes.assignee_id)
+                    if changes.assignee_id not in (None, lead.assignee_id):
+                        # The reminder follows the lead: its new assignee is reminded, whoever was before.
+                        uow.deliveries.forget(lead_id, Notice.FOLLOW_UP)
                     lead.assign(changes.assignee_id, by=by, at=now)
                 uow.leads.save(lead)
                 uow.commit()

@@ -1,9 +1,11 @@
-"""Sending one notice about one lead, at most once per channel, however often the task runs.
+"""Sending one notice about one lead, at least once per channel and de-duplicated by id.
 
 A worker claims the (lead, notice, channel) row and commits before it sends, then marks it sent. Two
 workers never send at once; a worker that dies mid-send leaves a claim that expires after `lease`, and
 the retry sends again. So a notice goes out once, unless a worker dies in the few milliseconds between
-the mail server accepting it and the database recording it: then the retry sends it a second time.
+the mail server accepting it and the database recording it: then the retry sends it a second time,
+with the same id (`notice_key`: the email's Message-ID, the chat message's idempotency key), so mail
+clients and the receiving side can tell it is a repeat.
 """
 
 from __future__ import annotations
@@ -11,10 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskRejected
-from leadsmanager.application.notification_types import PermanentDeliveryError, RetryableDeliveryError
+from leadsmanager.application.notification_types import (
+    EmailMessage,
+    PermanentDeliveryError,
+    RetryableDeliveryError,
+)
 from leadsmanager.application.ports import (
     ChatNotifier,
     Clock,
@@ -27,6 +33,7 @@ from leadsmanager.application.retry import retrying
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.user import User
 
 Send = Callable[[], None]
 
@@ -42,6 +49,11 @@ class NoticeSettings:
     remind_within: timedelta = timedelta(days=14)
     # How long a claim holds before another worker may take over (longer than the slowest send).
     lease: timedelta = timedelta(minutes=5)
+
+
+def notice_key(lead: Lead, notice: Notice, *more: str) -> str:
+    """What one notice is about, the same on every attempt: its emails' Message-ID, its chat idempotency key."""
+    return ".".join((f"lead-{lead.id}", notice.value, *more))
 
 
 class SendNotice:
@@ -81,33 +93,51 @@ class SendNotice:
     def _plan(self, uow: UnitOfWork, lead: Lead, notice: Notice) -> dict[DeliveryChannel, Send]:
         if lead.status == LeadStatus.SPAM:
             return {}  # suspected spam notifies nobody
-        t, email = self._templates, self._email
+        t, key = self._templates, notice_key(lead, notice)
         if notice == Notice.CONFIRMATION:
             if not (self._settings.confirmation and lead.email):
                 return {}
-            return {DeliveryChannel.EMAIL: lambda: email.send(t.submission_confirmation(lead))}
+            return {DeliveryChannel.EMAIL: lambda: self._send(t.submission_confirmation(lead), key)}
         team = self._team(uow)
         plan: dict[DeliveryChannel, Send] = {}
         if notice == Notice.NEW_LEAD:
             if team:
-                plan[DeliveryChannel.EMAIL] = lambda: email.send(t.new_lead(lead, to=team))
-            plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead))
+                plan[DeliveryChannel.EMAIL] = lambda: self._send(t.new_lead(lead, to=team), key)
+            plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead), key=key)
             return plan
         if lead.status != LeadStatus.NEW:
             return {}  # somebody answered it meanwhile
         assignee = uow.users.get(lead.assignee_id) if lead.assignee_id is not None else None
-        if notice == Notice.FOLLOW_UP and assignee is not None and assignee.active:
-            plan[DeliveryChannel.EMAIL] = lambda: email.send(t.follow_up_reminder(lead, assignee=assignee))
+        reachable = assignee if assignee is not None and assignee.active else None
+        if notice == Notice.FOLLOW_UP and reachable is not None:
+            # Keyed by the assignee too: a lead handed to someone else reminds them afresh.
+            reminder = notice_key(lead, notice, f"user-{reachable.id}")
+            plan[DeliveryChannel.EMAIL] = lambda: self._send(t.follow_up_reminder(lead, assignee=reachable), reminder)
+        elif notice == Notice.FOLLOW_UP and self._escalation_due(lead):
+            # The escalation is due as well and carries this reason: one message, not one per reason.
+            plan[DeliveryChannel.EMAIL] = lambda: None
         elif team:
-            reason = self._reason(notice, assigned=assignee is not None and assignee.active)
-            plan[DeliveryChannel.EMAIL] = lambda: email.send(t.escalation(lead, to=team, reason=reason))
+            reason = "; ".join(self._reasons(lead, notice, assignee))
+            plan[DeliveryChannel.EMAIL] = lambda: self._send(t.escalation(lead, to=team, reason=reason), key)
         return plan
 
-    def _reason(self, notice: Notice, *, assigned: bool) -> str:
-        if notice == Notice.ESCALATION:
+    def _send(self, message: EmailMessage, key: str) -> None:
+        self._email.send(evolve(message, key=key))
+
+    def _escalation_due(self, lead: Lead) -> bool:
+        return lead.created_at <= self._clock.now() - self._settings.escalate_after
+
+    def _reasons(self, lead: Lead, notice: Notice, assignee: User | None) -> list[str]:
+        """Every reason the lead needs a manager now, most pressing first."""
+        reasons = []
+        if notice == Notice.ESCALATION or self._escalation_due(lead):
             hours = int(self._settings.escalate_after.total_seconds() // 3600)
-            return f"still new {hours} hours after it arrived"
-        return "nobody is assigned to it yet" if not assigned else "its assignee cannot be reached"
+            reasons.append(f"still new {hours} hours after it arrived")
+        if assignee is None:
+            reasons.append("nobody is assigned to it yet")
+        elif not assignee.active:
+            reasons.append("its assignee cannot be reached")
+        return reasons
 
     def _team(self, uow: UnitOfWork) -> tuple[str, ...]:
         if self._settings.sales_team:

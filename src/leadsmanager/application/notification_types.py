@@ -19,6 +19,8 @@ from leadsmanager.domain.errors import ExternalServiceError, ValidationError
 MAX_SUBJECT_LENGTH = 200
 MAX_RECIPIENTS = 50
 _SPACES = re.compile(r"\s+")
+# A delivery key is the left part of a Message-ID and an HTTP header value: a dot-atom, nothing else.
+_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}")
 
 
 def single_line(text: str, *, max_length: int = MAX_SUBJECT_LENGTH) -> str:
@@ -57,14 +59,25 @@ def checked_recipients(addresses: Iterable[str]) -> tuple[str, ...]:
     return unique
 
 
+def checked_key(key: str | None) -> str | None:
+    if key is not None and not _KEY.fullmatch(key):
+        raise ValidationError(f"{key!r} is not a delivery key (a-z, 0-9, '.', '_', '-')", {"key": "invalid"})
+    return key
+
+
 @frozen
 class EmailMessage:
-    """One email to one or more people; `html` is an optional alternative to the text body."""
+    """One email to one or more people; `html` is an optional alternative to the text body.
+
+    `key` names what the email is about (a lead's notice), the same on every attempt, so a repeat
+    sent after a crash carries the same Message-ID and mail clients show it once.
+    """
 
     to: tuple[str, ...] = field(converter=checked_recipients)
     subject: str = field(converter=checked_subject)
     text: str
     html: str | None = None
+    key: str | None = field(default=None, converter=checked_key)
 
 
 class DeliveryError(ExternalServiceError):

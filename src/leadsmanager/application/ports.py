@@ -172,8 +172,10 @@ class EmailSender(Protocol):
 
 
 class ChatNotifier(Protocol):
-    def post(self, text: str) -> None:
-        """Post plain text to the team channel; the adapter escapes its service's markup. Errors as EmailSender."""
+    def post(self, text: str, *, key: str | None = None) -> None:
+        """Post plain text to the team channel; the adapter escapes its service's markup. Errors as EmailSender.
+
+        `key` is the same on every attempt to post one notice (see EmailMessage.key), for de-duplication."""
 
 
 class FormSource(Protocol):
@@ -224,6 +226,9 @@ class DeliveryLog(Protocol):
 
     def reopen(self, lead_id: int, notice: Notice) -> None:
         """Forget failed deliveries of a notice so it can be sent again."""
+
+    def forget(self, lead_id: int, notice: Notice) -> None:
+        """Forget every delivery of a notice but one being sent, so it goes out again when due."""
 
     def sent(self, lead_id: int) -> list[tuple[Notice, DeliveryChannel]]: ...
 

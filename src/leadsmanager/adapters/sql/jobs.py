@@ -94,6 +94,10 @@ class SqlDeliveryLog(DeliveryLog):
         condition = and_(deliveries.c.lead_id == lead_id, deliveries.c.notice == notice.value)
         run(self._session, delete(deliveries).where(condition, deliveries.c.state == FAILED))
 
+    def forget(self, lead_id: int, notice: Notice) -> None:
+        condition = and_(deliveries.c.lead_id == lead_id, deliveries.c.notice == notice.value)
+        run(self._session, delete(deliveries).where(condition, deliveries.c.state != SENDING))
+
     def sent(self, lead_id: int) -> list[tuple[Notice, DeliveryChannel]]:
         statement = (
             select(deliveries.c.notice, deliveries.c.channel)
