@@ -9,6 +9,7 @@ from email.message import EmailMessage as MimeMessage
 from pathlib import Path
 
 import pytest
+from attrs import evolve
 
 from leadsmanager.adapters.mime import Sender
 from leadsmanager.adapters.outbox import Outbox
@@ -68,6 +69,20 @@ def test_smtp_delivers_a_standard_message(smtp_server: FakeSmtpServer) -> None:
     assert received["Date"] == "Sun, 01 Mar 2026 09:00:01 +0000"
     assert body(received, "plain") == "Call her"
     assert body(received, "html") == "<p>Call her</p>"
+
+
+def test_an_email_sent_twice_for_one_notice_has_one_message_id_and_others_their_own(
+    smtp_server: FakeSmtpServer,
+) -> None:
+    sender = smtp(smtp_server.port)
+    keyed = evolve(message(), key="lead-7.new_lead")
+    for email in (keyed, keyed, message(), message()):
+        sender.send(email)
+    ids = [parsed(mail.data)["Message-ID"] for mail in smtp_server.mails]
+    assert ids[:2] == ["<leadsmanager.lead-7.new_lead@example.com>"] * 2
+    assert len(set(ids)) == 3
+    with pytest.raises(ValidationError):
+        evolve(message(), key="lead-7>\r\nBcc: x@evil.example")
 
 
 def test_smtp_without_a_username_does_not_log_in(smtp_server: FakeSmtpServer) -> None:
