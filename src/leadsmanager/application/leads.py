@@ -12,7 +12,7 @@ from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, TransientConflict, ValidationError
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
@@ -124,15 +124,22 @@ class AddNote:
         self._uow = uow
         self._clock = clock
 
-    def __call__(self, lead_id: int, text: str, *, by: Actor, expected_version: int | None = None) -> Lead:
+    def __call__(self, lead_id: int, text: str, *, by: Actor) -> Lead:
+        """A note only appends to the history, so it takes no version: one typed on a page that has gone
+        stale meanwhile is kept, never refused for a change it could not have overwritten."""
         if len(text) > 10_000:
             raise ValidationError("a note is at most 10,000 characters", {"note": "too long"})
 
         def work() -> Lead:
             with self._uow() as uow:
-                lead = load_workable(uow, lead_id, by, expected_version)
+                lead = load_workable(uow, lead_id, by, None)
                 lead.add_note(text, by=by, at=self._clock.now())
-                uow.leads.save(lead)
+                try:
+                    uow.leads.save(lead)
+                except TransientConflict:
+                    raise
+                except Conflict as e:  # changed between this read and the save: read it again, append again
+                    raise TransientConflict(str(e)) from e
                 uow.commit()
                 return lead
 

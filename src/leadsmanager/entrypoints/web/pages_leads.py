@@ -81,7 +81,10 @@ def export_csv(request: Request) -> Response:
     return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def lead_detail(request: Request, status_code: int = 200, error: str = "") -> Response:
+def lead_detail(
+    request: Request, status_code: int = 200, error: str = "", typed: dict[str, str] | None = None
+) -> Response:
+    """The lead as it is now; `typed` is what a refused form held, put back into that form."""
     actor = require(request)
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
     return render(
@@ -94,6 +97,7 @@ def lead_detail(request: Request, status_code: int = 200, error: str = "") -> Re
         targets=allowed_targets(view.lead.status, actor.role) if actor.can_work(view.lead.assignee_id) else [],
         assignable=_assignable(request, actor),
         error=error,
+        typed=typed or {},
         score=view.lead.score_card(),
         **_waits(request),
     )
@@ -116,11 +120,19 @@ async def lead_action(request: Request) -> Response:
             built.assign_lead()(lead_id, assignee, by=actor, expected_version=version)
             message = "Assignee changed"
         else:
-            built.add_note()(lead_id, form.get("note", ""), by=actor, expected_version=version)
+            built.add_note()(lead_id, form.get("note", ""), by=actor)
             message = "Note added"
     except (ValidationError, Conflict, InvalidStatusTransition) as e:
-        return lead_detail(request, status_code=409 if isinstance(e, Conflict) else 400, error=str(e))
+        return _refused(request, e, {"action": action, **form})
     return redirect(request, f"/leads/{lead_id}", message)
+
+
+def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Response:
+    """The lead as it is now, with the refused form holding what was typed, never a redirect that loses it."""
+    if isinstance(error, Conflict):
+        message = f"Not saved: {error}. What you chose is kept in the form below, next to the lead as it is now."
+        return lead_detail(request, status_code=409, error=message, typed=typed)
+    return lead_detail(request, status_code=400, error=str(error), typed=typed)
 
 
 def new_lead_page(request: Request) -> Response:
