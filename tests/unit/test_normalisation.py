@@ -35,6 +35,43 @@ def test_emails_are_lowercased_and_trimmed(raw: str, clean: str) -> None:
     assert normalise_email(raw) == clean
 
 
+@pytest.mark.parametrize(
+    ("look_alike", "clean"),
+    [
+        ("\uff41\uff4e\uff41@example.com", "ana@example.com"),  # full-width letters
+        ("an\u200ba@example.com", "ana@example.com"),  # a zero-width space inside
+        ("\u2060ana@exam\u00adple.com\ufeff", "ana@example.com"),  # word joiner, soft hyphen, BOM
+        ("JOSE\u0301@example.com", "jos\u00e9@example.com"),  # e + combining accent is é
+        ("x@XN--MNCHEN-3YA.de", "x@m\u00fcnchen.de"),  # an IDN domain typed in its ASCII form
+    ],
+)
+def test_look_alike_spellings_of_one_address_are_one_address(look_alike: str, clean: str) -> None:
+    assert normalise_email(look_alike) == clean
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("jose@example.com", "jos\u00e9@example.com"),
+        ("strasse@example.com", "stra\u00dfe@example.com"),  # lower(), not casefold(): two mailboxes
+        ("x@m\u00fcnchen.de", "x@munchen.de"),
+        ("x@stra\u00dfe.de", "x@strasse.de"),
+    ],
+)
+def test_addresses_that_differ_by_an_accent_or_a_letter_stay_apart(one: str, other: str) -> None:
+    assert normalise_email(one) != normalise_email(other)
+
+
+@given(st.emails(), st.lists(st.sampled_from(["\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad"]), max_size=3))
+def test_invisible_format_characters_never_make_a_second_address(address: str, invisible: list[str]) -> None:
+    try:
+        plain = normalise_email(address)
+    except ValidationError:
+        return
+    local, domain = address.rsplit("@", 1)
+    assert normalise_email("".join(invisible) + local + "".join(invisible) + "@" + domain) == plain
+
+
 @pytest.mark.parametrize("raw", ["ana", "ana@", "@example.com", "ana@@example.com", "ana example@x.com"])
 def test_malformed_emails_are_refused_with_the_field_named(raw: str) -> None:
     with pytest.raises(ValidationError) as caught:
@@ -95,7 +132,8 @@ def test_email_normalisation_is_idempotent_and_total(text: str) -> None:
         once = normalise_email(text)
     except ValidationError:
         return
-    assert once == once.lower()
+    assert once == once.lower() == unicodedata.normalize("NFKC", once)
+    assert not any(unicodedata.category(c) == "Cf" for c in once)
     assert normalise_email(once) == once
 
 

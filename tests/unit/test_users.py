@@ -131,3 +131,31 @@ def test_a_new_password_ends_other_sessions_and_works(
     changed = admin.set_password(rep, "a much better password", by=SYSTEM)
     assert changed.session_version == 1
     assert Authenticate(memory_uow, hasher)("rita@example.com", "a much better password").id == rep
+
+
+@pytest.mark.parametrize(
+    "typed", ["\uff52ita@example.com", "ri\u200bta@example.com", " RITA@EXAMPLE.COM ", "rita@EXAMPLE.com\ufeff"]
+)
+def test_a_user_signs_in_and_is_found_under_any_spelling_of_their_one_address(
+    admin: UserAdmin, memory_uow: UowFactory, hasher: PlainHasher, typed: str
+) -> None:
+    rita = create(admin, "rita@example.com")
+    assert Authenticate(memory_uow, hasher)(typed, PASSWORD).id == rita
+    assert admin.find(typed, by=SYSTEM).id == rita
+    with pytest.raises(Conflict):
+        create(admin, typed)
+
+
+def test_accented_and_sharp_s_addresses_are_other_users(
+    admin: UserAdmin, memory_uow: UowFactory, hasher: PlainHasher
+) -> None:
+    jose, strasse = create(admin, "jose@example.com"), create(admin, "strasse@example.com")
+    jose_accented, strasse_sharp = create(admin, "jos\u00e9@example.com"), create(admin, "stra\u00dfe@example.com")
+    sign_in = Authenticate(memory_uow, hasher)
+    assert [sign_in(e, PASSWORD).id for e in ("jos\u00e9@example.com", "stra\u00dfe@example.com")] == [
+        jose_accented,
+        strasse_sharp,
+    ]
+    assert len({jose, strasse, jose_accented, strasse_sharp}) == 4
+    with pytest.raises(AuthenticationFailed):
+        sign_in("not an address", PASSWORD)

@@ -67,14 +67,27 @@ def normalise_name(value: str) -> str:
     return clean_text(value, max_length=200, field="name")
 
 
+def email_key(value: str) -> str:
+    """The form an address is compared in, everywhere: NFKC (full-width and compatibility letters become
+    the plain ones), invisible format characters such as a zero-width space dropped, trimmed, lower case.
+    lower(), not casefold(): 'straße' and 'strasse' are two mailboxes and must stay two."""
+    text = unicodedata.normalize("NFKC", value)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.strip().lower()
+
+
 def normalise_email(value: str) -> str:
-    """Lower case, trimmed and checked for form (not deliverability: that needs the network)."""
-    candidate = value.strip().lower()
+    """An address in its compared form (email_key), checked for form (not deliverability: that needs the
+    network). Every look-up of an address, a lead's or a user's, goes through here."""
+    candidate = email_key(value)
     try:
         result = email_validator.validate_email(candidate, check_deliverability=False)
     except email_validator.EmailNotValidError as e:
         raise ValidationError(f"{value.strip()!r} is not a valid email address: {e}", {"email": str(e)}) from None
-    return result.normalized.lower()
+    # The validator puts an internationalised domain in Unicode form (NFC); NFKC again keeps the result
+    # a fixed point, so normalising an address twice never changes it.
+    return email_key(result.normalized)
 
 
 def normalise_phone(value: str, *, region: str) -> str:

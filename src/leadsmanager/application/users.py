@@ -57,6 +57,15 @@ def _keep_an_admin(uow: UnitOfWork, user: User) -> None:
         raise Conflict("this is the last active admin; make another admin first")
 
 
+def _email_or_blank(typed: str) -> str:
+    """A typed address in the form users' addresses are stored in (normalise_email, as at creation), or ""
+    (which no user has) when it is not an address at all."""
+    try:
+        return normalise_email(typed)
+    except ValidationError:
+        return ""
+
+
 class UserAdmin:
     """The admin's user-management use cases; each is one transaction."""
 
@@ -109,7 +118,7 @@ class UserAdmin:
     def find(self, email: str, *, by: Actor) -> User:
         _require_admin(by)
         with self._uow() as uow:
-            user = uow.users.get_by_email(email.strip().lower())
+            user = uow.users.get_by_email(_email_or_blank(email))
             if user is None:
                 raise NotFound(f"no user has email {email.strip()!r}")
             return user
@@ -179,7 +188,7 @@ class Authenticate:
 
     def __call__(self, email: str, password: str) -> User:
         with self._uow() as uow:
-            user = uow.users.get_by_email(email.strip().lower())
+            user = uow.users.get_by_email(_email_or_blank(email))
             if user is None:
                 self._hasher.verify(self._dummy_hash, password)
                 raise AuthenticationFailed(self.FAILED)
