@@ -28,7 +28,7 @@ from leadsmanager.entrypoints.container import Container, build
 from leadsmanager.entrypoints.http_status import status_for
 from leadsmanager.entrypoints.jobs import use_inline_queue
 from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_reports, pages_users
-from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render
+from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.request_log import RequestLog
@@ -55,7 +55,7 @@ async def product_error(request: Request, exc: Exception) -> Response:
     if is_api(request):
         return problems.from_error(exc)
     status = status_for(exc)
-    response = render(request, "error.html", status_code=status, status=status, message=str(exc))
+    response = render_error(request, status, str(exc))
     if isinstance(exc, errors.RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response
@@ -77,14 +77,14 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return problems.problem(exc.status_code, str(exc.detail))
     messages = {404: "There is nothing at this address.", 405: "That action is not available here."}
     message = messages.get(exc.status_code, str(exc.detail))
-    return render(request, "error.html", status_code=exc.status_code, status=exc.status_code, message=message)
+    return render_error(request, exc.status_code, message)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     message = "Something went wrong on our side. It has been logged; please try again."
     if is_api(request):
         return problems.problem(500, message)
-    return render(request, "error.html", status_code=500, status=500, message=message)
+    return render_error(request, 500, message)
 
 
 def create_app(container: Container | None = None) -> Starlette:

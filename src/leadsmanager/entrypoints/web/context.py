@@ -36,6 +36,21 @@ def signed_in(request: Request) -> SignedIn | None:
     return found
 
 
+def signed_in_if_known(request: Request) -> SignedIn | None:
+    """Who is signed in, for an error page: nobody when finding out fails too (the database is down),
+    so the page itself never depends on the session."""
+    try:
+        return signed_in(request)
+    except Exception:  # the page reports the first failure; this one would only hide it
+        request.scope["signed_in"] = None
+        return None
+
+
+def render_error(request: Request, status: int, message: str) -> Response:
+    signed_in_if_known(request)
+    return render(request, "error.html", status_code=status, status=status, message=message)
+
+
 def require(request: Request, permission: Permission | None = None) -> Actor:
     current = signed_in(request)
     if current is None:
