@@ -61,12 +61,17 @@ def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
     }
 
 
+# Excel reads a CSV file without it in the system's legacy code page, and accents come out garbled.
+UTF8_BOM = "\ufeff"
+
+
 def export_csv(request: Request) -> Response:
     """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
     actor = require(request)
     batches = container(request).export_leads()(lead_query(request.query_params), by=actor)
 
     def rows() -> Iterator[str]:
+        yield UTF8_BOM
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)

@@ -1,0 +1,28 @@
+"""Small things a new user trips over on the pages: exports, defaults, confirmations, the favicon."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+from starlette.testclient import TestClient
+
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.domain.lead import Channel
+from leadsmanager.entrypoints.container import Container
+from tests.web.conftest import Staff
+
+
+def test_the_web_export_opens_in_excel_with_accents_and_phones_as_they_are(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    form = LeadForm(Channel.API, name="José Núñez", email="jose@example.com", phone="+1 202 555 0143", service="bom")
+    container.submit_lead()(form)
+
+    body = as_role("manager").get("/leads/export.csv?service=bom").content
+
+    assert body.startswith(b"\xef\xbb\xbf")  # UTF-8 byte order mark: Excel then reads it as UTF-8
+    [row] = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert row["contact_name"] == "José Núñez"
+    assert row["phone"] == "+12025550143"
