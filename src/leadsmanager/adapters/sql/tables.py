@@ -55,18 +55,23 @@ class UtcDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-# MySQL/MariaDB: full Unicode; search terms compare byte for byte so 'ss' and 'ß' stay two keys.
+# MySQL/MariaDB: full Unicode. Free text (names, messages) sorts and compares by the Unicode rules of the
+# table's collation; every identifier (ids, addresses, keys, sites, forms) is an exact_string instead.
 MYSQL_OPTIONS: dict[str, Any] = {
     "mysql_engine": "InnoDB",
     "mysql_charset": "utf8mb4",
     "mysql_collate": "utf8mb4_unicode_ci",
 }
-Term = String(64).with_variant(String(64, collation="utf8mb4_bin"), "mysql", "mariadb")
+BINARY = "utf8mb4_bin"
+Term = String(64).with_variant(String(64, collation=BINARY), "mysql", "mariadb")
 
 
 def exact_string(length: int) -> String:
-    """Compared byte for byte on MariaDB too, as in Python and SQLite: 'Solar' and 'solar' stay apart."""
-    return String(length).with_variant(String(length, collation="utf8mb4_bin"), "mysql", "mariadb")
+    """Compared byte for byte on MariaDB too, as in Python and SQLite: 'Solar' and 'solar' stay apart.
+    utf8mb4_unicode_ci would hold 'shop-aB3x' and 'shop-Ab3X', 'jose@' and 'josé@', 'strasse@' and
+    'straße@' to be equal, and answer one person's look-up with another's row. What two spellings of
+    one thing must match is made one spelling in Python (normalise_email) before it is stored or looked up."""
+    return String(length).with_variant(String(length, collation=BINARY), "mysql", "mariadb")
 
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
@@ -85,7 +90,7 @@ users = Table(
     "users",
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
-    Column("email", String(254), nullable=False, unique=True),
+    Column("email", exact_string(254), nullable=False, unique=True),
     Column("full_name", String(200), nullable=False),
     Column("phone", String(32), nullable=True),
     Column("role", String(16), nullable=False),
@@ -101,15 +106,15 @@ leads = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("contact_name", String(200), nullable=False),
-    Column("email", String(254), nullable=True),
+    Column("email", exact_string(254), nullable=True),
     Column("phone", String(32), nullable=True),
     Column("company", String(200), nullable=False),
     Column("service", String(120), nullable=False),
     Column("message", Text, nullable=False),
-    Column("source", String(16), nullable=False),
-    Column("site", String(200), nullable=False),
-    Column("form_id", String(100), nullable=False),
-    Column("external_id", String(191), nullable=True),
+    Column("source", exact_string(16), nullable=False),
+    Column("site", exact_string(200), nullable=False),
+    Column("form_id", exact_string(100), nullable=False),
+    Column("external_id", exact_string(191), nullable=True),
     Column("extras", JSON, nullable=False),
     Column("utm", JSON, nullable=False),
     Column("status", String(16), nullable=False),
@@ -118,8 +123,8 @@ leads = Table(
     Column("updated_at", UtcDateTime, nullable=False),
     Column("version", Integer, nullable=False),
     # Set only while the lead is open: the database itself refuses a second open lead per contact.
-    Column("open_email", String(254), nullable=True, unique=True),
-    Column("open_phone", String(32), nullable=True, unique=True),
+    Column("open_email", exact_string(254), nullable=True, unique=True),
+    Column("open_phone", exact_string(32), nullable=True, unique=True),
     Column("first_response_at", UtcDateTime, nullable=True),
     Column("stage_reached", String(16), nullable=False),
     Column("resubmissions", Integer, nullable=False),
@@ -178,10 +183,10 @@ lead_search = Table(
 web_sessions = Table(
     "web_sessions",
     metadata,
-    Column("key", String(64), primary_key=True),
+    Column("key", exact_string(64), primary_key=True),
     Column("user_id", Id, ForeignKey("users.id"), nullable=False, index=True),
     Column("user_session_version", Integer, nullable=False),
-    Column("csrf_token", String(64), nullable=False),
+    Column("csrf_token", exact_string(64), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("last_seen_at", UtcDateTime, nullable=False),
     **MYSQL_OPTIONS,
@@ -190,7 +195,7 @@ web_sessions = Table(
 rate_limits = Table(
     "rate_limits",
     metadata,
-    Column("key", String(191), primary_key=True),
+    Column("key", exact_string(191), primary_key=True),
     Column("window_start", UtcDateTime, nullable=False),
     Column("hits", Integer, nullable=False),
     **MYSQL_OPTIONS,
@@ -201,8 +206,8 @@ api_keys = Table(
     metadata,
     Column("id", Id, primary_key=True, autoincrement=True),
     Column("name", String(100), nullable=False),
-    Column("prefix", String(16), nullable=False, unique=True),
-    Column("key_hash", String(64), nullable=False),
+    Column("prefix", exact_string(16), nullable=False, unique=True),
+    Column("key_hash", exact_string(64), nullable=False),
     Column("scopes", String(200), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime, nullable=True),
@@ -212,8 +217,8 @@ api_keys = Table(
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
-    Column("owner", String(64), primary_key=True),
-    Column("key", String(191), primary_key=True),
+    Column("owner", exact_string(64), primary_key=True),
+    Column("key", exact_string(191), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("lead_id", Id, ForeignKey("leads.id"), nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
@@ -225,9 +230,9 @@ idempotency_keys = Table(
 sync_cursors = Table(
     "sync_cursors",
     metadata,
-    Column("site", String(40), primary_key=True),
-    Column("form_id", String(100), primary_key=True),
-    Column("after_id", String(40), nullable=True),
+    Column("site", exact_string(40), primary_key=True),
+    Column("form_id", exact_string(100), primary_key=True),
+    Column("after_id", exact_string(40), nullable=True),
     Column("last_run_at", UtcDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("imported_total", BigInteger, nullable=False),
