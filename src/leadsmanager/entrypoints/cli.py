@@ -137,7 +137,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
-            proxy_headers=True,
+            proxy_headers=False,  # LEADSMANAGER_TRUSTED_PROXIES alone decides whose X-Forwarded-For is believed
             access_log=False,  # the app logs each request itself, without query strings
             log_config=config,
             timeout_graceful_shutdown=graceful_timeout,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -16,6 +17,7 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import time_zone
 
 PREFIX = "LEADSMANAGER_"
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @frozen
@@ -31,6 +33,8 @@ class Settings:
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
     api_requests_per_minute: int = 600
+    # The proxies whose X-Forwarded-For is believed; none by default, so a visitor cannot pick an address.
+    trusted_proxies: tuple[Network, ...] = ()
     # LEADSMANAGER_WORDPRESS_*: the sites the sync pulls from; none unless configured.
     wordpress_sites: tuple[WordPressSite, ...] = ()
     # Background jobs and notices (see README, "Background jobs").
@@ -86,6 +90,7 @@ class Settings:
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
             api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
+            trusted_proxies=_networks(get("TRUSTED_PROXIES")),
             wordpress_sites=sites_from_env(values),
             base_url=get("BASE_URL", "http://localhost:8000"),
             sales_team=_words(get("SALES_TEAM_EMAILS")),
@@ -158,6 +163,18 @@ def _zone(value: str) -> str:
     except ValidationError as e:
         raise ValueError(f"LEADSMANAGER_TIME_ZONE: {e}") from None
     return value
+
+
+def _networks(value: str) -> tuple[Network, ...]:
+    """Addresses and CIDR ranges, comma-separated; a typo is refused, never read as 'trust nobody'."""
+    networks = []
+    for word in _words(value):
+        try:
+            networks.append(ipaddress.ip_network(word, strict=False))
+        except ValueError:
+            message = f"{PREFIX}TRUSTED_PROXIES: {word!r} is not an IP address or a CIDR range such as 10.0.0.0/8"
+            raise ValidationError(message, {PREFIX + "TRUSTED_PROXIES": "not an address"}) from None
+    return tuple(networks)
 
 
 def _words(value: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pa
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.probes import Probes
+from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
 
@@ -111,6 +112,7 @@ def create_app(container: Container | None = None) -> Starlette:
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
+            Middleware(TrustedProxies, networks=settings.trusted_proxies),
             Middleware(RequestLog),
             Middleware(Probes),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),

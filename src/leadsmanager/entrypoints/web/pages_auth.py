@@ -8,10 +8,7 @@ from starlette.routing import Route
 
 from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
 from leadsmanager.entrypoints.web.context import SESSION_COOKIE, container, redirect, render, signed_in, verified_form
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+from leadsmanager.entrypoints.web.proxies import client_address
 
 
 def login_page(request: Request) -> Response:

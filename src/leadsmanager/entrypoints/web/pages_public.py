@@ -13,6 +13,7 @@ from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.errors import NotFound, RateLimited, ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
 from leadsmanager.entrypoints.web.context import container, render
+from leadsmanager.entrypoints.web.proxies import client_address
 from leadsmanager.entrypoints.web.security import Signer, check_origin
 
 HONEYPOT = "website"
@@ -63,7 +64,7 @@ def spam_reason(request: Request, form: dict[str, str], slug: str) -> str:
 async def submit_form(request: Request) -> Response:
     slug = _slug(request)
     check_origin(request)
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request)
     limiter, clock = container(request).rate_limiter(), container(request).clock()
     if not limiter.hit(f"form:{address}", limit=10, window=_WINDOW, now=clock.now()):
         raise RateLimited("too many forms sent from your address; please try again later", int(_WINDOW.total_seconds()))

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from leadsmanager.entrypoints.metrics import CONTENT_TYPE, exposition
 from leadsmanager.entrypoints.web.context import container
+from leadsmanager.entrypoints.web.proxies import client_address
 
 LOG = logging.getLogger("leadsmanager.readiness")
 
@@ -59,9 +60,8 @@ def _refused(status: int, detail: str) -> Response:
 
 
 def _from_loopback(request: Request) -> bool:
-    host = request.client.host if request.client else ""
     try:
-        return ipaddress.ip_address(host).is_loopback
+        return ipaddress.ip_address(client_address(request)).is_loopback
     except ValueError:
         return False
 
