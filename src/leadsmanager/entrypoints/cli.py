@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,6 +33,7 @@ from leadsmanager.entrypoints.progress import Progress
 from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
 from leadsmanager.entrypoints.report_params import report_query
 from leadsmanager.entrypoints.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
+from leadsmanager.entrypoints.serve_address import BASE_URL, base_url_is_set, check_port, served_url
 from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
 from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
 from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
@@ -109,6 +111,13 @@ def serve(
     import uvicorn
 
     settings = container(ctx, migrate=False).settings()
+    check_port(host, port)  # before anything is printed or started
+    if not base_url_is_set(settings.env):
+        # Links in emails point where this serves; the app uvicorn builds reads it from the environment.
+        os.environ[BASE_URL] = served_url(host, port)
+        ctx.obj = build()
+        ctx.call_on_close(ctx.obj.shutdown_resources)
+        settings = ctx.obj.settings()
     if settings.is_production and (problems := insecure_settings(settings)):
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
