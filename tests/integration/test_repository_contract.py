@@ -389,6 +389,15 @@ def test_list_filters_combine(uow_factory: UowFactory) -> None:
     assert _ids(uow_factory, window) == [three, two]
 
 
+def test_a_list_can_leave_out_suspected_spam(uow_factory: UowFactory) -> None:
+    leads = [new_lead(n, at=START + timedelta(days=n), contact_name=f"Paz {n}") for n in (1, 2, 3)]
+    leads[1].mark_spam("honeypot filled", at=START)
+    one, _spam, three = store(uow_factory, *leads)
+    assert _ids(uow_factory, LeadQuery(hide_spam=True)) == [three, one]
+    assert sorted(_ids(uow_factory, LeadQuery(hide_spam=True, by_score=True, search="paz"))) == [one, three]
+    assert len(_ids(uow_factory, LeadQuery())) == 3
+
+
 @pytest.mark.parametrize(
     ("search", "found"),
     [

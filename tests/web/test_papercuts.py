@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 
 from starlette.testclient import TestClient
@@ -12,6 +13,8 @@ from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.container import Container
 from tests.web.conftest import Staff
+
+STARTED = re.compile(r'name="started" value="([^"]+)"')
 
 
 def test_the_web_export_opens_in_excel_with_accents_and_phones_as_they_are(
@@ -26,3 +29,21 @@ def test_the_web_export_opens_in_excel_with_accents_and_phones_as_they_are(
     [row] = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert row["contact_name"] == "José Núñez"
     assert row["phone"] == "+12025550143"
+
+
+def test_suspected_spam_is_left_out_of_all_leads_and_the_export_unless_asked_for(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    visitor = as_role("anonymous")
+    started = STARTED.search(visitor.get("/forms/contact").text)
+    assert started
+    bot = {"name": "Cheap Pills", "email": "pills@example.com", "website": "http://pills.example"}
+    assert visitor.post("/forms/contact", data={**bot, "started": started.group(1)}).status_code == 200
+    manager = as_role("manager")
+
+    assert "Cheap Pills" not in manager.get("/leads").text
+    assert "Cheap Pills" not in manager.get("/leads?sort=score").text
+    assert "Cheap Pills" not in manager.get("/leads/export.csv").text
+    assert "Lead 0" in manager.get("/leads").text  # everything else is still there
+    assert "Cheap Pills" in manager.get("/leads?status=spam").text
+    assert "Cheap Pills" in manager.get("/leads/export.csv?status=spam").text

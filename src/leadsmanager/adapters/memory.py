@@ -202,6 +202,7 @@ def _by_score(lead: Lead) -> tuple[Any, int]:
 def _selected(lead: Lead, q: LeadQuery) -> bool:
     checks = (
         not q.statuses or lead.status in q.statuses,
+        not q.hide_spam or lead.status is not LeadStatus.SPAM,
         q.assignee_id is None or lead.assignee_id == q.assignee_id,
         not q.unassigned or lead.assignee_id is None,
         q.source is None or lead.source == q.source,

@@ -48,6 +48,7 @@ class Cursor:
 @frozen
 class LeadQuery:
     statuses: tuple[LeadStatus, ...] = ()
+    hide_spam: bool = False  # leave out suspected spam (the lists' default, unless statuses are chosen)
     assignee_id: int | None = None
     unassigned: bool = False
     source: Channel | None = None

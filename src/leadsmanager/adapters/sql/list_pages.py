@@ -42,6 +42,7 @@ from leadsmanager.adapters.sql.engine import read_json
 from leadsmanager.adapters.sql.tables import UtcDateTime, lead_search, leads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.search import query_terms
+from leadsmanager.domain.status import LeadStatus
 
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 _TIMES = [n for n, c in enumerate(SUMMARY_COLUMNS) if isinstance(c.type, UtcDateTime)]
@@ -132,6 +133,7 @@ class Shape:
 def shape(q: LeadQuery) -> Shape:
     given = {
         "statuses": q.statuses or None,
+        "hide_spam": q.hide_spam or None,
         "assignee_id": q.assignee_id,
         "unassigned": q.unassigned or None,
         "source": q.source,
@@ -246,6 +248,8 @@ def conditions(s: Shape) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
     if "statuses" in given:
         found.append(c.status.in_(bindparam("statuses", expanding=True)))
+    if "hide_spam" in given:
+        found.append(c.status != LeadStatus.SPAM.value)
     if "assignee_id" in given:
         found.append(c.assignee_id == bindparam("assignee_id"))
     if "unassigned" in given:

@@ -31,9 +31,11 @@ def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQu
     """Every filter the list page offers; a bad value names the field it came from."""
     assignee = assignee_filter(params)
     source = params.get("source", "")
+    statuses = tuple(parse_status(s) for s in params.getlist("status") if s)
     try:
         return LeadQuery(
-            statuses=tuple(parse_status(s) for s in params.getlist("status") if s),
+            statuses=statuses,
+            hide_spam=not statuses,  # suspected spam is shown only when its status is chosen
             assignee_id=int(assignee) if assignee.isdigit() else None,
             unassigned=assignee == "none",
             source=Channel(source) if source else None,
