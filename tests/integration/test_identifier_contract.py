@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from leadsmanager.adapters.sql.engine import make_session_factory
-from leadsmanager.adapters.sql.sessions import SqlRateLimiter
+from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.intake import Idempotency, LeadForm, Outcome, SubmitLead, SubmitResult
 from leadsmanager.application.users import Authenticate, NewUser, UserAdmin

@@ -19,7 +19,7 @@ from sqlalchemy.pool import NullPool, QueuePool
 
 from leadsmanager.adapters.probes import database_probe
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
-from leadsmanager.adapters.sql.sessions import SqlRateLimiter
+from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import LeadQuery

@@ -59,6 +59,8 @@ class MemoryStore:
         self.jobs = JobStore()
         # The external ids of submissions that joined an open lead: the lead's id by (source, external id).
         self.joined_ids: dict[tuple[Channel, str], int] = {}
+        # When each user last signed in from each address.
+        self.sign_in_addresses: dict[tuple[int, str], datetime] = {}
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -253,6 +255,7 @@ class MemorySessionRepository(SessionRepository):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.pending: list[Callable[[dict[str, WebSession]], None]] = []
+        self.remembered: list[tuple[int, str, datetime, datetime]] = []
 
     def add(self, session: WebSession) -> None:
         self.pending.append(lambda sessions: sessions.__setitem__(session.key, copy.deepcopy(session)))
@@ -279,6 +282,20 @@ class MemorySessionRepository(SessionRepository):
                 del sessions[key]
 
         self.pending.append(apply)
+
+    def remember_address(self, user_id: int, address: str, *, at: datetime, forget_before: datetime) -> None:
+        self.remembered.append((user_id, address, at, forget_before))
+
+    def knows_address(self, user_id: int, address: str, *, since: datetime) -> bool:
+        last = self._store.sign_in_addresses.get((user_id, address))
+        return last is not None and last >= since
+
+    def apply_remembered(self) -> None:
+        known = self._store.sign_in_addresses
+        for user_id, address, at, forget_before in self.remembered:
+            for stale in [k for k, last in known.items() if k[0] == user_id and last < forget_before]:
+                del known[stale]
+            known[(user_id, address)] = at
 
 
 class MemoryApiKeyRepository(ApiKeyRepository):
@@ -318,21 +335,41 @@ class MemoryIdempotencyRepository(IdempotencyRepository):
 
 
 class MemoryRateLimiter(RateLimiter):
+    """A window opens at a key's first hit; keys whose windows have passed are dropped at the next hit."""
+
     def __init__(self) -> None:
-        self._windows: dict[str, tuple[datetime, int]] = {}
+        self._windows: dict[str, tuple[datetime, int]] = {}  # key: (window's end, hits)
         self._lock = threading.Lock()
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
         with self._lock:
-            start, hits = self._windows.get(key, (now, 0))
-            if now - start >= window:
-                start, hits = now, 0
-            self._windows[key] = (start, hits + 1)
+            self._windows = {k: v for k, v in self._windows.items() if v[0] > now}
+            ends, hits = self._windows.get(key, (now + window, 0))
+            self._windows[key] = (ends, hits + 1)
             return hits + 1 <= limit
 
-    def clear(self, key: str) -> None:
+    def allows(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
+        with self._lock:
+            return self._current(key, now) < limit
+
+    def forgive(self, key: str, *, window: timedelta, now: datetime) -> None:
+        with self._lock:
+            if self._current(key, now):
+                ends, hits = self._windows[key]
+                self._windows[key] = (ends, hits - 1)
+
+    def clear(self, key: str, *, window: timedelta, now: datetime) -> None:
         with self._lock:
             self._windows.pop(key, None)
+
+    def keys(self) -> set[str]:
+        """The keys it keeps counts of (passed windows must not pile up)."""
+        with self._lock:
+            return set(self._windows)
+
+    def _current(self, key: str, now: datetime) -> int:
+        ends, hits = self._windows.get(key, (now, 0))
+        return hits if ends > now else 0
 
 
 class MemoryUnitOfWork(UnitOfWork):
@@ -376,6 +413,7 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._commit_appended(lead)
             for change in self.sessions.pending:
                 change(self._store.sessions)
+            self.sessions.apply_remembered()
             for key in self.api_keys.changed:
                 assert key.id is not None
                 self._store.api_keys[key.id] = copy.deepcopy(key)
@@ -390,7 +428,7 @@ class MemoryUnitOfWork(UnitOfWork):
         """Forget pending work; committed state lives only in the store."""
         self.leads.added, self.leads.saved, self.leads.appended = [], {}, {}
         self.users.added, self.users.saved = [], {}
-        self.sessions.pending = []
+        self.sessions.pending, self.sessions.remembered = [], []
         self.api_keys.changed = []
         self.idempotency.added = []
         self.sync_cursors.saved = {}

@@ -11,6 +11,14 @@ from leadsmanager.application.ports import RateLimiter
 
 log = logging.getLogger(__name__)
 PREFIX = "leadsmanager:rate:"
+# One less, if there is one to take back: a bare DECR would create a bucket without an expiry at -1.
+_FORGIVE = """
+local hits = tonumber(redis.call('GET', KEYS[1]) or '0')
+if hits > 0 then
+    return redis.call('DECR', KEYS[1])
+end
+return 0
+"""
 
 
 class RedisRateLimiter(RateLimiter):
@@ -22,10 +30,10 @@ class RedisRateLimiter(RateLimiter):
 
     def __init__(self, client: redis.Redis) -> None:
         self._client = client
+        self._forgive = client.register_script(_FORGIVE)
 
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
-        seconds = max(int(window.total_seconds()), 1)
-        bucket = f"{PREFIX}{key}:{int(now.timestamp()) // seconds}"
+        bucket, seconds = _bucket(key, window, now)
         try:
             # Both commands in one round trip; no MULTI/EXEC, which only added two replies to parse:
             # Redis runs the two in order, and whatever runs between them cannot undo the count.
@@ -38,9 +46,29 @@ class RedisRateLimiter(RateLimiter):
             return True
         return int(count) <= limit
 
-    def clear(self, key: str) -> None:
+    def allows(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
         try:
-            for bucket in self._client.scan_iter(match=f"{PREFIX}{key}:*", count=100):
-                self._client.delete(bucket)
+            count = self._client.get(_bucket(key, window, now)[0])
+        except redis.RedisError as e:
+            log.warning("rate limit not read, Redis is unavailable: %s", e)
+            return True
+        return int(count or 0) < limit
+
+    def forgive(self, key: str, *, window: timedelta, now: datetime) -> None:
+        try:
+            self._forgive(keys=[_bucket(key, window, now)[0]])
+        except redis.RedisError as e:
+            log.warning("rate limit not forgiven, Redis is unavailable: %s", e)
+
+    def clear(self, key: str, *, window: timedelta, now: datetime) -> None:
+        # The one bucket by name: a pattern would walk the whole keyspace on every sign-in.
+        try:
+            self._client.delete(_bucket(key, window, now)[0])
         except redis.RedisError as e:
             log.warning("rate limit not cleared, Redis is unavailable: %s", e)
+
+
+def _bucket(key: str, window: timedelta, now: datetime) -> tuple[str, int]:
+    """The window `now` falls in, as a Redis key, and the window's length in seconds."""
+    seconds = max(int(window.total_seconds()), 1)
+    return f"{PREFIX}{key}:{int(now.timestamp()) // seconds}", seconds

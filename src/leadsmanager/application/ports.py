@@ -134,6 +134,12 @@ class SessionRepository(Protocol):
 
     def remove_for_user(self, user_id: int) -> None: ...
 
+    def remember_address(self, user_id: int, address: str, *, at: datetime, forget_before: datetime) -> None:
+        """Note a sign-in of the user from `address`; forget their addresses last used before `forget_before`."""
+
+    def knows_address(self, user_id: int, address: str, *, since: datetime) -> bool:
+        """Whether the user signed in from `address` at `since` or later."""
+
 
 class ApiKeyRepository(Protocol):
     def add(self, key: ApiKey) -> None: ...
@@ -155,10 +161,20 @@ class IdempotencyRepository(Protocol):
 
 
 class RateLimiter(Protocol):
+    """Attempts counted per key in fixed windows; `now` names the window, so a caller that takes back
+    or clears an attempt passes the `now` it counted it with."""
+
     def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
         """Count one attempt; False once `limit` attempts fell in the current window."""
 
-    def clear(self, key: str) -> None: ...
+    def allows(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
+        """Whether one more attempt would be within `limit`, counting nothing."""
+
+    def forgive(self, key: str, *, window: timedelta, now: datetime) -> None:
+        """Take back one attempt counted in the window of `now` (one that turned out to be legitimate)."""
+
+    def clear(self, key: str, *, window: timedelta, now: datetime) -> None:
+        """Forget every attempt counted in the window of `now`."""
 
 
 class TokenGenerator(Protocol):

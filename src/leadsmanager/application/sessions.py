@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from attrs import frozen
 
+from leadsmanager.application.normalisation import email_key
 from leadsmanager.application.ports import Clock, RateLimiter, TokenGenerator, UnitOfWorkFactory
 from leadsmanager.application.users import Authenticate
 from leadsmanager.domain.errors import RateLimited
 from leadsmanager.domain.session import SessionPolicy, WebSession
 from leadsmanager.domain.user import User
 
+TOO_MANY = "too many sign-in attempts; try again in {minutes} minutes"
+UNDER_ATTACK = (
+    "this account is refusing sign-ins from new places for a while after many failed attempts;"
+    " try again later or from where you usually sign in"
+)
+
 
 @frozen
 class LoginThrottle:
+    """Failed sign-ins allowed per window; a successful one counts against nothing.
+
+    One address may fail `per_account` times at one account (the owner elsewhere is not locked out)
+    and `per_address` times in all. After `per_account_everywhere` failures at one account from
+    anywhere, which is guessing spread over many addresses, only the addresses its owner signed in
+    from in the last `known_for` may try it until the window has passed.
+    """
+
     per_account: int = 5
     per_address: int = 30
+    per_account_everywhere: int = 20
     window: timedelta = timedelta(minutes=15)
+    known_for: timedelta = timedelta(days=90)
 
 
 @frozen
@@ -54,16 +71,37 @@ class Sessions:
 
     def sign_in(self, email: str, password: str, *, address: str) -> SignedIn:
         """A fresh session every time: an id planted before login is never promoted."""
-        account = "login:account:" + email.strip().lower()[:150]
-        self._count(account, self._throttle.per_account)
-        self._count("login:address:" + address[:150], self._throttle.per_address)
-        user = self._authenticate(email, password)
-        self._limiter.clear(account)
+        now, address = self._clock.now(), address[:64]
+        attempt = _Attempt(self._limiter, self._throttle.window, now)
+        from_address = "login:address:" + address
+        attempt.count(from_address, self._throttle.per_address, TOO_MANY)
+        user = self._authenticate.find(email)
+        # Counted under the account found, whichever spelling of its email found it; a typed email
+        # that names no account gets a budget of its own, so both look the same from outside.
+        account = f"login:account:{user.id}" if user else "login:email:" + _digest(email)
+        here = f"{account}:{address}"
+        attempt.count(here, self._throttle.per_account, TOO_MANY)
+        if not attempt.within(account, self._throttle.per_account_everywhere) and not self._known(user, address, now):
+            raise RateLimited(UNDER_ATTACK, attempt.seconds)
+        user = self._authenticate.check(user, password)
+        attempt.forgive(from_address, account)
+        attempt.clear(here)
+        return self._open(user, address, now)
+
+    def _known(self, user: User | None, address: str, now: datetime) -> bool:
+        if user is None or user.id is None:
+            return False
+        with self._uow() as uow:
+            return uow.sessions.knows_address(user.id, address, since=now - self._throttle.known_for)
+
+    def _open(self, user: User, address: str, now: datetime) -> SignedIn:
         assert user.id is not None
-        token, now = self._tokens.token(), self._clock.now()
+        token = self._tokens.token()
         session = WebSession(session_key(token), user.id, user.session_version, self._tokens.token(), now, now)
         with self._uow() as uow:
             uow.sessions.add(session)
+            forget_before = now - self._throttle.known_for
+            uow.sessions.remember_address(user.id, address, at=now, forget_before=forget_before)
             uow.commit()
         return SignedIn(token, session, user)
 
@@ -90,8 +128,30 @@ class Sessions:
             uow.sessions.remove(session_key(token))
             uow.commit()
 
-    def _count(self, key: str, limit: int) -> None:
-        window = self._throttle.window
-        if not self._limiter.hit(key, limit=limit, window=window, now=self._clock.now()):
-            minutes = int(window.total_seconds() // 60)
-            raise RateLimited(f"too many sign-in attempts; try again in {minutes} minutes", int(window.total_seconds()))
+
+class _Attempt:
+    """One sign-in attempt's counts, all in the window of the moment it began."""
+
+    def __init__(self, limiter: RateLimiter, window: timedelta, now: datetime) -> None:
+        self._limiter, self._window, self._now = limiter, window, now
+        self.seconds = int(window.total_seconds())
+
+    def within(self, key: str, limit: int) -> bool:
+        return self._limiter.hit(key, limit=limit, window=self._window, now=self._now)
+
+    def count(self, key: str, limit: int, message: str) -> None:
+        if not self.within(key, limit):
+            raise RateLimited(message.format(minutes=self.seconds // 60), self.seconds)
+
+    def forgive(self, *keys: str) -> None:
+        for key in keys:
+            self._limiter.forgive(key, window=self._window, now=self._now)
+
+    def clear(self, key: str) -> None:
+        self._limiter.clear(key, window=self._window, now=self._now)
+
+
+def _digest(email: str) -> str:
+    """A typed email that names no account, as a key: the same for every spelling of one address, and
+    nothing people typed (now and then a password) kept in the limiter's store."""
+    return hashlib.sha256(email_key(email).encode(errors="replace")).hexdigest()[:32]

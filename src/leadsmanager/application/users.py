@@ -187,15 +187,32 @@ class Authenticate:
         self._dummy_hash = hasher.hash("not a password anyone has: timing equaliser")
 
     def __call__(self, email: str, password: str) -> User:
+        return self.check(self.find(email), password)
+
+    def find(self, email: str) -> User | None:
+        """The account a typed email names: looked up in the normalised form accounts are stored in."""
         with self._uow() as uow:
-            user = uow.users.get_by_email(_email_or_blank(email))
-            if user is None:
-                self._hasher.verify(self._dummy_hash, password)
-                raise AuthenticationFailed(self.FAILED)
-            if not self._hasher.verify(user.password_hash, password) or not user.active:
-                raise AuthenticationFailed(self.FAILED)
-            if self._hasher.needs_rehash(user.password_hash):
-                user.set_password_hash(self._hasher.hash(password), end_sessions=False)
-                uow.users.save(user)
-                uow.commit()
-            return user
+            return uow.users.get_by_email(_email_or_blank(email))
+
+    def check(self, user: User | None, password: str) -> User:
+        """`user` if `password` is theirs and they may sign in; else AuthenticationFailed."""
+        if user is None:
+            self._hasher.verify(self._dummy_hash, password)
+            raise AuthenticationFailed(self.FAILED)
+        if not self._hasher.verify(user.password_hash, password) or not user.active:
+            raise AuthenticationFailed(self.FAILED)
+        if self._hasher.needs_rehash(user.password_hash):
+            self._rehash(user, password)
+        return user
+
+    def _rehash(self, user: User, password: str) -> None:
+        assert user.id is not None
+        with self._uow() as uow:
+            stored = uow.users.get(user.id)
+            # Only over the hash just checked: a password changed meanwhile must not be undone.
+            if stored is None or stored.password_hash != user.password_hash:
+                return
+            user.set_password_hash(self._hasher.hash(password), end_sessions=False)
+            stored.set_password_hash(user.password_hash, end_sessions=False)
+            uow.users.save(stored)
+            uow.commit()

@@ -15,8 +15,8 @@ from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_en
 from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.report_counts import fold_pending
-from leadsmanager.adapters.sql.sessions import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite

@@ -1,17 +1,17 @@
-"""Web sessions and rate-limit counters in the database, so every web process sees the same."""
+"""Web sessions in the database, so every web process sees the same, and where each user signed in from."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
 
-from sqlalchemy import CursorResult, Engine, delete, exc, insert, select, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.mysql import insert as mysql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from leadsmanager.adapters.sql.errors import run, translate
-from leadsmanager.adapters.sql.tables import rate_limits, web_sessions
-from leadsmanager.application.ports import RateLimiter, SessionRepository
-from leadsmanager.domain.errors import StorageError, TransientConflict
+from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.tables import sign_in_addresses, web_sessions
+from leadsmanager.application.ports import SessionRepository
 from leadsmanager.domain.session import WebSession
 
 
@@ -43,57 +43,19 @@ class SqlSessionRepository(SessionRepository):
     def remove_for_user(self, user_id: int) -> None:
         run(self._session, delete(web_sessions).where(web_sessions.c.user_id == user_id))
 
+    def remember_address(self, user_id: int, address: str, *, at: datetime, forget_before: datetime) -> None:
+        a = sign_in_addresses.c
+        run(self._session, delete(sign_in_addresses).where(a.user_id == user_id, a.last_signed_in_at < forget_before))
+        values = {"user_id": user_id, "address": address, "last_signed_in_at": at}
+        if self._session.get_bind().dialect.name in ("mysql", "mariadb"):
+            mine = mysql_insert(sign_in_addresses).values(values)
+            run(self._session, mine.on_duplicate_key_update(last_signed_in_at=mine.inserted.last_signed_in_at))
+        else:
+            lite = sqlite_insert(sign_in_addresses).values(values)
+            keys = [a.user_id, a.address]
+            run(self._session, lite.on_conflict_do_update(index_elements=keys, set_={"last_signed_in_at": at}))
 
-class SqlRateLimiter(RateLimiter):
-    """Fixed windows counted with atomic UPDATEs, each hit in its own short transaction."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-
-    def hit(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
-        # The first hits of a new key, arriving together, race to insert its row: their gap locks
-        # deadlock, MariaDB rolls back all but one, and a loser that retries before the winner has
-        # inserted can deadlock again. Eight clients at once lost three rounds in a row now and then
-        # (answered 429); every round stores the row for one of them, so a few more rounds do.
-        for _ in range(8):
-            try:
-                return self._hit(key, now - window, now) <= limit
-            except TransientConflict:
-                continue  # first hits raced on the insert; the row exists now or soon
-            except exc.DBAPIError as e:  # the commit failed
-                raise translate(e) from e
-        # Still colliding (a database coming back rolls back what it was doing): that is not the
-        # caller's fault, so not a 429 either.
-        raise StorageError("the database was too busy to count this request against its rate limit; try again")
-
-    def _hit(self, key: str, window_opened_after: datetime, now: datetime) -> int:
-        c = rate_limits.c
-        # A session of the engine's own, so that its first statement is retried on a pooled connection
-        # the server has closed (errors.run).
-        with Session(self._engine) as session:
-            counted = _rows(
-                run(
-                    session,
-                    update(rate_limits)
-                    .where(c.key == key, c.window_start > window_opened_after)
-                    .values(hits=c.hits + 1),
-                )
-            )
-            if not counted:
-                fresh = update(rate_limits).where(c.key == key).values(hits=1, window_start=now)
-                if not _rows(run(session, fresh)):
-                    run(session, insert(rate_limits).values(key=key, window_start=now, hits=1))
-            hits = int(run(session, select(c.hits).where(c.key == key)).scalar_one())
-            session.commit()
-            return hits
-
-    def clear(self, key: str) -> None:
-        try:
-            with self._engine.begin() as connection:
-                connection.execute(delete(rate_limits).where(rate_limits.c.key == key))
-        except exc.DBAPIError as e:
-            raise translate(e) from e
-
-
-def _rows(result: Any) -> int:
-    return cast(CursorResult[Any], result).rowcount
+    def knows_address(self, user_id: int, address: str, *, since: datetime) -> bool:
+        a = sign_in_addresses.c
+        known = select(a.user_id).where(a.user_id == user_id, a.address == address, a.last_signed_in_at >= since)
+        return run(self._session, known).first() is not None

@@ -196,8 +196,18 @@ rate_limits = Table(
     "rate_limits",
     metadata,
     Column("key", exact_string(191), primary_key=True),
-    Column("window_start", UtcDateTime, nullable=False),
     Column("hits", Integer, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),  # when the window ends: pruned after
+    **MYSQL_OPTIONS,
+)
+
+# Where each user signed in from: after many failed sign-ins at an account only these may still try it.
+sign_in_addresses = Table(
+    "sign_in_addresses",
+    metadata,
+    Column("user_id", Id, ForeignKey("users.id"), primary_key=True),
+    Column("address", exact_string(64), primary_key=True),
+    Column("last_signed_in_at", UtcDateTime, nullable=False),
     **MYSQL_OPTIONS,
 )
 
