@@ -12,7 +12,9 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.entrypoints.api.auth import FAILED_KEYS_PER_ADDRESS, FAILED_KEYS_WINDOW
 from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 from tests.web.conftest import Staff
 
@@ -206,6 +208,21 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(
     assert codes[:limit] == [200] * limit and codes[limit] == 429
     last = client.get("/api/v1/leads", headers=keys["read"])
     assert last.status_code == 429 and int(last.headers["retry-after"]) > 0
+
+
+def test_guessing_api_keys_from_one_address_is_throttled_without_stopping_other_callers(
+    client: TestClient, container: Container, keys: dict[str, dict[str, str]], clock: FakeClock
+) -> None:
+    clock.step = timedelta(0)
+    guesses = [f"Bearer lm_{n:08x}_{'s' * 32}" for n in range(25)]
+    codes = [client.get("/api/v1/leads", headers={"Authorization": g}).status_code for g in guesses]
+    assert codes == [401] * FAILED_KEYS_PER_ADDRESS + [429] * (25 - FAILED_KEYS_PER_ADDRESS)
+    refused = client.get("/api/v1/leads", headers=keys["read"])
+    assert refused.status_code == 429 and int(refused.headers["retry-after"]) > 0, "even a right key, from there"
+    with TestClient(create_app(container), client=("198.51.100.9", 50000)) as elsewhere:
+        assert elsewhere.get("/api/v1/leads", headers=keys["read"]).status_code == 200
+    clock.current += FAILED_KEYS_WINDOW
+    assert client.get("/api/v1/leads", headers=keys["read"]).status_code == 200
 
 
 def test_the_openapi_document_lists_exactly_the_routes(client: TestClient) -> None:

@@ -8,12 +8,16 @@ from attrs import frozen
 from starlette.requests import Request
 
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.api_key import Scope
+from leadsmanager.domain.api_key import ApiKey, Scope
 from leadsmanager.domain.errors import AuthenticationFailed, PermissionDenied, RateLimited
 from leadsmanager.entrypoints.web.context import container, signed_in
+from leadsmanager.entrypoints.web.proxies import client_address
 from leadsmanager.entrypoints.web.security import check_origin
 
 RATE_WINDOW = timedelta(minutes=1)
+FAILED_KEYS_PER_ADDRESS = 20
+FAILED_KEYS_WINDOW = timedelta(minutes=15)
+TOO_MANY_FAILED = "too many requests with a wrong API key from your address; try again in 15 minutes"
 
 
 @frozen
@@ -27,7 +31,7 @@ class Caller:
 def caller(request: Request, scope: Scope) -> Caller:
     header = request.headers.get("authorization", "")
     if header[:7].lower() == "bearer ":
-        key = container(request).api_keys().authenticate(header[7:])
+        key = _authenticated(request, header[7:])
         if not key.allows(scope):
             raise PermissionDenied(f"this API key does not have the {scope.value} scope")
         _within_rate(request, f"api:{key.prefix}")
@@ -37,6 +41,21 @@ def caller(request: Request, scope: Scope) -> Caller:
         raise AuthenticationFailed("send an API key as 'Authorization: Bearer <key>', or sign in")
     check_origin(request)  # a session cookie rides along cross-site; the browser's Origin does not lie
     return Caller(session.user.as_actor(), f"user:{session.user.id}")
+
+
+def _authenticated(request: Request, presented: str) -> ApiKey:
+    """The key presented; an address that keeps presenting wrong ones is refused for a while, even a
+    right one, so guessing from it goes no further."""
+    built = container(request)
+    failures, now = "api:failed:" + client_address(request)[:64], built.clock().now()
+    limiter = built.rate_limiter()
+    if not limiter.allows(failures, limit=FAILED_KEYS_PER_ADDRESS, window=FAILED_KEYS_WINDOW, now=now):
+        raise RateLimited(TOO_MANY_FAILED, int(FAILED_KEYS_WINDOW.total_seconds()))
+    try:
+        return built.api_keys().authenticate(presented)
+    except AuthenticationFailed:
+        limiter.hit(failures, limit=FAILED_KEYS_PER_ADDRESS, window=FAILED_KEYS_WINDOW, now=now)
+        raise
 
 
 def _within_rate(request: Request, key: str) -> None:
