@@ -30,6 +30,7 @@ from leadsmanager.entrypoints.jobs import use_inline_queue
 from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_reports, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
+from leadsmanager.entrypoints.web.form_start import FormStarts
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
@@ -127,7 +128,7 @@ def create_app(container: Container | None = None) -> Starlette:
     app.state.templates = templates()
     secret = settings.web_secret()
     app.state.flash_signer = Signer(secret, "flash")
-    app.state.form_signer = Signer(secret, "public-form")
+    app.state.form_starts = FormStarts(Signer(secret, "public-form"))
     return app
 
 

@@ -1,26 +1,32 @@
-"""The public lead form, embeddable in any site, with bot checks that never drop a lead."""
+"""The public lead form, embeddable in any site, with bot checks and limits that never drop a lead."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from leadsmanager.application.intake import LeadForm
-from leadsmanager.domain.errors import NotFound, RateLimited, ValidationError
+from leadsmanager.domain.errors import Conflict, NotFound, TransientConflict, ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
 from leadsmanager.entrypoints.web.context import container, render
+from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
 from leadsmanager.entrypoints.web.proxies import client_address
-from leadsmanager.entrypoints.web.security import Signer, check_origin
+from leadsmanager.entrypoints.web.security import check_origin
 
 HONEYPOT = "website"
 MIN_FILL_SECONDS = 3
 MAX_FORM_AGE_SECONDS = 24 * 3600
+FORMS_PER_WINDOW = 10
 _WINDOW = timedelta(minutes=10)  # per address: a person sends one or two, a bot hundreds
 FIELDS = ("name", "email", "phone", "company", "service", "message")
+HELD = (
+    "We have your message. Many forms were sent from your address in the last few minutes, so a person "
+    "will read it before anyone replies: there is no need to send it again. What you wrote is below."
+)
+ALREADY_SENT = "This form was already sent with other details. Check what you wrote below and send it again."
 
 
 def _slug(request: Request) -> str:
@@ -30,9 +36,9 @@ def _slug(request: Request) -> str:
     return slug
 
 
-def _signer(request: Request) -> Signer:
-    signer: Signer = request.app.state.form_signer
-    return signer
+def _starts(request: Request) -> FormStarts:
+    starts: FormStarts = request.app.state.form_starts
+    return starts
 
 
 def _now(request: Request) -> float:
@@ -42,18 +48,17 @@ def _now(request: Request) -> float:
 def form_page(request: Request) -> Response:
     slug = _slug(request)
     utm = {k: v[:200] for k, v in request.query_params.items() if k in UTM_FIELDS}
-    started = _signer(request).sign({"form": slug, "at": _now(request)})
+    started = _starts(request).issue(slug, embedding_site(request), _now(request))
     return render(request, "public_form.html", slug=slug, values={}, errors={}, utm=utm, started=started)
 
 
-def spam_reason(request: Request, form: dict[str, str], slug: str) -> str:
+def spam_reason(request: Request, form: dict[str, str], start: FormStart | None) -> str:
     """Why this looks like a bot, or '' for a person. Checked, never used to drop anything."""
     if form.get(HONEYPOT, "").strip():
         return "the hidden field was filled in"
-    started = _signer(request).unsign(form.get("started", ""))
-    if not isinstance(started, dict) or started.get("form") != slug:
+    if start is None:
         return "the form's start token is missing or forged"
-    age = _now(request) - float(started.get("at", 0))
+    age = _now(request) - start.at
     if age < MIN_FILL_SECONDS:
         return f"the form was sent {age:.1f} s after it was opened"
     if age > MAX_FORM_AGE_SECONDS:
@@ -61,39 +66,67 @@ def spam_reason(request: Request, form: dict[str, str], slug: str) -> str:
     return ""
 
 
+def _within_limit(request: Request) -> bool:
+    limiter, clock = container(request).rate_limiter(), container(request).clock()
+    address = client_address(request)
+    return limiter.hit(f"form:{address}", limit=FORMS_PER_WINDOW, window=_WINDOW, now=clock.now())
+
+
 async def submit_form(request: Request) -> Response:
     slug = _slug(request)
     check_origin(request)
-    address = client_address(request)
-    limiter, clock = container(request).rate_limiter(), container(request).clock()
-    if not limiter.hit(f"form:{address}", limit=10, window=_WINDOW, now=clock.now()):
-        raise RateLimited("too many forms sent from your address; please try again later", int(_WINDOW.total_seconds()))
     raw = await request.form()
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
+    start = _starts(request).verify(form.get("started", ""), slug)
+    held = not _within_limit(request)
+    limit_reason = f"more than {FORMS_PER_WINDOW} forms from one address in {_WINDOW.seconds // 60} minutes"
     lead = LeadForm.from_fields(
         Channel.WEB_FORM,
         form,
-        site=urlsplit(request.headers.get("referer", "")).netloc[:200],
+        site=start.site if start else "",  # signed when the form was opened: never what this request says
         form_id=slug,
         utm={k: v for k, v in form.items() if k in UTM_FIELDS},
-        spam_reason=spam_reason(request, form, slug),
+        spam_reason=spam_reason(request, form, start) or (limit_reason if held else ""),
     )
+    once = FormStarts.consume(start, form) if start else None
     try:
-        container(request).submit_lead()(lead)
+        container(request).submit_lead()(lead, idempotency=once)
     except ValidationError as e:
-        values = {k: form.get(k, "") for k in FIELDS}
-        utm = {k: v for k, v in form.items() if k in UTM_FIELDS}
-        return render(
-            request,
-            "public_form.html",
-            status_code=400,
-            slug=slug,
-            values=values,
-            errors=e.fields,
-            utm=utm,
-            started=form.get("started", ""),
-        )
-    return render(request, "public_thanks.html", slug=slug)
+        return _form_again(request, slug, form, 400, errors=e.fields)
+    except TransientConflict:
+        raise
+    except Conflict:
+        assert start is not None  # only a consumed start token refuses a submission
+        return _form_again(request, slug, form, 409, notice=ALREADY_SENT, started=_starts(request).reissue(start))
+    if held:
+        response = _form_again(request, slug, form, 429, notice=HELD)
+        response.headers["Retry-After"] = str(int(_WINDOW.total_seconds()))
+        return response
+    return render(request, "public_thanks.html", slug=slug, site=start.site if start else "")
+
+
+def _form_again(
+    request: Request,
+    slug: str,
+    form: dict[str, str],
+    status: int,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str = "",
+    started: str | None = None,
+) -> Response:
+    """The form as the visitor sent it, in its own page: nothing they typed is lost."""
+    return render(
+        request,
+        "public_form.html",
+        status_code=status,
+        slug=slug,
+        values={k: form.get(k, "") for k in FIELDS},
+        errors=errors or {},
+        notice=notice,
+        utm={k: v for k, v in form.items() if k in UTM_FIELDS},
+        started=form.get("started", "") if started is None else started,
+    )
 
 
 routes = [
