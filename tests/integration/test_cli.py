@@ -158,3 +158,16 @@ def test_api_keys_are_shown_once_listed_without_secret_and_revoked(cli: Cli) -> 
     assert "revoked" in cli("api-keys", "list").output
     bad = cli("api-keys", "create", "X", "--scope", "leads:delete")
     assert bad.exit_code == 3 and "unknown scope" in bad.output
+
+
+def test_the_password_rule_is_told_before_the_password_is_typed_twice(cli: Cli) -> None:
+    create = ["users", "create", "--email", "new@example.com", "--name", "New", "--role", "employee"]
+
+    made = cli(*create, stdin="short\na long enough password\na long enough password\n")
+
+    assert made.exit_code == 0, made.output
+    first_prompt, rest = made.output.split("\n", 1)
+    assert first_prompt.startswith("Password (at least 10 characters)")
+    refused, repeat = rest.split("Repeat for confirmation", 1)
+    assert "a password needs at least 10 characters" in refused  # before it is asked for again
+    assert "created user" in repeat

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.container import Container
-from tests.web.conftest import Staff
+from tests.web.conftest import Staff, csrf_of
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')
 
@@ -47,3 +47,30 @@ def test_suspected_spam_is_left_out_of_all_leads_and_the_export_unless_asked_for
     assert "Lead 0" in manager.get("/leads").text  # everything else is still there
     assert "Cheap Pills" in manager.get("/leads?status=spam").text
     assert "Cheap Pills" in manager.get("/leads/export.csv?status=spam").text
+
+
+def test_the_users_page_tells_the_password_rule_and_offers_the_least_role_first(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    page = as_role("admin").get("/users").text
+    new_user = page.split('id="new-user"')[1]
+
+    assert 'minlength="10" aria-describedby="user-password-rule"' in new_user
+    assert '<p class="w3-small" id="user-password-rule">At least 10 characters.</p>' in new_user
+    assert '<option value="employee" selected>' in new_user and 'admin" selected' not in new_user
+    reset = page.split('value="password"')[1]
+    assert 'minlength="10"' in reset and "At least 10 characters." in reset.split("Reset password")[0]
+
+
+def test_a_refused_new_user_keeps_the_role_chosen_and_the_page_whole(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    admin = as_role("admin")
+    token = csrf_of(admin.get("/users").text)
+    form = {"csrf_token": token, "email": "x@example.com", "full_name": "X", "role": "manager", "password": "short"}
+
+    refused = admin.post("/users", data=form)
+
+    assert refused.status_code == 400 and "at least 10 characters" in refused.text
+    assert '<option value="manager" selected>' in refused.text.split('id="new-user"')[1]
+    assert 'name="scopes" value="leads:read"' in refused.text  # the rest of the page is still whole

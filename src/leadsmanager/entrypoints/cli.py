@@ -19,7 +19,7 @@ from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.application.sync_report import FormReport, PageDone
-from leadsmanager.application.users import NewUser
+from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser, check_password
 from leadsmanager.domain import errors
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
@@ -193,7 +193,17 @@ def users() -> None:
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+    # The rule is in the prompt, and checked before the password is asked for a second time.
+    prompt = f"Password (at least {MIN_PASSWORD_LENGTH} characters)"
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True, value_proc=_acceptable_password))
+
+
+def _acceptable_password(password: str) -> str:
+    try:
+        check_password(password)
+    except errors.ValidationError as e:
+        raise click.UsageError(str(e)) from None
+    return password
 
 
 @users.command("create")

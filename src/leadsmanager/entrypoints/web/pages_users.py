@@ -9,17 +9,20 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from leadsmanager.application.api_keys import parse_scopes
-from leadsmanager.application.users import NewUser
+from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
+# Told next to every password field, before anyone types one (a browser also checks the length).
+PASSWORD_RULE = {"min_password": MIN_PASSWORD_LENGTH, "password_rule": f"At least {MIN_PASSWORD_LENGTH} characters."}
+
 
 def users_page(request: Request, status_code: int = 200, **context: Any) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
     built = container(request)
-    page = {"values": {}, "errors": {}, "new_key": None, **context}
+    page = {"values": {}, "errors": {}, "new_key": None, **PASSWORD_RULE, **context}
     return render(
         request,
         "users.html",
@@ -48,15 +51,7 @@ async def create_user(request: Request) -> Response:
     except (ValidationError, Conflict) as e:
         errors = e.fields if isinstance(e, ValidationError) else {"email": str(e)}
         values = {k: v for k, v in form.items() if k != "password"}
-        return render(
-            request,
-            "users.html",
-            status_code=400,
-            users=admin.list(by=actor),
-            roles=list(Role),
-            values=values,
-            errors=errors,
-        )
+        return users_page(request, status_code=400, values=values, errors=errors)
     return redirect(request, "/users", f"{user.full_name} can now sign in as {user.email}")
 
 
