@@ -93,10 +93,9 @@ async def submit_form(request: Request) -> Response:
         container(request).submit_lead()(lead, idempotency=once)
     except ValidationError as e:
         return _form_again(request, slug, form, 400, errors=e.fields)
-    except TransientConflict:
-        raise
-    except Conflict:
-        assert start is not None  # only a consumed start token refuses a submission
+    except Conflict as e:
+        if start is None or isinstance(e, TransientConflict):
+            raise  # only a consumed start token refuses a form; a collision that outlived its retries is a 409
         return _form_again(request, slug, form, 409, notice=ALREADY_SENT, started=_starts(request).reissue(start))
     if held:
         response = _form_again(request, slug, form, 429, notice=HELD)
