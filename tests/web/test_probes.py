@@ -136,7 +136,7 @@ def test_new_leads_are_counted_by_source_and_merges_are_not(tmp_path: Path) -> N
 
 def test_requests_are_counted_by_route_template_and_status(tmp_path: Path) -> None:
     with app(tmp_path) as client:
-        key = (("method", "GET"), ("route", "/api/v1/leads/{lead_id:int}"), ("status", "401"))
+        key = (("method", "GET"), ("route", "/api/v1/leads/{lead_id:id}"), ("status", "401"))
         before = samples(client, "leadsmanager_http_requests_total").get(key, 0.0)
         for lead_id in (1, 2, 3):
             assert client.get(f"/api/v1/leads/{lead_id}").status_code == 401
@@ -146,4 +146,4 @@ def test_requests_are_counted_by_route_template_and_status(tmp_path: Path) -> No
     assert counted[key] - before == 3
     assert counted[(("method", "GET"), ("route", "unmatched"), ("status", "404"))] >= 1
     assert not any("12345" in value for labels in counted for _, value in labels)
-    assert latency[(("method", "GET"), ("route", "/api/v1/leads/{lead_id:int}"))] >= 3
+    assert latency[(("method", "GET"), ("route", "/api/v1/leads/{lead_id:id}"))] >= 3

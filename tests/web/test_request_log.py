@@ -55,7 +55,7 @@ def test_each_request_is_one_json_line_with_its_fields(client: TestClient, staff
     assert (line["level"], line["method"], line["route"], line["status"]) == (
         "info",
         "GET",
-        "/leads/{lead_id:int}",
+        "/leads/{lead_id:id}",
         200,
     )
     assert line["user_id"] == staff.ids["manager"]

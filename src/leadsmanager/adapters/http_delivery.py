@@ -7,7 +7,6 @@ back in the RetryableDeliveryError so the queue can wait instead of blocking a w
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +19,8 @@ import httpx
 from attrs import frozen
 
 from leadsmanager.application.notification_types import PermanentDeliveryError, RetryableDeliveryError
+from leadsmanager.application.parsing import json_document
+from leadsmanager.domain.errors import ValidationError
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,59}")
 
@@ -102,8 +103,8 @@ def error_code(response: httpx.Response) -> str:
     """
     text = response.text.strip()
     try:
-        body = json.loads(text)
-    except ValueError:
+        body = json_document(text)
+    except ValidationError:
         body = None
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         text = str(body["error"].get("type", ""))

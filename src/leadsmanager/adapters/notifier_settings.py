@@ -35,6 +35,7 @@ from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.perfit import PERFIT_URL, PerfitConfig, PerfitEmailSender
 from leadsmanager.adapters.slack import SlackWebhookNotifier
 from leadsmanager.adapters.smtp import LOOPBACK_HOSTS, SmtpConfig, SmtpEmailSender, SmtpSecurity
+from leadsmanager.application.parsing import whole_number
 from leadsmanager.application.ports import ChatNotifier, Clock, EmailSender
 from leadsmanager.domain.errors import ValidationError
 
@@ -110,12 +111,10 @@ def _smtp_config(env: _Env, host: str) -> SmtpConfig:
             f"{PREFIX}SMTP_SECURITY must be starttls, tls or none", {PREFIX + "SMTP_SECURITY": "unknown"}
         ) from None
     port = env.get("SMTP_PORT", str(DEFAULT_PORTS[security]))
-    if not port.isascii() or not port.isdigit():
-        raise ValidationError(f"{PREFIX}SMTP_PORT must be a number", {PREFIX + "SMTP_PORT": "not a number"})
     return SmtpConfig(
         host=host,
         sender=_sender(env, "to send through SMTP"),
-        port=int(port),
+        port=whole_number(port, PREFIX + "SMTP_PORT", minimum=1, maximum=65535),
         security=security,
         username=env.get("SMTP_USERNAME") or None,
         password=env.raw("SMTP_PASSWORD") or None,

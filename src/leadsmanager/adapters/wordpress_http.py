@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import UTC
@@ -10,12 +9,14 @@ from email.utils import parsedate_to_datetime
 
 import httpx
 
+from leadsmanager.application.parsing import json_document
 from leadsmanager.application.sync_types import (
     FormSourceAuthFailed,
     FormSourceBadResponse,
     FormSourceError,
     FormSourceUnavailable,
 )
+from leadsmanager.domain.errors import ValidationError
 
 # A page of 100 generous submissions is far below this; a runaway or hostile reply stops here.
 MAX_BODY_BYTES = 5_000_000
@@ -66,8 +67,8 @@ def retry_after_seconds(value: str | None, *, now: float | None = None) -> float
 def _code(reply: httpx.Response) -> str:
     """WordPress names the reason in its JSON error body ("incorrect_password", "rest_forbidden")."""
     try:
-        data = json.loads(_read_up_to(reply, MAX_ERROR_BODY_BYTES) or b"{}")
-    except (httpx.HTTPError, ValueError, RecursionError):  # the code only adds detail: never fail for it
+        data = json_document(_read_up_to(reply, MAX_ERROR_BODY_BYTES) or b"{}")
+    except (httpx.HTTPError, ValidationError):  # the code only adds detail: never fail for it
         return ""
     code = data.get("code") if isinstance(data, dict) else None
     return f", {code}" if isinstance(code, str) and ERROR_CODE.fullmatch(code) else ""

@@ -6,11 +6,11 @@ person filled in: a field a submission lacks is fine, and a null field counts as
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+from leadsmanager.application.parsing import json_document
 from leadsmanager.application.sync_types import FormSourceBadResponse, RemoteSubmission, SubmissionPage
 from leadsmanager.domain.errors import ValidationError
 
@@ -45,8 +45,8 @@ def parse_pushed(body: bytes) -> tuple[str, RemoteSubmission]:
 
 def _json(body: bytes) -> Any:
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        return json_document(body)
+    except ValidationError:
         raise _OffContract("it is not JSON") from None
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import binascii
-from datetime import datetime
+from datetime import UTC, datetime
 
 from attrs import frozen
 
+from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus
@@ -30,14 +30,18 @@ class Cursor:
 
     @classmethod
     def decode(cls, token: str) -> Cursor:
+        """A cursor this product wrote; anything else (a naive time, a non-ASCII digit) is a ValidationError."""
+        invalid = ValidationError("the page cursor is not valid", {"cursor": "not a valid cursor"})
         try:
             padded = token + "=" * (-len(token) % 4)
             stamp, ident, *score = base64.urlsafe_b64decode(padded).decode().split("|")
-            if len(score) > 1:
-                raise ValueError(token)
-            return cls(datetime.fromisoformat(stamp), int(ident), int(score[0]) if score else None)
-        except (ValueError, binascii.Error, UnicodeDecodeError):
-            raise ValidationError("the page cursor is not valid", {"cursor": "not a valid cursor"}) from None
+            at = datetime.fromisoformat(stamp)
+            if len(score) > 1 or at.tzinfo is None:  # a naive time cannot be compared with the stored ones
+                raise invalid
+            number = whole_number(ident, "cursor", minimum=1)
+            return cls(at.astimezone(UTC), number, whole_number(score[0], "cursor") if score else None)
+        except (ValueError, ValidationError):  # binascii.Error and UnicodeDecodeError are ValueErrors
+            raise invalid from None
 
     @classmethod
     def after(cls, lead: Lead, *, by_score: bool = False) -> Cursor:

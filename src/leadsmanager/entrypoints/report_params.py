@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from starlette.datastructures import QueryParams
 
+from leadsmanager.application.parsing import calendar_day, whole_number
 from leadsmanager.application.reports import ReportQuery
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import Period, time_zone
@@ -29,16 +30,13 @@ def report_query(params: QueryParams, *, zone: str, now: datetime, recent_by_def
         period = Period.last_days(RECENT_DAYS, now.astimezone(tz).date(), tz)
     else:
         period = Period.of(_date(params.get("from", ""), "from"), _date(params.get("to", ""), "to"), tz)
-    return ReportQuery(period, int(assignee) if assignee else None)
+    return ReportQuery(period, whole_number(assignee, "assignee") if assignee else None)
 
 
 def _date(value: str, name: str) -> date | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(f"{name} must be a date like 2026-03-01", {name: "not a date"}) from None
+    day = calendar_day(value, name)
     if not 1900 <= day.year <= 9000:  # a day's midnight in any zone must exist as a UTC instant
         raise ValidationError(f"{name} must be a date between the years 1900 and 9000", {name: "out of range"})
     return day

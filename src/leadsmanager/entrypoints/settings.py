@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import time_zone
 
@@ -88,8 +89,8 @@ class Settings:
             secure_cookies=_flag(get("SECURE_COOKIES", "false")),
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
-            max_body_bytes=int(get("MAX_BODY_BYTES", "1000000")),
-            api_requests_per_minute=int(get("API_REQUESTS_PER_MINUTE", "600")),
+            max_body_bytes=_number(get, "MAX_BODY_BYTES", "1000000"),
+            api_requests_per_minute=_number(get, "API_REQUESTS_PER_MINUTE", "600"),
             trusted_proxies=_networks(get("TRUSTED_PROXIES")),
             wordpress_sites=sites_from_env(values),
             base_url=get("BASE_URL", "http://localhost:8000"),
@@ -145,10 +146,7 @@ def _flag(value: str) -> bool:
 
 
 def _number(get: Callable[[str, str], str], name: str, default: str) -> int:
-    value = get(name, default)
-    if not value.isascii() or not value.isdigit():
-        raise ValidationError(f"{PREFIX}{name} must be a whole number, not {value!r}", {PREFIX + name: "not a number"})
-    return int(value)
+    return whole_number(get(name, default), PREFIX + name)
 
 
 def _at_least_one(value: int, name: str) -> int:

@@ -24,6 +24,7 @@ from leadsmanager.adapters.sql.report_counts import record, record_many
 from leadsmanager.adapters.sql.report_tallies import tallies
 from leadsmanager.adapters.sql.search_pages import searched
 from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, leads, users
+from leadsmanager.application.parsing import MAX_ID
 from leadsmanager.application.ports import LeadRepository, UserRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery
@@ -34,7 +35,6 @@ from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
-MAX_ID = 2**63 - 1
 SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
 HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 

@@ -60,7 +60,8 @@ def from_error(error: errors.LeadsManagerError) -> Response:
 class ApiProblem(Exception):
     """An HTTP-level refusal with no domain meaning: wrong media type, missing precondition."""
 
-    def __init__(self, status: int, detail: str) -> None:
+    def __init__(self, status: int, detail: str, *, fields: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
+        self.fields = fields or {}

@@ -12,9 +12,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, Idempotency, Outcome
+from leadsmanager.application.parsing import entity_tag, whole_number
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import NotFound, ValidationError
+from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
@@ -95,11 +97,9 @@ def _create_lead(request: Request, raw: bytes) -> Response:
 def list_leads(request: Request) -> Response:
     who = caller(request, Scope.LEADS_READ)
     params = only(request.query_params, LIST_PARAMETERS)
-    limit = params.get("limit", "50")
-    if not limit.isdigit() or not 1 <= int(limit) <= MAX_PAGE_SIZE:
-        raise ValidationError(f"limit must be 1 to {MAX_PAGE_SIZE}", {"limit": "out of range"})
+    limit = whole_number(params.get("limit", "50"), "limit", minimum=1, maximum=MAX_PAGE_SIZE)
     renamed = QueryParams([("after" if k == "cursor" else k, v) for k, v in params.multi_items()])
-    page = container(request).list_leads()(lead_query(renamed, limit=int(limit)), by=who.actor)
+    page = container(request).list_leads()(lead_query(renamed, limit=limit), by=who.actor)
     cursor = page.next_cursor.encode() if page.next_cursor else None
     return LeadsJSON({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})
 
@@ -118,10 +118,8 @@ async def patch_lead(request: Request) -> Response:
 def _patch_lead(request: Request, raw: bytes) -> Response:
     who = caller(request, Scope.LEADS_WRITE)
     changes, version = lead_changes(json_body(request, raw))
-    if_match = request.headers.get("if-match", "").strip().removeprefix("W/").strip('"')
-    if if_match and not if_match.isdigit():
-        raise ApiProblem(412, 'If-Match must be an ETag from this API, such as "3"')
-    expected = int(if_match) if if_match else version
+    tagged = _tagged_version(request.headers.get("if-match", ""))
+    expected = version if tagged is None else tagged
     if expected is None:
         raise ApiProblem(428, "send If-Match with the lead's ETag, or its version, so no change is lost")
     lead = container(request).update_lead()(
@@ -129,6 +127,15 @@ def _patch_lead(request: Request, raw: bytes) -> Response:
     )
     body = lead_json(lead) if who.reads else {"id": lead.id, "version": lead.version}
     return LeadsJSON(body, headers={"ETag": etag(lead.version)})
+
+
+def _tagged_version(if_match: str) -> int | None:
+    if not if_match.strip():
+        return None
+    try:
+        return entity_tag(if_match)
+    except ValidationError as e:
+        raise ApiProblem(412, str(e), fields=e.fields) from None
 
 
 def stats(request: Request) -> Response:
@@ -148,8 +155,8 @@ def openapi(request: Request) -> Response:
 routes = [
     Route("/api/v1/leads", create_lead, methods=["POST"]),
     Route("/api/v1/leads", list_leads, methods=["GET"]),
-    Route("/api/v1/leads/{lead_id:int}", get_lead, methods=["GET"]),
-    Route("/api/v1/leads/{lead_id:int}", patch_lead, methods=["PATCH"]),
+    Route("/api/v1/leads/{lead_id:id}", get_lead, methods=["GET"]),
+    Route("/api/v1/leads/{lead_id:id}", patch_lead, methods=["PATCH"]),
     Route("/api/v1/stats", stats, methods=["GET"]),
     Route("/api/v1/openapi.json", openapi, methods=["GET"]),
 ]

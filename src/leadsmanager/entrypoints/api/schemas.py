@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import orjson
@@ -11,6 +10,7 @@ from starlette.responses import JSONResponse
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.leads import LeadChanges
+from leadsmanager.application.parsing import json_document
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.status import parse_status
@@ -34,11 +34,11 @@ def json_body(request: Request, raw: bytes) -> dict[str, Any]:
     if media != "application/json" and not media.endswith("+json"):
         raise ApiProblem(415, "send the body as application/json")
     try:
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiProblem(400, "the body is not valid JSON") from None
+        body = json_document(raw)
+    except ValidationError as e:
+        raise ApiProblem(400, str(e), fields=e.fields) from None
     if not isinstance(body, dict):
-        raise ApiProblem(400, "the body must be a JSON object")
+        raise ApiProblem(400, "the body must be a JSON object", fields={"body": "not a JSON object"})
     return body
 
 

@@ -65,7 +65,7 @@ async def product_error(request: Request, exc: Exception) -> Response:
 
 async def api_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, problems.ApiProblem)
-    return problems.problem(exc.status, exc.detail)
+    return problems.problem(exc.status, exc.detail, field_errors=exc.fields)
 
 
 async def sign_in_first(request: Request, exc: Exception) -> Response:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from urllib.parse import urlencode
 
 from jinja2 import Environment
 from starlette.datastructures import QueryParams
 
-from leadsmanager.adapters.sql.repositories import MAX_ID
+from leadsmanager.application.parsing import calendar_day, whole_number
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
@@ -36,7 +36,7 @@ def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQu
         return LeadQuery(
             statuses=statuses,
             hide_spam=not statuses,  # suspected spam is shown only when its status is chosen
-            assignee_id=int(assignee) if assignee.isdigit() else None,
+            assignee_id=whole_number(assignee, "assignee") if assignee not in ("", "none") else None,
             unassigned=assignee == "none",
             source=Channel(source) if source else None,
             site=params.get("site") or None,
@@ -57,8 +57,11 @@ def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQu
 def assignee_filter(params: QueryParams) -> str:
     """A user id, 'none' for unassigned, or '' for anyone."""
     value = params.get("assignee", "")
-    if value not in ("", "none") and not (value.isascii() and value.isdigit() and int(value) <= MAX_ID):
-        raise ValidationError("assignee must be a user id or 'none'", {"assignee": "not a user id"})
+    if value not in ("", "none"):
+        try:
+            whole_number(value, "assignee")
+        except ValidationError:
+            raise ValidationError("assignee must be a user id or 'none'", {"assignee": "not a user id"}) from None
     return value
 
 
@@ -72,11 +75,7 @@ def _sort(params: QueryParams) -> str:
 def day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
     if not value:
         return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(f"{field} must be a date like 2026-03-01", {field: "not a date"}) from None
-    start = datetime.combine(day, time(), tzinfo=UTC)
+    start = datetime.combine(calendar_day(value, field), time(), tzinfo=UTC)
     return start + timedelta(days=1) if next_day else start
 
 

@@ -8,6 +8,7 @@ from starlette.routing import Route
 
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.domain.roles import Permission
+from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 
@@ -49,5 +50,5 @@ routes = [
     Route("/jobs", jobs_page, methods=["GET"]),
     Route("/jobs/outbox/{name:str}", outbox_message, methods=["GET"]),
     Route("/jobs/failed/retry", retry_failed, methods=["POST"]),
-    Route("/jobs/failed/{task_id:int}/retry", retry_failed, methods=["POST"]),
+    Route("/jobs/failed/{task_id:id}/retry", retry_failed, methods=["POST"]),
 ]

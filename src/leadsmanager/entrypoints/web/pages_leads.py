@@ -13,12 +13,14 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm
+from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
+from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.render import history_entry
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
@@ -112,16 +114,16 @@ async def lead_action(request: Request) -> Response:
     actor = require(request)
     form = await verified_form(request)
     lead_id = int(request.path_params["lead_id"])
-    version = int(form["version"]) if form.get("version", "").isdigit() else None
     built, action = container(request), request.path_params["action"]
     if action not in ("status", "assign", "note"):
         raise NotFound("there is no such action")
     try:
+        version = _optional_number(form.get("version", ""), "version")
         if action == "status":
             built.change_status()(lead_id, parse_status(form.get("status", "")), by=actor, expected_version=version)
             message = "Status changed"
         elif action == "assign":
-            assignee = int(form["assignee"]) if form.get("assignee", "").isdigit() else None
+            assignee = _optional_number(form.get("assignee", ""), "assignee")
             built.assign_lead()(lead_id, assignee, by=actor, expected_version=version)
             message = "Assignee changed"
         else:
@@ -148,13 +150,10 @@ def new_lead_page(request: Request) -> Response:
 async def new_lead(request: Request) -> Response:
     actor = require(request, Permission.ENTER_LEADS)
     form = await verified_form(request)
-    assignee = form.get("assignee", "")
-    entry = LeadForm.from_fields(
-        Channel.MANUAL,
-        form,
-        assignee_id=int(assignee) if assignee.isdigit() else None,
-    )
     try:
+        entry = LeadForm.from_fields(
+            Channel.MANUAL, form, assignee_id=_optional_number(form.get("assignee", ""), "assignee")
+        )
         result = container(request).submit_lead()(entry, by=actor)
     except ValidationError as e:
         users = _assignable(request, actor)
@@ -165,6 +164,11 @@ async def new_lead(request: Request) -> Response:
         return redirect(request, "/leads/mine", HANDLED_BY_THE_TEAM.capitalize())
     note = "Lead created" if result.outcome == "created" else "This person already had an open lead; added to it"
     return redirect(request, f"/leads/{result.lead_id}", note)
+
+
+def _optional_number(text: str, field: str) -> int | None:
+    """An id or version from a form: left empty, there is none."""
+    return whole_number(text, field) if text else None
 
 
 def _assignable(request: Request, actor: Actor) -> list[User]:
@@ -178,6 +182,6 @@ routes = [
     Route("/leads/export.csv", export_csv),
     Route("/leads/new", new_lead_page, methods=["GET"]),
     Route("/leads/new", new_lead, methods=["POST"]),
-    Route("/leads/{lead_id:int}", lead_detail),
-    Route("/leads/{lead_id:int}/{action:str}", lead_action, methods=["POST"]),
+    Route("/leads/{lead_id:id}", lead_detail),
+    Route("/leads/{lead_id:id}/{action:str}", lead_action, methods=["POST"]),
 ]

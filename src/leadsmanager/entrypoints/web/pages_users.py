@@ -13,6 +13,7 @@ from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
+from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 # Told next to every password field, before anyone types one (a browser also checks the length).
@@ -100,8 +101,8 @@ async def revoke_api_key(request: Request) -> Response:
 
 routes = [
     Route("/users/api-keys", create_api_key, methods=["POST"]),
-    Route("/users/api-keys/{key_id:int}/revoke", revoke_api_key, methods=["POST"]),
+    Route("/users/api-keys/{key_id:id}/revoke", revoke_api_key, methods=["POST"]),
     Route("/users", users_page, methods=["GET"]),
     Route("/users", create_user, methods=["POST"]),
-    Route("/users/{user_id:int}", change_user, methods=["POST"]),
+    Route("/users/{user_id:id}", change_user, methods=["POST"]),
 ]

@@ -60,7 +60,7 @@ def _incoming_id(scope: Scope) -> str | None:
 
 
 def route_of(scope: Scope) -> str:
-    """The route's template (`/leads/{lead_id:int}`), never the path with its ids or query."""
+    """The route's template (`/leads/{lead_id:id}`), never the path with its ids or query."""
     return str(getattr(scope.get("route"), "path", None) or UNMATCHED)
 
 

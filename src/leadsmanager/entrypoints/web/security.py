@@ -13,7 +13,8 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadsmanager.domain.errors import PermissionDenied
+from leadsmanager.application.parsing import json_document, whole_number
+from leadsmanager.domain.errors import PermissionDenied, ValidationError
 
 CSRF_FIELD = "csrf_token"
 ANONYMOUS_CSRF_COOKIE = "lm_csrf"
@@ -31,9 +32,13 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _too_large(send)
-            return
+        if declared is not None:
+            try:
+                whole_number(declared.decode("latin-1"), "Content-Length", maximum=self.max_bytes)
+            except ValidationError as e:
+                too_large = declared.isdigit()  # ASCII digits: a length over the limit; anything else: no length
+                await _refuse(send, 413 if too_large else 400, TOO_LARGE if too_large else e)
+                return
         seen = 0
 
         async def limited() -> Message:
@@ -47,24 +52,29 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except BodyTooLarge:
-            await _too_large(send)
+            await _refuse(send, 413, TOO_LARGE)
+
+
+TOO_LARGE = ValidationError("the request body is larger than this server accepts")
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send) -> None:
-    body = json.dumps(
-        {
-            "type": "about:blank",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": "the request body is larger than this server accepts",
-        }
-    ).encode()
+async def _refuse(send: Send, status: int, why: ValidationError) -> None:
+    """A problem document (RFC 9457) written here: the app behind never saw the request."""
+    problem: dict[str, Any] = {
+        "type": "about:blank",
+        "title": "Request body too large" if status == 413 else "Invalid request",
+        "status": status,
+        "detail": str(why),
+    }
+    if why.fields:
+        problem["errors"] = [{"field": k, "message": v} for k, v in why.fields.items()]
+    body = json.dumps(problem).encode()
     headers = [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -133,8 +143,8 @@ class Signer:
         if not payload or not hmac.compare_digest(mac, self._mac(payload)):
             return None
         try:
-            return json.loads(base64.urlsafe_b64decode(payload.encode()))
-        except ValueError:
+            return json_document(base64.urlsafe_b64decode(payload.encode()))
+        except (ValueError, ValidationError):  # binascii.Error is a ValueError
             return None
 
     def _mac(self, payload: str) -> str:
