@@ -226,5 +226,5 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(as_role: Callable[[str
     assert "<title>Users · LeadsManager</title>" in page and page.count('id="api-keys"') == 1
     key_id = re.search(r'action="/users/api-keys/(\d+)/revoke"', page)
     assert key_id
-    admin.post(f"/users/api-keys/{key_id.group(1)}/revoke", data={"csrf_token": token})
+    admin.post(f"/users/api-keys/{key_id.group(1)}/revoke", data={"csrf_token": token, "confirmed": "yes"})
     assert admin.post("/api/v1/leads", json={"name": "K", "email": "k2@example.com"}, headers=api).status_code == 401

@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
+from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
+from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.container import Container
 from tests.web.conftest import Staff, csrf_of
@@ -74,3 +76,38 @@ def test_a_refused_new_user_keeps_the_role_chosen_and_the_page_whole(
     assert refused.status_code == 400 and "at least 10 characters" in refused.text
     assert '<option value="manager" selected>' in refused.text.split('id="new-user"')[1]
     assert 'name="scopes" value="leads:read"' in refused.text  # the rest of the page is still whole
+
+
+def test_deactivating_a_user_asks_first(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    admin, rep = as_role("admin"), as_role("employee")
+    token = csrf_of(admin.get("/users").text)
+    address = f"/users/{staff.ids['employee']}"
+
+    asked = admin.post(address, data={"csrf_token": token, "change": "deactivate"})
+
+    assert asked.status_code == 200 and "Deactivate Employee?" in asked.text
+    assert f'action="{address}"' in asked.text and 'name="confirmed" value="yes"' in asked.text
+    assert 'href="/users">Cancel</a>' in asked.text
+    assert rep.get("/").status_code == 200  # nothing happened yet
+    done = admin.post(address, data={"csrf_token": token, "change": "deactivate", "confirmed": "yes"})
+    assert done.status_code == 303 and rep.get("/").status_code == 303
+
+
+def test_revoking_an_api_key_asks_first(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    admin = as_role("admin")
+    key, secret = container.api_keys().create("Shop site", parse_scopes(["leads:read"]), by=Actor.system())
+    token = csrf_of(admin.get("/users").text)
+    address = f"/users/api-keys/{key.id}/revoke"
+    api = {"Authorization": f"Bearer {secret}"}
+
+    asked = admin.post(address, data={"csrf_token": token})
+
+    assert asked.status_code == 200 and "Revoke the API key Shop site?" in asked.text
+    assert f'action="{address}"' in asked.text and 'name="confirmed" value="yes"' in asked.text
+    assert admin.get("/api/v1/leads", headers=api).status_code == 200
+    assert admin.post(address, data={"csrf_token": token, "confirmed": "yes"}).status_code == 303
+    assert admin.get("/api/v1/leads", headers=api).status_code == 401

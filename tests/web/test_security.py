@@ -65,7 +65,9 @@ def test_deactivation_and_password_reset_end_the_users_sessions(
 ) -> None:
     admin, rep, manager = as_role("admin"), as_role("employee"), as_role("manager")
     token = csrf_of(admin.get("/").text)
-    admin.post(f"/users/{staff.ids['employee']}", data={"csrf_token": token, "change": "deactivate"})
+    admin.post(
+        f"/users/{staff.ids['employee']}", data={"csrf_token": token, "change": "deactivate", "confirmed": "yes"}
+    )
     admin.post(
         f"/users/{staff.ids['manager']}",
         data={"csrf_token": token, "change": "password", "password": "another long password"},

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +17,13 @@ from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+T = TypeVar("T", bound=_Identified)
 # Told next to every password field, before anyone types one (a browser also checks the length).
 PASSWORD_RULE = {"min_password": MIN_PASSWORD_LENGTH, "password_rule": f"At least {MIN_PASSWORD_LENGTH} characters."}
 
@@ -61,6 +69,10 @@ async def change_user(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
     form = await verified_form(request)
     admin, user_id, change = container(request).user_admin(), int(request.path_params["user_id"]), form.get("change")
+    if change == "deactivate" and not confirmed(form):
+        user = _listed(admin.list(by=actor), user_id, "user")
+        message = f"{user.full_name} ({user.email}) is signed out at once and can no longer sign in; their leads stay."
+        return confirm(request, f"Deactivate {user.full_name}?", message, "Deactivate", {"change": "deactivate"})
     try:
         if change == "role":
             user = admin.change_role(user_id, parse_role(form.get("role", "")), by=actor)
@@ -94,9 +106,32 @@ async def create_api_key(request: Request) -> Response:
 
 async def revoke_api_key(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
-    await verified_form(request)
-    key = container(request).api_keys().revoke(int(request.path_params["key_id"]), by=actor)
+    form = await verified_form(request)
+    keys, key_id = container(request).api_keys(), int(request.path_params["key_id"])
+    if not confirmed(form):
+        shown = _listed(keys.list(by=actor), key_id, "API key")
+        message = f"Whatever uses {shown.name} ({shown.prefix}) is refused from then on; this cannot be undone."
+        return confirm(request, f"Revoke the API key {shown.name}?", message, "Revoke", {})
+    key = keys.revoke(key_id, by=actor)
     return redirect(request, "/users", f"API key {key.name} ({key.prefix}) is revoked")
+
+
+def confirmed(form: dict[str, str]) -> bool:
+    """A second step, for what one stray click should not do: the form is sent again with confirmed=yes."""
+    return form.get("confirmed") == "yes"
+
+
+def confirm(request: Request, title: str, message: str, button: str, fields: dict[str, str]) -> Response:
+    """The page that asks; its form posts to the same address, without script (the CSP allows none)."""
+    context: dict[str, Any] = {"title": title, "message": message, "button": button, "fields": fields, "back": "/users"}
+    return render(request, "confirm.html", action=request.url.path, **context)
+
+
+def _listed(found: Sequence[T], ident: int, what: str) -> T:
+    thing = next((t for t in found if t.id == ident), None)
+    if thing is None:
+        raise NotFound(f"{what} {ident} was not found")
+    return thing
 
 
 routes = [
