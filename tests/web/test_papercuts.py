@@ -111,3 +111,11 @@ def test_revoking_an_api_key_asks_first(
     assert admin.get("/api/v1/leads", headers=api).status_code == 200
     assert admin.post(address, data={"csrf_token": token, "confirmed": "yes"}).status_code == 303
     assert admin.get("/api/v1/leads", headers=api).status_code == 401
+
+
+def test_the_browser_tab_shows_the_products_icon(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert '<link rel="icon" href="/favicon.ico">' in client.get("/login").text

@@ -16,8 +16,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Mount
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
@@ -89,6 +89,12 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render_error(request, 500, message)
 
 
+def favicon(request: Request) -> Response:
+    """Where browsers look for it whatever the page says; a day in their cache."""
+    headers = {"Cache-Control": "public, max-age=86400"}
+    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon", headers=headers)
+
+
 def create_app(container: Container | None = None) -> Starlette:
     built = container or build()
     settings = built.settings()
@@ -110,6 +116,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_public.routes,
             *api_routes.routes,
             *webhooks.routes,
+            Route("/favicon.ico", favicon),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         middleware=[
