@@ -71,3 +71,16 @@ def test_the_placeholder_secret_of_docker_compose_counts_as_weak() -> None:
     assert len(placeholder) >= 32
     [problem] = insecure_settings(evolve(settings(), secret_key=placeholder))
     assert problem.startswith("LEADSMANAGER_SECRET_KEY is weak")
+
+
+def test_request_head_limits_default_to_32_kib_and_10_seconds_and_can_be_set() -> None:
+    default = Settings.from_env({}, env_file=None)
+    assert (default.max_header_bytes, default.header_timeout_seconds) == (32 * 1024, 10.0)
+    chosen = settings(LEADSMANAGER_MAX_HEADER_BYTES="16384", LEADSMANAGER_HEADER_TIMEOUT_SECONDS="2.5")
+    assert (chosen.max_header_bytes, chosen.header_timeout_seconds) == (16384, 2.5)
+
+
+@pytest.mark.parametrize("value", ["0", "0.0", "-1", "ten", "1e3", "²", "1.2.3", ".5", "3601", "9" * 5000])
+def test_a_header_timeout_is_seconds_above_0_up_to_an_hour(value: str) -> None:
+    with pytest.raises(ValidationError, match="TIMEOUT_SECONDS must be a number of seconds above 0 and up to 3600"):
+        settings(LEADSMANAGER_HEADER_TIMEOUT_SECONDS=value)

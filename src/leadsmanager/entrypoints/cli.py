@@ -110,6 +110,8 @@ def serve(
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
 
+    from leadsmanager.entrypoints.http_protocol import BoundedH11Protocol
+
     settings = container(ctx, migrate=False).settings()
     check_port(host, port)  # before anything is printed or started
     if not base_url_is_set(settings.env):
@@ -146,6 +148,8 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            http=BoundedH11Protocol,
+            h11_max_incomplete_event_size=settings.max_header_bytes,
             proxy_headers=False,  # LEADSMANAGER_TRUSTED_PROXIES alone decides whose X-Forwarded-For is believed
             access_log=False,  # the app logs each request itself, without query strings
             log_config=config,

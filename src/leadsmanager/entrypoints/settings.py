@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import time_zone
 
 PREFIX = "LEADSMANAGER_"
+_SECONDS = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,3})?", re.ASCII)
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
@@ -33,6 +35,9 @@ class Settings:
     public_forms: tuple[str, ...] = ("contact",)
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
+    # A request head (request line and headers): larger is answered 431, slower to arrive 408.
+    max_header_bytes: int = 32 * 1024
+    header_timeout_seconds: float = 10.0
     api_requests_per_minute: int = 600
     # The proxies whose X-Forwarded-For is believed; none by default, so a visitor cannot pick an address.
     trusted_proxies: tuple[Network, ...] = ()
@@ -90,6 +95,8 @@ class Settings:
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=_number(get, "MAX_BODY_BYTES", "1000000"),
+            max_header_bytes=_at_least_one(_number(get, "MAX_HEADER_BYTES", "32768"), "MAX_HEADER_BYTES"),
+            header_timeout_seconds=_seconds(get("HEADER_TIMEOUT_SECONDS", "10"), "HEADER_TIMEOUT_SECONDS"),
             api_requests_per_minute=_number(get, "API_REQUESTS_PER_MINUTE", "600"),
             trusted_proxies=_networks(get("TRUSTED_PROXIES")),
             wordpress_sites=sites_from_env(values),
@@ -153,6 +160,14 @@ def _at_least_one(value: int, name: str) -> int:
     if value < 1:
         raise ValidationError(f"{PREFIX}{name} must be at least 1, not {value}", {PREFIX + name: "less than 1"})
     return value
+
+
+def _seconds(value: str, name: str) -> float:
+    """A number of seconds above 0 and up to an hour, such as 10 or 2.5."""
+    if not _SECONDS.fullmatch(value) or not 0 < float(value) <= 3600:
+        message = f"{PREFIX}{name} must be a number of seconds above 0 and up to 3600, not {value[:20]!r}"
+        raise ValidationError(message, {PREFIX + name: "not a number of seconds"})
+    return float(value)
 
 
 def _zone(value: str) -> str:
