@@ -217,8 +217,9 @@ def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(as_role: Callable[[str
     refused = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Site"})
     assert refused.status_code == 400 and 'data-error-for="scopes"' in refused.text
     made = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Site", "scopes": ["leads:write"]})
-    secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', made.text)
-    assert made.status_code == 201 and secret
+    assert made.status_code == 303
+    secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', admin.get(made.headers["location"]).text)
+    assert secret
     api = {"Authorization": f"Bearer {secret.group(1)}"}
     assert admin.post("/api/v1/leads", json={"name": "K", "email": "k@example.com"}, headers=api).status_code == 201
     page = admin.get("/users").text

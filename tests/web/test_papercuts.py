@@ -11,10 +11,12 @@ from starlette.testclient import TestClient
 
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.users import NewUser
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.container import Container
-from tests.web.conftest import Staff, csrf_of
+from tests.web.conftest import PASSWORD, Staff, csrf_of, sign_in
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')
 
@@ -119,3 +121,37 @@ def test_the_browser_tab_shows_the_products_icon(client: TestClient) -> None:
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert '<link rel="icon" href="/favicon.ico">' in client.get("/login").text
+
+
+def test_a_new_api_key_is_shown_once_after_a_redirect_so_reloading_sends_nothing_again(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    admin = as_role("admin")
+    token = csrf_of(admin.get("/users").text)
+
+    made = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Shop", "scopes": ["leads:read"]})
+
+    assert made.status_code == 303 and made.headers["location"].startswith("/users?new_key=")
+    shown = admin.get(made.headers["location"])  # what a reload repeats: a GET, never the POST
+    secret = re.search(r'<code id="new-key-secret">([^<]+)</code>', shown.text)
+    assert secret and shown.headers["cache-control"] == "no-store"
+    assert secret.group(1) not in made.headers["location"]
+    assert admin.get("/api/v1/leads", headers={"Authorization": f"Bearer {secret.group(1)}"}).status_code == 200
+    again = admin.get(made.headers["location"])
+    assert secret.group(1) not in again.text and "already shown once" in again.text
+    assert len(container.api_keys().list(by=Actor.system())) == 1
+
+
+def test_a_new_api_key_is_shown_only_to_the_admin_who_made_it(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    second = NewUser("second-admin@example.com", "Second Admin", Role.ADMIN, PASSWORD)
+    container.user_admin().create(second, by=Actor.system())
+    admin, colleague = as_role("admin"), sign_in(as_role("anonymous"), "second-admin@example.com")
+    token = csrf_of(admin.get("/users").text)
+    made = admin.post("/users/api-keys", data={"csrf_token": token, "name": "Shop", "scopes": ["leads:read"]})
+
+    seen = colleague.get(made.headers["location"]).text
+
+    assert 'id="new-key-secret"' not in seen
+    assert 'id="new-key-secret"' not in admin.get(made.headers["location"]).text  # taken by that look

@@ -22,6 +22,7 @@ from leadsmanager.adapters.memory_sync_cursors import MemorySyncCursorRepository
 from leadsmanager.application.ports import (
     ApiKeyRepository,
     IdempotencyRepository,
+    KeyNoticeRepository,
     LeadRepository,
     RateLimiter,
     SessionRepository,
@@ -33,6 +34,7 @@ from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.idempotency import IdempotencyRecord
+from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.session import WebSession
@@ -54,6 +56,7 @@ class MemoryStore:
         self.sessions: dict[str, WebSession] = {}
         self.api_keys: dict[int, ApiKey] = {}
         self.idempotency: dict[tuple[str, str], IdempotencyRecord] = {}
+        self.key_notices: dict[str, KeyNotice] = {}
         self.api_key_ids = itertools.count(1)
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
         self.jobs = JobStore()
@@ -322,6 +325,31 @@ class MemoryApiKeyRepository(ApiKeyRepository):
         self.changed.append(key)
 
 
+class MemoryKeyNoticeRepository(KeyNoticeRepository):
+    """Reads see committed notices; changes wait in `pending` until commit."""
+
+    def __init__(self, notices: dict[str, KeyNotice]) -> None:
+        self._notices = notices
+        self.pending: list[Callable[[dict[str, KeyNotice]], None]] = []
+
+    def add(self, notice: KeyNotice) -> None:
+        self.pending.append(lambda notices: notices.__setitem__(notice.key, notice))
+
+    def take(self, key: str) -> KeyNotice | None:
+        def forget(notices: dict[str, KeyNotice]) -> None:
+            notices.pop(key, None)
+
+        self.pending.append(forget)
+        return self._notices.get(key)
+
+    def prune(self, now: datetime) -> None:
+        def forget_expired(notices: dict[str, KeyNotice]) -> None:
+            for key in [k for k, n in notices.items() if n.expires_at <= now]:
+                del notices[key]
+
+        self.pending.append(forget_expired)
+
+
 class MemoryIdempotencyRepository(IdempotencyRepository):
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -383,6 +411,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.sessions = MemorySessionRepository(self._store)
             self.api_keys = MemoryApiKeyRepository(self._store)
             self.idempotency = MemoryIdempotencyRepository(self._store)
+            self.key_notices = MemoryKeyNoticeRepository(self._store.key_notices)
             self.sync_cursors = MemorySyncCursorRepository(self._store.sync_cursors)
             self.jobs_pending: list[Callable[[], None]] = []
             jobs, leads = self._store.jobs, lambda: self._store.leads
@@ -419,6 +448,8 @@ class MemoryUnitOfWork(UnitOfWork):
                 self._store.api_keys[key.id] = copy.deepcopy(key)
             for record in self.idempotency.added:
                 self._store.idempotency[(record.owner, record.key)] = record
+            for forget in self.key_notices.pending:
+                forget(self._store.key_notices)
             self._store.sync_cursors.update(self.sync_cursors.saved)
             for apply_job in self.jobs_pending:
                 apply_job()
@@ -431,6 +462,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.sessions.pending, self.sessions.remembered = [], []
         self.api_keys.changed = []
         self.idempotency.added = []
+        self.key_notices.pending = []
         self.sync_cursors.saved = {}
         self.jobs_pending.clear()
 

@@ -14,6 +14,7 @@ from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.idempotency import IdempotencyRecord
+from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
@@ -89,6 +90,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
+    key_notices: KeyNoticeRepository
     sync_cursors: SyncCursorRepository
     outbox: OutboxRepository
     deliveries: DeliveryLog
@@ -151,6 +153,16 @@ class ApiKeyRepository(Protocol):
     def list(self) -> list[ApiKey]: ...
 
     def save(self, key: ApiKey) -> None: ...
+
+
+class KeyNoticeRepository(Protocol):
+    def add(self, notice: KeyNotice) -> None: ...
+
+    def take(self, key: str) -> KeyNotice | None:
+        """The notice stored under `key`, removed; None when there is none (or another took it first)."""
+
+    def prune(self, now: datetime) -> None:
+        """Forget notices expired by `now`."""
 
 
 class IdempotencyRepository(Protocol):

@@ -26,6 +26,7 @@ from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.job_types import QueueUnavailable
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
+from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.leads import (
     AddNote,
     AssignLead,
@@ -135,6 +136,7 @@ class Container(containers.DeclarativeContainer):
     tokens = providers.Singleton(SecretTokens)
     rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)
+    key_notices = providers.Singleton(KeyNotices, uow.provider, clock)
     sessions = providers.Singleton(Sessions, uow.provider, clock, tokens, authenticate, rate_limiter)
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)

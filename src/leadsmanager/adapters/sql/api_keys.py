@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import CursorResult, Row, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.repositories import storable
-from leadsmanager.adapters.sql.tables import api_keys, idempotency_keys
-from leadsmanager.application.ports import ApiKeyRepository, IdempotencyRepository
+from leadsmanager.adapters.sql.tables import api_keys, idempotency_keys, key_notices
+from leadsmanager.application.ports import ApiKeyRepository, IdempotencyRepository, KeyNoticeRepository
 from leadsmanager.domain.api_key import ApiKey, Scope
 from leadsmanager.domain.idempotency import IdempotencyRecord
+from leadsmanager.domain.key_notice import KeyNotice
 
 
 class SqlApiKeyRepository(ApiKeyRepository):
@@ -75,3 +77,22 @@ class SqlIdempotencyRepository(IdempotencyRepository):
             "created_at": record.created_at,
         }
         run(self._session, insert(idempotency_keys).values(**values), on_duplicate="the same request arrived twice")
+
+
+class SqlKeyNoticeRepository(KeyNoticeRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, notice: KeyNotice) -> None:
+        values = {f: getattr(notice, f) for f in ("key", "user_id", "name", "masked", "expires_at")}
+        run(self._session, insert(key_notices).values(**values), on_duplicate="that notice exists")
+
+    def take(self, key: str) -> KeyNotice | None:
+        row = run(self._session, select(key_notices).where(key_notices.c.key == key)).first()
+        if row is None:
+            return None
+        gone = cast(CursorResult[Any], run(self._session, delete(key_notices).where(key_notices.c.key == key)))
+        return KeyNotice(**row._mapping) if gone.rowcount == 1 else None
+
+    def prune(self, now: datetime) -> None:
+        run(self._session, delete(key_notices).where(key_notices.c.expires_at <= now))

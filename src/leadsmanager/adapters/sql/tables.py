@@ -235,6 +235,18 @@ idempotency_keys = Table(
     **MYSQL_OPTIONS,
 )
 
+# A new API key waiting to be shown once after the redirect (application/key_notices.py).
+key_notices = Table(
+    "key_notices",
+    metadata,
+    Column("key", exact_string(64), primary_key=True),
+    Column("user_id", Id, ForeignKey("users.id"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("masked", exact_string(256), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    **MYSQL_OPTIONS,
+)
+
 # Where the WordPress sync resumes on each form. Sizes follow the limits on site names, form ids and
 # submission ids (application/form_mapping.py, application/sync_types.py).
 sync_cursors = Table(

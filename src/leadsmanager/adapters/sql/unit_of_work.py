@@ -7,7 +7,7 @@ from types import TracebackType
 from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository
+from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository, SqlKeyNoticeRepository
 from leadsmanager.adapters.sql.consistency import SqlConsistencyQueries
 from leadsmanager.adapters.sql.engine import CONNECTION
 from leadsmanager.adapters.sql.errors import translate
@@ -29,6 +29,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.sessions = SqlSessionRepository(self._session)
         self.api_keys = SqlApiKeyRepository(self._session)
         self.idempotency = SqlIdempotencyRepository(self._session)
+        self.key_notices = SqlKeyNoticeRepository(self._session)
         self.sync_cursors = SqlSyncCursorRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.deliveries = SqlDeliveryLog(self._session)

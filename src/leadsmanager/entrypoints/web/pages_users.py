@@ -32,7 +32,10 @@ def users_page(request: Request, status_code: int = 200, **context: Any) -> Resp
     actor = require(request, Permission.MANAGE_USERS)
     built = container(request)
     page = {"values": {}, "errors": {}, "new_key": None, **PASSWORD_RULE, **context}
-    return render(
+    if token := request.query_params.get("new_key"):
+        page["new_key"] = built.key_notices().take(token, by=actor)
+        page["new_key_gone"] = page["new_key"] is None
+    response = render(
         request,
         "users.html",
         status_code=status_code,
@@ -42,6 +45,9 @@ def users_page(request: Request, status_code: int = 200, **context: Any) -> Resp
         scopes=list(Scope),
         **page,
     )
+    if page["new_key"] is not None:
+        response.headers["Cache-Control"] = "no-store"  # the key is in this page, and must stay nowhere else
+    return response
 
 
 async def create_user(request: Request) -> Response:
@@ -92,7 +98,8 @@ async def change_user(request: Request) -> Response:
 
 
 async def create_api_key(request: Request) -> Response:
-    """The new key is shown on this one page and never again: it is not put in a redirect or a cookie."""
+    """POST, redirect, GET: the page the browser is sent to shows the new key once (reloading it sends
+    nothing again); the address holds only a one-time pad, the server only the key masked with it."""
     actor = require(request, Permission.MANAGE_USERS)
     form = await request.form()
     await verified_form(request)
@@ -101,7 +108,8 @@ async def create_api_key(request: Request) -> Response:
         key, secret = container(request).api_keys().create(str(form.get("name", "")), parse_scopes(scopes), by=actor)
     except ValidationError as e:
         return users_page(request, status_code=400, key_errors=e.fields)
-    return users_page(request, status_code=201, new_key={"name": key.name, "secret": secret})
+    token = container(request).key_notices().keep(key.name, secret, by=actor)
+    return redirect(request, f"/users?new_key={token}#new-key")
 
 
 async def revoke_api_key(request: Request) -> Response:
