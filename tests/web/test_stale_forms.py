@@ -90,3 +90,21 @@ def test_a_refused_note_keeps_its_text(
     assert sent.status_code == 400 and "at most 10,000 characters" in sent.text
     assert "A long call &amp; a longer story" in sent.text.split('id="note"')[1]
     assert not [e for e in lead(container, lead_id).history if e.field == "note"]
+
+
+def test_a_refused_change_on_the_users_page_comes_back_with_what_was_typed(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    admin = as_role("admin")
+    token = csrf_of(admin.get("/users").text)
+    me, rep = staff.ids["admin"], staff.ids["employee"]
+
+    demoted = admin.post(f"/users/{me}", data={"csrf_token": token, "change": "role", "role": "manager"})
+    bad_phone = admin.post(f"/users/{rep}", data={"csrf_token": token, "change": "phone", "phone": "call me maybe"})
+
+    assert demoted.status_code == 409 and "Not saved: this is the last active admin" in demoted.text
+    my_row = demoted.text.split('data-email="admin@example.com"')[1].split("</tr>")[0]
+    assert '<option value="manager" selected>' in my_row
+    assert bad_phone.status_code == 400 and 'id="change-error"' in bad_phone.text
+    rep_row = bad_phone.text.split('data-email="employee@example.com"')[1].split("</tr>")[0]
+    assert 'value="call me maybe"' in rep_row

@@ -31,7 +31,7 @@ PASSWORD_RULE = {"min_password": MIN_PASSWORD_LENGTH, "password_rule": f"At leas
 def users_page(request: Request, status_code: int = 200, **context: Any) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
     built = container(request)
-    page = {"values": {}, "errors": {}, "new_key": None, **PASSWORD_RULE, **context}
+    page = {"values": {}, "errors": {}, "new_key": None, "typed": {}, **PASSWORD_RULE, **context}
     if token := request.query_params.get("new_key"):
         page["new_key"] = built.key_notices().take(token, by=actor)
         page["new_key_gone"] = page["new_key"] is None
@@ -92,8 +92,10 @@ async def change_user(request: Request) -> Response:
             user = admin.set_password(user_id, form.get("password", ""), by=actor)
         else:
             raise NotFound("there is no such change")
-    except (ValidationError, Conflict) as e:
-        return redirect(request, "/users", str(e), kind="error")
+    except (ValidationError, Conflict) as e:  # the page again, with what was typed still in its form
+        typed = {k: v for k, v in form.items() if k in ("change", "role", "phone")} | {"user_id": str(user_id)}
+        status = 409 if isinstance(e, Conflict) else 400
+        return users_page(request, status_code=status, change_error=str(e), typed=typed)
     return redirect(request, "/users", f"Saved: {user.full_name} ({change})")
 
 
