@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from dependency_injector import providers
 from starlette.testclient import TestClient
 
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import TransientConflict
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.container import Container
@@ -108,3 +110,24 @@ def test_a_refused_change_on_the_users_page_comes_back_with_what_was_typed(
     assert bad_phone.status_code == 400 and 'id="change-error"' in bad_phone.text
     rep_row = bad_phone.text.split('data-email="employee@example.com"')[1].split("</tr>")[0]
     assert 'value="call me maybe"' in rep_row
+
+
+def test_a_new_lead_refused_for_a_collision_comes_back_with_what_was_typed(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    def collides(*args: object, **kwargs: object) -> None:
+        raise TransientConflict("the change collided with another one at the same moment; reload and try again")
+
+    manager = as_role("manager")
+    token = csrf_of(manager.get("/leads/new").text)
+    container.submit_lead.override(providers.Object(collides))
+    typed = {"csrf_token": token, "name": "Nadia Ortiz", "email": "nadia@example.com", "message": "Two lines\nof text"}
+
+    try:
+        sent = manager.post("/leads/new", data=typed)
+    finally:
+        container.submit_lead.reset_override()
+
+    assert sent.status_code == 409 and "What you typed is kept below" in sent.text
+    assert 'value="Nadia Ortiz"' in sent.text and 'value="nadia@example.com"' in sent.text
+    assert "Two lines\nof text</textarea>" in sent.text

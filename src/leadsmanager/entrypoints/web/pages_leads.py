@@ -155,8 +155,11 @@ async def new_lead(request: Request) -> Response:
             Channel.MANUAL, form, assignee_id=_optional_number(form.get("assignee", ""), "assignee")
         )
         result = container(request).submit_lead()(entry, by=actor)
-    except ValidationError as e:
+    except (ValidationError, Conflict) as e:  # the form again, holding what was typed
         users = _assignable(request, actor)
+        if isinstance(e, Conflict):
+            error = f"Not saved: {e}. What you typed is kept below; send it again."
+            return render(request, "lead_new.html", status_code=409, values=form, errors={}, users=users, error=error)
         return render(request, "lead_new.html", status_code=400, values=form, errors=e.fields, users=users)
     try:
         container(request).get_lead().submitted(result, by=actor)
