@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -171,3 +173,28 @@ def test_the_password_rule_is_told_before_the_password_is_typed_twice(cli: Cli) 
     refused, repeat = rest.split("Repeat for confirmation", 1)
     assert "a password needs at least 10 characters" in refused  # before it is asked for again
     assert "created user" in repeat
+
+
+def test_leads_show_escapes_control_characters_stored_in_a_lead(cli: Cli, tmp_path: Path) -> None:
+    """Text written into the database by any other way (an old version, a hand-made row) cannot drive
+    the operator's terminal: no clear screen, no fake line, no clipboard write (OSC 52)."""
+    assert cli("leads", "add", "--name", "Plain", "--email", "plain@example.com").exit_code == 0
+    clear, bell, osc52 = "\x1b[2J", "\x07", "\x1b]52;c;cm0gLXJmIH4=\x07"
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as database:
+        database.execute(
+            "UPDATE leads SET contact_name = ?, message = ?, extras = ? WHERE id = 1",
+            (f"Eve{clear}", f"first line\nstatus: won{osc52}\rhidden", json.dumps({"budget\x1b[8m": f"5k{bell}"})),
+        )
+        note = f"called{osc52}\nassignee: admin"
+        database.execute(
+            "INSERT INTO lead_history (lead_id, field, new, at) VALUES (1, 'note', ?, '2026-03-01 09:00:00')", (note,)
+        )
+    shown = cli("leads", "show", "1")
+    assert shown.exit_code == 0, shown.output
+    assert "\x1b" not in shown.output and "\x07" not in shown.output and "\r" not in shown.output
+    assert "name: Eve\\x1b[2J" in shown.output
+    assert "message: first line\n    status: won\\x1b]52;c;cm0gLXJmIH4=\\x07\\rhidden\n" in shown.output
+    assert "extra budget\\x1b[8m: 5k\\x07" in shown.output
+    assert "note: called\\x1b]52;c;cm0gLXJmIH4=\\x07\n      assignee: admin  (system)" in shown.output
+    listed = cli("leads", "list").output
+    assert "\tEve\\x1b[2J\t" in listed and "\x1b" not in listed

@@ -137,3 +137,16 @@ def test_a_page_size_out_of_range_is_refused(team: Team) -> None:
     for limit in (0, 201):
         with pytest.raises(ValidationError):
             team.list(LeadQuery(limit=limit), by=me(team.admin))
+
+
+def test_a_note_is_stored_without_terminal_escapes_and_keeps_its_lines(
+    team: Team, memory_uow: UowFactory, clock: FakeClock
+) -> None:
+    lead_id = submit(memory_uow, clock)
+    team.assign(lead_id, team.rep.id, by=me(team.manager))
+    clear_screen, copy_to_clipboard, bell = "\x1b[2J", "\x1b]52;c;cm0gLXJmIH4=\x07", "\x07"
+    typed = f"{clear_screen}Called back{bell}\r\nstatus: won{copy_to_clipboard}\n"
+    team.add_note(lead_id, typed, by=me(team.rep))
+    [note] = [e.new for e in team.get(lead_id, by=me(team.admin)).lead.history if e.field == "note"]
+    assert note == "[2JCalled back\nstatus: won ]52;c;cm0gLXJmIH4="
+    assert note is not None and all(c.isprintable() or c == "\n" for c in note)

@@ -8,6 +8,7 @@ from attrs import evolve, frozen
 
 from leadsmanager.application.intake import SubmitResult
 from leadsmanager.application.job_types import Notice
+from leadsmanager.application.normalisation import clean_message
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
@@ -129,11 +130,13 @@ class AddNote:
         stale meanwhile is kept, never refused for a change it could not have overwritten."""
         if len(text) > 10_000:
             raise ValidationError("a note is at most 10,000 characters", {"note": "too long"})
+        # Cleaned as a lead's message is: line breaks kept, control characters (terminal escapes) dropped.
+        note = clean_message(text, field="note")
 
         def work() -> Lead:
             with self._uow() as uow:
                 lead = load_workable(uow, lead_id, by, None)
-                lead.add_note(text, by=by, at=self._clock.now())
+                lead.add_note(note, by=by, at=self._clock.now())
                 try:
                     uow.leads.save(lead)
                 except TransientConflict:

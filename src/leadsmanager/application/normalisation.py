@@ -54,12 +54,12 @@ def _unprintable(character: str) -> bool:
     return unicodedata.category(character).startswith(("C", "Z"))
 
 
-def clean_message(value: str, *, max_length: int = 10_000) -> str:
-    """Like clean_text, but line breaks are kept: a message is prose."""
-    lines = [clean_text(line, max_length=max_length, field="message") for line in value.splitlines()]
+def clean_message(value: str, *, max_length: int = 10_000, field: str = "message") -> str:
+    """Like clean_text, but line breaks are kept: a message (or a staff note) is prose."""
+    lines = [clean_text(line, max_length=max_length, field=field) for line in value.splitlines()]
     text = "\n".join(lines).strip()
     if len(text) > max_length:
-        raise ValidationError(f"message is longer than {max_length} characters", {"message": "too long"})
+        raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
     return text
 
 

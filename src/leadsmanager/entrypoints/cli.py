@@ -36,6 +36,7 @@ from leadsmanager.entrypoints.report_tables import TABLE_NAMES, as_csv, as_lines
 from leadsmanager.entrypoints.serve_address import BASE_URL, base_url_is_set, check_port, served_url
 from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
 from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
+from leadsmanager.entrypoints.terminal import printable, tab_separated
 from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
@@ -63,7 +64,7 @@ def reports_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except errors.LeadsManagerError as e:
-            click.echo(f"error: {e}", err=True)
+            click.echo(f"error: {printable(str(e))}", err=True)
             sys.exit(exit_code(e))
 
     return run  # type: ignore[return-value]
@@ -234,7 +235,7 @@ def users_list(ctx: click.Context) -> None:
     """List every user."""
     for user in container(ctx).user_admin().list(by=OPERATOR):
         state = "active" if user.active else "inactive"
-        click.echo(f"{user.id}\t{user.email}\t{user.full_name}\t{user.role.value}\t{state}")
+        click.echo(tab_separated(str(user.id), user.email, user.full_name, user.role.value, state))
 
 
 @users.command("set-role")
@@ -292,7 +293,7 @@ def api_keys() -> None:
 def api_keys_create(ctx: click.Context, name: str, scopes: tuple[str, ...]) -> None:
     """Create a key; it is printed once and stored only as a hash."""
     key, secret = container(ctx).api_keys().create(name, parse_scopes(list(scopes)), by=OPERATOR)
-    click.echo(f"created API key {key.id} {key.prefix} for {key.name}; keep it now, it is not shown again:")
+    click.echo(f"created API key {key.id} {key.prefix} for {printable(key.name)}; keep it now, it is not shown again:")
     click.echo(secret)
 
 
@@ -304,7 +305,7 @@ def api_keys_list(ctx: click.Context) -> None:
     for key in container(ctx).api_keys().list(by=OPERATOR):
         state = "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d}"
         scopes = ",".join(sorted(s.value for s in key.scopes))
-        click.echo(f"{key.id}\t{key.prefix}\t{key.name}\t{scopes}\t{state}")
+        click.echo(tab_separated(str(key.id), key.prefix, key.name, scopes, state))
 
 
 @api_keys.command("revoke")
@@ -314,7 +315,7 @@ def api_keys_list(ctx: click.Context) -> None:
 def api_keys_revoke(ctx: click.Context, key_id: int) -> None:
     """Stop a key from working, at once."""
     key = container(ctx).api_keys().revoke(key_id, by=OPERATOR)
-    click.echo(f"API key {key.id} ({key.name}) is revoked")
+    click.echo(f"API key {key.id} ({printable(key.name)}) is revoked")
 
 
 @main.group()
@@ -437,7 +438,7 @@ def sync(ctx: click.Context, /, **options: Any) -> None:
     site, form_id = options["site"], options["form_id"]
     if options["show_status"]:
         for line in cursor_lines(sync_forms.status(site=site, form_id=form_id)):
-            click.echo(line)
+            click.echo(printable(line))
         return
     # On stderr: stdout keeps one line per form, for scripts.
     progress = Progress.chosen(False if options["quiet"] else options["show_progress"])
@@ -457,7 +458,7 @@ def sync(ctx: click.Context, /, **options: Any) -> None:
     )
     progress.done()
     for line in report_lines(report):
-        click.echo(line)
+        click.echo(printable(line))
     if report.failures:
         sys.exit(EXIT_CODES[errors.ExternalServiceError])
 

@@ -18,6 +18,7 @@ from leadsmanager.entrypoints.container import Container
 from leadsmanager.entrypoints.jobs import Scheduler, periodic_jobs, start_worker, use_inline_queue
 from leadsmanager.entrypoints.logs import configure_logging
 from leadsmanager.entrypoints.observability import serve_metrics
+from leadsmanager.entrypoints.terminal import tab_separated
 
 log = logging.getLogger("leadsmanager.jobs")
 NEEDS_REDIS = "needs LEADSMANAGER_REDIS_URL; without Redis, `leadsmanager serve` runs the background jobs itself"
@@ -94,7 +95,8 @@ def tasks_failed(ctx: click.Context) -> None:
     waiting = container(ctx).failed_tasks().waiting()
     for task in waiting:
         args = " ".join(f"{k}={v}" for k, v in sorted(task.args.items()))
-        click.echo(f"{task.id}\t{task.failed_at:%Y-%m-%d %H:%M:%S}Z\t{task.task} {args}\t{task.error}")
+        failed_at = f"{task.failed_at:%Y-%m-%d %H:%M:%S}Z"
+        click.echo(tab_separated(str(task.id), failed_at, f"{task.task} {args}", task.error))
     if not waiting:
         click.echo("no failed tasks", err=True)
 
@@ -135,7 +137,7 @@ def _print_report(report: ConsistencyReport, *, fix: bool) -> None:
     if sys.stderr.isatty():
         click.echo("", err=True)
     for f in report.findings:
-        click.echo(f"lead {f.lead_id}\t{f.kind}\t{f.detail}")
+        click.echo(tab_separated(f"lead {f.lead_id}", f.kind, f.detail))
     fixed = len(report.findings) - report.unfixed
     summary = f"{report.leads_scanned:,} leads checked, {len(report.findings)} problem(s)"
     click.echo(summary + (f", {fixed} fixed" if fix else ""), err=True)

@@ -1,8 +1,11 @@
-"""Plain-text rendering of leads, shared by the CLI commands."""
+"""Plain-text rendering of leads, shared by the CLI commands; stored text is escaped for the terminal."""
 
 from __future__ import annotations
 
 from leadsmanager.domain.lead import HistoryEntry, Lead
+from leadsmanager.entrypoints.terminal import printable, tab_separated
+
+CONTINUED = "    "  # the next line of a multi-line value, indented under its field
 
 
 def _person(user_id: int | None, people: dict[int, str]) -> str:
@@ -14,7 +17,7 @@ def _person(user_id: int | None, people: dict[int, str]) -> str:
 def lead_line(lead: Lead) -> str:
     contact = lead.email or lead.phone or "-"
     stamp = lead.created_at.strftime("%Y-%m-%d %H:%M")
-    return f"{lead.id}\t{stamp}\t{lead.status.value}\t{lead.source.value}\t{lead.contact_name}\t{contact}"
+    return tab_separated(str(lead.id), stamp, lead.status.value, lead.source.value, lead.contact_name, contact)
 
 
 def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
@@ -38,7 +41,7 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
         *sorted(lead.utm.items()),
         *((f"extra {k}", v) for k, v in sorted(lead.extras.items())),
     ]
-    return [f"{name}: {value}" for name, value in fields if value]
+    return [f"{printable(name)}: {printable(value, indent=CONTINUED)}" for name, value in fields if value]
 
 
 def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
@@ -52,4 +55,4 @@ def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
 
 
 def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:
-    return ["  " + history_entry(e, people) for e in lead.history]
+    return ["  " + printable(history_entry(e, people), indent="  " + CONTINUED) for e in lead.history]

@@ -14,6 +14,7 @@ from leadsmanager.application.reports import Report
 from leadsmanager.application.tallies import RESPONSE_LIMITS
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.spreadsheet import spreadsheet_cell
+from leadsmanager.entrypoints.terminal import printable
 
 Cell = str | int | float | timedelta | None
 OVER = f"over {RESPONSE_LIMITS[-1].days} days"  # a percentile in the last, unbounded bucket
@@ -163,9 +164,11 @@ def as_csv(table: Table) -> str:
 
 
 def as_lines(table: Table) -> list[str]:
-    """The table as aligned plain text, numbers to the right."""
+    """The table as aligned plain text, numbers to the right; names and sites escaped for the terminal."""
     cells = [[c.header for c in table.columns]]
-    cells += [[shown(cell, c.kind) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows]
+    cells += [
+        [printable(shown(cell, c.kind)) for cell, c in zip(row, table.columns, strict=True)] for row in table.rows
+    ]
     widths = [max(len(row[i]) for row in cells) for i in range(len(table.columns))]
     lines = [table.title]
     for row in cells:
