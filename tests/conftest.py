@@ -128,6 +128,18 @@ def uow_factory(request: pytest.FixtureRequest) -> UowFactory:
     return mysql
 
 
+SERIAL_WRITES = (
+    "on SQLite every write transaction begins IMMEDIATE, holding the one write lock from its start: no other"
+    " writer can change rows between its reads and its writes, so this interleaving cannot happen there"
+)
+
+
+def interleaving_writers(request: pytest.FixtureRequest) -> None:
+    """For a test that opens a second writing unit of work while another, in the same thread, is open."""
+    if request.node.callspec.params.get("uow_factory") == "sqlite":
+        pytest.skip(SERIAL_WRITES)
+
+
 @pytest.fixture
 def redis_url() -> str:
     """The test Redis, which must answer (it is not flushed: tests that need it empty flush it)."""

@@ -14,7 +14,7 @@ from leadsmanager.application.ports import UnitOfWork
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, interleaving_writers
 from tests.support import FakeClock
 
 
@@ -199,8 +199,9 @@ class _Competing:
 
 
 def test_a_page_colliding_with_a_concurrent_intake_is_stored_one_at_a_time(
-    uow_factory: UowFactory, clock: FakeClock
+    uow_factory: UowFactory, clock: FakeClock, request: pytest.FixtureRequest
 ) -> None:
+    interleaving_writers(request)
     other = SubmitLead(uow_factory, clock, phone_region="US")
     competing = CompetingWrite(uow_factory, lambda: other(form(99, email="person2@example.com")))
     submit = SubmitLead(competing, clock, phone_region="US")

@@ -19,7 +19,7 @@ from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, interleaving_writers
 from tests.support import START, make_user, new_lead, submission
 
 SYSTEM = Actor.system()
@@ -112,8 +112,24 @@ def test_saving_appends_history_and_moves_the_version(uow_factory: UowFactory) -
     ]
 
 
-def test_a_stale_copy_cannot_overwrite_a_newer_change(uow_factory: UowFactory) -> None:
+def test_a_stale_copy_cannot_overwrite_a_newer_change(uow_factory: UowFactory, request: pytest.FixtureRequest) -> None:
     [lead_id] = store(uow_factory, new_lead(1))
+    if request.node.callspec.params["uow_factory"] == "sqlite":
+        # SQLite's writes begin IMMEDIATE: a second one opened by this same thread would wait for the
+        # first. Their copy is read beforehand, and saved in a transaction of its own.
+        with uow_factory() as second:
+            stale = second.leads.get(lead_id)
+        change(uow_factory, lead_id, LeadStatus.CONTACTED)
+        assert stale is not None
+        stale.change_status(LeadStatus.LOST, by=SYSTEM, at=START)
+        with pytest.raises(Conflict), uow_factory() as second:
+            second.leads.save(stale)
+            second.commit()
+        with uow_factory() as uow:
+            final = uow.leads.get(lead_id, with_history=True)
+        assert final is not None and final.status is LeadStatus.CONTACTED
+        assert [e.new for e in final.history] == ["new", "contacted"]
+        return
     with uow_factory() as first, uow_factory() as second:
         mine, theirs = first.leads.get(lead_id), second.leads.get(lead_id)
         assert mine is not None and theirs is not None
@@ -291,7 +307,10 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
     assert events == [(second, "lead_resubmitted"), (second, "lead_resubmitted"), (first, "lead_resubmitted")]
 
 
-def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(uow_factory: UowFactory) -> None:
+def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(
+    uow_factory: UowFactory, request: pytest.FixtureRequest
+) -> None:
+    interleaving_writers(request)
     first, second = store(uow_factory, new_lead(1), new_lead(2))
     with uow_factory() as late:
         stale = [lead for i in (first, second) if (lead := late.leads.get(i)) is not None]
@@ -454,8 +473,9 @@ def test_a_user_email_is_unique(uow_factory: UowFactory) -> None:
         make_user(uow_factory, Role.EMPLOYEE, "Ada Admin")
 
 
-def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory) -> None:
+def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory, request: pytest.FixtureRequest) -> None:
     """The edit read before the re-submission is refused, not saved over its count; a retry lands it."""
+    interleaving_writers(request)
     [lead_id] = store(uow_factory, new_lead(1))
 
     def edit() -> None:
@@ -712,3 +732,12 @@ def test_a_search_finds_leads_added_after_the_same_search_ran(
     store(uow_factory, new_lead(2, contact_name="Bob Quimby"), new_lead(3, contact_name="Cy Yarrow"))
     assert (found("quimby"), found("yarrow")) == (["Ann Quimby", "Bob Quimby"], ["Cy Yarrow"])
     assert found("quimby yarrow") == []
+
+
+def change(uow_factory: UowFactory, lead_id: int, status: LeadStatus) -> None:
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id)
+        assert lead is not None
+        lead.change_status(status, by=SYSTEM, at=START)
+        uow.leads.save(lead)
+        uow.commit()

@@ -12,6 +12,7 @@ default is one in a thousand), so an idle queue notices a dead worker within a f
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -27,6 +28,7 @@ from dramatiq.middleware import AgeLimit, Middleware
 
 from leadsmanager.application.job_types import QueueUnavailable, TaskRejected
 from leadsmanager.application.ports import TaskQueue
+from leadsmanager.domain.errors import LeadsManagerError
 
 QUEUE = "leadsmanager"
 Handler = Callable[..., object]
@@ -78,7 +80,24 @@ def declare_tasks(
             max_backoff=int(settings.max_backoff_seconds * 1000),
             throws=(TaskRejected,),
             time_limit=15 * 60 * 1000,
-        )(handler)
+        )(_retried_quietly(name, handler))
+
+
+def _retried_quietly(name: str, handler: Handler) -> Handler:
+    """Dramatiq logs an exception from a task as an error with its traceback. A failure of the product's
+    own kind (a collision, a service down) is raised as a Retry instead, which it does not log, and
+    TaskOutcomes says in one line what happened. A bug keeps its traceback."""
+
+    @functools.wraps(handler)
+    def run(**args: Any) -> object:
+        try:
+            return handler(**args)
+        except TaskRejected:
+            raise  # not retried: TaskOutcomes records it
+        except LeadsManagerError as e:
+            raise dramatiq.Retry(f"{type(e).__name__}: {e}") from e
+
+    return run
 
 
 class DramatiqTaskQueue(TaskQueue):
@@ -115,8 +134,11 @@ class TaskOutcomes(Middleware):
         if exception is None:
             self._finish(message, "ok")
         elif message.failed:
-            self._fail(message, f"{type(exception).__name__}: {exception}")
+            self._fail(message, _error(exception))
         else:
+            log.warning(
+                "task %s %s failed, retried later: %s", message.actor_name, dict(message.kwargs), _error(exception)
+            )
             self._finish(message, "retried")
 
     def after_skip_message(self, broker: dramatiq.Broker, message: MessageProxy) -> None:
@@ -136,3 +158,10 @@ class TaskOutcomes(Middleware):
             self._on_finish(message.actor_name, args, outcome, seconds)
         else:
             log.info("task %s %s: %s in %.3f s", message.actor_name, args, outcome, seconds)
+
+
+def _error(exception: BaseException) -> str:
+    """The error the task raised, not the Retry that carried it (see _retried_quietly)."""
+    if isinstance(exception, dramatiq.Retry) and exception.__cause__ is not None:
+        return str(exception)
+    return f"{type(exception).__name__}: {exception}"

@@ -7,6 +7,8 @@ from attrs import frozen
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from leadsmanager.adapters.sql.engine import reading
+
 PROBE_TIMEOUT = 2.0  # seconds: a probe that waits longer than a load balancer would is no probe
 
 
@@ -37,7 +39,7 @@ def database_probe(engine: Engine) -> Probe:
 
 
 def _select_one(engine: Engine) -> None:
-    with engine.connect() as connection:
+    with reading(engine).connect() as connection:  # on SQLite, not queued behind a writer
         connection.execute(text("SELECT 1"))
 
 

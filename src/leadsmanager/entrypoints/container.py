@@ -112,6 +112,9 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(make_session_factory, engine)
     # A factory: each use case opens its own unit of work, never a shared one.
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+    # For use cases that only read: on SQLite they neither wait for nor hold up the one writer.
+    read_session_factory = providers.Singleton(make_session_factory, engine, read_only=True)
+    read_uow = providers.Factory(SqlAlchemyUnitOfWork, read_session_factory)
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2Hasher)
 
@@ -121,18 +124,18 @@ class Container(containers.DeclarativeContainer):
     change_status = providers.Singleton(ChangeStatus, uow.provider, clock)
     assign_lead = providers.Singleton(AssignLead, uow.provider, clock)
     add_note = providers.Singleton(AddNote, uow.provider, clock)
-    get_lead = providers.Singleton(GetLead, uow.provider)
-    list_leads = providers.Singleton(ListLeads, uow.provider)
-    export_leads = providers.Singleton(ExportLeads, uow.provider)
+    get_lead = providers.Singleton(GetLead, read_uow.provider)
+    list_leads = providers.Singleton(ListLeads, read_uow.provider)
+    export_leads = providers.Singleton(ExportLeads, read_uow.provider)
     update_lead = providers.Singleton(UpdateLead, uow.provider, clock)
-    lead_statistics = providers.Singleton(LeadStatistics, uow.provider)
+    lead_statistics = providers.Singleton(LeadStatistics, read_uow.provider)
     user_admin = providers.Singleton(
         UserAdmin, uow.provider, clock, hasher, phone_region=settings.provided.phone_region
     )
     authenticate = providers.Singleton(Authenticate, uow.provider, hasher)
-    dashboard = providers.Singleton(Dashboard, uow.provider)
+    dashboard = providers.Singleton(Dashboard, read_uow.provider)
     follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
-    reports = providers.Singleton(Reports, uow.provider, clock, follow_up=follow_up)
+    reports = providers.Singleton(Reports, read_uow.provider, clock, follow_up=follow_up)
     tokens = providers.Singleton(SecretTokens)
     rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
     api_keys = providers.Singleton(ApiKeys, uow.provider, clock, tokens)

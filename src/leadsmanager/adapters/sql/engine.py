@@ -101,25 +101,44 @@ def _reset_unless_committed(dbapi_connection: Any, record: Any, state: PoolReset
         dbapi_connection.rollback()
 
 
+# How long an SQLite write waits for another one to finish before it gives up ('database is locked').
+# Writes are short (milliseconds), so only a stuck process makes one wait this long.
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+# An execution option: transactions on an engine carrying it only read (see `reading`).
+READING = "leadsmanager_reading"
+
+
+def reading(engine: Engine) -> Engine:
+    """The same engine and pool, for transactions that only read. On SQLite they begin DEFERRED and so
+    never wait for, or hold up, a writer; on MySQL/MariaDB nothing changes."""
+    return engine.execution_options(**{READING: True})
+
+
 def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **options)
+    connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+    engine = create_engine(url, connect_args=connect_args, **options)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the driver, open transactions (see the "begin" hook below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", "busy_timeout=30000"):
+        busy_timeout = f"busy_timeout={SQLITE_BUSY_TIMEOUT_SECONDS * 1000}"
+        for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL", busy_timeout):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        # A real transaction around reads too: in WAL mode a writer whose snapshot went stale is
-        # refused at once (SQLITE_BUSY_SNAPSHOT), which errors.py reports as a Conflict.
-        connection.exec_driver_sql("BEGIN")
+    def _begin(connection: Connection) -> None:
+        # A transaction that may write takes SQLite's one write lock when it begins, waiting its turn
+        # (the busy timeout) behind any other writer. Begun DEFERRED, it would read first and, if
+        # another writer committed meanwhile, be refused at its first write at once
+        # (SQLITE_BUSY_SNAPSHOT, a 409) with no waiting at all. Reads (`reading`) begin DEFERRED:
+        # in WAL mode they see a snapshot and never wait.
+        deferred = connection.get_execution_options().get(READING, False)
+        connection.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -128,8 +147,9 @@ def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
 CONNECTION = "leadsmanager.connection"
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    factory = sessionmaker(engine, expire_on_commit=False)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for units of work; `read_only` ones are for use cases that never write (see `reading`)."""
+    factory = sessionmaker(reading(engine) if read_only else engine, expire_on_commit=False)
     event.listen(factory, "after_begin", _remember_connection)
     return factory
 
