@@ -67,7 +67,7 @@ def test_a_refused_form_in_the_middle_keeps_its_place_and_the_rest_is_stored(
     results = submit.page([form(1), form(2, company="x" * 300), form(3)])
     assert outcomes(results) == ["created", "refused", "created"]
     refused = results[1]
-    assert isinstance(refused, ValidationError) and refused.fields == {"company": "too long"}
+    assert isinstance(refused, ValidationError) and refused.fields == {"company": "too long: at most 200 characters"}
     assert [x.external_id for x in stored(uow_factory)] == ["shop/contact/1", "shop/contact/3"]
 
 

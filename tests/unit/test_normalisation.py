@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given
@@ -16,6 +17,7 @@ from leadsmanager.application.normalisation import (
     normalise_name,
     normalise_phone,
 )
+from leadsmanager.application.users import check_password
 from leadsmanager.domain.errors import ValidationError
 
 
@@ -145,3 +147,19 @@ def test_phone_normalisation_is_idempotent_and_total(text: str, region: str) -> 
         return
     assert once.startswith("+") and once[1:].isdigit()
     assert normalise_phone(once, region=region) == once
+
+
+@pytest.mark.parametrize(
+    ("refuse", "field", "limit"),
+    [
+        (lambda: clean_text("x" * 201, max_length=200, field="company"), "company", "200"),
+        (lambda: normalise_name("x" * 201), "name", "200"),
+        (lambda: clean_message("x" * 10_001), "message", "10,000"),
+        (lambda: normalise_phone("1" * 41, region="US"), "phone", "40"),
+        (lambda: check_password("x" * 1025), "password", "1,024"),
+    ],
+)
+def test_too_long_says_the_limit_to_the_person(refuse: Callable[[], object], field: str, limit: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        refuse()
+    assert refused.value.fields[field] == f"too long: at most {limit} characters"

@@ -8,7 +8,7 @@ from attrs import evolve, frozen
 
 from leadsmanager.application.intake import SubmitResult
 from leadsmanager.application.job_types import Notice
-from leadsmanager.application.normalisation import clean_message
+from leadsmanager.application.normalisation import clean_message, too_long
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.retry import retrying
@@ -129,7 +129,7 @@ class AddNote:
         """A note only appends to the history, so it takes no version: one typed on a page that has gone
         stale meanwhile is kept, never refused for a change it could not have overwritten."""
         if len(text) > 10_000:
-            raise ValidationError("a note is at most 10,000 characters", {"note": "too long"})
+            raise ValidationError("a note is at most 10,000 characters", {"note": too_long(10_000)})
         # Cleaned as a lead's message is: line breaks kept, control characters (terminal escapes) dropped.
         note = clean_message(text, field="note")
 

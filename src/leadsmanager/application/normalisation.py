@@ -13,6 +13,7 @@ import phonenumbers
 from leadsmanager.domain.errors import ValidationError
 
 _SPACES = re.compile(r"\s+")
+MAX_PHONE_LENGTH = 40
 T = TypeVar("T")
 
 
@@ -35,6 +36,11 @@ class FieldErrors:
             raise ValidationError(f"{what} ({summary})", self.errors)
 
 
+def too_long(limit: int) -> str:
+    """The field message for text over its limit: it says the limit, so a person knows how much to cut."""
+    return f"too long: at most {limit:,} characters"
+
+
 def clean_text(value: str, *, max_length: int, field: str) -> str:
     """Trim, drop control characters and collapse runs of white space."""
     # isprintable() is False exactly when some character is of category C or Z (other than a plain
@@ -46,7 +52,7 @@ def clean_text(value: str, *, max_length: int, field: str) -> str:
         text = _SPACES.sub(" ", "".join(" " if _unprintable(c) else c for c in value))
     text = text.strip()
     if len(text) > max_length:
-        raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
+        raise ValidationError(f"{field} is longer than {max_length} characters", {field: too_long(max_length)})
     return text
 
 
@@ -59,7 +65,7 @@ def clean_message(value: str, *, max_length: int = 10_000, field: str = "message
     lines = [clean_text(line, max_length=max_length, field=field) for line in value.splitlines()]
     text = "\n".join(lines).strip()
     if len(text) > max_length:
-        raise ValidationError(f"{field} is longer than {max_length} characters", {field: "too long"})
+        raise ValidationError(f"{field} is longer than {max_length} characters", {field: too_long(max_length)})
     return text
 
 
@@ -93,8 +99,8 @@ def normalise_email(value: str) -> str:
 def normalise_phone(value: str, *, region: str) -> str:
     """E.164, reading numbers without a country code as local to `region`."""
     text = value.strip()
-    if len(text) > 40:
-        raise ValidationError("phone number is too long", {"phone": "too long"})
+    if len(text) > MAX_PHONE_LENGTH:
+        raise ValidationError("phone number is too long", {"phone": too_long(MAX_PHONE_LENGTH)})
     try:
         number = phonenumbers.parse(text, region.upper())
     except phonenumbers.NumberParseException:

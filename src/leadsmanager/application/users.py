@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from leadsmanager.application.normalisation import FieldErrors, normalise_email, normalise_name, normalise_phone
+from leadsmanager.application.normalisation import (
+    FieldErrors,
+    normalise_email,
+    normalise_name,
+    normalise_phone,
+    too_long,
+)
 from leadsmanager.application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import (
@@ -35,7 +41,7 @@ def check_password(password: str) -> None:
         message = f"a password needs at least {MIN_PASSWORD_LENGTH} characters"
         raise ValidationError(message, {"password": message})
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError("that password is too long", {"password": "too long"})
+        raise ValidationError("that password is too long", {"password": too_long(MAX_PASSWORD_LENGTH)})
 
 
 def _require_admin(actor: Actor) -> None:
