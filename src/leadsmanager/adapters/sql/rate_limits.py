@@ -51,8 +51,11 @@ class SqlRateLimiter(RateLimiter):
 
     def allows(self, key: str, *, limit: int, window: timedelta, now: datetime) -> bool:
         counted = select(c.hits).where(c.key == key, c.expires_at > now)
-        with Session(self._engine) as session:
-            hits = run(session, counted).scalar_one_or_none()
+        try:
+            with Session(self._engine) as session:
+                hits = run(session, counted).scalar_one_or_none()
+        except exc.DBAPIError as e:  # closing, on a connection the server dropped meanwhile
+            raise translate(e) from e
         return (hits or 0) < limit
 
     def forgive(self, key: str, *, window: timedelta, now: datetime) -> None:
@@ -86,12 +89,12 @@ class SqlRateLimiter(RateLimiter):
             log.info("expired rate-limit rows not pruned: %s", e)
 
     def _write(self, statement: Executable) -> None:
-        with Session(self._engine) as session:
-            run(session, statement)
-            try:
+        try:
+            with Session(self._engine) as session:
+                run(session, statement)
                 session.commit()
-            except exc.DBAPIError as e:
-                raise translate(e) from e
+        except exc.DBAPIError as e:  # the commit, or closing on a connection the server dropped
+            raise translate(e) from e
 
 
 def _rows(result: Any) -> int:
