@@ -111,7 +111,7 @@ def serve(
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
 
-    from leadsmanager.entrypoints.http_protocol import BoundedH11Protocol
+    from leadsmanager.entrypoints.http_protocol import BoundedHttpToolsProtocol
 
     settings = container(ctx, migrate=False).settings()
     check_port(host, port)  # before anything is printed or started
@@ -149,8 +149,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
-            http=BoundedH11Protocol,
-            h11_max_incomplete_event_size=settings.max_header_bytes,
+            http=BoundedHttpToolsProtocol,
             proxy_headers=False,  # LEADSMANAGER_TRUSTED_PROXIES alone decides whose X-Forwarded-For is believed
             access_log=False,  # the app logs each request itself, without query strings
             log_config=config,

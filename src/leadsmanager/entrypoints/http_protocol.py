@@ -1,7 +1,7 @@
-"""uvicorn's h11 protocol with a bounded request head: too large is answered 431, too slow 408.
+"""uvicorn's httptools protocol with a bounded request head: too large is answered 431, too slow 408.
 
-uvicorn bounds a head's size (h11's max incomplete event size, answered 400) but not the time it
-takes to arrive, so a client sending a header line now and then holds a connection for ever.
+uvicorn bounds neither with httptools: a client could send a 40 MB header, or a header line now and
+then, and hold a connection and its memory for ever.
 """
 
 from __future__ import annotations
@@ -12,83 +12,93 @@ import http
 import logging
 from typing import Any
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from leadsmanager.entrypoints.settings import Settings
 
 LOG = logging.getLogger("leadsmanager.serve")
-DEFAULT_HEAD_BYTES = 16 * 1024  # h11's own default, when uvicorn is not given one
+LINGER_SECONDS = 2.0  # reading and dropping what a refused client still sends, so its refusal is not reset
 
 
 @functools.cache
-def header_timeout() -> float:
-    """Read once per web process, from the settings `serve` checked before starting them."""
-    return Settings.from_env().header_timeout_seconds
+def head_limits() -> tuple[int, float]:
+    """The largest head in bytes and the seconds it may take to arrive, read once per web process."""
+    settings = Settings.from_env()
+    return settings.max_header_bytes, settings.header_timeout_seconds
 
 
-class _Connection(h11.Connection):
-    """An h11 connection that refuses a head over its size and remembers the status of what it refused.
+class _HeadTooLarge(Exception):
+    """Raised from a parser callback: httptools stops parsing and uvicorn answers the refusal."""
 
-    h11 enforces its size only on a head still incomplete after a read: one that came whole in a single
-    read (up to 256 KiB on loopback) passed.
+
+class BoundedHttpToolsProtocol(HttpToolsProtocol):
+    """Each request head must stay under the size limit and arrive within the time limit.
+
+    The time runs from the connection, or from the previous response on a kept connection, until the
+    head is complete. The size counts the request line and headers as parsed, and the bytes read while
+    a head is still incomplete (httptools buffers a header until its end).
     """
-
-    def __init__(self, max_head_bytes: int) -> None:
-        super().__init__(h11.SERVER, max_head_bytes)
-        self.max_head_bytes = max_head_bytes
-        self.refused_status = 400
-
-    def next_event(self) -> Any:
-        try:
-            event = super().next_event()
-            if isinstance(event, h11.Request) and head_size(event) > self.max_head_bytes:
-                raise h11.RemoteProtocolError("request head too large", error_status_hint=431)
-        except h11.RemoteProtocolError as e:
-            self.refused_status = e.error_status_hint
-            raise
-        return event
-
-
-def head_size(request: h11.Request) -> int:
-    """The bytes of a request line and headers as sent, give or take optional whitespace."""
-    line = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n")
-    return line + sum(len(name) + len(value) + 4 for name, value in request.headers.raw_items()) + 2
-
-
-class BoundedH11Protocol(H11Protocol):
-    """Each request head must arrive within `header_timeout()` of the connection or the previous response."""
-
-    conn: _Connection
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.conn = _Connection(self.config.h11_max_incomplete_event_size or DEFAULT_HEAD_BYTES)
+        self.max_head_bytes, self.head_seconds = head_limits()
+        self.head_bytes = 0  # the parsed request line and headers of the head under way
+        self.read_bytes = 0  # the bytes read while a head is incomplete
+        self.awaiting_head = True
+        self.refused_status = 400
         self.head_timer: asyncio.TimerHandle | None = None
+        self.refusing = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.watch_head()
+        self.start_head_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.stop_head_timer()
         super().connection_lost(exc)
 
-    def handle_events(self) -> None:
-        super().handle_events()
-        self.watch_head()
+    def data_received(self, data: bytes) -> None:
+        if self.refusing:
+            return
+        super().data_received(data)
+        if self.awaiting_head and not self.transport.is_closing():
+            self.read_bytes += len(data)
+            if self.read_bytes > self.max_head_bytes:
+                self.refuse(431, b"The request's headers are too large.")
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self.awaiting_head, self.head_bytes, self.read_bytes = True, 0, 0
+
+    def on_url(self, url: bytes) -> None:
+        super().on_url(url)
+        self.count_head(len(url))
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        super().on_header(name, value)
+        self.count_head(len(name) + len(value) + 4)
+
+    def count_head(self, size: int) -> None:
+        self.head_bytes += size
+        if self.head_bytes > self.max_head_bytes:
+            self.refused_status = 431
+            raise _HeadTooLarge
+
+    def on_headers_complete(self) -> None:
+        self.awaiting_head, self.read_bytes = False, 0
+        self.stop_head_timer()
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
+        pipelined = bool(self.pipeline)  # the next request's head has come already
         super().on_response_complete()
-        self.watch_head()
+        if not pipelined and not self.transport.is_closing():
+            self.awaiting_head = True
+            self.start_head_timer()
 
-    def watch_head(self) -> None:
-        """Time the client while a request head is awaited; stop once it has come."""
-        waiting = self.conn.their_state is h11.IDLE and not self.transport.is_closing()
-        if waiting and self.head_timer is None:
-            self.head_timer = self.loop.call_later(header_timeout(), self.head_timed_out)
-        elif not waiting:
-            self.stop_head_timer()
+    def start_head_timer(self) -> None:
+        if self.head_timer is None:
+            self.head_timer = self.loop.call_later(self.head_seconds, self.head_timed_out)
 
     def stop_head_timer(self) -> None:
         if self.head_timer is not None:
@@ -97,27 +107,30 @@ class BoundedH11Protocol(H11Protocol):
 
     def head_timed_out(self) -> None:
         self.head_timer = None
-        if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
+        if self.transport.is_closing() or not self.awaiting_head:
             return
-        LOG.warning("request head not complete within %g s: connection closed", header_timeout())
+        LOG.warning("request head not complete within %g s: connection closed", self.head_seconds)
         self.refuse(408, b"The request's headers took too long to arrive.")
 
     def send_400_response(self, msg: str) -> None:
-        if self.conn.refused_status == 431:
+        if self.refused_status == 431:
             self.refuse(431, b"The request's headers are too large.")
         else:
             super().send_400_response(msg)
 
     def refuse(self, status: int, text: bytes) -> None:
-        headers = [
-            (b"content-type", b"text/plain; charset=utf-8"),
-            (b"content-length", str(len(text)).encode()),
-            (b"connection", b"close"),
-        ]
-        response = h11.Response(status_code=status, headers=headers, reason=http.HTTPStatus(status).phrase)
-        try:
-            for event in (response, h11.Data(data=text), h11.EndOfMessage()):
-                self.transport.write(self.conn.send(event) or b"")
-        except h11.LocalProtocolError:
-            pass  # a response was under way after all: closing is the answer left
-        self.transport.close()
+        """Answer, then close our side and drop what still comes for a moment before closing.
+
+        Closing at once with the client's bytes unread would make the kernel reset the connection,
+        and the client could lose the answer.
+        """
+        self.stop_head_timer()
+        self.refusing = True
+        reason = http.HTTPStatus(status).phrase.encode()
+        head = b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n" % (status, reason)
+        self.transport.write(head + b"content-length: %d\r\nconnection: close\r\n\r\n" % len(text) + text)
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
+            self.transport.close()
