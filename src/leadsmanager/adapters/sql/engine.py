@@ -29,8 +29,8 @@ def read_json(text: str | bytes) -> Any:
 
 def read_datetime(text: str) -> datetime | str:
     """A DATETIME as MariaDB sends it ('2025-10-31 07:18:43.027438') read by datetime's C parser, and
-    anything else by PyMySQL's own reader, whose regular expression and int() calls took 3 µs a value:
-    a list page has 150 of them."""
+    anything else by PyMySQL's own reader, whose regular expression and int() calls cost far more, for
+    the many datetimes of a list page (bench/README.md)."""
     if len(text) >= 19 and text[10] == " " and (len(text) == 19 or (text[19] == "." and text[20:].isdigit())):
         try:
             return datetime.fromisoformat(text)

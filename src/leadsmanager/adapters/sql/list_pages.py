@@ -83,8 +83,8 @@ class _PackedSummary(TypeDecorator[list[Any]]):
 
 
 # A list page selects each lead's summary as one JSON array built by the database. PyMySQL parses
-# every value of a row in pure Python: one value a row instead of 22 took a search page's client CPU
-# from about 1.7 to 0.8 ms, for about 0.1 ms more in MariaDB.
+# every value of a row in pure Python: one value a row instead of 22 spares much of a list page's
+# client CPU for a little more work in MariaDB (figures in bench/README.md).
 SUMMARY: Label[list[Any]] = func.json_array(
     *(_Document(c) if isinstance(c.type, JSON) else c for c in SUMMARY_COLUMNS), type_=_PackedSummary
 ).label("summary")

@@ -100,8 +100,8 @@ def _once_each(
 ) -> list[Row[Any]]:
     """The first `wanted` leads of a statement whose rows repeat each lead once per term it has of the
     rarest group, each repeat right after the lead (rows come sorted by created_at and id). Removing
-    them here spares MariaDB a temporary table for DISTINCT, which cost it a quarter of the statement;
-    each row fetched beyond the page costs it about 25 µs, so the statement asks for about as many rows
+    them here spares MariaDB a temporary table for DISTINCT; each row fetched beyond the page costs it
+    time too (bench/README.md), so the statement asks for about as many rows
     as the group's last page needed for one lead each (_ROWS_PER_LEAD), and again for more if short."""
     per_lead = _ROWS_PER_LEAD.get(group, 1.3)  # first names: 1.3; surnames: 1.1; company names: 1.05
     fetch = math.ceil(wanted * per_lead * 1.1) + 3
