@@ -23,6 +23,7 @@ from leadsmanager.application.parsing import json_document
 from leadsmanager.domain.errors import ValidationError
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,59}")
+_SECONDS = re.compile(r"[0-9]{1,9}")
 
 
 @frozen
@@ -113,16 +114,14 @@ def error_code(response: httpx.Response) -> str:
 
 def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
-    if not value:
-        return None
-    text = value.strip()
-    if text.isascii() and text.isdigit():
+    text = (value or "").strip()
+    if _SECONDS.fullmatch(text):
         return float(text)
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
-    if when.tzinfo is None:  # "-0000" dates come back naive; HTTP dates are always UTC
+    if when.tzinfo is None:  # HTTP dates are GMT even when written "-0000"
         when = when.replace(tzinfo=UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 

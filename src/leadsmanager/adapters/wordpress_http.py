@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 
 import httpx
 
+from leadsmanager.adapters.http_delivery import retry_after_seconds
 from leadsmanager.application.parsing import json_document
 from leadsmanager.application.sync_types import (
     FormSourceAuthFailed,
@@ -22,7 +20,6 @@ from leadsmanager.domain.errors import ValidationError
 MAX_BODY_BYTES = 5_000_000
 MAX_ERROR_BODY_BYTES = 64_000
 ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
-SECONDS = re.compile(r"[0-9]{1,9}")
 
 
 def refusal(reply: httpx.Response, *, site: str, form_id: str) -> FormSourceError:
@@ -48,20 +45,6 @@ def read_body(reply: httpx.Response, *, site: str, form_id: str) -> bytes | Form
     if body is None:
         return FormSourceBadResponse(f"the response is larger than {MAX_BODY_BYTES} bytes", site=site, form_id=form_id)
     return body
-
-
-def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
-    text = (value or "").strip()
-    if SECONDS.fullmatch(text):
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are GMT even when written "-0000"
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def _code(reply: httpx.Response) -> str:
