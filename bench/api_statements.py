@@ -29,8 +29,8 @@ from starlette.testclient import TestClient
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 
 warnings.filterwarnings("ignore", "Using `httpx` with `starlette.testclient`")  # as the test suite does

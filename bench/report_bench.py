@@ -38,8 +38,8 @@ from leadsmanager.application.reports import ReportQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.period import Period
 from leadsmanager.domain.roles import Role
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 
 DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench"

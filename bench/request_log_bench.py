@@ -19,7 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadsmanager.entrypoints.logs import JsonFormatter
+from leadsmanager.entrypoints.observability.logs import JsonFormatter
 from leadsmanager.entrypoints.web.request_log import RequestLog
 
 

@@ -45,7 +45,7 @@ from leadsmanager.application.tallies import Facet
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.scoring import score_of
 from leadsmanager.domain.search import fold, lead_terms
-from leadsmanager.entrypoints.progress import Progress
+from leadsmanager.entrypoints.cli.progress import Progress
 
 DEFAULT_URL = "mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench"
 URL_ENV = "LEADSMANAGER_BENCH_MYSQL_URL"

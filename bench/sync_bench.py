@@ -49,9 +49,9 @@ from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.sync_report import FormReport, PageDone, SyncReport
 from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.container import build
-from leadsmanager.entrypoints.settings import Settings
-from leadsmanager.entrypoints.sync_processes import sync_forms
+from leadsmanager.entrypoints.bootstrap.container import build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+from leadsmanager.entrypoints.worker.sync_processes import sync_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 DATABASE = "leadsmanager_bench_sync"

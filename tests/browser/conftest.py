@@ -16,8 +16,8 @@ from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.application.users import NewUser
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.roles import Role
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 from tests.conftest import service_missing
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.lead import Channel
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.browser.conftest import ADMIN_PASSWORD
 
 Page = Any

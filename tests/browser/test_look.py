@@ -12,7 +12,7 @@ from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.browser.conftest import ADMIN_PASSWORD
 from tests.browser.test_journeys import sign_in
 

@@ -14,7 +14,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.browser.conftest import ADMIN_PASSWORD
 from tests.browser.test_journeys import sign_in
 from tests.support import submission

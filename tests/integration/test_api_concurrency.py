@@ -18,8 +18,8 @@ from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.lead import Channel
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 from tests.conftest import MYSQL_URL, empty
 from tests.support import new_lead

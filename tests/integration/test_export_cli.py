@@ -6,8 +6,8 @@ import csv
 import io
 from pathlib import Path
 
-from leadsmanager.entrypoints.lead_csv import COLUMNS
-from leadsmanager.entrypoints.progress import CLEAR_LINE, Progress
+from leadsmanager.entrypoints.cli.progress import CLEAR_LINE, Progress
+from leadsmanager.entrypoints.formats.lead_csv import COLUMNS
 from tests.integration.conftest import Cli
 
 

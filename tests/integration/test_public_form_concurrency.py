@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 from tests.conftest import MYSQL_URL, empty
 from tests.support import FakeClock

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from leadsmanager.entrypoints.report_tables import TABLE_NAMES, report_tables
+from leadsmanager.entrypoints.formats.report_tables import TABLE_NAMES, report_tables
 from tests.integration.conftest import Cli
 
 

@@ -20,8 +20,8 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import TransientConflict
 from leadsmanager.domain.lead import Channel
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 
 INTAKES = 120

@@ -14,10 +14,10 @@ from sqlalchemy import Engine, select
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.application.jobs import SYNC_FORMS
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.cli import main
-from leadsmanager.entrypoints.container import build
-from leadsmanager.entrypoints.jobs import task_handlers
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.worker.jobs import task_handlers
 from tests.conftest import MYSQL_URL, empty
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress
 

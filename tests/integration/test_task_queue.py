@@ -11,8 +11,8 @@ import pytest
 
 from leadsmanager.adapters.dramatiq_tasks import BrokerSettings, DramatiqTaskQueue, declare_tasks, make_broker
 from leadsmanager.application.job_types import QueueUnavailable, TaskFailed, TaskRejected
-from leadsmanager.entrypoints.jobs import _finished
-from leadsmanager.entrypoints.metrics import registry
+from leadsmanager.entrypoints.observability.metrics import registry
+from leadsmanager.entrypoints.worker.jobs import _finished
 from tests.processes import free_port, wait_for
 
 

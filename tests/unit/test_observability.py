@@ -11,9 +11,9 @@ import pytest
 from prometheus_client import REGISTRY
 from prometheus_client.parser import text_string_to_metric_families
 
-from leadsmanager.entrypoints.logs import JsonFormatter
-from leadsmanager.entrypoints.metrics import exposition
-from leadsmanager.entrypoints.observability import TaskOutcome, record_task, serve_metrics, set_sync_lag
+from leadsmanager.entrypoints.observability.hooks import TaskOutcome, record_task, serve_metrics, set_sync_lag
+from leadsmanager.entrypoints.observability.logs import JsonFormatter
+from leadsmanager.entrypoints.observability.metrics import exposition
 
 
 def count(task: str, outcome: str) -> float:

@@ -9,8 +9,8 @@ import yaml
 from attrs import evolve
 
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.checks import insecure_settings
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SECURE = {

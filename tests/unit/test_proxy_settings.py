@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

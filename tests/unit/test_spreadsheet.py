@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.lead_csv import lead_row
-from leadsmanager.entrypoints.report_tables import Cell, Column, Table, as_csv
-from leadsmanager.entrypoints.spreadsheet import E164_PHONE, FORMULA_STARTS, spreadsheet_cell
+from leadsmanager.entrypoints.formats.lead_csv import lead_row
+from leadsmanager.entrypoints.formats.report_tables import Cell, Column, Table, as_csv
+from leadsmanager.entrypoints.formats.spreadsheet import E164_PHONE, FORMULA_STARTS, spreadsheet_cell
 
 # Text that often starts with a formula character, phones, and any text at all.
 phones = st.from_regex(r"\A\+[0-9]{6,15}\Z")

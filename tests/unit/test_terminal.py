@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadsmanager.entrypoints.terminal import printable, tab_separated
+from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 
 @given(st.text())

@@ -14,7 +14,7 @@ from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.api.auth import FAILED_KEYS_PER_ADDRESS, FAILED_KEYS_WINDOW
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 from tests.web.conftest import Staff

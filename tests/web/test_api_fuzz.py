@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.entrypoints.api.openapi import document
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import Staff
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from starlette.testclient import TestClient
 
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import Staff, sign_in
 

@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.roles import Role
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.support import FakeClock
 from tests.web.conftest import Staff, csrf_of
 

@@ -15,7 +15,7 @@ from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.application.queries import Cursor
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import Staff, csrf_of, sign_in
 

@@ -16,7 +16,7 @@ from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 from tests.web.conftest import Staff, csrf_of, sign_in

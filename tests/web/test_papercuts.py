@@ -15,7 +15,7 @@ from leadsmanager.application.users import NewUser
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.web.conftest import PASSWORD, Staff, csrf_of, sign_in
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')

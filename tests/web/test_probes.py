@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.entrypoints.container import build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
 from tests.conftest import MYSQL_URL, NOBODY_LISTENS
 

@@ -13,7 +13,7 @@ from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.support import FakeClock
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')

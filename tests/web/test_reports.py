@@ -16,7 +16,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.web.conftest import PASSWORD, Staff
 
 FIGURE = re.compile(r'data-figure="(\w+)">([^<]*)<')

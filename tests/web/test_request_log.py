@@ -13,8 +13,8 @@ import pytest
 from dependency_injector import providers
 from starlette.testclient import TestClient
 
-from leadsmanager.entrypoints.container import Container
-from leadsmanager.entrypoints.logs import JsonFormatter, TextFormatter, chosen_format, masked
+from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.observability.logs import JsonFormatter, TextFormatter, chosen_format, masked
 from leadsmanager.entrypoints.web.app import create_app
 from tests.web.conftest import PASSWORD, Staff, csrf_of, sign_in
 

@@ -12,7 +12,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import TransientConflict
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.web.conftest import Staff, csrf_of
 
 VERSION = re.compile(r'name="version" value="(\d+)"')

@@ -11,7 +11,7 @@ from attrs import evolve
 from dependency_injector import providers
 from starlette.testclient import TestClient
 
-from leadsmanager.entrypoints.container import Container, build
+from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 

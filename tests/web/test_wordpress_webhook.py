@@ -14,7 +14,7 @@ from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.entrypoints.api.webhooks import signature
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 

@@ -1,1 +1,1 @@
-"""Entrypoints: the CLI and (later) the web app, wired by one container."""
+"""Entrypoints, one package per delivery mechanism (web, api, cli, worker), wired in bootstrap."""

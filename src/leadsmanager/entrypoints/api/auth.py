@@ -10,8 +10,8 @@ from starlette.requests import Request
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import ApiKey, Scope
 from leadsmanager.domain.errors import AuthenticationFailed, PermissionDenied, RateLimited
+from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.web.context import container, signed_in
-from leadsmanager.entrypoints.web.proxies import client_address
 from leadsmanager.entrypoints.web.security import check_origin
 
 RATE_WINDOW = timedelta(minutes=1)

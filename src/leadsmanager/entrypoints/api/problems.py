@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from leadsmanager.domain import errors
-from leadsmanager.entrypoints.http_status import status_for
+from leadsmanager.entrypoints.http.status import status_for
 
 PROBLEM_TYPE = "application/problem+json"
 TITLES = {

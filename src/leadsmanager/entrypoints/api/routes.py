@@ -11,12 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, Idempotency, Outcome
 from leadsmanager.application.parsing import entity_tag, whole_number
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import NotFound, ValidationError
-from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
@@ -29,7 +29,7 @@ from leadsmanager.entrypoints.api.schemas import (
     lead_json,
 )
 from leadsmanager.entrypoints.api.stats import stats_json
-from leadsmanager.entrypoints.report_params import REPORT_PARAMETERS, report_query
+from leadsmanager.entrypoints.http.report_params import REPORT_PARAMETERS, report_query
 from leadsmanager.entrypoints.web.context import container
 from leadsmanager.entrypoints.web.filters import lead_query
 

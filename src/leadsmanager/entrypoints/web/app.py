@@ -24,9 +24,8 @@ from starlette.templating import Jinja2Templates
 from leadsmanager.domain import errors
 from leadsmanager.entrypoints.api import problems, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.http_status import status_for
-from leadsmanager.entrypoints.jobs import use_inline_queue
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.http.status import status_for
 from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_reports, pages_users
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
@@ -35,6 +34,7 @@ from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
+from leadsmanager.entrypoints.worker.jobs import use_inline_queue
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("leadsmanager.web")

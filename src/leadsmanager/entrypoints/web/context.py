@@ -12,7 +12,7 @@ from leadsmanager.application.sessions import SignedIn
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import PermissionDenied
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints.container import Container
+from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.security import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, Signer, check_csrf, new_token
 
 SESSION_COOKIE = "lm_session"

@@ -13,7 +13,7 @@ from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuer
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus, parse_status
-from leadsmanager.entrypoints.report_tables import duration
+from leadsmanager.entrypoints.formats.report_tables import duration
 
 FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).

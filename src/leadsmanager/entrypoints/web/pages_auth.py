@@ -7,8 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
+from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.web.context import SESSION_COOKIE, container, redirect, render, signed_in, verified_form
-from leadsmanager.entrypoints.web.proxies import client_address
 
 
 def login_page(request: Request) -> Response:

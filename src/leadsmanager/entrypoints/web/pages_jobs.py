@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
+import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.actor import Actor
@@ -20,9 +21,8 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
-from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
-from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
-from leadsmanager.entrypoints.render import history_entry
+from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
+from leadsmanager.entrypoints.formats.lead_text import history_entry
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.filters import lead_query
 

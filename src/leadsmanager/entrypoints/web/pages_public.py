@@ -11,9 +11,9 @@ from starlette.routing import Route
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.errors import Conflict, NotFound, TransientConflict, ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
+from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.web.context import container, render
 from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
-from leadsmanager.entrypoints.web.proxies import client_address
 from leadsmanager.entrypoints.web.security import check_origin
 
 HONEYPOT = "website"

@@ -15,8 +15,8 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import NotFound
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.report_params import report_query
-from leadsmanager.entrypoints.report_tables import as_csv, duration, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.formats.report_tables import as_csv, duration, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.http.report_params import report_query
 from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
 from leadsmanager.entrypoints.web.context import container, render, require
 

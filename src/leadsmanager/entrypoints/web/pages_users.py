@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
-from leadsmanager.entrypoints import http_ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 

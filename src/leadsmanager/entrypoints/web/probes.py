@@ -16,9 +16,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from leadsmanager.entrypoints.metrics import CONTENT_TYPE, exposition
+from leadsmanager.entrypoints.http.client import client_address
+from leadsmanager.entrypoints.observability.metrics import CONTENT_TYPE, exposition
 from leadsmanager.entrypoints.web.context import container
-from leadsmanager.entrypoints.web.proxies import client_address
 
 LOG = logging.getLogger("leadsmanager.readiness")
 

@@ -10,17 +10,11 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 
-from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from leadsmanager.entrypoints.settings import Network
+from leadsmanager.entrypoints.bootstrap.settings import Network
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def client_address(request: Request) -> str:
-    """The address per-address limits count: the visitor's, once TrustedProxies has run."""
-    return request.client.host if request.client else "unknown"
 
 
 class TrustedProxies:

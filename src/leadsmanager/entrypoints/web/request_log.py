@@ -11,8 +11,8 @@ from typing import Any
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from leadsmanager.entrypoints.logs import REQUEST_ID
-from leadsmanager.entrypoints.metrics import REQUEST_SECONDS, REQUESTS
+from leadsmanager.entrypoints.observability.logs import REQUEST_ID
+from leadsmanager.entrypoints.observability.metrics import REQUEST_SECONDS, REQUESTS
 
 LOG = logging.getLogger("leadsmanager.request")
 REQUEST_ID_HEADER = "X-Request-ID"

@@ -11,9 +11,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from leadsmanager.entrypoints.logs import chosen_format, logging_config
-from leadsmanager.entrypoints.metrics import MULTIPROCESS_DIR
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+from leadsmanager.entrypoints.observability.logs import chosen_format, logging_config
+from leadsmanager.entrypoints.observability.metrics import MULTIPROCESS_DIR
 
 
 def log_config(settings: Settings, *, access_log: bool) -> dict[str, Any]:

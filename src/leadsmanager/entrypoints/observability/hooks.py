@@ -1,6 +1,6 @@
 """Hooks the background jobs call to be seen: a JSON log line and metrics per finished task, and sync lag.
 
-from leadsmanager.entrypoints.observability import TaskOutcome, record_task, set_sync_lag
+from leadsmanager.entrypoints.observability.hooks import TaskOutcome, record_task, set_sync_lag
 
 record_task("notify_new_lead", outcome=TaskOutcome.RETRIED, duration=0.42, lead_id=17)
 set_sync_lag("shop", "contact", seconds=95.0)
@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from prometheus_client import start_http_server
 
-from leadsmanager.entrypoints.metrics import LEADS_CREATED, SYNC_LAG, TASK_SECONDS, TASKS, registry
+from leadsmanager.entrypoints.observability.metrics import LEADS_CREATED, SYNC_LAG, TASK_SECONDS, TASKS, registry
 
 TASK_LOG = logging.getLogger("leadsmanager.task")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 LOG = logging.getLogger("leadsmanager.serve")
 LINGER_SECONDS = 2.0  # reading and dropping what a refused client still sends, so its refusal is not reset

@@ -16,8 +16,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from leadsmanager.application.sync import OnPage
 from leadsmanager.application.sync_report import FormReport, SyncReport
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 OnForm = Callable[[FormReport], None]
 _CHILD: dict[str, Container] = {}  # in a child process: its container, built once by the pool's initializer

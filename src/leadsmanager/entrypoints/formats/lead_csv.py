@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.spreadsheet import spreadsheet_cell
+from leadsmanager.entrypoints.formats.spreadsheet import spreadsheet_cell
 
 COLUMNS = (
     "id",

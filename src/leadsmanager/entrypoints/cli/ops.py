@@ -7,9 +7,9 @@ import sys
 import click
 
 from leadsmanager.adapters.probes import Probe
-from leadsmanager.entrypoints.checks import run_checks
-from leadsmanager.entrypoints.logs import masked
-from leadsmanager.entrypoints.settings import environment
+from leadsmanager.entrypoints.bootstrap.checks import run_checks
+from leadsmanager.entrypoints.bootstrap.settings import environment
+from leadsmanager.entrypoints.observability.logs import masked
 
 CHECK_FAILED = 1
 

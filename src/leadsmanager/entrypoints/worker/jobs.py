@@ -26,9 +26,9 @@ from leadsmanager.adapters.dramatiq_tasks import (
 from leadsmanager.application.job_types import Notice, TaskFailed, TaskRejected
 from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SEND_NOTICE, SYNC_FORMS
 from leadsmanager.application.ports import TaskQueue
-from leadsmanager.entrypoints.container import Container
-from leadsmanager.entrypoints.observability import record_task, set_sync_lag
-from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
+from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.observability.hooks import record_task, set_sync_lag
+from leadsmanager.entrypoints.worker.sync_processes import sync_forms as side_by_side
 
 log = logging.getLogger("leadsmanager.jobs")
 RELAY_SECONDS = 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead, SubmitResult
-from leadsmanager.entrypoints.observability import lead_created
+from leadsmanager.entrypoints.observability.hooks import lead_created
 
 
 class CountedSubmitLead(SubmitLead):

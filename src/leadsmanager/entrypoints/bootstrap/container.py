@@ -43,8 +43,8 @@ from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
-from leadsmanager.entrypoints.counted_intake import CountedSubmitLead
-from leadsmanager.entrypoints.settings import Settings
+from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 
 def _engine(url: str) -> Iterator[Engine]:

@@ -8,7 +8,7 @@ import socket
 from collections.abc import Mapping
 
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.settings import PREFIX
+from leadsmanager.entrypoints.bootstrap.settings import PREFIX
 
 BASE_URL = PREFIX + "BASE_URL"
 # Hosts that mean every interface (compared with, never bound here).

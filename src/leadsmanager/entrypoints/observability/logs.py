@@ -19,8 +19,8 @@ from typing import Any, TextIO
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 URL_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^\s/:@]*:)[^\s/@]+@", re.IGNORECASE)
 FORMATTERS = {
-    "json": "leadsmanager.entrypoints.logs.JsonFormatter",
-    "text": "leadsmanager.entrypoints.logs.TextFormatter",
+    "json": "leadsmanager.entrypoints.observability.logs.JsonFormatter",
+    "text": "leadsmanager.entrypoints.observability.logs.TextFormatter",
 }
 
 

@@ -25,19 +25,19 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import parse_role
 from leadsmanager.domain.status import parse_status
-from leadsmanager.entrypoints.checks import insecure_settings
-from leadsmanager.entrypoints.container import Container, build
-from leadsmanager.entrypoints.lead_csv import COLUMNS, lead_row
-from leadsmanager.entrypoints.ops_commands import check
-from leadsmanager.entrypoints.progress import Progress
-from leadsmanager.entrypoints.render import history_lines, lead_line, lead_lines
-from leadsmanager.entrypoints.report_params import report_query
-from leadsmanager.entrypoints.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
-from leadsmanager.entrypoints.serve_address import BASE_URL, base_url_is_set, check_port, served_url
-from leadsmanager.entrypoints.sync_lines import cursor_lines, progress_line, report_lines
-from leadsmanager.entrypoints.sync_processes import sync_forms as side_by_side
-from leadsmanager.entrypoints.terminal import printable, tab_separated
-from leadsmanager.entrypoints.web_process import exit_cleanly_on_sigterm, log_config, share_metrics
+from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.cli.ops import check
+from leadsmanager.entrypoints.cli.progress import Progress
+from leadsmanager.entrypoints.cli.sync_lines import cursor_lines, progress_line, report_lines
+from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
+from leadsmanager.entrypoints.formats.lead_text import history_lines, lead_line, lead_lines
+from leadsmanager.entrypoints.formats.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
+from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
+from leadsmanager.entrypoints.http.report_params import report_query
+from leadsmanager.entrypoints.http.serve_address import BASE_URL, base_url_is_set, check_port, served_url
+from leadsmanager.entrypoints.http.serving import exit_cleanly_on_sigterm, log_config, share_metrics
+from leadsmanager.entrypoints.worker.sync_processes import sync_forms as side_by_side
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ValidationError: 3,
@@ -111,7 +111,7 @@ def serve(
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
 
-    from leadsmanager.entrypoints.http_protocol import BoundedHttpToolsProtocol
+    from leadsmanager.entrypoints.http.protocol import BoundedHttpToolsProtocol
 
     settings = container(ctx, migrate=False).settings()
     check_port(host, port)  # before anything is printed or started
@@ -137,7 +137,7 @@ def serve(
     exit_cleanly_on_sigterm()
     jobs = None
     if not built.settings().redis_url:
-        from leadsmanager.entrypoints.jobs import InProcessJobs
+        from leadsmanager.entrypoints.worker.jobs import InProcessJobs
 
         jobs = InProcessJobs(built)
         jobs.start()
@@ -494,7 +494,7 @@ def report(ctx: click.Context, /, **options: Any) -> None:
 
 
 def _add_job_commands() -> None:
-    from leadsmanager.entrypoints.cli_jobs import COMMANDS
+    from leadsmanager.entrypoints.cli.jobs import COMMANDS
 
     for command in COMMANDS:
         main.add_command(command)

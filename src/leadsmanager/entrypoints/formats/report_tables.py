@@ -13,8 +13,8 @@ from leadsmanager.application.report_figures import RepFigures, ResponseTimes
 from leadsmanager.application.reports import Report
 from leadsmanager.application.tallies import RESPONSE_LIMITS
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.spreadsheet import spreadsheet_cell
-from leadsmanager.entrypoints.terminal import printable
+from leadsmanager.entrypoints.formats.spreadsheet import spreadsheet_cell
+from leadsmanager.entrypoints.formats.terminal import printable
 
 Cell = str | int | float | timedelta | None
 OVER = f"over {RESPONSE_LIMITS[-1].days} days"  # a percentile in the last, unbounded bucket

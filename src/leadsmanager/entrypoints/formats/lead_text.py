@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from leadsmanager.domain.lead import HistoryEntry, Lead
-from leadsmanager.entrypoints.terminal import printable, tab_separated
+from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 CONTINUED = "    "  # the next line of a multi-line value, indented under its field
 

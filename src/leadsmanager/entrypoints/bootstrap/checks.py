@@ -13,7 +13,7 @@ from leadsmanager.adapters.service_probes import TIMEOUT, perfit_probe, slack_pr
 from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.migrate import pending
 from leadsmanager.domain.errors import ValidationError
-from leadsmanager.entrypoints.settings import PREFIX, Settings
+from leadsmanager.entrypoints.bootstrap.settings import PREFIX, Settings
 
 MIN_SECRET_LENGTH = 32
 # Placeholders from docs, examples and docker-compose.yml: known to everyone, so no secret at all.

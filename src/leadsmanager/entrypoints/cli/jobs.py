@@ -13,12 +13,12 @@ import click
 from leadsmanager.adapters.dramatiq_tasks import make_broker
 from leadsmanager.application.consistency import ConsistencyReport
 from leadsmanager.domain import errors
-from leadsmanager.entrypoints.cli import container, reports_errors
-from leadsmanager.entrypoints.container import Container
-from leadsmanager.entrypoints.jobs import Scheduler, periodic_jobs, start_worker, use_inline_queue
-from leadsmanager.entrypoints.logs import configure_logging
-from leadsmanager.entrypoints.observability import serve_metrics
-from leadsmanager.entrypoints.terminal import tab_separated
+from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.cli.commands import container, reports_errors
+from leadsmanager.entrypoints.formats.terminal import tab_separated
+from leadsmanager.entrypoints.observability.hooks import serve_metrics
+from leadsmanager.entrypoints.observability.logs import configure_logging
+from leadsmanager.entrypoints.worker.jobs import Scheduler, periodic_jobs, start_worker, use_inline_queue
 
 log = logging.getLogger("leadsmanager.jobs")
 NEEDS_REDIS = "needs LEADSMANAGER_REDIS_URL; without Redis, `leadsmanager serve` runs the background jobs itself"

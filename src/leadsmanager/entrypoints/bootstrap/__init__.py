@@ -1,0 +1,1 @@
+"""The wiring: settings from the environment and the one container built from them."""

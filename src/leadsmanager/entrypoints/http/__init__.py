@@ -1,0 +1,1 @@
+"""What the pages and the API share: error statuses, request helpers, and serving HTTP with uvicorn."""

@@ -1,0 +1,1 @@
+"""Logs, Prometheus metrics and the hooks that feed them, for every process role."""

@@ -1,0 +1,1 @@
+"""The background jobs: task handlers, the scheduler and the in-process runner."""
