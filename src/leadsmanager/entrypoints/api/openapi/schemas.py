@@ -1,4 +1,4 @@
-"""The OpenAPI 3.1 description of API v1. A test checks it against the routes and responses."""
+"""The schemas, parameters and responses that the API v1 description is made of."""
 
 from __future__ import annotations
 
@@ -13,19 +13,19 @@ NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
 
 
-def _ref(name: str) -> dict[str, str]:
+def ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _json(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+def json_response(schema: dict[str, Any], description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
     response: dict[str, Any] = {"description": description, "content": {"application/json": {"schema": schema}}}
     if headers:
         response["headers"] = headers
     return response
 
 
-def _problems(*statuses: int) -> dict[str, Any]:
-    problem = {"application/problem+json": {"schema": _ref("Problem")}}
+def problems(*statuses: int) -> dict[str, Any]:
+    problem = {"application/problem+json": {"schema": ref("Problem")}}
     return {str(s): {"description": "A problem (RFC 9457)", "content": problem} for s in statuses}
 
 
@@ -197,7 +197,7 @@ RESPONSE_TIMES = {
 }
 
 
-def _rows(**properties: Any) -> dict[str, Any]:
+def rows(**properties: Any) -> dict[str, Any]:
     return {
         "type": "array",
         "items": {"type": "object", "required": list(properties), "properties": properties},
@@ -217,14 +217,14 @@ STATS = {
             "required": ["from", "to", "time_zone"],
             "properties": {"from": NULLABLE_STRING, "to": NULLABLE_STRING, "time_zone": {"type": "string"}},
         },
-        "by_site": _rows(site={"type": "string"}, form_id={"type": "string"}, leads=COUNT),
-        "by_service": _rows(service={"type": "string"}, leads=COUNT),
+        "by_site": rows(site={"type": "string"}, form_id={"type": "string"}, leads=COUNT),
+        "by_service": rows(service={"type": "string"}, leads=COUNT),
         "funnel": {
-            **_rows(stage={"enum": ["new", "contacted", "qualified", "proposal", "won"]}, leads=COUNT),
+            **rows(stage={"enum": ["new", "contacted", "qualified", "proposal", "won"]}, leads=COUNT),
             "description": "leads that reached each stage or went further (won: won now); spam left out",
         },
         "lost": COUNT,
-        "conversion_by_source": _rows(
+        "conversion_by_source": rows(
             source={"enum": [c.value for c in Channel]},
             leads=COUNT,
             spam=COUNT,
@@ -241,7 +241,7 @@ STATS = {
                 },
             ]
         },
-        "reps": _rows(
+        "reps": rows(
             assignee_id={"type": ["integer", "null"]},
             name={"type": "string"},
             leads=COUNT,
@@ -256,106 +256,7 @@ STATS = {
 ETAG = {"ETag": {"schema": {"type": "string"}, "description": "the lead's version, for If-Match"}}
 
 
-def document() -> dict[str, Any]:
-    read, write = [{"apiKey": ["leads:read"]}], [{"apiKey": ["leads:write"]}]
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": "LeadsManager API", "version": "1.0.0"},
-        "components": {
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Lead": LEAD, "LeadIntake": INTAKE, "LeadChange": CHANGE, "Problem": PROBLEM},
-        },
-        "security": read,
-        "paths": {
-            "/api/v1/leads": {
-                "post": {
-                    "operationId": "createLead",
-                    "security": write,
-                    "parameters": [
-                        {"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "maxLength": 191}}
-                    ],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("LeadIntake")}}},
-                    "responses": {
-                        "201": _json(_outcome(), "created"),
-                        "200": _json(_outcome(), "joined an open lead of the same person, or a replay"),
-                        **_problems(400, 401, 403, 409, 413, 415, 422, 429),
-                    },
-                },
-                "get": {
-                    "operationId": "listLeads",
-                    "parameters": FILTERS,
-                    "responses": {
-                        "200": _json(
-                            {
-                                "type": "object",
-                                "required": ["items", "next_cursor"],
-                                "properties": {
-                                    "items": {"type": "array", "items": _ref("Lead")},
-                                    "next_cursor": NULLABLE_STRING,
-                                },
-                            },
-                            "one page, newest first unless sort=oldest",
-                        ),
-                        **_problems(400, 401, 403, 422, 429),
-                    },
-                },
-            },
-            "/api/v1/leads/{lead_id}": {
-                "get": {
-                    "operationId": "getLead",
-                    "parameters": LEAD_ID,
-                    "responses": {
-                        "200": _json(_with_history(), "the lead and its history", ETAG),
-                        **_problems(401, 403, 404, 429),
-                    },
-                },
-                "patch": {
-                    "operationId": "changeLead",
-                    "security": write,
-                    "parameters": [*LEAD_ID, {"name": "If-Match", "in": "header", "schema": {"type": "string"}}],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("LeadChange")}}},
-                    "responses": {
-                        "200": _json(_changed(), "changed", ETAG),
-                        **_problems(400, 401, 403, 404, 409, 412, 415, 422, 428, 429),
-                    },
-                },
-            },
-            "/api/v1/intake/wordpress/{site}": {
-                "post": {
-                    "operationId": "pushWordPressSubmission",
-                    "description": "Signed by the site's webhook secret: X-LeadsManager-Timestamp (unix seconds) and "
-                    "X-LeadsManager-Signature: sha256=hex(HMAC-SHA256(secret, timestamp + '.' + body)); "
-                    "5-minute window. See docs/wordpress-plugin.md.",
-                    "security": [],
-                    "parameters": [
-                        {"name": "site", "in": "path", "required": True, "schema": {"type": "string"}},
-                        {"name": "X-LeadsManager-Timestamp", "in": "header", "schema": {"type": "string"}},
-                        {"name": "X-LeadsManager-Signature", "in": "header", "schema": {"type": "string"}},
-                    ],
-                    "requestBody": {"required": True, "content": {"application/json": {"schema": PUSHED}}},
-                    "responses": {
-                        "201": _json(PUSH_RESULT, "created"),
-                        "200": _json(PUSH_RESULT, "already imported, or joined the person's open lead"),
-                        **_problems(400, 401, 404, 413, 415, 422),
-                    },
-                },
-            },
-            "/api/v1/stats": {
-                "get": {
-                    "operationId": "leadStats",
-                    "description": "The reports page's figures over a period (all time unless from/to say otherwise).",
-                    "parameters": REPORT_FILTERS,
-                    "responses": {
-                        "200": _json(STATS, "counts, funnel, conversion and first-response times over the period"),
-                        **_problems(400, 401, 403, 422, 429),
-                    },
-                },
-            },
-        },
-    }
-
-
-def _outcome() -> dict[str, Any]:
+def outcome() -> dict[str, Any]:
     return {
         "type": "object",
         "description": "The lead's record only for a caller that may read it; a key without leads:read gets "
@@ -366,7 +267,7 @@ def _outcome() -> dict[str, Any]:
             "detail": {"type": "string"},
             "lead": {
                 "oneOf": [
-                    _ref("Lead"),
+                    ref("Lead"),
                     {
                         "type": "object",
                         "required": ["id"],
@@ -379,7 +280,7 @@ def _outcome() -> dict[str, Any]:
     }
 
 
-def _changed() -> dict[str, Any]:
+def changed() -> dict[str, Any]:
     """The lead, or for a key without leads:read only its id and new version."""
     only_id = {
         "type": "object",
@@ -387,10 +288,10 @@ def _changed() -> dict[str, Any]:
         "properties": {"id": {"type": "integer"}, "version": {"type": "integer"}},
         "additionalProperties": False,
     }
-    return {"oneOf": [_ref("Lead"), only_id]}
+    return {"oneOf": [ref("Lead"), only_id]}
 
 
-def _with_history() -> dict[str, Any]:
+def with_history() -> dict[str, Any]:
     entry = {
         "type": "object",
         "properties": {
@@ -401,4 +302,4 @@ def _with_history() -> dict[str, Any]:
             "actor_id": {"type": ["integer", "null"]},
         },
     }
-    return {"allOf": [_ref("Lead"), {"type": "object", "properties": {"history": {"type": "array", "items": entry}}}]}
+    return {"allOf": [ref("Lead"), {"type": "object", "properties": {"history": {"type": "array", "items": entry}}}]}
