@@ -34,9 +34,9 @@ from attrs import evolve
 from sqlalchemy import Engine, bindparam, event, func, select, text
 
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
-from leadsmanager.adapters.sql.list_pages import filtered as _filtered  # to count a case's matches: same WHERE
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.list_pages import filtered as _filtered  # to count a case's matches: same WHERE
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadPage, LeadQuery
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.search import words

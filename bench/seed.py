@@ -38,8 +38,8 @@ from sqlalchemy import make_url
 
 from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.migrate import upgrade
-from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.adapters.sql.tables import COUNTERS
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.adapters.system import Argon2Hasher
 from leadsmanager.application.tallies import Facet
 from leadsmanager.domain.lead import Channel

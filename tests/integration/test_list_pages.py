@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.dialects import mysql, sqlite
 from sqlalchemy.dialects.mysql.mariadb import MariaDBDialect
 
-from leadsmanager.adapters.sql.list_pages import NEWEST_FIRST_INDEX, WALKS, values, walk, walked
 from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.adapters.sql.views.list_pages import NEWEST_FIRST_INDEX, WALKS, values, walk, walked
 from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from leadsmanager.adapters.sql.engine import make_session_factory
-from leadsmanager.adapters.sql.report_counts import fold, fold_pending
-from leadsmanager.adapters.sql.report_rebuild import rebuild
 from leadsmanager.adapters.sql.tables import COUNTERS, report_counts, report_keys, report_pending
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.report_counts import fold, fold_pending
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.intake import LeadForm, SubmitLead
 from leadsmanager.application.leads import ChangeStatus
 from leadsmanager.application.reports import ReportQuery, Reports

@@ -11,7 +11,7 @@ import pytest
 from attrs import evolve
 
 from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
-from leadsmanager.adapters.sql import search_pages
+from leadsmanager.adapters.sql.views import search_pages
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, TransientConflict
@@ -564,7 +564,7 @@ def test_ids_no_column_can_hold_name_nothing(uow_factory: UowFactory, ident: int
         assert uow.users.get(ident) is None
 
 
-# The SQL adapter plans a search by how common each query group is (adapters/sql/search_pages.py):
+# The SQL adapter plans a search by how common each query group is (adapters/sql/views/search_pages.py):
 # from the rarest group's sorted rows, or by probing the newest leads when every group is common.
 # With the threshold lowered to SEARCH_CAP term rows, a dozen leads exercise both plans.
 SEARCH_CAP = 4

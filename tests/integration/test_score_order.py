@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from attrs import evolve
 
-from leadsmanager.adapters.sql.list_pages import walk
+from leadsmanager.adapters.sql.views.list_pages import walk
 from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.domain.actor import Actor

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from leadsmanager.adapters.sql.report_spans import Spans, spans
+from leadsmanager.adapters.sql.views.report_spans import Spans, spans
 
 
 def at(month: int, day: int, hour: int = 0) -> datetime:

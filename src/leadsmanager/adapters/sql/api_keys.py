@@ -8,8 +8,8 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Row, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.sql.column_types import storable
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.repositories import storable
 from leadsmanager.adapters.sql.tables import api_keys, idempotency_keys, key_notices
 from leadsmanager.application.ports import ApiKeyRepository, IdempotencyRepository, KeyNoticeRepository
 from leadsmanager.domain.api_key import ApiKey, Scope

@@ -22,8 +22,8 @@ from pymysql.constants import CLIENT
 from sqlalchemy import JSON, Dialect, Table, exc
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.sql.column_types import UtcDateTime
 from leadsmanager.adapters.sql.errors import run_driver_sql, translated
-from leadsmanager.adapters.sql.tables import UtcDateTime
 
 Row = tuple[Any, ...]
 Ids = Callable[[list[int]], None]

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Any
-
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     Column,
     Date,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -21,61 +16,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.types import TypeEngine
 
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, Term, UtcDateTime, exact_string
 from leadsmanager.application.tallies import RESPONSE_BUCKETS, Facet
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import PIPELINE, LeadStatus
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Stored as naive UTC with microseconds on every backend; read back timezone-aware."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in ("mysql", "mariadb"):
-            from sqlalchemy.dialects.mysql import DATETIME
-
-            return dialect.type_descriptor(DATETIME(fsp=6))
-        return dialect.type_descriptor(DateTime())
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime reached the database; pass timezone-aware UTC")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=UTC)
-
-
-# MySQL/MariaDB: full Unicode. Free text (names, messages) sorts and compares by the Unicode rules of the
-# table's collation; every identifier (ids, addresses, keys, sites, forms) is an exact_string instead.
-MYSQL_OPTIONS: dict[str, Any] = {
-    "mysql_engine": "InnoDB",
-    "mysql_charset": "utf8mb4",
-    "mysql_collate": "utf8mb4_unicode_ci",
-}
-BINARY = "utf8mb4_bin"
-Term = String(64).with_variant(String(64, collation=BINARY), "mysql", "mariadb")
-
-
-def exact_string(length: int) -> String:
-    """Compared byte for byte on MariaDB too, as in Python and SQLite: 'Solar' and 'solar' stay apart.
-    utf8mb4_unicode_ci would hold 'shop-aB3x' and 'shop-Ab3X', 'jose@' and 'josé@', 'strasse@' and
-    'straße@' to be equal, and answer one person's look-up with another's row. What two spellings of
-    one thing must match is made one spelling in Python (normalise_email) before it is stored or looked up."""
-    return String(length).with_variant(String(length, collation=BINARY), "mysql", "mariadb")
-
-
-# SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
-Id = BigInteger().with_variant(Integer(), "sqlite")
 
 metadata = MetaData(
     naming_convention={
@@ -303,7 +250,7 @@ failed_tasks = Table(
     **MYSQL_OPTIONS,
 )
 
-# Running counts for reports (adapters/sql/report_counts.py): every write of a lead adds rows to
+# Running counts for reports (adapters/sql/views/report_counts.py): every write of a lead adds rows to
 # report_pending, and a periodic job folds them into report_counts and report_keys.
 # One row per UTC day ('D') and per UTC month ('M') the leads arrived in, and per assignee (0: nobody).
 # Each counter holds how many of those leads have one facet key (application/tallies.py):

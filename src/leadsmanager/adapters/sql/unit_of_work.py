@@ -8,13 +8,14 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository, SqlKeyNoticeRepository
-from leadsmanager.adapters.sql.consistency import SqlConsistencyQueries
 from leadsmanager.adapters.sql.engine import CONNECTION
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
-from leadsmanager.adapters.sql.repositories import SqlLeadRepository, SqlUserRepository
+from leadsmanager.adapters.sql.leads import SqlLeadRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
+from leadsmanager.adapters.sql.users import SqlUserRepository
+from leadsmanager.adapters.sql.views.consistency import SqlConsistencyQueries
 from leadsmanager.application.ports import UnitOfWork
 
 

@@ -16,8 +16,8 @@ from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
-from leadsmanager.adapters.sql.report_counts import fold_pending
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.report_counts import fold_pending
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.api_keys import ApiKeys

@@ -14,7 +14,7 @@ import click
 from starlette.datastructures import QueryParams
 
 from leadsmanager.adapters.sql.migrate import pending, upgrade
-from leadsmanager.adapters.sql.report_rebuild import rebuild
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import Cursor, LeadQuery

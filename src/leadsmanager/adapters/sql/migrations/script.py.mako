@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, Term, UtcDateTime
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, Term, UtcDateTime
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.tables import UtcDateTime
+from leadsmanager.adapters.sql.column_types import UtcDateTime
 
 revision = "0005"
 down_revision = "0004"

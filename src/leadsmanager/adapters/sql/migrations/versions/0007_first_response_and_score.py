@@ -12,8 +12,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.report_rebuild import rebuild
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.tallies import Facet
 
 revision = "0007"

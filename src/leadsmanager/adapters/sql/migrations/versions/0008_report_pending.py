@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.report_rebuild import rebuild
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 
 revision = "0008"
 down_revision = "0007"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
 
 revision = "0011"
 down_revision = "0010"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from leadsmanager.adapters.sql.tables import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
 
 revision = "0012"
 down_revision = "0011"

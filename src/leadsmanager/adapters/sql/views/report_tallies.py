@@ -8,9 +8,9 @@ from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.report_counts import COUNTED_NAMES, stored_tallies
-from leadsmanager.adapters.sql.report_spans import Range, spans
 from leadsmanager.adapters.sql.tables import leads
+from leadsmanager.adapters.sql.views.report_counts import COUNTED_NAMES, stored_tallies
+from leadsmanager.adapters.sql.views.report_spans import Range, spans
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 
 COUNTED_COLUMNS = [leads.c[name] for name in COUNTED_NAMES]

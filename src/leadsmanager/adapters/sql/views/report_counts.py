@@ -39,7 +39,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.report_spans import Spans, day_of, month_of
 from leadsmanager.adapters.sql.tables import (
     COUNTER_OF,
     COUNTERS,
@@ -49,6 +48,7 @@ from leadsmanager.adapters.sql.tables import (
     report_keys,
     report_pending,
 )
+from leadsmanager.adapters.sql.views.report_spans import Spans, day_of, month_of
 from leadsmanager.application.tallies import BY_ASSIGNEE, Counted, Facet, Tally, count
 from leadsmanager.domain.errors import StorageError
 

@@ -34,7 +34,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.list_pages import (
+from leadsmanager.adapters.sql.tables import lead_search, leads
+from leadsmanager.adapters.sql.views.list_pages import (
     PAGE_ROWS,
     SHAPES_KEPT,
     SUMMARY,
@@ -51,7 +52,6 @@ from leadsmanager.adapters.sql.list_pages import (
     values,
     walked_shape,
 )
-from leadsmanager.adapters.sql.tables import lead_search, leads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.search import query_terms
 

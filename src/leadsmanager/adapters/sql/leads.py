@@ -1,41 +1,40 @@
-"""Lead and user repositories over SQLAlchemy Core. They never commit: the unit of work does."""
+"""The lead aggregate's repository over SQLAlchemy Core. It never commits: the unit of work does."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, Row, bindparam, func, insert, or_, select, union_all, update
+from sqlalchemy import CursorResult, Row, bindparam, func, or_, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
 from leadsmanager.adapters.sql.bulk_insert import Writes
+from leadsmanager.adapters.sql.column_types import storable
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events_of
 from leadsmanager.adapters.sql.lead_rows import (
+    SUMMARY_COLUMNS,
     insert_history,
     insert_joined_ids,
     insert_leads,
     insert_terms,
     lead_values,
+    to_lead,
 )
-from leadsmanager.adapters.sql.list_pages import SUMMARY_COLUMNS, values, walked
-from leadsmanager.adapters.sql.report_counts import record, record_many
-from leadsmanager.adapters.sql.report_tallies import tallies
-from leadsmanager.adapters.sql.search_pages import searched
-from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, leads, users
-from leadsmanager.application.parsing import MAX_ID
-from leadsmanager.application.ports import LeadRepository, UserRepository
+from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, leads
+from leadsmanager.adapters.sql.views.list_pages import values, walked
+from leadsmanager.adapters.sql.views.report_counts import record, record_many
+from leadsmanager.adapters.sql.views.report_tallies import tallies
+from leadsmanager.adapters.sql.views.search_pages import searched
+from leadsmanager.application.ports import LeadRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
-from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.domain.user import User
 
-SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
 HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 
 # The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
@@ -246,7 +245,7 @@ class SqlLeadRepository(LeadRepository):
             rows = searched(self._session, query)
         else:
             rows = run(self._session, walked(query), values(query)).all()
-        page = [_to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
+        page = [to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
@@ -275,14 +274,14 @@ class SqlLeadRepository(LeadRepository):
         return tallies(self._session, query)
 
     def _read(self, row: Row[Any]) -> Lead:
-        lead = _to_lead(row)
+        lead = to_lead(row)
         assert lead.id is not None
         self._counted[lead.id] = Counted.of(lead)
         return lead
 
     def _stored(self, lead_id: int) -> Counted | None:
         row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
-        return None if row is None else Counted.of(_to_lead(row))
+        return None if row is None else Counted.of(to_lead(row))
 
     def _count(self, writes: Writes, lead: Lead, was: Counted | None) -> None:
         """Move the lead's report counts from what it was when read (nothing, if new) to what it is."""
@@ -291,17 +290,6 @@ class SqlLeadRepository(LeadRepository):
         if was != now:
             record(writes, was, now)
         self._counted[lead.id] = now
-
-
-def storable(ident: int) -> bool:
-    """An id no column can hold names nothing; asking the driver would overflow."""
-    return 0 < ident <= MAX_ID
-
-
-def _insert(session: Session, statement: Insert, values: Any = None, *, on_duplicate: str = "") -> int:
-    key = cast(CursorResult[Any], run(session, statement, values, on_duplicate=on_duplicate)).inserted_primary_key
-    assert key is not None
-    return int(key[0])
 
 
 def _touched(lead: Lead) -> dict[str, Any]:
@@ -315,65 +303,6 @@ def _touched(lead: Lead) -> dict[str, Any]:
     }
 
 
-# Enum members by value: a dict lookup costs a fraction of calling the enum class, 50 times a page.
-_CHANNELS = {c.value: c for c in Channel}
-_STATUSES = {s.value: s for s in LeadStatus}
-
-
-def _to_lead(row: Sequence[Any]) -> Lead:
-    # By position: a row that starts with SUMMARY_COLUMNS, or a list page's SUMMARY unpacked, in this order
-    # (the contract test test_a_lead_reads_back_the_same_by_id_by_list_and_by_search checks both).
-    # Unpacking costs a fraction of 22 look-ups by name.
-    (
-        lead_id,
-        contact_name,
-        email,
-        phone,
-        company,
-        service,
-        message,
-        source,
-        site,
-        form_id,
-        external_id,
-        extras,
-        utm,
-        status,
-        assignee_id,
-        created_at,
-        updated_at,
-        version,
-        first_response_at,
-        stage_reached,
-        resubmissions,
-        score,
-    ) = row[:SUMMARY_WIDTH]
-    return Lead(
-        id=lead_id,
-        contact_name=contact_name,
-        email=email,
-        phone=phone,
-        company=company,
-        service=service,
-        message=message,
-        source=_CHANNELS[source],
-        site=site,
-        form_id=form_id,
-        external_id=external_id,
-        extras=extras or {},  # a fresh dict from the JSON column: nothing else holds it
-        utm=utm or {},
-        status=_STATUSES[status],
-        assignee_id=assignee_id,
-        created_at=created_at,
-        updated_at=updated_at,
-        version=version,
-        first_response_at=first_response_at,
-        stage_reached=_STATUSES[stage_reached],
-        resubmissions=resubmissions,
-        score=score,
-    )
-
-
 def _to_entry(row: Row[Any]) -> HistoryEntry:
     m = row._mapping
     return HistoryEntry(
@@ -383,63 +312,4 @@ def _to_entry(row: Row[Any]) -> HistoryEntry:
         m["history_actor_id"],
         m["history_at"],
         id=m["history_id"],
-    )
-
-
-class SqlUserRepository(UserRepository):
-    def __init__(self, session: Session) -> None:
-        self._session = session
-
-    def add(self, user: User) -> None:
-        duplicate = f"a user with email {user.email} already exists"
-        user.id = _insert(self._session, insert(users).values(**_user_values(user)), on_duplicate=duplicate)
-
-    def get(self, user_id: int) -> User | None:
-        return self._one(users.c.id == user_id) if storable(user_id) else None
-
-    def get_by_email(self, email: str) -> User | None:
-        return self._one(users.c.email == email)
-
-    def list(self) -> list[User]:
-        return [_to_user(r) for r in run(self._session, select(users).order_by(users.c.id))]
-
-    def names(self, user_ids: set[int]) -> dict[int, str]:
-        if not user_ids:
-            return {}
-        rows = run(self._session, select(users.c.id, users.c.full_name).where(users.c.id.in_(user_ids)))
-        return {r.id: r.full_name for r in rows}
-
-    def save(self, user: User) -> None:
-        run(self._session, update(users).where(users.c.id == user.id).values(**_user_values(user)))
-
-    def _one(self, condition: Any) -> User | None:
-        row = run(self._session, select(users).where(condition)).first()
-        return None if row is None else _to_user(row)
-
-
-def _user_values(user: User) -> dict[str, Any]:
-    return {
-        "email": user.email,
-        "full_name": user.full_name,
-        "phone": user.phone,
-        "role": user.role.value,
-        "active": user.active,
-        "password_hash": user.password_hash,
-        "session_version": user.session_version,
-        "created_at": user.created_at,
-    }
-
-
-def _to_user(row: Row[Any]) -> User:
-    m = row._mapping
-    return User(
-        id=m["id"],
-        email=m["email"],
-        full_name=m["full_name"],
-        phone=m["phone"],
-        role=Role(m["role"]),
-        active=bool(m["active"]),
-        password_hash=m["password_hash"],
-        session_version=m["session_version"],
-        created_at=m["created_at"],
     )

@@ -38,13 +38,14 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from leadsmanager.adapters.sql.column_types import UtcDateTime
 from leadsmanager.adapters.sql.engine import read_json
-from leadsmanager.adapters.sql.tables import UtcDateTime, lead_search, leads
+from leadsmanager.adapters.sql.lead_rows import SUMMARY_COLUMNS
+from leadsmanager.adapters.sql.tables import lead_search, leads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
 
-SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 _TIMES = [n for n, c in enumerate(SUMMARY_COLUMNS) if isinstance(c.type, UtcDateTime)]
 
 
