@@ -17,7 +17,6 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.cli.commands import main
-from leadsmanager.entrypoints.worker.jobs import task_handlers
 from tests.conftest import MYSQL_URL, empty
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress
 
@@ -223,7 +222,7 @@ def test_the_scheduled_sync_job_on_mariadb_imports_every_form_side_by_side(
     settings = Settings.from_env({**env, "LEADSMANAGER_DATABASE_URL": MYSQL_URL}, env_file=None)
     c = build(settings)
     try:
-        task_handlers(c)[SYNC_FORMS]()  # as a worker runs it when the scheduler queues it
+        c.task_handlers()[SYNC_FORMS]()  # as a worker runs it when the scheduler queues it
         cursors = {(x.site, x.form_id): x.after_id for x in c.sync_forms().status()}
         with mysql_engine.connect() as connection:
             names = connection.execute(select(leads.c.contact_name).order_by(leads.c.contact_name)).scalars().all()

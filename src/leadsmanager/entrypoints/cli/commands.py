@@ -27,6 +27,7 @@ from leadsmanager.domain.roles import parse_role
 from leadsmanager.domain.status import parse_status
 from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
 from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.jobs import Process
 from leadsmanager.entrypoints.cli.ops import check
 from leadsmanager.entrypoints.cli.progress import Progress
 from leadsmanager.entrypoints.cli.sync_lines import cursor_lines, progress_line, report_lines
@@ -50,6 +51,9 @@ EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ExternalServiceError: 8,
 }
 OPERATOR = Actor.system()
+# Where the tasks a command queues go without Redis: `serve` works them, `tasks retry` runs them now;
+# any other command leaves its events in the outbox for `serve` (see bootstrap/jobs.py).
+PROCESSES = {"serve": Process.SERVE, "tasks": Process.RETRY}
 SERVE_LOG = logging.getLogger("leadsmanager.serve")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -90,7 +94,7 @@ def main(ctx: click.Context) -> None:
     """LeadsManager: every lead in one clean table, with an owner and a status."""
     if ctx.invoked_subcommand == "check":
         return  # it reads the configuration itself, to report what is wrong with it
-    ctx.obj = build()
+    ctx.obj = build(process=PROCESSES.get(ctx.invoked_subcommand or "", Process.COMMAND))
     ctx.call_on_close(ctx.obj.shutdown_resources)
 
 
@@ -118,7 +122,7 @@ def serve(
     if not base_url_is_set(settings.env):
         # Links in emails point where this serves; the app uvicorn builds reads it from the environment.
         os.environ[BASE_URL] = served_url(host, port)
-        ctx.obj = build()
+        ctx.obj = build(process=Process.SERVE)
         ctx.call_on_close(ctx.obj.shutdown_resources)
         settings = ctx.obj.settings()
     if settings.is_production and (problems := insecure_settings(settings)):
@@ -449,7 +453,8 @@ def sync(ctx: click.Context, /, **options: Any) -> None:
         progress.show(progress_line(PageDone(form.site, form.form_id, form.fetched, form.cursor_after)))
 
     report = side_by_side(
-        container(ctx),
+        sync_forms,
+        container(ctx).settings(),
         site=site,
         form_id=form_id,
         on_page=on_page if progress.enabled else None,

@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import click
 
-from leadsmanager.adapters.dramatiq_tasks import make_broker
 from leadsmanager.application.consistency import ConsistencyReport
 from leadsmanager.domain import errors
 from leadsmanager.entrypoints.bootstrap.container import Container
@@ -18,7 +17,7 @@ from leadsmanager.entrypoints.cli.commands import container, reports_errors
 from leadsmanager.entrypoints.formats.terminal import tab_separated
 from leadsmanager.entrypoints.observability.hooks import serve_metrics
 from leadsmanager.entrypoints.observability.logs import configure_logging
-from leadsmanager.entrypoints.worker.jobs import Scheduler, periodic_jobs, start_worker, use_inline_queue
+from leadsmanager.entrypoints.worker.jobs import Scheduler, periodic_jobs, start_worker
 
 log = logging.getLogger("leadsmanager.jobs")
 NEEDS_REDIS = "needs LEADSMANAGER_REDIS_URL; without Redis, `leadsmanager serve` runs the background jobs itself"
@@ -59,7 +58,7 @@ def worker(ctx: click.Context, threads: int, shutdown_timeout: int, metrics_port
     built = _redis_container(ctx, "worker")
     stop = _until_signalled()
     stop_metrics = _observed(built, metrics_port)
-    running = start_worker(built, make_broker(built.broker_settings()), threads=threads)
+    running = start_worker(built, threads=threads)
     log.info("worker started with %s threads", threads)
     stop.wait()
     log.info("worker stopping: finishing running tasks")
@@ -110,9 +109,7 @@ def tasks_retry(ctx: click.Context, task_id: int | None, retry_all: bool) -> Non
     """Queue a failed task again (on the embedded default: run it now)."""
     if (task_id is None) == (not retry_all):
         raise errors.ValidationError("give one failed task's id, or --all")
-    built = container(ctx)
-    use_inline_queue(built)
-    retried = built.failed_tasks().retry(task_id)
+    retried = container(ctx).failed_tasks().retry(task_id)
     click.echo(f"{len(retried)} task(s) queued again")
 
 

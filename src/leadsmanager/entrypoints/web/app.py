@@ -34,7 +34,6 @@ from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
 from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Signer
-from leadsmanager.entrypoints.worker.jobs import use_inline_queue
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("leadsmanager.web")
@@ -96,9 +95,8 @@ def favicon(request: Request) -> Response:
 
 
 def create_app(container: Container | None = None) -> Starlette:
-    built = container or build()
+    built = container or build()  # for the web app: without Redis, a task an admin retries runs in the request
     settings = built.settings()
-    use_inline_queue(built)  # without Redis, a failed task an admin retries runs in the request
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -7,13 +7,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
-from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
-
-
-def _outbox(request: Request) -> Outbox:
-    return Outbox(container(request).settings().data_dir / "outbox")
 
 
 def jobs_page(request: Request) -> Response:
@@ -28,14 +23,14 @@ def jobs_page(request: Request) -> Response:
         queue="Redis workers" if built.settings().redis_url else "this process",
         pending=built.relay_outbox().waiting(),
         failed=built.failed_tasks().waiting(),
-        outbox=_outbox(request).entries(),
+        outbox=built.outbox().entries(),
     )
 
 
 def outbox_message(request: Request) -> Response:
     require(request, Permission.MANAGE_USERS)
     # Plain text: whatever a lead typed is shown, never interpreted.
-    return PlainTextResponse(_outbox(request).read(request.path_params["name"]))
+    return PlainTextResponse(container(request).outbox().read(request.path_params["name"]))
 
 
 async def retry_failed(request: Request) -> Response:

@@ -1,4 +1,4 @@
-"""Running the background jobs: the task handlers, the scheduler loop, and the in-process runner.
+"""Running the background jobs: the worker, the scheduler loop, and the in-process runner (handlers.py has the tasks).
 
 With Redis configured, `leadsmanager worker` processes run the tasks and one `leadsmanager scheduler`
 publishes the outbox and queues the periodic ones. Without Redis, `leadsmanager serve` does both on
@@ -16,19 +16,11 @@ from typing import Any
 import dramatiq
 from attrs import frozen
 
-from leadsmanager.adapters.dramatiq_tasks import (
-    DramatiqTaskQueue,
-    Handler,
-    OnFailure,
-    declare_tasks,
-    make_broker,
-)
-from leadsmanager.application.job_types import Notice, TaskFailed, TaskRejected
-from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SEND_NOTICE, SYNC_FORMS
+from leadsmanager.adapters.dramatiq_tasks import declare_tasks
+from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SYNC_FORMS
 from leadsmanager.application.ports import TaskQueue
 from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.observability.hooks import record_task, set_sync_lag
-from leadsmanager.entrypoints.worker.sync_processes import sync_forms as side_by_side
 
 log = logging.getLogger("leadsmanager.jobs")
 RELAY_SECONDS = 1.0
@@ -36,42 +28,6 @@ FOLD_SECONDS = 5.0
 FOLLOW_UP_SECONDS = 300.0
 CONSISTENCY_SECONDS = 24 * 3600.0
 SYNC_LAG_SECONDS = 30.0
-
-
-def task_handlers(c: Container) -> dict[str, Handler]:
-    def send_notice(lead_id: int, notice: str) -> None:
-        c.send_notice()(int(lead_id), Notice(notice))
-
-    def sync_forms() -> None:
-        side_by_side(c)
-
-    def queue_follow_ups() -> None:
-        c.queue_follow_ups()()
-
-    def check_consistency() -> None:
-        report = c.check_consistency()(fix=False)
-        for finding in report.findings:
-            log.warning("consistency: lead %s: %s: %s", finding.lead_id, finding.kind, finding.detail)
-
-    return {
-        SEND_NOTICE: send_notice,
-        SYNC_FORMS: sync_forms,
-        QUEUE_FOLLOW_UPS: queue_follow_ups,
-        CHECK_CONSISTENCY: check_consistency,
-    }
-
-
-class InlineTaskQueue(TaskQueue):
-    """For a command-line process on the embedded default: no worker listens, so run the task now."""
-
-    def __init__(self, handlers: Callable[[], dict[str, Handler]], on_failure: OnFailure) -> None:
-        self._handlers, self._on_failure = handlers, on_failure
-
-    def enqueue(self, task: str, **args: int | str) -> None:
-        try:
-            self._handlers()[task](**args)
-        except (TaskFailed, TaskRejected) as e:
-            self._on_failure(task, dict(args), f"{type(e).__name__}: {e}")
 
 
 @frozen
@@ -135,31 +91,31 @@ def _finished(task: str, args: dict[str, Any], outcome: str, seconds: float) -> 
     record_task(task, outcome=outcome, duration=seconds, lead_id=int(lead_id) if lead_id is not None else None)
 
 
-def start_worker(c: Container, broker: dramatiq.Broker, *, threads: int) -> dramatiq.Worker:
-    settings = c.broker_settings()
-    failed = c.failed_tasks()
-    declare_tasks(broker, task_handlers(c), settings, on_failure=failed.record, on_finish=_finished)
+def start_worker(c: Container, *, threads: int) -> dramatiq.Worker:
+    """Works the container's broker: Redis in a worker process, the one inside `serve` otherwise."""
+    broker, failed = c.broker(), c.failed_tasks()
+    declare_tasks(broker, c.task_handlers(), c.broker_settings(), on_failure=failed.record, on_finish=_finished)
     worker = dramatiq.Worker(broker, worker_threads=threads, worker_timeout=200)
     worker.start()
     return worker
 
 
 class InProcessJobs:
-    """The embedded default's worker and scheduler, on threads of the web process."""
+    """The embedded default's worker and scheduler, on threads of the web process.
+
+    Its container was built for `serve` (Process.SERVE): the task queue is the broker inside this process.
+    """
 
     def __init__(self, c: Container, *, threads: int = 2) -> None:
         self._c = c
-        self._broker = make_broker(c.broker_settings())  # no Redis: a broker inside this process
         self._threads = threads
         self._stop = threading.Event()
         self._worker: dramatiq.Worker | None = None
         self._scheduler: threading.Thread | None = None
 
     def start(self) -> None:
-        queue = DramatiqTaskQueue(self._broker)
-        self._c.task_queue.override(queue)
-        self._worker = start_worker(self._c, self._broker, threads=self._threads)
-        scheduler = Scheduler(periodic_jobs(self._c, queue))
+        self._worker = start_worker(self._c, threads=self._threads)
+        scheduler = Scheduler(periodic_jobs(self._c, self._c.task_queue()))
         self._scheduler = threading.Thread(target=scheduler.run, args=(self._stop,), name="scheduler", daemon=True)
         self._scheduler.start()
 
@@ -169,10 +125,3 @@ class InProcessJobs:
             self._scheduler.join(timeout)
         if self._worker is not None:
             self._worker.stop(timeout=int(timeout * 1000))
-        self._c.task_queue.reset_override()
-
-
-def use_inline_queue(c: Container) -> None:
-    """A command-line process on the embedded default runs queued tasks itself (there is no worker)."""
-    if not c.settings().redis_url:
-        c.task_queue.override(InlineTaskQueue(lambda: task_handlers(c), lambda *a: c.failed_tasks().record(*a)))

@@ -13,18 +13,22 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
-from leadsmanager.application.sync import OnPage
+from leadsmanager.application.sync import OnPage, SyncForms
 from leadsmanager.application.sync_report import FormReport, SyncReport
-from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
+
+if TYPE_CHECKING:
+    from leadsmanager.entrypoints.bootstrap.container import Container
 
 OnForm = Callable[[FormReport], None]
 _CHILD: dict[str, Container] = {}  # in a child process: its container, built once by the pool's initializer
 
 
 def sync_forms(
-    c: Container,
+    sync: SyncForms,
+    settings: Settings,
     *,
     site: str | None = None,
     form_id: str | None = None,
@@ -33,8 +37,6 @@ def sync_forms(
 ) -> SyncReport:
     """Sync the chosen forms, up to `sync_processes(settings)` at once; the report lists them in the order
     configured. In this process `on_page` hears of each page; side by side, `on_form` of each form as it ends."""
-    settings: Settings = c.settings()
-    sync = c.sync_forms()
     forms = sync.chosen(site, form_id)
     processes = min(sync_processes(settings), len(forms))
     if processes <= 1:
@@ -61,6 +63,8 @@ def _telling(on_form: OnForm) -> Callable[[Future[FormReport]], None]:
 
 
 def _start(settings: Settings) -> None:
+    from leadsmanager.entrypoints.bootstrap.container import build  # the container builds this module's caller
+
     _CHILD["container"] = build(settings)
 
 

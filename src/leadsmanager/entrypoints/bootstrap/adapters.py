@@ -1,0 +1,87 @@
+"""The adapters on real services: the database (SQLite or MariaDB/MySQL), Redis, WordPress and the notifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import redis
+from dependency_injector import containers, providers
+from sqlalchemy import Engine
+
+from leadsmanager.adapters.email_templates import EmailTemplates
+from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_env
+from leadsmanager.adapters.outbox import Outbox
+from leadsmanager.adapters.probes import Readiness
+from leadsmanager.adapters.redis_rate import RedisRateLimiter
+from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.report_counts import fold_pending
+from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
+from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
+from leadsmanager.application.form_mapping import SyncedForm
+from leadsmanager.application.ports import Clock, RateLimiter
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+
+
+def _engine(url: str) -> Iterator[Engine]:
+    engine = make_engine(url)
+    yield engine
+    engine.dispose()
+
+
+def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSource]:
+    with WordPressFormSource(sites) as source:  # closes its HTTP connections at shutdown
+        yield source
+
+
+def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
+    return tuple(form for site in sites for form in site.synced_forms())
+
+
+def _readiness(engine: Engine, redis_url: str | None) -> Iterator[Readiness]:
+    readiness = Readiness(engine, redis_url)
+    yield readiness
+    readiness.close()
+
+
+def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
+    """Redis when configured (one INCR a hit); otherwise the database, shared by every process."""
+    if redis_url:
+        return RedisRateLimiter(redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1))
+    return SqlRateLimiter(engine)
+
+
+def _notifiers(s: Settings, clock: Clock) -> Notifiers:
+    return notifiers_from_env(s.env, data_dir=s.data_dir, clock=clock)
+
+
+def _outbox(s: Settings) -> Outbox:
+    return Outbox(s.data_dir / "outbox")
+
+
+class Adapters(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+
+    engine = providers.Resource(_engine, settings.provided.database_url)
+    session_factory = providers.Singleton(make_session_factory, engine)
+    # A factory: each use case opens its own unit of work, never a shared one.
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+    # For use cases that only read: on SQLite they neither wait for nor hold up the one writer.
+    read_session_factory = providers.Singleton(make_session_factory, engine, read_only=True)
+    read_uow = providers.Factory(SqlAlchemyUnitOfWork, read_session_factory)
+    # Report count changes wait in a table of their own until this folds them in (every few seconds).
+    fold_report_counts = providers.Callable(fold_pending, session_factory)
+    readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)
+
+    clock = providers.Singleton(SystemClock)
+    hasher = providers.Singleton(Argon2Hasher)
+    tokens = providers.Singleton(SecretTokens)
+    rate_limiter = providers.Singleton(_rate_limiter, settings.provided.redis_url, engine)
+
+    form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
+    synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
+    notifiers = providers.Singleton(_notifiers, settings, clock)
+
+    outbox = providers.Singleton(_outbox, settings)  # the local outbox, as the admins' jobs page lists it
+    templates = providers.Singleton(EmailTemplates, base_url=settings.provided.base_url)

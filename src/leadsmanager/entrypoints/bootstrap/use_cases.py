@@ -1,0 +1,65 @@
+"""The use cases, each built once around a unit-of-work factory and the adapters it needs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from leadsmanager.application.api_keys import ApiKeys
+from leadsmanager.application.dashboard import Dashboard
+from leadsmanager.application.key_notices import KeyNotices
+from leadsmanager.application.leads import (
+    AddNote,
+    AssignLead,
+    ChangeStatus,
+    ExportLeads,
+    GetLead,
+    LeadStatistics,
+    ListLeads,
+    UpdateLead,
+)
+from leadsmanager.application.reports import Reports
+from leadsmanager.application.sessions import Sessions
+from leadsmanager.application.sync import SyncForms
+from leadsmanager.application.users import Authenticate, UserAdmin
+from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+
+
+class UseCases(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
+    adapters = providers.DependenciesContainer()
+    # Writers get the unit-of-work factory (`.provider`): each call opens a fresh one.
+    uow = adapters.uow.provider
+    read_uow = adapters.read_uow.provider
+    clock = adapters.clock
+    phone_region = settings.provided.phone_region
+
+    submit_lead = providers.Singleton(CountedSubmitLead, uow, clock, phone_region=phone_region)
+    change_status = providers.Singleton(ChangeStatus, uow, clock)
+    assign_lead = providers.Singleton(AssignLead, uow, clock)
+    add_note = providers.Singleton(AddNote, uow, clock)
+    update_lead = providers.Singleton(UpdateLead, uow, clock)
+    get_lead = providers.Singleton(GetLead, read_uow)
+    list_leads = providers.Singleton(ListLeads, read_uow)
+    export_leads = providers.Singleton(ExportLeads, read_uow)
+    lead_statistics = providers.Singleton(LeadStatistics, read_uow)
+    dashboard = providers.Singleton(Dashboard, read_uow)
+    follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
+    reports = providers.Singleton(Reports, read_uow, clock, follow_up=follow_up)
+
+    user_admin = providers.Singleton(UserAdmin, uow, clock, adapters.hasher, phone_region=phone_region)
+    authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)
+    api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
+    key_notices = providers.Singleton(KeyNotices, uow, clock)
+    sessions = providers.Singleton(Sessions, uow, clock, adapters.tokens, authenticate, adapters.rate_limiter)
+    sync_forms = providers.Singleton(
+        SyncForms,
+        adapters.synced_forms,
+        adapters.form_source,
+        submit_lead,
+        uow,
+        clock,
+        reread=settings.provided.sync_reread_ids,
+    )
