@@ -65,16 +65,12 @@ def redis_probe(client: redis.Redis | None) -> Probe:
 class Readiness:
     """Whether this process can serve: its database and, when configured, its Redis (the task broker)."""
 
-    def __init__(self, engine: Engine, redis_url: str | None) -> None:
+    def __init__(self, engine: Engine, redis: redis.Redis | None) -> None:
         self._engine = engine
-        self._redis = redis_client(redis_url) if redis_url else None
+        self._redis = redis
 
     def check(self) -> tuple[Probe, ...]:
         """The database, and Redis only when it is configured."""
         if self._redis is None:
             return (database_probe(self._engine),)
         return database_probe(self._engine), redis_probe(self._redis)
-
-    def close(self) -> None:
-        if self._redis is not None:
-            self._redis.close()

@@ -11,8 +11,9 @@ from sqlalchemy import Engine
 from leadsmanager.adapters.email_templates import EmailTemplates
 from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_env
 from leadsmanager.adapters.outbox import Outbox
-from leadsmanager.adapters.probes import Readiness
+from leadsmanager.adapters.probes import Readiness, redis_client
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
+from leadsmanager.adapters.service_probes import TIMEOUT
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
@@ -39,10 +40,20 @@ def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
     return tuple(form for site in sites for form in site.synced_forms())
 
 
-def _readiness(engine: Engine, redis_url: str | None) -> Iterator[Readiness]:
-    readiness = Readiness(engine, redis_url)
-    yield readiness
-    readiness.close()
+def _probe_engine(s: Settings) -> Iterator[Engine]:
+    """For `check`: gives up connecting to MariaDB/MySQL after the probes' timeout."""
+    options = {} if s.is_embedded else {"connect_args": {"connect_timeout": int(TIMEOUT)}}
+    engine = make_engine(s.database_url, **options)
+    yield engine
+    engine.dispose()
+
+
+def _probe_redis(url: str | None) -> Iterator[redis.Redis | None]:
+    """Redis with the probes' timeouts, when it is configured."""
+    client = redis_client(url) if url else None
+    yield client
+    if client is not None:
+        client.close()
 
 
 def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
@@ -72,7 +83,9 @@ class Adapters(containers.DeclarativeContainer):
     read_uow = providers.Factory(SqlAlchemyUnitOfWork, read_session_factory)
     # Report count changes wait in a table of their own until this folds them in (every few seconds).
     fold_report_counts = providers.Callable(fold_pending, session_factory)
-    readiness = providers.Resource(_readiness, engine, settings.provided.redis_url)
+    probe_redis = providers.Resource(_probe_redis, settings.provided.redis_url)
+    readiness = providers.Singleton(Readiness, engine, probe_redis)
+    probe_engine = providers.Resource(_probe_engine, settings)
 
     clock = providers.Singleton(SystemClock)
     hasher = providers.Singleton(Argon2Hasher)

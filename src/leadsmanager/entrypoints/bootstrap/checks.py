@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
-from sqlalchemy import make_url
+from sqlalchemy import Engine, make_url
 
-from leadsmanager.adapters.notifier_settings import notifiers_from_env
+from leadsmanager.adapters.notifier_settings import Notifiers
 from leadsmanager.adapters.perfit import PERFIT_URL
-from leadsmanager.adapters.probes import Probe, database_probe, redis_client, redis_probe
-from leadsmanager.adapters.service_probes import TIMEOUT, perfit_probe, slack_probe, wordpress_probe
-from leadsmanager.adapters.sql.engine import make_engine
+from leadsmanager.adapters.probes import Probe, database_probe, redis_probe
+from leadsmanager.adapters.service_probes import perfit_probe, slack_probe, wordpress_probe
 from leadsmanager.adapters.sql.migrate import pending
 from leadsmanager.domain.errors import ValidationError
+from leadsmanager.entrypoints.bootstrap.container import build
+from leadsmanager.entrypoints.bootstrap.jobs import Process
 from leadsmanager.entrypoints.bootstrap.settings import PREFIX, Settings
 
 MIN_SECRET_LENGTH = 32
@@ -47,13 +48,17 @@ def run_checks(environ: Mapping[str, str]) -> list[Probe]:
         settings = Settings.from_env(environ, env_file=None)
     except ValidationError as e:
         return [Probe("config", False, str(e))]
-    return [
-        *config_lines(settings),
-        database_line(settings),
-        redis_probe(redis_client(settings.redis_url) if settings.redis_url else None),
-        *(wordpress_probe(site) for site in settings.wordpress_sites),
-        *notifier_lines(environ, settings),
-    ]
+    built = build(settings, Process.COMMAND)
+    try:
+        return [
+            *config_lines(settings),
+            database_line(settings, built.probe_engine()),
+            redis_probe(built.probe_redis()),
+            *(wordpress_probe(site) for site in settings.wordpress_sites),
+            *notifier_lines(environ, settings, built.notifiers),
+        ]
+    finally:
+        built.shutdown_resources()
 
 
 def config_lines(settings: Settings) -> list[Probe]:
@@ -64,17 +69,12 @@ def config_lines(settings: Settings) -> list[Probe]:
     return [Probe("config", True, f"{settings.environment} mode{note}")]
 
 
-def database_line(settings: Settings) -> Probe:
+def database_line(settings: Settings, engine: Engine) -> Probe:
     where = make_url(settings.database_url).render_as_string(hide_password=True)
-    options = {} if settings.is_embedded else {"connect_args": {"connect_timeout": int(TIMEOUT)}}
-    engine = make_engine(settings.database_url, **options)
-    try:
-        probe = database_probe(engine)
-        if not probe.ok:
-            return Probe("database", False, f"{where}: {probe.detail}")
-        behind = pending(engine)
-    finally:
-        engine.dispose()
+    probe = database_probe(engine)
+    if not probe.ok:
+        return Probe("database", False, f"{where}: {probe.detail}")
+    behind = pending(engine)
     if behind and not settings.is_embedded:
         return Probe(
             "database", False, f"{where}: answers, but the schema is out of date: run `leadsmanager db upgrade`"
@@ -93,9 +93,9 @@ def email_line(email_via: str, settings: Settings) -> Probe:
     return Probe("email", True, where)
 
 
-def notifier_lines(environ: Mapping[str, str], settings: Settings) -> list[Probe]:
+def notifier_lines(environ: Mapping[str, str], settings: Settings, chosen: Callable[[], Notifiers]) -> list[Probe]:
     try:
-        notifiers = notifiers_from_env(environ, data_dir=settings.data_dir)
+        notifiers = chosen()
     except ValidationError as e:
         return [Probe("notifiers", False, str(e))]
     lines = [email_line(notifiers.email_via, settings)]

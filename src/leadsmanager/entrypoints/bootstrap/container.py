@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import dramatiq
+import redis
 from dependency_injector import containers, providers
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -69,6 +70,8 @@ class Container(containers.DeclarativeContainer):
     synced_forms: P[tuple[SyncedForm, ...]] = adapters.synced_forms
     templates: P[EmailTemplates] = adapters.templates
     readiness: P[Readiness] = adapters.readiness
+    probe_engine: P[Engine] = adapters.probe_engine
+    probe_redis: P[redis.Redis | None] = adapters.probe_redis
     fold_report_counts: P[int] = adapters.fold_report_counts
     notifiers: P[Notifiers] = adapters.notifiers
     outbox: P[Outbox] = adapters.outbox
