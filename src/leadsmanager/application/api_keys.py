@@ -8,7 +8,8 @@ import threading
 from datetime import datetime, timedelta
 
 from leadsmanager.application.normalisation import clean_text
-from leadsmanager.application.ports import Clock, TokenGenerator, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, TokenGenerator, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import ApiKey, Scope
 from leadsmanager.domain.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationError
@@ -85,9 +86,7 @@ class ApiKeys:
         prefix = self._tokens.token()[:8].replace("-", "x").replace("_", "x")
         secret = self._tokens.token()
         key = ApiKey(label, prefix, key_hash(secret), scopes, self._clock.now())
-        with self._uow() as uow:
-            uow.api_keys.add(key)
-            uow.commit()
+        in_transaction(self._uow, lambda uow: uow.api_keys.add(key))
         return key, f"{KEY_MARK}_{prefix}_{secret}"
 
     def list(self, *, by: Actor) -> list[ApiKey]:
@@ -97,13 +96,16 @@ class ApiKeys:
 
     def revoke(self, key_id: int, *, by: Actor) -> ApiKey:
         _require_admin(by)
-        with self._uow() as uow:
+
+        def revoke(uow: UnitOfWork) -> ApiKey:
             key = uow.api_keys.get(key_id)
             if key is None:
                 raise NotFound(f"API key {key_id} was not found")
             key.revoke(self._clock.now())
             uow.api_keys.save(key)
-            uow.commit()
+            return key
+
+        key = in_transaction(self._uow, revoke)
         self._recent.forget(key.prefix)
         return key
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from attrs import frozen
 
-from leadsmanager.application.ports import Clock, UnitOfWorkFactory
-from leadsmanager.application.retry import retrying
+from leadsmanager.application.job_types import GapScan
+from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.status import LeadStatus
 
@@ -48,12 +50,13 @@ class CheckConsistency:
         return ConsistencyReport((*findings, *gaps), scanned)
 
     def _unknown_statuses(self, fix: bool) -> list[Finding]:
-        with self._uow() as uow:
+        def set_new(uow: UnitOfWork) -> list[tuple[int, str]]:
             found = uow.checks.unknown_statuses(MAX_FINDINGS)
-            if fix:
-                for lead_id, _ in found:
-                    uow.checks.set_unknown_status(lead_id, LeadStatus.NEW, at=self._clock.now())
-                uow.commit()
+            for lead_id, _ in found if fix else ():
+                uow.checks.set_unknown_status(lead_id, LeadStatus.NEW, at=self._clock.now())
+            return found
+
+        found = in_transaction(self._uow, set_new)
         detail = "status {!r} is not one the product knows" + (", set to new" if fix else "")
         return [Finding("unknown_status", i, detail.format(status), fixed=fix) for i, status in found]
 
@@ -63,34 +66,34 @@ class CheckConsistency:
         findings = []
         for lead_id, user_id in found:
             if fix:
-                retrying(lambda lead_id=lead_id: self._unassign(lead_id))  # type: ignore[misc]
+                in_transaction(self._uow, partial(self._unassign, lead_id=lead_id))
             detail = f"assigned to deactivated user {user_id}" + (", now unassigned" if fix else "")
             findings.append(Finding("inactive_assignee", lead_id, detail, fixed=fix))
         return findings
 
-    def _unassign(self, lead_id: int) -> None:
-        with self._uow() as uow:
-            lead = uow.leads.get(lead_id)
-            if lead is not None:
-                lead.assign(None, by=Actor.system(), at=self._clock.now())
-                uow.leads.save(lead)
-                uow.commit()
+    def _unassign(self, uow: UnitOfWork, lead_id: int) -> None:
+        lead = uow.leads.get(lead_id)
+        if lead is not None:
+            lead.assign(None, by=Actor.system(), at=self._clock.now())
+            uow.leads.save(lead)
 
     def _history_gaps(self, fix: bool, progress: Progress | None) -> tuple[list[Finding], int]:
         findings: list[Finding] = []
         after: int | None = 0
         scanned = 0
         while after is not None and len(findings) < MAX_FINDINGS:
-            with self._uow() as uow:
-                scan = uow.checks.status_history_gaps(after, BATCH)
-                for lead_id, status, recorded in scan.gaps:
-                    if fix:
-                        uow.checks.record_status_correction(lead_id, recorded, status, at=self._clock.now())
-                    detail = f"status is {status} but its history last records {recorded or 'no status'}"
-                    findings.append(Finding("history_gap", lead_id, detail, fixed=fix))
-                uow.commit()
+            scan = in_transaction(self._uow, partial(self._correct_gaps, after=after, fix=fix))
+            for lead_id, status, recorded in scan.gaps:
+                detail = f"status is {status} but its history last records {recorded or 'no status'}"
+                findings.append(Finding("history_gap", lead_id, detail, fixed=fix))
             scanned += scan.scanned
             after = scan.next_after
             if progress is not None:
                 progress(scanned)
         return findings, scanned
+
+    def _correct_gaps(self, uow: UnitOfWork, after: int, fix: bool) -> GapScan:
+        scan = uow.checks.status_history_gaps(after, BATCH)
+        for lead_id, status, recorded in scan.gaps if fix else ():
+            uow.checks.record_status_correction(lead_id, recorded, status, at=self._clock.now())
+        return scan

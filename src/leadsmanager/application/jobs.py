@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from leadsmanager.application.job_types import FailedTask, Notice, OutboxEvent, QueueUnavailable
 from leadsmanager.application.notices import NoticeSettings
-from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWorkFactory
-from leadsmanager.application.retry import retrying
+from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound
 
 SEND_NOTICE = "send_notice"
@@ -45,13 +45,8 @@ class RelayOutbox:
                 published.append(event.id)
         finally:
             if published:
-                retrying(lambda: self._mark_published(published))
+                in_transaction(self._uow, lambda uow: uow.outbox.mark_published(published, self._clock.now()))
         return len(published)
-
-    def _mark_published(self, event_ids: list[int]) -> None:
-        with self._uow() as uow:
-            uow.outbox.mark_published(event_ids, self._clock.now())
-            uow.commit()
 
     def drain(self) -> int:
         """Publish until the outbox is empty; the number published."""
@@ -103,10 +98,8 @@ class FailedTasks:
         self._uow, self._clock, self._queue = uow, clock, queue
 
     def record(self, task: str, args: dict[str, int | str], error: str) -> FailedTask:
-        with self._uow() as uow:
-            stored = uow.failed_tasks.add(FailedTask(task, dict(args), error, self._clock.now()))
-            uow.commit()
-            return stored
+        failed = FailedTask(task, dict(args), error, self._clock.now())
+        return in_transaction(self._uow, lambda uow: uow.failed_tasks.add(failed))
 
     def waiting(self) -> list[FailedTask]:
         with self._uow() as uow:
@@ -118,25 +111,27 @@ class FailedTasks:
         Each is marked retried before it is queued, outside any transaction (on the embedded default
         it runs at once, in this thread); one the queue refuses is listed as failed again.
         """
-        with self._uow() as uow:
-            if task_id is None:
-                tasks = uow.failed_tasks.list()
-            else:
-                task = uow.failed_tasks.get(task_id)
-                if task is None or task.retried_at is not None:
-                    raise NotFound(f"no failed task {task_id} waiting for a retry")
-                tasks = [task]
-            for task in tasks:
-                assert task.id is not None
-                if task.task == SEND_NOTICE:
-                    # The delivery was marked failed for good; forget that so the notice may go out.
-                    uow.deliveries.reopen(int(task.args["lead_id"]), Notice(str(task.args["notice"])))
-                uow.failed_tasks.mark_retried(task.id, self._clock.now())
-            uow.commit()
+        tasks = in_transaction(self._uow, lambda uow: self._mark_retried(uow, task_id))
         for task in tasks:
             try:
                 self._queue.enqueue(task.task, **task.args)
             except QueueUnavailable as e:
                 self.record(task.task, task.args, str(e))
                 raise
+        return tasks
+
+    def _mark_retried(self, uow: UnitOfWork, task_id: int | None) -> list[FailedTask]:
+        if task_id is None:
+            tasks = uow.failed_tasks.list()
+        else:
+            task = uow.failed_tasks.get(task_id)
+            if task is None or task.retried_at is not None:
+                raise NotFound(f"no failed task {task_id} waiting for a retry")
+            tasks = [task]
+        for task in tasks:
+            assert task.id is not None
+            if task.task == SEND_NOTICE:
+                # The delivery was marked failed for good; forget that so the notice may go out.
+                uow.deliveries.reopen(int(task.args["lead_id"]), Notice(str(task.args["notice"])))
+            uow.failed_tasks.mark_retried(task.id, self._clock.now())
         return tasks

@@ -11,7 +11,8 @@ from datetime import timedelta
 
 from attrs import frozen
 
-from leadsmanager.application.ports import Clock, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.key_notice import KeyNotice
 
@@ -38,10 +39,12 @@ class KeyNotices:
         token = base64.urlsafe_b64encode(pad).decode().rstrip("=")
         now = self._clock.now()
         notice = KeyNotice(_key(token), by.user_id, name, _xor(plain, pad).hex(), now + NOTICE_LIFETIME)
-        with self._uow() as uow:
+
+        def keep(uow: UnitOfWork) -> None:
             uow.key_notices.prune(now)
             uow.key_notices.add(notice)
-            uow.commit()
+
+        in_transaction(self._uow, keep)
         return token
 
     def take(self, token: str, *, by: Actor) -> NewKey | None:
@@ -49,9 +52,8 @@ class KeyNotices:
         pad = _pad(token)
         if pad is None:
             return None
-        with self._uow() as uow:
-            notice = uow.key_notices.take(_key(token))
-            uow.commit()
+        key = _key(token)
+        notice = in_transaction(self._uow, lambda uow: uow.key_notices.take(key))
         if notice is None or notice.user_id != by.user_id or notice.expires_at <= self._clock.now():
             return None
         masked = bytes.fromhex(notice.masked)

@@ -11,7 +11,7 @@ from leadsmanager.application.job_types import Notice
 from leadsmanager.application.normalisation import clean_message, too_long
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
-from leadsmanager.application.retry import retrying
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, TransientConflict, ValidationError
 from leadsmanager.domain.lead import Lead
@@ -67,24 +67,22 @@ class UpdateLead:
         if changes.assign and not by.can(Permission.ASSIGN_LEADS):
             raise PermissionDenied("only managers and admins assign leads")
 
-        def work() -> Lead:
-            with self._uow() as uow:
-                lead = load_workable(uow, lead_id, by, expected_version)
-                now = self._clock.now()
-                if changes.status is not None:
-                    _check_reopen(uow, lead, changes.status)
-                    lead.change_status(changes.status, by=by, at=now)
-                if changes.assign:
-                    _check_assignee(uow, changes.assignee_id)
-                    if changes.assignee_id not in (None, lead.assignee_id):
-                        # The reminder follows the lead: its new assignee is reminded, whoever was before.
-                        uow.deliveries.forget(lead_id, Notice.FOLLOW_UP)
-                    lead.assign(changes.assignee_id, by=by, at=now)
-                uow.leads.save(lead)
-                uow.commit()
-                return lead
+        def change(uow: UnitOfWork) -> Lead:
+            lead = load_workable(uow, lead_id, by, expected_version)
+            now = self._clock.now()
+            if changes.status is not None:
+                _check_reopen(uow, lead, changes.status)
+                lead.change_status(changes.status, by=by, at=now)
+            if changes.assign:
+                _check_assignee(uow, changes.assignee_id)
+                if changes.assignee_id not in (None, lead.assignee_id):
+                    # The reminder follows the lead: its new assignee is reminded, whoever was before.
+                    uow.deliveries.forget(lead_id, Notice.FOLLOW_UP)
+                lead.assign(changes.assignee_id, by=by, at=now)
+            uow.leads.save(lead)
+            return lead
 
-        return retrying(work)
+        return in_transaction(self._uow, change)
 
 
 def _check_reopen(uow: UnitOfWork, lead: Lead, target: LeadStatus) -> None:
@@ -133,20 +131,18 @@ class AddNote:
         # Cleaned as a lead's message is: line breaks kept, control characters (terminal escapes) dropped.
         note = clean_message(text, field="note")
 
-        def work() -> Lead:
-            with self._uow() as uow:
-                lead = load_workable(uow, lead_id, by, None)
-                lead.add_note(note, by=by, at=self._clock.now())
-                try:
-                    uow.leads.save(lead)
-                except TransientConflict:
-                    raise
-                except Conflict as e:  # changed between this read and the save: read it again, append again
-                    raise TransientConflict(str(e)) from e
-                uow.commit()
-                return lead
+        def append(uow: UnitOfWork) -> Lead:
+            lead = load_workable(uow, lead_id, by, None)
+            lead.add_note(note, by=by, at=self._clock.now())
+            try:
+                uow.leads.save(lead)
+            except TransientConflict:
+                raise
+            except Conflict as e:  # changed between this read and the save: read it again, append again
+                raise TransientConflict(str(e)) from e
+            return lead
 
-        return retrying(work)
+        return in_transaction(self._uow, append)
 
 
 class GetLead:

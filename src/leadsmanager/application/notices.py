@@ -29,7 +29,7 @@ from leadsmanager.application.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from leadsmanager.application.retry import retrying
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
@@ -146,7 +146,7 @@ class SendNotice:
         return tuple(u.email for u in uow.users.list() if u.active and u.role in managers)
 
     def _deliver(self, lead_id: int, notice: Notice, channel: DeliveryChannel, send: Send) -> bool:
-        claim = retrying(lambda: self._claim(lead_id, notice, channel))
+        claim = in_transaction(self._uow, lambda uow: self._claim(uow, lead_id, notice, channel))
         if claim == Claim.DONE:
             return False
         if claim == Claim.BUSY:
@@ -168,17 +168,8 @@ class SendNotice:
         self._record(lambda uow: uow.deliveries.finish(lead_id, notice, channel, at=at))
         return True
 
-    def _claim(self, lead_id: int, notice: Notice, channel: DeliveryChannel) -> Claim:
-        with self._uow() as uow:
-            lease = self._settings.lease
-            claim = uow.deliveries.claim(lead_id, notice, channel, now=self._clock.now(), lease=lease)
-            uow.commit()
-            return claim
+    def _claim(self, uow: UnitOfWork, lead_id: int, notice: Notice, channel: DeliveryChannel) -> Claim:
+        return uow.deliveries.claim(lead_id, notice, channel, now=self._clock.now(), lease=self._settings.lease)
 
     def _record(self, change: Callable[[UnitOfWork], None]) -> None:
-        def work() -> None:
-            with self._uow() as uow:
-                change(uow)
-                uow.commit()
-
-        retrying(work)
+        in_transaction(self._uow, change)

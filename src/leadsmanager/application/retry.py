@@ -9,8 +9,10 @@ from leadsmanager.domain.errors import TransientConflict
 
 T = TypeVar("T")
 
+ATTEMPTS = 3  # runs of a use case before a collision is reported to its caller
 
-def retrying(work: Callable[[], T], attempts: int = 3) -> T:
+
+def retrying(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
     """Run a use case again after a collision on locks or snapshots; a stale version is final."""
     for attempt in range(attempts):
         try:

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from attrs import frozen
 
 from leadsmanager.application.normalisation import email_key
-from leadsmanager.application.ports import Clock, RateLimiter, TokenGenerator, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, RateLimiter, TokenGenerator, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.application.users import Authenticate
 from leadsmanager.domain.errors import RateLimited
 from leadsmanager.domain.session import SessionPolicy, WebSession
@@ -98,11 +99,13 @@ class Sessions:
         assert user.id is not None
         token = self._tokens.token()
         session = WebSession(session_key(token), user.id, user.session_version, self._tokens.token(), now, now)
-        with self._uow() as uow:
+        forget_before = now - self._throttle.known_for
+
+        def open_session(uow: UnitOfWork) -> None:
             uow.sessions.add(session)
-            forget_before = now - self._throttle.known_for
-            uow.sessions.remember_address(user.id, address, at=now, forget_before=forget_before)
-            uow.commit()
+            uow.sessions.remember_address(session.user_id, address, at=now, forget_before=forget_before)
+
+        in_transaction(self._uow, open_session)
         return SignedIn(token, session, user)
 
     def resolve(self, token: str) -> SignedIn | None:
@@ -124,9 +127,8 @@ class Sessions:
             return SignedIn(token, session, user)
 
     def sign_out(self, token: str) -> None:
-        with self._uow() as uow:
-            uow.sessions.remove(session_key(token))
-            uow.commit()
+        key = session_key(token)
+        in_transaction(self._uow, lambda uow: uow.sessions.remove(key))
 
 
 class _Attempt:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from attrs import frozen
 
 from leadsmanager.application.normalisation import (
@@ -12,6 +14,7 @@ from leadsmanager.application.normalisation import (
     too_long,
 )
 from leadsmanager.application.ports import Clock, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import (
     AuthenticationFailed,
@@ -91,20 +94,16 @@ class UserAdmin:
         phone = check.attempt("phone", lambda: self._phone(new.phone), None)
         check.attempt("password", lambda: check_password(new.password), None)
         check.check("the user was not created")
-        with self._uow() as uow:
+        password_hash = self._hasher.hash(new.password)
+
+        def add(uow: UnitOfWork) -> User:
             if uow.users.get_by_email(email) is not None:
                 raise Conflict(f"a user with email {email} already exists")
-            user = User(
-                email=email,
-                full_name=full_name,
-                role=new.role,
-                password_hash=self._hasher.hash(new.password),
-                created_at=self._clock.now(),
-                phone=phone,
-            )
+            user = User(email, full_name, new.role, password_hash, created_at=self._clock.now(), phone=phone)
             uow.users.add(user)
-            uow.commit()
             return user
+
+        return in_transaction(self._uow, add)
 
     def _phone(self, raw: str) -> str | None:
         return normalise_phone(raw, region=self._region) if raw.strip() else None
@@ -131,55 +130,54 @@ class UserAdmin:
 
     def change_role(self, user_id: int, role: Role, *, by: Actor) -> User:
         _require_admin(by)
-        with self._uow() as uow:
-            user = _load(uow, user_id)
+
+        def change(user: User, uow: UnitOfWork) -> None:
             if role is not Role.ADMIN:
                 _keep_an_admin(uow, user)
             user.change_role(role)
-            uow.users.save(user)
-            uow.commit()
-            return user
+
+        return self._change(user_id, change)
 
     def set_phone(self, user_id: int, phone: str, *, by: Actor) -> User:
         _require_admin(by)
         number = self._phone(phone)
-        with self._uow() as uow:
-            user = _load(uow, user_id)
+
+        def change(user: User, _uow: UnitOfWork) -> None:
             user.phone = number
-            uow.users.save(user)
-            uow.commit()
-            return user
+
+        return self._change(user_id, change)
 
     def deactivate(self, user_id: int, *, by: Actor) -> User:
         _require_admin(by)
-        with self._uow() as uow:
-            user = _load(uow, user_id)
+
+        def change(user: User, uow: UnitOfWork) -> None:
             _keep_an_admin(uow, user)
             user.deactivate()
-            uow.users.save(user)
             uow.sessions.remove_for_user(user_id)
-            uow.commit()
-            return user
+
+        return self._change(user_id, change)
 
     def reactivate(self, user_id: int, *, by: Actor) -> User:
         _require_admin(by)
-        with self._uow() as uow:
-            user = _load(uow, user_id)
-            user.reactivate()
-            uow.users.save(user)
-            uow.commit()
-            return user
+        return self._change(user_id, lambda user, _uow: user.reactivate())
 
     def set_password(self, user_id: int, password: str, *, by: Actor) -> User:
         if by.user_id != user_id:
             _require_admin(by)
         check_password(password)
-        with self._uow() as uow:
+        password_hash = self._hasher.hash(password)
+        return self._change(user_id, lambda user, _uow: user.set_password_hash(password_hash))
+
+    def _change(self, user_id: int, change: Callable[[User, UnitOfWork], None]) -> User:
+        """Load the user, `change` it (and anything else in that transaction), save it, commit."""
+
+        def changed(uow: UnitOfWork) -> User:
             user = _load(uow, user_id)
-            user.set_password_hash(self._hasher.hash(password))
+            change(user, uow)
             uow.users.save(user)
-            uow.commit()
             return user
+
+        return in_transaction(self._uow, changed)
 
 
 class Authenticate:
@@ -213,12 +211,16 @@ class Authenticate:
 
     def _rehash(self, user: User, password: str) -> None:
         assert user.id is not None
-        with self._uow() as uow:
-            stored = uow.users.get(user.id)
+        user_id, checked, fresh = user.id, user.password_hash, self._hasher.hash(password)
+
+        def rehash(uow: UnitOfWork) -> bool:
+            stored = uow.users.get(user_id)
             # Only over the hash just checked: a password changed meanwhile must not be undone.
-            if stored is None or stored.password_hash != user.password_hash:
-                return
-            user.set_password_hash(self._hasher.hash(password), end_sessions=False)
-            stored.set_password_hash(user.password_hash, end_sessions=False)
+            if stored is None or stored.password_hash != checked:
+                return False
+            stored.set_password_hash(fresh, end_sessions=False)
             uow.users.save(stored)
-            uow.commit()
+            return True
+
+        if in_transaction(self._uow, rehash):
+            user.set_password_hash(fresh, end_sessions=False)
