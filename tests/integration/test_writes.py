@@ -16,7 +16,7 @@ from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import TransientConflict
+from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import MYSQL_URL, UowFactory
@@ -78,7 +78,8 @@ def test_queued_rows_are_stored_as_written_and_their_ids_handed_back_in_order(
 def test_a_statement_failing_after_others_fails_the_change_and_stores_nothing(engine: Engine) -> None:
     uow = uow_of(engine)
     lead_id = stored_lead(uow)
-    with pytest.raises(TransientConflict), make_session_factory(engine)() as session:
+    # A broken foreign key would be refused again: a StorageError, not a collision worth retrying.
+    with pytest.raises(StorageError), make_session_factory(engine)() as session:
         with Writes(session) as writes:
             HISTORY.queue(writes, notes(lead_id, "stored only if all of it is"))
             HISTORY.queue(writes, notes(lead_id + 1000, "a lead that does not exist"))  # its foreign key fails

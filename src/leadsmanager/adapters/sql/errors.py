@@ -12,27 +12,46 @@ from leadsmanager.domain.errors import StorageError, TransientConflict
 
 T = TypeVar("T")
 
-# Another transaction held or changed the rows first; the caller may retry.
-_COLLISIONS = {
-    1205,  # MySQL lock wait timeout
-    1213,  # MySQL deadlock
-    5,  # SQLite busy
-    517,  # SQLite busy snapshot: this transaction read data another one has since changed
+_COLLIDED = "the change collided with another one at the same moment; reload and try again"
+# Another transaction held or changed the rows first, or stored the same unique key: a fresh attempt
+# sees what it did, so the caller may retry. Any other refusal would be refused again.
+_MYSQL_COLLISIONS = {
+    1062,  # duplicate entry for a unique key
+    1586,  # duplicate entry, naming the key
+    1205,  # lock wait timeout
+    1213,  # deadlock
+}
+_SQLITE_DUPLICATES = {
+    1555,  # SQLITE_CONSTRAINT_PRIMARYKEY
+    2067,  # SQLITE_CONSTRAINT_UNIQUE
+}
+_SQLITE_WAITS = {
+    5,  # SQLITE_BUSY, and (in the low byte) its extended codes such as BUSY_SNAPSHOT: this transaction
+    # read data another one has since changed
+    6,  # SQLITE_LOCKED
 }
 
 
 def translate(error: exc.DBAPIError) -> TransientConflict | StorageError:
-    original = error.orig
-    code = getattr(original, "sqlite_errorcode", None)
-    if code is None and original is not None and original.args:
-        code = original.args[0]
-    if isinstance(error, exc.IntegrityError) or code in _COLLISIONS:
-        return TransientConflict("the change collided with another one at the same moment; reload and try again")
+    if _collided(error.orig):
+        return TransientConflict(_COLLIDED)
+    if isinstance(error, exc.IntegrityError):  # NOT NULL, foreign key, check: a bug, not a race
+        return StorageError("the database refused the change as breaking one of its rules; nothing was saved")
     return StorageError("the database is not available right now; nothing was saved")
 
 
+def _collided(original: BaseException | None) -> bool:
+    code = getattr(original, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return code in _SQLITE_DUPLICATES or (code & 0xFF) in _SQLITE_WAITS
+    if original is not None and original.args and isinstance(original.args[0], int):
+        return original.args[0] in _MYSQL_COLLISIONS
+    return False
+
+
 def run(session: Session, statement: Executable, params: Any = None, *, on_duplicate: str = "") -> Any:
-    """Execute, reporting driver failures as Conflict or StorageError; `on_duplicate` names a clash."""
+    """Execute, reporting driver failures as TransientConflict or StorageError; `on_duplicate` names a
+    duplicate unique key."""
     return translated(lambda: _execute(session, statement, params), on_duplicate)
 
 
@@ -47,10 +66,11 @@ def run_driver_sql(session: Session, sql: str, params: Any, *, on_duplicate: str
 def translated(execute: Callable[[], T], on_duplicate: str) -> T:
     try:
         return execute()
-    except exc.IntegrityError as e:
-        raise TransientConflict(on_duplicate or str(translate(e))) from e
     except exc.DBAPIError as e:
-        raise translate(e) from e
+        error = translate(e)
+        if on_duplicate and isinstance(error, TransientConflict) and isinstance(e, exc.IntegrityError):
+            error = TransientConflict(on_duplicate)
+        raise error from e
 
 
 def _execute(session: Session, statement: Executable, params: Any) -> Any:
