@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
-from attrs import frozen
+from attrs import field, frozen
 
 from leadsmanager.adapters.http_delivery import RetryPolicy
 from leadsmanager.adapters.mime import Sender
@@ -44,6 +44,16 @@ DEFAULT_PORTS = {SmtpSecurity.STARTTLS: 587, SmtpSecurity.TLS: 465, SmtpSecurity
 
 
 @frozen
+class NotifierSettings:
+    """The notifiers as configured, each part already checked: read once, with the other settings."""
+
+    email: SmtpConfig | PerfitConfig | None = None  # None: emails go to the outbox
+    slack_webhook: str = field(default="", repr=False)  # empty: chat messages go to the outbox
+    # A Perfit key set without PERFIT_TRANSACTIONAL: ignored, and `check` says so.
+    ignored_perfit_key: bool = False
+
+
+@frozen
 class Notifiers:
     email: EmailSender
     chat: ChatNotifier
@@ -52,17 +62,30 @@ class Notifiers:
     chat_via: str
 
 
+def notifier_settings_from_env(environ: Mapping[str, str]) -> NotifierSettings:
+    env = _Env(environ)
+    email = _email_config(env)
+    webhook = env.get("SLACK_WEBHOOK_URL")
+    ignored_key = not isinstance(email, PerfitConfig) and bool(env.get("PERFIT_API_KEY"))
+    return NotifierSettings(email, _checked_webhook(webhook) if webhook else "", ignored_perfit_key=ignored_key)
+
+
+def notifiers_for(
+    settings: NotifierSettings, *, outbox: Outbox, clock: Clock | None = None, retry: RetryPolicy | None = None
+) -> Notifiers:
+    email, email_via = _email_sender(settings.email, outbox, clock, retry)
+    chat: ChatNotifier = outbox
+    chat_via = "outbox"
+    if settings.slack_webhook:
+        chat, chat_via = SlackWebhookNotifier(settings.slack_webhook, retry=retry), "slack"
+    return Notifiers(email=email, chat=chat, email_via=email_via, chat_via=chat_via)
+
+
 def notifiers_from_env(
     environ: Mapping[str, str], *, data_dir: Path, clock: Clock | None = None, retry: RetryPolicy | None = None
 ) -> Notifiers:
-    env = _Env(environ)
     outbox = Outbox(data_dir / "outbox", clock=clock)
-    email, email_via = _email_sender(env, outbox, clock, retry)
-    chat: ChatNotifier = outbox
-    chat_via = "outbox"
-    if webhook := env.get("SLACK_WEBHOOK_URL"):
-        chat, chat_via = SlackWebhookNotifier(_checked_webhook(webhook), retry=retry), "slack"
-    return Notifiers(email=email, chat=chat, email_via=email_via, chat_via=chat_via)
+    return notifiers_for(notifier_settings_from_env(environ), outbox=outbox, clock=clock, retry=retry)
 
 
 class _Env:
@@ -92,14 +115,23 @@ def perfit_transactional(environ: Mapping[str, str]) -> bool:
     return value == "true"
 
 
-def _email_sender(env: _Env, outbox: Outbox, clock: Clock | None, retry: RetryPolicy | None) -> tuple[EmailSender, str]:
+def _email_config(env: _Env) -> SmtpConfig | PerfitConfig | None:
     if perfit_transactional(env.environ):
         api_key = env.required("PERFIT_API_KEY", f"when {PREFIX}PERFIT_TRANSACTIONAL is true")
         sender = _sender(env, "to send through Perfit")
-        config = PerfitConfig(api_key, sender, base_url=env.get("PERFIT_URL", PERFIT_URL))
-        return PerfitEmailSender(config, retry=retry), "perfit"
+        return PerfitConfig(api_key, sender, base_url=env.get("PERFIT_URL", PERFIT_URL))
     if host := env.get("SMTP_HOST"):
-        return SmtpEmailSender(_smtp_config(env, host), clock=clock), "smtp"
+        return _smtp_config(env, host)
+    return None
+
+
+def _email_sender(
+    config: SmtpConfig | PerfitConfig | None, outbox: Outbox, clock: Clock | None, retry: RetryPolicy | None
+) -> tuple[EmailSender, str]:
+    if isinstance(config, PerfitConfig):
+        return PerfitEmailSender(config, retry=retry), "perfit"
+    if config is not None:
+        return SmtpEmailSender(config, clock=clock), "smtp"
     return outbox, "outbox"
 
 

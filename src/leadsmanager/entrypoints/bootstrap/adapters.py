@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
 from leadsmanager.adapters.email_templates import EmailTemplates
-from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_from_env
+from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_for
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.probes import Readiness, redis_client
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
@@ -63,12 +63,12 @@ def _rate_limiter(redis_url: str | None, engine: Engine) -> RateLimiter:
     return SqlRateLimiter(engine)
 
 
-def _notifiers(s: Settings, clock: Clock) -> Notifiers:
-    return notifiers_from_env(s.env, data_dir=s.data_dir, clock=clock)
+def _notifiers(s: Settings, outbox: Outbox, clock: Clock) -> Notifiers:
+    return notifiers_for(s.notifiers(), outbox=outbox, clock=clock)
 
 
-def _outbox(s: Settings) -> Outbox:
-    return Outbox(s.data_dir / "outbox")
+def _outbox(s: Settings, clock: Clock) -> Outbox:
+    return Outbox(s.data_dir / "outbox", clock=clock)
 
 
 class Adapters(containers.DeclarativeContainer):
@@ -94,7 +94,8 @@ class Adapters(containers.DeclarativeContainer):
 
     form_source = providers.Resource(_form_source, settings.provided.wordpress_sites)
     synced_forms = providers.Callable(_synced_forms, settings.provided.wordpress_sites)
-    notifiers = providers.Singleton(_notifiers, settings, clock)
 
-    outbox = providers.Singleton(_outbox, settings)  # the local outbox, as the admins' jobs page lists it
+    # Emails and chat messages no service takes, as files; the admins' jobs page lists them.
+    outbox = providers.Singleton(_outbox, settings, clock)
+    notifiers = providers.Singleton(_notifiers, settings, outbox, clock)
     templates = providers.Singleton(EmailTemplates, base_url=settings.provided.base_url)

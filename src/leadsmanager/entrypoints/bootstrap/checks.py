@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from sqlalchemy import Engine, make_url
 
 from leadsmanager.adapters.notifier_settings import Notifiers
-from leadsmanager.adapters.perfit import PERFIT_URL
+from leadsmanager.adapters.perfit import PerfitConfig
 from leadsmanager.adapters.probes import Probe, database_probe, redis_probe
 from leadsmanager.adapters.service_probes import perfit_probe, slack_probe, wordpress_probe
 from leadsmanager.adapters.sql.migrate import pending
@@ -55,7 +55,7 @@ def run_checks(environ: Mapping[str, str]) -> list[Probe]:
             database_line(settings, built.probe_engine()),
             redis_probe(built.probe_redis()),
             *(wordpress_probe(site) for site in settings.wordpress_sites),
-            *notifier_lines(environ, settings, built.notifiers),
+            *notifier_lines(settings, built.notifiers),
         ]
     finally:
         built.shutdown_resources()
@@ -93,20 +93,20 @@ def email_line(email_via: str, settings: Settings) -> Probe:
     return Probe("email", True, where)
 
 
-def notifier_lines(environ: Mapping[str, str], settings: Settings, chosen: Callable[[], Notifiers]) -> list[Probe]:
+def notifier_lines(settings: Settings, chosen: Callable[[], Notifiers]) -> list[Probe]:
     try:
         notifiers = chosen()
     except ValidationError as e:
         return [Probe("notifiers", False, str(e))]
+    configured = settings.notifiers()
     lines = [email_line(notifiers.email_via, settings)]
-    api_key = environ.get(PREFIX + "PERFIT_API_KEY", "").strip()
-    if notifiers.email_via == "perfit":
-        lines.append(perfit_probe(environ.get(PREFIX + "PERFIT_URL", "").strip() or PERFIT_URL, api_key))
-    elif api_key:
+    if isinstance(configured.email, PerfitConfig):
+        lines.append(perfit_probe(configured.email.base_url, configured.email.api_key))
+    elif configured.ignored_perfit_key:
         ignored = f"{PREFIX}PERFIT_API_KEY is ignored: Perfit discontinued its transactional API (use SMTP)"
         lines.append(Probe("perfit", True, ignored))
-    if webhook := environ.get(PREFIX + "SLACK_WEBHOOK_URL", "").strip():
-        lines.append(slack_probe(webhook))
+    if configured.slack_webhook:
+        lines.append(slack_probe(configured.slack_webhook))
     else:
         lines.append(Probe("slack", True, "not configured (chat messages go to the outbox)"))
     return lines

@@ -12,6 +12,7 @@ from pathlib import Path
 from attrs import field, frozen
 from dotenv import dotenv_values
 
+from leadsmanager.adapters.notifier_settings import NotifierSettings, notifier_settings_from_env
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.adapters.wordpress_env import sites_from_env
 from leadsmanager.application.parsing import whole_number
@@ -58,8 +59,10 @@ class Settings:
     task_max_retries: int = 8
     worker_heartbeat_seconds: float = 15.0
     delivery_lease_seconds: float = 300.0
-    # Every LEADSMANAGER_* variable, for adapters that read their own (notifiers); never printed.
-    env: Mapping[str, str] = field(factory=dict, repr=False)
+    # LEADSMANAGER_SMTP_*, _PERFIT_*, _SLACK_*, _MAIL_FROM*: a mistake there is raised when notices are
+    # first needed (and shown by `check`), not by every command as it starts.
+    notifier_settings: NotifierSettings | ValidationError = field(factory=NotifierSettings)
+    base_url_given: bool = False  # `serve` links emails to where it serves unless LEADSMANAGER_BASE_URL is set
     # Operations (docs/deploy.md): `production` makes `serve` refuse an insecure configuration.
     environment: str = "development"
     debug: bool = False
@@ -112,13 +115,20 @@ class Settings:
             task_max_retries=_number(get, "TASK_MAX_RETRIES", "8"),
             worker_heartbeat_seconds=float(_number(get, "WORKER_HEARTBEAT_SECONDS", "15")),
             delivery_lease_seconds=float(_number(get, "DELIVERY_LEASE_SECONDS", "300")),
-            env={k: v for k, v in values.items() if k.startswith(PREFIX)},
+            notifier_settings=_notifier_settings(values),
+            base_url_given=bool(get("BASE_URL")),
             environment=_choice("ENV", get("ENV", "development").lower(), ("development", "production")),
             debug=_flag(get("DEBUG", "false")),
             log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "auto").lower(), ("auto", "json", "text")),
             metrics_token=get("METRICS_TOKEN"),
             time_zone=_zone(get("TIME_ZONE", "UTC")),
         )
+
+    def notifiers(self) -> NotifierSettings:
+        """The notifier settings; a mistake in them is raised here, when notices are first needed."""
+        if isinstance(self.notifier_settings, ValidationError):
+            raise ValidationError(str(self.notifier_settings), self.notifier_settings.fields)
+        return self.notifier_settings
 
     def web_secret(self) -> str:
         """The configured secret, or on the embedded default one made once and kept in the data dir."""
@@ -139,6 +149,13 @@ def environment(environ: Mapping[str, str] | None = None, env_file: str | None =
         values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     values.update(os.environ if environ is None else environ)
     return values
+
+
+def _notifier_settings(values: Mapping[str, str]) -> NotifierSettings | ValidationError:
+    try:
+        return notifier_settings_from_env(values)
+    except ValidationError as e:
+        return e
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:

@@ -36,7 +36,7 @@ from leadsmanager.entrypoints.formats.lead_text import history_lines, lead_line,
 from leadsmanager.entrypoints.formats.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 from leadsmanager.entrypoints.http.report_params import report_query
-from leadsmanager.entrypoints.http.serve_address import BASE_URL, base_url_is_set, check_port, served_url
+from leadsmanager.entrypoints.http.serve_address import BASE_URL, check_port, served_url
 from leadsmanager.entrypoints.http.serving import exit_cleanly_on_sigterm, log_config, share_metrics
 from leadsmanager.entrypoints.worker.sync_processes import sync_forms as side_by_side
 
@@ -119,7 +119,7 @@ def serve(
 
     settings = container(ctx, migrate=False).settings()
     check_port(host, port)  # before anything is printed or started
-    if not base_url_is_set(settings.env):
+    if not settings.base_url_given:
         # Links in emails point where this serves; the app uvicorn builds reads it from the environment.
         os.environ[BASE_URL] = served_url(host, port)
         ctx.obj = build(process=Process.SERVE)

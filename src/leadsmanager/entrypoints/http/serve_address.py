@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import errno
 import socket
-from collections.abc import Mapping
 
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.bootstrap.settings import PREFIX
@@ -51,7 +50,3 @@ def served_url(host: str, port: int) -> str:
     """The address staff open: a wildcard host is reached as localhost."""
     shown = "localhost" if host in WILDCARDS else host
     return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
-
-
-def base_url_is_set(env: Mapping[str, str]) -> bool:
-    return bool(env.get(BASE_URL, "").strip())
