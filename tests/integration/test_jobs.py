@@ -19,10 +19,11 @@ from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.consistency import CheckConsistency
 from leadsmanager.application.intake import LeadForm, SubmitLead
-from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskRejected
-from leadsmanager.application.jobs import SEND_NOTICE, FailedTasks, QueueFollowUps, RelayOutbox
+from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskName, TaskRejected
+from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.leads import AssignLead, ChangeStatus
 from leadsmanager.application.notices import NoticeSettings, SendNotice
+from leadsmanager.domain.events import LeadResubmitted, LeadSubmitted
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
@@ -65,7 +66,7 @@ class Jobs:
     def work(self) -> list[BaseException]:
         """What a worker does: run every queued task, recording those that fail for good."""
         errors = []
-        for error in self.queue.run_all({SEND_NOTICE: self._send_notice}):
+        for error in self.queue.run_all({TaskName.SEND_NOTICE: self._send_notice}):
             errors.append(error)
         return errors
 
@@ -73,7 +74,7 @@ class Jobs:
         try:
             self.send(lead_id, Notice(notice))
         except TaskRejected as e:
-            self.failed.record(SEND_NOTICE, {"lead_id": lead_id, "notice": notice}, str(e))
+            self.failed.record(TaskName.SEND_NOTICE, {"lead_id": lead_id, "notice": notice}, str(e))
             raise
 
     def later(self, delta: timedelta) -> None:
@@ -95,7 +96,7 @@ def test_a_new_lead_reaches_the_sales_team_once_by_email_and_chat(jobs: Jobs) ->
     assert "Person 1" in jobs.email.sent[0].subject
     assert len(jobs.chat.posts) == 1 and f"#{lead_id}" in jobs.chat.posts[0]
     # The same task delivered twice (a redelivery) and the relay run again send nothing more.
-    jobs.queue.enqueue(SEND_NOTICE, lead_id=lead_id, notice="new_lead")
+    jobs.queue.enqueue(TaskName.SEND_NOTICE, lead_id=lead_id, notice="new_lead")
     assert jobs.relay.drain() == 0
     assert jobs.work() == []
     assert len(jobs.email.sent) == 1 and len(jobs.chat.posts) == 1
@@ -108,9 +109,9 @@ def test_the_event_exists_only_if_the_lead_was_stored(jobs: Jobs) -> None:
     jobs.lead(1)  # the same person again: joins the lead, no second "new lead"
     with jobs.uow() as uow:
         pending = uow.outbox.pending(10)
-    assert [e.kind for e in pending] == ["lead_submitted", "lead_resubmitted"]
+    assert [type(e.event) for e in pending] == [LeadSubmitted, LeadResubmitted]
     assert jobs.relay.drain() == 2
-    assert [t for t, _ in jobs.queue.tasks] == [SEND_NOTICE]
+    assert [t for t, _ in jobs.queue.tasks] == [TaskName.SEND_NOTICE]
 
 
 def test_a_configured_sales_team_replaces_the_managers(uow_factory: UowFactory, clock: FakeClock) -> None:
@@ -166,7 +167,7 @@ def test_a_refused_notice_fails_for_good_until_an_operator_retries_it(jobs: Jobs
     assert [type(e) for e in errors] == [TaskRejected]
     assert jobs.send(lead_id, Notice.NEW_LEAD) == []  # not retried on its own
     [failed] = jobs.failed.waiting()
-    assert failed.task == SEND_NOTICE and failed.args == {"lead_id": lead_id, "notice": "new_lead"}
+    assert failed.task == TaskName.SEND_NOTICE and failed.args == {"lead_id": lead_id, "notice": "new_lead"}
     assert "recipient refused" in failed.error
     assert jobs.failed.retry() == [failed]
     assert jobs.failed.waiting() == []
@@ -413,4 +414,4 @@ def test_leads_stored_as_a_batch_have_their_events_in_the_outbox(uow_factory: Uo
         uow.commit()
     with uow_factory() as uow:
         pending = uow.outbox.pending(10)
-    assert [(e.kind, e.lead_id) for e in pending] == [("lead_submitted", lead.id) for lead in batch]
+    assert [(type(e.event), e.lead_id) for e in pending] == [(LeadSubmitted, lead.id) for lead in batch]

@@ -15,6 +15,7 @@ from leadsmanager.adapters.sql.views import search_pages
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, TransientConflict
+from leadsmanager.domain.events import LeadResubmitted
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
@@ -286,7 +287,7 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
         uow.commit()
     with uow_factory() as uow:
         read = [uow.leads.get(i, with_history=True) for i in (first, second, untouched)]
-        events = [(e.lead_id, e.kind) for e in uow.outbox.pending(20) if e.kind == "lead_resubmitted"]
+        events = [(e.lead_id, e.event) for e in uow.outbox.pending(20) if isinstance(e.event, LeadResubmitted)]
     assert [x and (x.resubmissions, x.updated_at, x.version) for x in read] == [
         (1, later, 2),  # a re-submission is a change: a save from a read before it is refused
         (2, later + timedelta(seconds=2), 2),
@@ -304,7 +305,11 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
     assert read[0] is not None and read[1] is not None
     assert read[0].score == joined[0].score and read[1].score == joined[1].score
     assert [e.id for e in read[1].history[1:]] == [e.id for e in joined[1].history]  # the ids were handed back
-    assert events == [(second, "lead_resubmitted"), (second, "lead_resubmitted"), (first, "lead_resubmitted")]
+    assert [(lead_id, type(event)) for lead_id, event in events] == [
+        (second, LeadResubmitted),
+        (second, LeadResubmitted),
+        (first, LeadResubmitted),
+    ]
 
 
 def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select
 
 from leadsmanager.adapters.sql.tables import leads
-from leadsmanager.application.jobs import SYNC_FORMS
+from leadsmanager.application.job_types import TaskName
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
@@ -222,7 +222,7 @@ def test_the_scheduled_sync_job_on_mariadb_imports_every_form_side_by_side(
     settings = Settings.from_env({**env, "LEADSMANAGER_DATABASE_URL": MYSQL_URL}, env_file=None)
     c = build(settings)
     try:
-        c.task_handlers()[SYNC_FORMS]()  # as a worker runs it when the scheduler queues it
+        c.task_handlers()[TaskName.SYNC_FORMS]()  # as a worker runs it when the scheduler queues it
         cursors = {(x.site, x.form_id): x.after_id for x in c.sync_forms().status()}
         with mysql_engine.connect() as connection:
             names = connection.execute(select(leads.c.contact_name).order_by(leads.c.contact_name)).scalars().all()

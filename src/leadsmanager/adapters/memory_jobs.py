@@ -12,7 +12,7 @@ from attrs import define, evolve, field
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
 from leadsmanager.application.ports import ConsistencyQueries, DeliveryLog, FailedTaskRepository, OutboxRepository
 from leadsmanager.domain.errors import TransientConflict
-from leadsmanager.domain.lead import HistoryEntry, Lead
+from leadsmanager.domain.lead import HistoryEntry, HistoryField, Lead
 from leadsmanager.domain.status import LeadStatus
 
 Change = Callable[[], None]
@@ -40,7 +40,7 @@ class JobStore:
     def add_events(self, lead: Lead) -> None:
         assert lead.id is not None
         for event in lead.collect_events():
-            stored = OutboxEvent(next(self.outbox_ids), lead.id, event.kind, dict(event.data), lead.updated_at)
+            stored = OutboxEvent(next(self.outbox_ids), lead.id, event, lead.updated_at)
             self.outbox[stored.id] = (stored, None)
 
 
@@ -182,7 +182,7 @@ class MemoryConsistencyQueries(ConsistencyQueries):
         batch = [lead for i, lead in sorted(self._leads().items()) if i > after_id][:limit]
         gaps = []
         for lead in batch:
-            statuses = [e.new for e in lead.history if e.field == "status"]
+            statuses = [e.new for e in lead.history if e.field == HistoryField.STATUS]
             recorded = statuses[-1] if statuses else None
             if recorded != lead.status.value:
                 assert lead.id is not None
@@ -193,7 +193,10 @@ class MemoryConsistencyQueries(ConsistencyQueries):
     def record_status_correction(self, lead_id: int, recorded: str | None, current: str, *, at: datetime) -> None:
         def apply() -> None:
             lead = self._leads()[lead_id]
-            lead.history = [*lead.history, HistoryEntry("status", recorded, current, None, at, id=-len(lead.history))]
+            lead.history = [
+                *lead.history,
+                HistoryEntry(HistoryField.STATUS, recorded, current, None, at, id=-len(lead.history)),
+            ]
 
         self._pending.append(apply)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from functools import partial
 
@@ -17,9 +18,15 @@ BATCH = 5000
 MAX_FINDINGS = 10_000  # per kind and run: a report a person can read; the next run finds the rest
 
 
+class FindingKind(enum.StrEnum):
+    UNKNOWN_STATUS = "unknown_status"
+    INACTIVE_ASSIGNEE = "inactive_assignee"
+    HISTORY_GAP = "history_gap"
+
+
 @frozen
 class Finding:
-    kind: str  # inactive_assignee, unknown_status, history_gap
+    kind: FindingKind
     lead_id: int
     detail: str
     fixed: bool = False
@@ -58,7 +65,7 @@ class CheckConsistency:
 
         found = in_transaction(self._uow, set_new)
         detail = "status {!r} is not one the product knows" + (", set to new" if fix else "")
-        return [Finding("unknown_status", i, detail.format(status), fixed=fix) for i, status in found]
+        return [Finding(FindingKind.UNKNOWN_STATUS, i, detail.format(status), fixed=fix) for i, status in found]
 
     def _inactive_assignees(self, fix: bool) -> list[Finding]:
         with self._uow() as uow:
@@ -68,7 +75,7 @@ class CheckConsistency:
             if fix:
                 in_transaction(self._uow, partial(self._unassign, lead_id=lead_id))
             detail = f"assigned to deactivated user {user_id}" + (", now unassigned" if fix else "")
-            findings.append(Finding("inactive_assignee", lead_id, detail, fixed=fix))
+            findings.append(Finding(FindingKind.INACTIVE_ASSIGNEE, lead_id, detail, fixed=fix))
         return findings
 
     def _unassign(self, uow: UnitOfWork, lead_id: int) -> None:
@@ -85,7 +92,7 @@ class CheckConsistency:
             scan = in_transaction(self._uow, partial(self._correct_gaps, after=after, fix=fix))
             for lead_id, status, recorded in scan.gaps:
                 detail = f"status is {status} but its history last records {recorded or 'no status'}"
-                findings.append(Finding("history_gap", lead_id, detail, fixed=fix))
+                findings.append(Finding(FindingKind.HISTORY_GAP, lead_id, detail, fixed=fix))
             scanned += scan.scanned
             after = scan.next_after
             if progress is not None:

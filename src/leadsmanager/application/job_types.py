@@ -9,6 +9,7 @@ from typing import Any
 from attrs import frozen
 
 from leadsmanager.domain.errors import ExternalServiceError
+from leadsmanager.domain.events import LeadEvent
 
 
 @frozen
@@ -17,8 +18,7 @@ class OutboxEvent:
 
     id: int
     lead_id: int
-    kind: str
-    data: dict[str, Any]
+    event: LeadEvent
     created_at: datetime
 
 
@@ -29,6 +29,15 @@ class Notice(enum.StrEnum):
     FOLLOW_UP = "follow_up_reminder"
     ESCALATION = "escalation"
     CONFIRMATION = "confirmation"
+
+
+class TaskName(enum.StrEnum):
+    """The background tasks, by the name the task queue knows them (and failed tasks are stored) under."""
+
+    SEND_NOTICE = "send_notice"
+    SYNC_FORMS = "sync_forms"
+    QUEUE_FOLLOW_UPS = "queue_follow_ups"
+    CHECK_CONSISTENCY = "check_consistency"
 
 
 class DeliveryChannel(enum.StrEnum):

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from leadsmanager.application.job_types import FailedTask, Notice, OutboxEvent, QueueUnavailable
+from leadsmanager.application.job_types import FailedTask, Notice, QueueUnavailable, TaskName
 from leadsmanager.application.notices import NoticeSettings
 from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound
+from leadsmanager.domain.events import LeadEvent, LeadSubmitted
 
-SEND_NOTICE = "send_notice"
-SYNC_FORMS = "sync_forms"
-QUEUE_FOLLOW_UPS = "queue_follow_ups"
-CHECK_CONSISTENCY = "check_consistency"
 RELAY_BATCH = 200
 FOLLOW_UP_BATCH = 1000
 # A new-lead notice not sent this long after the lead arrived was lost on its way (say, a broker that
 # restarted without its data); the follow-up job queues it again.
 NEW_LEAD_GRACE = timedelta(minutes=10)
+
+
+def _new_lead_notices(settings: NoticeSettings) -> list[Notice]:
+    return [Notice.NEW_LEAD, Notice.CONFIRMATION] if settings.confirmation else [Notice.NEW_LEAD]
+
+
+# The notices each kind of event calls for; the other events are kept for the record, no notice follows them yet.
+EVENT_HANDLERS: dict[type[LeadEvent], list[Callable[[NoticeSettings], list[Notice]]]] = {
+    LeadSubmitted: [_new_lead_notices],
+}
 
 
 class RelayOutbox:
@@ -40,8 +48,8 @@ class RelayOutbox:
         published: list[int] = []
         try:
             for event in events:
-                for notice in self._notices(event):
-                    self._queue.enqueue(SEND_NOTICE, lead_id=event.lead_id, notice=notice.value)
+                for notice in self._notices(event.event):
+                    self._queue.enqueue(TaskName.SEND_NOTICE, lead_id=event.lead_id, notice=notice.value)
                 published.append(event.id)
         finally:
             if published:
@@ -60,10 +68,8 @@ class RelayOutbox:
         with self._uow() as uow:
             return uow.outbox.count_pending()
 
-    def _notices(self, event: OutboxEvent) -> list[Notice]:
-        if event.kind != "lead_submitted":
-            return []  # the other events are kept for the record; no notice follows them yet
-        return [Notice.NEW_LEAD, Notice.CONFIRMATION] if self._settings.confirmation else [Notice.NEW_LEAD]
+    def _notices(self, event: LeadEvent) -> list[Notice]:
+        return [notice for handler in EVENT_HANDLERS.get(type(event), []) for notice in handler(self._settings)]
 
 
 class QueueFollowUps:
@@ -87,7 +93,7 @@ class QueueFollowUps:
             }
         for notice, lead_ids in found.items():
             for lead_id in lead_ids:
-                self._queue.enqueue(SEND_NOTICE, lead_id=lead_id, notice=notice.value)
+                self._queue.enqueue(TaskName.SEND_NOTICE, lead_id=lead_id, notice=notice.value)
         return {notice: len(ids) for notice, ids in found.items()}
 
 
@@ -130,7 +136,7 @@ class FailedTasks:
             tasks = [task]
         for task in tasks:
             assert task.id is not None
-            if task.task == SEND_NOTICE:
+            if task.task == TaskName.SEND_NOTICE:
                 # The delivery was marked failed for good; forget that so the notice may go out.
                 uow.deliveries.reopen(int(task.args["lead_id"]), Notice(str(task.args["notice"])))
             uow.failed_tasks.mark_retried(task.id, self._clock.now())

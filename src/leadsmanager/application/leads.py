@@ -14,7 +14,7 @@ from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery,
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, TransientConflict, ValidationError
-from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.lead import HistoryField, Lead
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
 
@@ -156,7 +156,7 @@ class GetLead:
             if not with_names:
                 return LeadView(lead, {})
             ids = {e.actor_id for e in lead.history if e.actor_id is not None}
-            ids |= {int(v) for e in lead.history if e.field == "assignee" for v in (e.old, e.new) if v}
+            ids |= {int(v) for e in lead.history if e.field == HistoryField.ASSIGNEE for v in (e.old, e.new) if v}
             if lead.assignee_id is not None:
                 ids.add(lead.assignee_id)
             return LeadView(lead, uow.users.names(ids))

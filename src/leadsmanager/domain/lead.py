@@ -9,18 +9,13 @@ from typing import Any
 
 from attrs import define, evolve, field, frozen
 
+from leadsmanager.domain import events
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.channel import Channel as Channel  # noqa: PLC0414 (re-exported: most code imports it from here)
 from leadsmanager.domain.errors import InvalidStatusTransition, ValidationError
-from leadsmanager.domain.scoring import LeadScore, score
+from leadsmanager.domain.events import LeadEvent
+from leadsmanager.domain.scoring import LeadScore, score_of
 from leadsmanager.domain.status import LeadStatus, furthest, transition
-
-
-class Channel(enum.StrEnum):
-    WEB_FORM = "web_form"
-    MANUAL = "manual"
-    API = "api"
-    WORDPRESS = "wordpress"
-
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -60,22 +55,23 @@ class Submission:
         return {k: v for k, v in data.items() if v}
 
 
+class HistoryField(enum.StrEnum):
+    """What a history entry records a change of (the stored values)."""
+
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+    NOTE = "note"
+    RESUBMISSION = "resubmission"
+
+
 @frozen
 class HistoryEntry:
-    field: str
+    field: HistoryField
     old: str | None
     new: str | None
     actor_id: int | None
     at: datetime
     id: int | None = None
-
-
-@frozen
-class LeadEvent:
-    """Something that happened to a lead, for notifications and the outbox."""
-
-    kind: str
-    data: dict[str, Any] = field(factory=dict)
 
 
 @define(slots=False)
@@ -133,10 +129,10 @@ class Lead:
             updated_at=at,
         )
         actor_id = by.user_id if by else None
-        lead._record("status", None, LeadStatus.NEW.value, actor_id, at)
+        lead._record(HistoryField.STATUS, None, LeadStatus.NEW.value, actor_id, at)
         if assignee_id is not None:
-            lead._record("assignee", None, str(assignee_id), actor_id, at)
-        lead.events.append(LeadEvent("lead_submitted", {"channel": submission.channel.value}))
+            lead._record(HistoryField.ASSIGNEE, None, str(assignee_id), actor_id, at)
+        lead.events.append(events.LeadSubmitted(submission.channel))
         lead.score = lead.score_card().total
         return lead
 
@@ -156,7 +152,15 @@ class Lead:
         return now - self.created_at
 
     def score_card(self) -> LeadScore:
-        return score(self)
+        return score_of(
+            email=self.email,
+            phone=self.phone,
+            company=self.company,
+            source=self.source,
+            service=self.service,
+            message=self.message,
+            resubmissions=self.resubmissions,
+        )
 
     def change_status(self, target: LeadStatus, *, by: Actor, at: datetime) -> None:
         if target == self.status:
@@ -171,25 +175,25 @@ class Lead:
         old = self.status
         self.status = target
         self.stage_reached = furthest(self.stage_reached, target)
-        self._record("status", old.value, target.value, by.user_id, at)
+        self._record(HistoryField.STATUS, old.value, target.value, by.user_id, at)
         self._responded(by, at)
-        self.events.append(LeadEvent("status_changed", {"old": old.value, "new": target.value}))
+        self.events.append(events.StatusChanged(old, target))
 
     def assign(self, assignee_id: int | None, *, by: Actor, at: datetime) -> None:
         if assignee_id == self.assignee_id:
             return
         old = self.assignee_id
         self.assignee_id = assignee_id
-        self._record("assignee", _str_or_none(old), _str_or_none(assignee_id), by.user_id, at)
-        self.events.append(LeadEvent("lead_assigned", {"old": old, "new": assignee_id}))
+        self._record(HistoryField.ASSIGNEE, _str_or_none(old), _str_or_none(assignee_id), by.user_id, at)
+        self.events.append(events.LeadAssigned(old, assignee_id))
 
     def add_note(self, text: str, *, by: Actor, at: datetime) -> None:
         note = text.strip()
         if not note:
             raise ValidationError("a note cannot be empty", {"note": "write something"})
-        self._record("note", None, note, by.user_id, at)
+        self._record(HistoryField.NOTE, None, note, by.user_id, at)
         self._responded(by, at)
-        self.events.append(LeadEvent("note_added", {}))
+        self.events.append(events.NoteAdded())
 
     def record_resubmission(self, submission: Submission, *, at: datetime, by: Actor | None = None) -> None:
         """The same person wrote again while this lead is open: keep it here, not as a new lead.
@@ -198,20 +202,20 @@ class Lead:
         person's own engagement, so it leaves the count of re-submissions and the score as they are."""
         detail = json.dumps(submission.summary(), ensure_ascii=False, sort_keys=True)
         actor_id = by.user_id if by else None
-        self._record("resubmission", None, detail, actor_id, at)
+        self._record(HistoryField.RESUBMISSION, None, detail, actor_id, at)
         if actor_id is None:
             self.resubmissions += 1
             self.score = self.score_card().total
         if submission.external_id is not None:
             self.joined_ids.append((submission.channel, submission.external_id))
-        self.events.append(LeadEvent("lead_resubmitted", {"channel": submission.channel.value}))
+        self.events.append(events.LeadResubmitted(submission.channel))
 
     def mark_spam(self, reason: str, *, at: datetime) -> None:
         """Suspected spam at intake: kept for a person to check, never dropped, and nobody is notified."""
         self.status = LeadStatus.SPAM
-        self._record("status", LeadStatus.NEW.value, LeadStatus.SPAM.value, None, at)
-        self._record("note", None, f"suspected spam: {reason}", None, at)
-        self.events = [LeadEvent("spam_received", {"reason": reason})]
+        self._record(HistoryField.STATUS, LeadStatus.NEW.value, LeadStatus.SPAM.value, None, at)
+        self._record(HistoryField.NOTE, None, f"suspected spam: {reason}", None, at)
+        self.events = [events.SpamReceived(reason)]
 
     def new_history(self) -> list[HistoryEntry]:
         return [entry for entry in self.history if entry.id is None]
@@ -233,7 +237,7 @@ class Lead:
         if self.first_response_at is None and by.user_id is not None:
             self.first_response_at = at
 
-    def _record(self, name: str, old: str | None, new: str | None, actor_id: int | None, at: datetime) -> None:
+    def _record(self, name: HistoryField, old: str | None, new: str | None, actor_id: int | None, at: datetime) -> None:
         self.history.append(HistoryEntry(name, old, new, actor_id, at))
         self.updated_at = at
 

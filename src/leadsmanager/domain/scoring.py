@@ -6,12 +6,9 @@ stored on the lead (so the list sorts by it) and recomputed whenever an input ch
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from attrs import frozen
 
-if TYPE_CHECKING:
-    from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.channel import Channel
 
 DETAILED_MESSAGE = 80  # characters; a message this long usually says what the person needs
 SOURCE_POINTS = {
@@ -50,18 +47,6 @@ class LeadScore:
         return sum(f.points for f in self.factors)
 
 
-def score(lead: Lead) -> LeadScore:
-    return score_of(
-        email=lead.email,
-        phone=lead.phone,
-        company=lead.company,
-        source=lead.source,
-        service=lead.service,
-        message=lead.message,
-        resubmissions=lead.resubmissions,
-    )
-
-
 def score_of(
     *,
     email: str | None,
@@ -72,7 +57,8 @@ def score_of(
     message: str,
     resubmissions: int,
 ) -> LeadScore:
-    """The score from the lead's fields alone, for code that holds rows rather than leads (the bench seed)."""
+    """The score from a lead's fields (`Lead.score_card`, and code that holds rows rather than leads: the
+    bench seed)."""
     return LeadScore(
         (
             _contact_data(email, phone, company),

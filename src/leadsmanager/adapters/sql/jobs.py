@@ -11,6 +11,7 @@ from sqlalchemy.dialects.mysql import insert as mysql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.event_records import event_record, read_event
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
@@ -25,7 +26,11 @@ SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
 def write_events_of(writes: Writes, many: Iterable[Lead]) -> None:
     """The events the leads recorded, in one multi-row INSERT. Called by the lead repository in the
     transaction of the leads' own change, so an event exists exactly when its lead change does."""
-    rows = [_EVENTS.stored((lead.id, e.kind, e.data, lead.updated_at)) for lead in many for e in lead.collect_events()]
+    rows = [
+        _EVENTS.stored((lead.id, *event_record(event), lead.updated_at))
+        for lead in many
+        for event in lead.collect_events()
+    ]
     _EVENTS.queue(writes, rows)
 
 
@@ -44,7 +49,7 @@ class SqlOutboxRepository(OutboxRepository):
             .limit(limit)
         )
         return [
-            OutboxEvent(r.id, r.lead_id, r.kind, dict(r.data or {}), r.created_at)
+            OutboxEvent(r.id, r.lead_id, read_event(r.kind, r.data), r.created_at)
             for r in run(self._session, statement)
         ]
 

@@ -31,7 +31,7 @@ from leadsmanager.application.ports import LeadRepository
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery
 from leadsmanager.domain.errors import Conflict, TransientConflict
-from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
+from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
 from leadsmanager.domain.search import query_terms
 from leadsmanager.domain.status import LeadStatus
 
@@ -306,7 +306,7 @@ def _touched(lead: Lead) -> dict[str, Any]:
 def _to_entry(row: Row[Any]) -> HistoryEntry:
     m = row._mapping
     return HistoryEntry(
-        m["history_field"],
+        HistoryField(m["history_field"]),
         m["history_old"],
         m["history_new"],
         m["history_actor_id"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadsmanager.domain.lead import HistoryEntry, Lead
+from leadsmanager.domain.lead import HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 CONTINUED = "    "  # the next line of a multi-line value, indented under its field
@@ -46,7 +46,7 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
 
 def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
     old, new = entry.old, entry.new
-    if entry.field == "assignee":
+    if entry.field == HistoryField.ASSIGNEE:
         old = _person(int(old), people) if old else None
         new = _person(int(new), people) if new else "nobody"
     change = f"{old} -> {new}" if old is not None else f"{new}"

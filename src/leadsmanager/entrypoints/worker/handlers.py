@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from leadsmanager.adapters.dramatiq_tasks import Handler
 from leadsmanager.application.consistency import CheckConsistency
-from leadsmanager.application.job_types import Notice
-from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SEND_NOTICE, SYNC_FORMS, QueueFollowUps
+from leadsmanager.application.job_types import Notice, TaskName
+from leadsmanager.application.jobs import QueueFollowUps
 from leadsmanager.application.notices import SendNotice
 
 log = logging.getLogger("leadsmanager.jobs")
@@ -36,4 +36,9 @@ def task_handlers(
         for finding in report.findings:
             log.warning("consistency: lead %s: %s: %s", finding.lead_id, finding.kind, finding.detail)
 
-    return {SEND_NOTICE: send, SYNC_FORMS: sync, QUEUE_FOLLOW_UPS: follow_ups, CHECK_CONSISTENCY: consistency}
+    return {
+        TaskName.SEND_NOTICE: send,
+        TaskName.SYNC_FORMS: sync,
+        TaskName.QUEUE_FOLLOW_UPS: follow_ups,
+        TaskName.CHECK_CONSISTENCY: consistency,
+    }

@@ -17,7 +17,7 @@ import dramatiq
 from attrs import frozen
 
 from leadsmanager.adapters.dramatiq_tasks import declare_tasks
-from leadsmanager.application.jobs import CHECK_CONSISTENCY, QUEUE_FOLLOW_UPS, SYNC_FORMS
+from leadsmanager.application.job_types import TaskName
 from leadsmanager.application.ports import TaskQueue
 from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.observability.hooks import record_task, set_sync_lag
@@ -44,12 +44,22 @@ def periodic_jobs(c: Container, queue: TaskQueue) -> list[Periodic]:
     jobs = [
         Periodic("relay_outbox", RELAY_SECONDS, relay.drain),
         Periodic("fold_report_counts", FOLD_SECONDS, c.fold_report_counts),
-        Periodic(QUEUE_FOLLOW_UPS, FOLLOW_UP_SECONDS, lambda: queue.enqueue(QUEUE_FOLLOW_UPS), first_after=5.0),
-        Periodic(CHECK_CONSISTENCY, CONSISTENCY_SECONDS, lambda: queue.enqueue(CHECK_CONSISTENCY), first_after=600.0),
+        Periodic(
+            TaskName.QUEUE_FOLLOW_UPS,
+            FOLLOW_UP_SECONDS,
+            lambda: queue.enqueue(TaskName.QUEUE_FOLLOW_UPS),
+            first_after=5.0,
+        ),
+        Periodic(
+            TaskName.CHECK_CONSISTENCY,
+            CONSISTENCY_SECONDS,
+            lambda: queue.enqueue(TaskName.CHECK_CONSISTENCY),
+            first_after=600.0,
+        ),
     ]
     if settings.wordpress_sites:
         every = settings.sync_interval_minutes * 60.0
-        jobs.append(Periodic(SYNC_FORMS, every, lambda: queue.enqueue(SYNC_FORMS), first_after=2.0))
+        jobs.append(Periodic(TaskName.SYNC_FORMS, every, lambda: queue.enqueue(TaskName.SYNC_FORMS), first_after=2.0))
         jobs.append(Periodic("sync_lag", SYNC_LAG_SECONDS, lambda: measure_sync_lag(c)))
     return jobs
 

@@ -12,6 +12,7 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import lead_history, leads, users
 from leadsmanager.application.job_types import GapScan
 from leadsmanager.application.ports import ConsistencyQueries
+from leadsmanager.domain.lead import HistoryField
 from leadsmanager.domain.status import LeadStatus
 
 KNOWN = [s.value for s in LeadStatus]
@@ -46,7 +47,7 @@ class SqlConsistencyQueries(ConsistencyQueries):
         # The newest status entry of each lead in the batch: one grouped pass over the history index.
         newest = (
             select(lead_history.c.lead_id, func.max(lead_history.c.id).label("id"))
-            .where(lead_history.c.lead_id.between(first, last), lead_history.c.field == "status")
+            .where(lead_history.c.lead_id.between(first, last), lead_history.c.field == HistoryField.STATUS.value)
             .group_by(lead_history.c.lead_id)
             .subquery()
         )
@@ -59,7 +60,14 @@ class SqlConsistencyQueries(ConsistencyQueries):
         return GapScan(gaps, len(rows), int(last) if len(rows) == limit else None)
 
     def record_status_correction(self, lead_id: int, recorded: str | None, current: str, *, at: datetime) -> None:
-        entry = {"lead_id": lead_id, "field": "status", "old": recorded, "new": current, "actor_id": None, "at": at}
+        entry = {
+            "lead_id": lead_id,
+            "field": HistoryField.STATUS.value,
+            "old": recorded,
+            "new": current,
+            "actor_id": None,
+            "at": at,
+        }
         run(self._session, insert(lead_history).values(**entry))
 
     def set_unknown_status(self, lead_id: int, status: LeadStatus, *, at: datetime) -> None:

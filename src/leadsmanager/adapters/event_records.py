@@ -1,0 +1,52 @@
+"""Lead events as the outbox stores them: a kind and a JSON object of plain values. The format is the one
+outbox rows have always had, so rows written by an earlier version relay after an upgrade."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from leadsmanager.domain import events
+from leadsmanager.domain.channel import Channel
+from leadsmanager.domain.errors import StorageError
+from leadsmanager.domain.status import LeadStatus
+
+Record = tuple[str, dict[str, Any]]
+
+
+def event_record(event: events.LeadEvent) -> Record:
+    """The (kind, data) an event is stored as."""
+    match event:
+        case events.LeadSubmitted(channel):
+            return "lead_submitted", {"channel": channel.value}
+        case events.StatusChanged(old, new):
+            return "status_changed", {"old": old.value, "new": new.value}
+        case events.LeadAssigned(old, new):
+            return "lead_assigned", {"old": old, "new": new}
+        case events.NoteAdded():
+            return "note_added", {}
+        case events.LeadResubmitted(channel):
+            return "lead_resubmitted", {"channel": channel.value}
+        case events.SpamReceived(reason):
+            return "spam_received", {"reason": reason}
+
+
+_READERS: dict[str, Callable[[Mapping[str, Any]], events.LeadEvent]] = {
+    "lead_submitted": lambda d: events.LeadSubmitted(Channel(d["channel"])),
+    "status_changed": lambda d: events.StatusChanged(LeadStatus(d["old"]), LeadStatus(d["new"])),
+    "lead_assigned": lambda d: events.LeadAssigned(d.get("old"), d.get("new")),
+    "note_added": lambda d: events.NoteAdded(),
+    "lead_resubmitted": lambda d: events.LeadResubmitted(Channel(d["channel"])),
+    "spam_received": lambda d: events.SpamReceived(str(d.get("reason", ""))),
+}
+
+
+def read_event(kind: str, data: Mapping[str, Any] | None) -> events.LeadEvent:
+    """The event a stored (kind, data) records; StorageError for a row this version cannot read."""
+    reader = _READERS.get(kind)
+    try:
+        if reader is not None:
+            return reader(data or {})
+    except (KeyError, ValueError) as e:
+        raise StorageError(f"outbox event {kind!r} has data this version cannot read: {e}") from e
+    raise StorageError(f"outbox event kind {kind!r} is not one this version knows")

@@ -1,0 +1,43 @@
+"""What happened to a lead, recorded by the aggregate in the transaction of the change, for the outbox."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+from leadsmanager.domain.channel import Channel
+from leadsmanager.domain.status import LeadStatus
+
+
+@frozen
+class LeadSubmitted:
+    channel: Channel
+
+
+@frozen
+class StatusChanged:
+    old: LeadStatus
+    new: LeadStatus
+
+
+@frozen
+class LeadAssigned:
+    old: int | None  # the user id; None: nobody
+    new: int | None
+
+
+@frozen
+class NoteAdded:
+    pass
+
+
+@frozen
+class LeadResubmitted:
+    channel: Channel
+
+
+@frozen
+class SpamReceived:
+    reason: str
+
+
+LeadEvent = LeadSubmitted | StatusChanged | LeadAssigned | NoteAdded | LeadResubmitted | SpamReceived
