@@ -19,7 +19,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from attrs import field, frozen
 
-from leadsmanager.adapters.wordpress import RetryPolicy, WordPressSite
+from leadsmanager.adapters.http_retry import RetryPolicy
+from leadsmanager.adapters.wordpress import WordPressSite
 
 ROUTE = re.compile(r"/wp-json/leadsmanager/v1/forms/([^/]+)/submissions")
 USERNAME = "leadsmanager-sync"
@@ -185,4 +186,6 @@ def site_for(wordpress: FakeWordPress, *, password: str = PASSWORD, name: str = 
 def quick_policy(sleeps: list[float], *, attempts: int = 3, read_timeout: float = 2.0) -> RetryPolicy:
     """Short timeouts, and waits recorded instead of slept, so fault tests take milliseconds."""
     sleep: Callable[[float], None] = sleeps.append
-    return RetryPolicy(attempts=attempts, first_wait=0.01, max_wait=5.0, read_timeout=read_timeout, sleep=sleep)
+    return RetryPolicy(
+        attempts=attempts, first_wait=0.01, max_wait=5.0, connect_timeout=5.0, read_timeout=read_timeout, sleep=sleep
+    )

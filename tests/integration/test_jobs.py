@@ -11,7 +11,7 @@ from attrs import evolve
 from sqlalchemy import update
 
 from leadsmanager.adapters.email_templates import EmailTemplates
-from leadsmanager.adapters.http_delivery import RetryPolicy
+from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.mime import Sender, to_mime
 from leadsmanager.adapters.perfit import PerfitConfig, PerfitEmailSender
 from leadsmanager.adapters.sql.engine import make_session_factory

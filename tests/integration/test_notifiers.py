@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from leadsmanager.adapters.http_delivery import RetryPolicy
+from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.mime import Sender
 from leadsmanager.adapters.perfit import PerfitConfig, PerfitEmailSender
 from leadsmanager.adapters.slack import SlackWebhookNotifier
@@ -41,7 +41,7 @@ def sleeps() -> Sleeps:
 
 
 def policy(sleeps: Sleeps) -> RetryPolicy:
-    return RetryPolicy(attempts=3, first_wait=0.01, max_wait=5.0, timeout=2.0, sleep=sleeps)
+    return RetryPolicy(attempts=3, first_wait=0.01, max_wait=5.0, connect_timeout=2.0, read_timeout=2.0, sleep=sleeps)
 
 
 def message() -> EmailMessage:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leadsmanager.adapters.http_delivery import retry_after_seconds
+from leadsmanager.adapters.http_retry import retry_after_seconds
 from leadsmanager.adapters.notifier_settings import notifiers_from_env
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.perfit import PerfitEmailSender

@@ -15,6 +15,7 @@ from leadsmanager.application.parsing import (
     MAX_ID,
     calendar_day,
     entity_tag,
+    instant,
     json_document,
     nesting,
     whole_number,
@@ -171,3 +172,32 @@ def test_any_text_is_a_cursor_or_a_validation_error(token: str) -> None:
         assert set(e.fields) == {"cursor"}
     else:
         assert cursor.created_at.tzinfo is not None
+
+
+@given(st.text(max_size=40))
+def test_any_text_is_an_instant_or_a_validation_error_saying_why(text: str) -> None:
+    try:
+        at = instant(text, "at")
+    except ValidationError as e:
+        assert e.fields["at"] in ("not ISO 8601", "no UTC offset", "out of range")
+    else:
+        assert at.tzinfo is UTC
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_every_utc_time_written_in_iso_8601_reads_back(at: datetime) -> None:
+    assert instant(at.isoformat(), "at") == at
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2025-03-01T10:00:00", "no UTC offset"),
+        ("0001-01-01T00:00:00+01:00", "out of range"),
+        ("yesterday", "not ISO 8601"),
+    ],
+)
+def test_a_naive_time_an_unreachable_one_and_prose_are_refused(text: str, why: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        instant(text, "at")
+    assert refused.value.fields == {"at": why}

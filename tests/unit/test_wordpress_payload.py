@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadsmanager.adapters.http_delivery import retry_after_seconds
+from leadsmanager.adapters.http_retry import retry_after_seconds
 from leadsmanager.adapters.wordpress_payload import parse_page
 from leadsmanager.application.sync_types import FormSourceBadResponse, SubmissionPage
 

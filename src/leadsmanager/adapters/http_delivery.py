@@ -8,31 +8,19 @@ back in the RetryableDeliveryError so the queue can wait instead of blocking a w
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 from attrs import frozen
 
+from leadsmanager.adapters.http_retry import RetryPolicy, retry_after_seconds
 from leadsmanager.application.notification_types import PermanentDeliveryError, RetryableDeliveryError
 from leadsmanager.application.parsing import json_document
 from leadsmanager.domain.errors import ValidationError
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,59}")
-_SECONDS = re.compile(r"[0-9]{1,9}")
-
-
-@frozen
-class RetryPolicy:
-    attempts: int = 3
-    first_wait: float = 0.5
-    max_wait: float = 5.0
-    timeout: float = 10.0
-    sleep: Callable[[float], None] = time.sleep
 
 
 @frozen
@@ -66,7 +54,8 @@ def post_json(
                 if response.is_success:
                     return response
                 failure = failure_of(response) if failure_of else classify(response, service=service)
-            wait = _next_wait(failure, attempt, policy)
+            retryable = isinstance(failure.error, RetryableDeliveryError)
+            wait = policy.wait(attempt, retryable=retryable, retry_after=failure.wait)
             if wait is None:
                 raise failure.error from failure.cause
             policy.sleep(wait)
@@ -112,33 +101,11 @@ def error_code(response: httpx.Response) -> str:
     return text if _CODE.fullmatch(text) else ""
 
 
-def retry_after_seconds(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None if absent or unreadable."""
-    text = (value or "").strip()
-    if _SECONDS.fullmatch(text):
-        return float(text)
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are GMT even when written "-0000"
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
-
-
-def _next_wait(failure: Failure, attempt: int, policy: RetryPolicy) -> float | None:
-    if isinstance(failure.error, PermanentDeliveryError) or attempt >= policy.attempts:
-        return None
-    if failure.wait is None:
-        return min(policy.first_wait * 2.0 ** (attempt - 1), policy.max_wait)
-    return failure.wait if failure.wait <= policy.max_wait else None
-
-
 @contextmanager
 def _client(client: httpx.Client | None, policy: RetryPolicy) -> Iterator[httpx.Client]:
     """The caller's client (kept open for reuse), or one for this delivery only."""
     if client is not None:
         yield client
         return
-    with httpx.Client(timeout=policy.timeout) as own:
+    with httpx.Client(timeout=policy.timeout()) as own:
         yield own

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 from attrs import field, frozen
 
-from leadsmanager.adapters.http_delivery import RetryPolicy
+from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.mime import Sender
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.perfit import PERFIT_URL, PerfitConfig, PerfitEmailSender

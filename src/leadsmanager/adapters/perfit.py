@@ -21,7 +21,8 @@ from typing import Any
 import httpx
 from attrs import field, frozen
 
-from leadsmanager.adapters.http_delivery import Failure, RetryPolicy, classify, error_code, post_json
+from leadsmanager.adapters.http_delivery import Failure, classify, error_code, post_json
+from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.mime import Sender
 from leadsmanager.application.notification_types import EmailMessage, PermanentDeliveryError
 from leadsmanager.application.ports import EmailSender

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import httpx
 
-from leadsmanager.adapters.http_delivery import RetryPolicy, post_json
+from leadsmanager.adapters.http_delivery import post_json
+from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.application.notification_types import checked_key
 from leadsmanager.application.ports import ChatNotifier
 

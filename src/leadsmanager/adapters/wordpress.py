@@ -7,14 +7,14 @@ Credentials travel only in the Authorization header: never in a URL, a repr or a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from types import TracebackType
 from urllib.parse import quote
 
 import httpx
 from attrs import Attribute, field, frozen
 
+from leadsmanager.adapters.http_retry import SYNC_RETRY, RetryPolicy
 from leadsmanager.adapters.wordpress_http import read_body, refusal
 from leadsmanager.adapters.wordpress_payload import SUBMISSION_ID, parse_page
 from leadsmanager.application.form_mapping import SyncedForm, check_site_name
@@ -88,29 +88,11 @@ class WordPressSite:
         return httpx.BasicAuth(self.username, self.app_password)
 
 
-@frozen
-class RetryPolicy:
-    attempts: int = 4
-    first_wait: float = 0.5
-    max_wait: float = 30.0
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    sleep: Callable[[float], None] = time.sleep
-
-    def wait(self, error: FormSourceError, attempt: int) -> float | None:
-        """Seconds before the next try, or None when there is none: a final error, the last try, a long wait."""
-        if not isinstance(error, FormSourceUnavailable) or attempt >= self.attempts:
-            return None
-        if error.retry_after is None:
-            return min(self.first_wait * 2.0 ** (attempt - 1), self.max_wait)
-        return error.retry_after if error.retry_after <= self.max_wait else None
-
-
 class WordPressFormSource(FormSource):
     def __init__(self, sites: Iterable[WordPressSite], *, policy: RetryPolicy | None = None) -> None:
         self._sites = {site.name: site for site in sites}
-        self._policy = policy or RetryPolicy()
-        timeout = httpx.Timeout(self._policy.read_timeout, connect=self._policy.connect_timeout)
+        self._policy = policy or SYNC_RETRY
+        timeout = self._policy.timeout()
         headers = {"Accept": "application/json", "User-Agent": "LeadsManager-sync/1"}
         # Redirects are not followed: a moved site is a configuration change, not something to guess.
         self._client = httpx.Client(timeout=timeout, headers=headers, follow_redirects=False)
@@ -143,7 +125,9 @@ class WordPressFormSource(FormSource):
             outcome = self._try(site, form_id, params)
             if isinstance(outcome, bytes):
                 return outcome
-            wait = self._policy.wait(outcome, attempt)
+            unavailable = isinstance(outcome, FormSourceUnavailable)
+            retry_after = outcome.retry_after if isinstance(outcome, FormSourceUnavailable) else None
+            wait = self._policy.wait(attempt, retryable=unavailable, retry_after=retry_after)
             if wait is None:
                 raise _after(outcome, attempt)
             self._policy.sleep(wait)

@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-from leadsmanager.adapters.http_delivery import retry_after_seconds
+from leadsmanager.adapters.http_retry import retry_after_seconds
 from leadsmanager.application.parsing import json_document
 from leadsmanager.application.sync_types import (
     FormSourceAuthFailed,

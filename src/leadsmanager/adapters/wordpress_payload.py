@@ -7,10 +7,10 @@ person filled in: a field a submission lacks is fine, and a null field counts as
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
-from leadsmanager.application.parsing import json_document
+from leadsmanager.application.parsing import instant, json_document
 from leadsmanager.application.sync_types import FormSourceBadResponse, RemoteSubmission, SubmissionPage
 from leadsmanager.domain.errors import ValidationError
 
@@ -93,15 +93,16 @@ def _id(item: dict[str, Any]) -> str:
 def _created_at(item: dict[str, Any]) -> datetime:
     value = _key(item, "created_at", str, "an ISO-8601 string")
     try:
-        when = datetime.fromisoformat(value)
-    except ValueError:
-        raise _OffContract(f"'created_at' {value[:40]!r} is not ISO-8601") from None
-    if when.utcoffset() is None:
-        raise _OffContract(f"'created_at' {value[:40]!r} has no UTC offset")
-    try:
-        return when.astimezone(UTC)
-    except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
-        raise _OffContract(f"'created_at' {value[:40]!r} is out of range") from None
+        return instant(value, "created_at")
+    except ValidationError as e:
+        raise _OffContract(f"'created_at' {value[:40]!r} {_WHY_NOT_AN_INSTANT[e.fields['created_at']]}") from None
+
+
+_WHY_NOT_AN_INSTANT = {
+    "not ISO 8601": "is not ISO-8601",
+    "no UTC offset": "has no UTC offset",
+    "out of range": "is out of range",
+}
 
 
 def _fields(item: dict[str, Any]) -> dict[str, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import accumulate
 from typing import Any
 
@@ -48,6 +48,21 @@ def calendar_day(text: str, field: str) -> date:
     if day == date.max:
         raise ValidationError(f"{field} must be a date before {date.max}", {field: "out of range"})
     return day
+
+
+def instant(text: str, field: str) -> datetime:
+    """An ISO 8601 date and time with its UTC offset, in UTC. A naive time is refused: it could not be
+    compared with stored ones. `fields[field]` says why: "not ISO 8601", "no UTC offset" or "out of range"."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{field} must be an ISO 8601 time", {field: "not ISO 8601"}) from None
+    if when.utcoffset() is None:
+        raise ValidationError(f"{field} must carry its UTC offset", {field: "no UTC offset"})
+    try:
+        return when.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
+        raise ValidationError(f"{field} is out of range", {field: "out of range"}) from None
 
 
 def entity_tag(text: str, field: str = "If-Match") -> int:

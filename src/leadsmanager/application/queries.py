@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime
+from datetime import datetime
 
 from attrs import frozen
 
-from leadsmanager.application.parsing import whole_number
+from leadsmanager.application.parsing import instant, whole_number
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.status import LeadStatus
@@ -35,11 +35,11 @@ class Cursor:
         try:
             padded = token + "=" * (-len(token) % 4)
             stamp, ident, *score = base64.urlsafe_b64decode(padded).decode().split("|")
-            at = datetime.fromisoformat(stamp)
-            if len(score) > 1 or at.tzinfo is None:  # a naive time cannot be compared with the stored ones
+            at = instant(stamp, "cursor")
+            if len(score) > 1:
                 raise invalid
             number = whole_number(ident, "cursor", minimum=1)
-            return cls(at.astimezone(UTC), number, whole_number(score[0], "cursor") if score else None)
+            return cls(at, number, whole_number(score[0], "cursor") if score else None)
         except (ValueError, ValidationError):  # binascii.Error and UnicodeDecodeError are ValueErrors
             raise invalid from None
 
