@@ -106,8 +106,8 @@ class SqlLeadRepository(LeadRepository):
         self._counted: dict[int, Counted] = {}
 
     def add(self, lead: Lead) -> None:
-        # The page's plain multi-row INSERTs with one row each: about a third less CPU than the same
-        # statements through SQLAlchemy Core (test_lead_rows holds the two to the same rows).
+        # The page's plain multi-row INSERTs with one row each: less CPU than the same statements through
+        # SQLAlchemy Core (figures: bench/README.md; test_lead_rows holds the two to the same rows).
         self._add_all([lead], duplicate=_ADDED_MEANWHILE)
 
     def add_or_find_open(self, lead: Lead) -> Lead | None:

@@ -77,7 +77,7 @@ class _PackedSummary(TypeDecorator[list[Any]]):
         if value is None:
             return None
         values: list[Any] = read_json(value)
-        for n in _TIMES:  # stored as naive UTC; the offset in the text costs a fifth of replace(tzinfo=UTC)
+        for n in _TIMES:  # stored as naive UTC; the offset in the text is cheaper than replace(tzinfo=UTC)
             if values[n] is not None:
                 values[n] = datetime.fromisoformat(values[n] + "+00:00")
         return values
