@@ -1,14 +1,19 @@
-"""Lead events as the outbox stores them: a kind and a JSON object of plain values. The format is the one
-outbox rows have always had, so rows written by an earlier version relay after an upgrade."""
+"""What the stores write for a lead's events and history. Events: a kind and a JSON object of plain values,
+the format outbox rows have always had, so rows written by an earlier version relay after an upgrade.
+A re-submission's history entry: its detail as JSON text, as it has always been stored and shown."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
+
+from attrs import evolve
 
 from leadsmanager.domain import events
 from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.errors import StorageError
+from leadsmanager.domain.lead import HistoryEntry
 from leadsmanager.domain.status import LeadStatus
 
 Record = tuple[str, dict[str, Any]]
@@ -50,3 +55,11 @@ def read_event(kind: str, data: Mapping[str, Any] | None) -> events.LeadEvent:
     except (KeyError, ValueError) as e:
         raise StorageError(f"outbox event {kind!r} has data this version cannot read: {e}") from e
     raise StorageError(f"outbox event kind {kind!r} is not one this version knows")
+
+
+def stored_entry(entry: HistoryEntry, entry_id: int | None = None) -> HistoryEntry:
+    """The history entry as a store keeps it (and reads it back): a detail becomes `new`'s text."""
+    if entry.detail is not None:
+        text = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+        return evolve(entry, new=text, detail=None, id=entry_id)
+    return entry if entry_id is None else evolve(entry, id=entry_id)

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any
 
+from leadsmanager.adapters.event_records import stored_entry
 from leadsmanager.adapters.memory_jobs import (
     JobStore,
     MemoryConsistencyQueries,
@@ -35,7 +36,7 @@ from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
@@ -502,13 +503,18 @@ class MemoryUnitOfWork(UnitOfWork):
         assert lead.id is not None
         self._store.joined_ids |= {key: lead.id for key in lead.collect_joined_ids()}
 
+    def _stored_history(self, lead: Lead) -> list[HistoryEntry]:
+        """The lead's new history entries as the SQL store keeps them, handed back to the lead."""
+        pending = [stored_entry(e, next(self._store.history_ids)) for e in lead.new_history()]
+        lead.mark_history_saved(pending)
+        return pending
+
     def _commit_appended(self, lead: Lead) -> None:
         assert lead.id is not None
         self._commit_joined_ids(lead)
-        pending = lead.new_history()
-        lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
+        pending = self._stored_history(lead)
         stored = self._store.leads[lead.id]
-        stored.history = [*stored.history, *lead.history[len(lead.history) - len(pending) :]]
+        stored.history = [*stored.history, *pending]
         stored.updated_at = lead.updated_at
         # As the SQL adapter's UPDATE: a re-submission also moves the count and the score.
         stored.resubmissions, stored.score = lead.resubmissions, lead.score
@@ -519,13 +525,12 @@ class MemoryUnitOfWork(UnitOfWork):
     def _commit_lead(self, lead: Lead) -> None:
         assert lead.id is not None
         self._commit_joined_ids(lead)
-        pending = lead.new_history()
-        lead.mark_history_saved([next(self._store.history_ids) for _ in pending])
+        pending = self._stored_history(lead)
         stored = self._store.leads.get(lead.id)
         if stored is not None:
             lead.version += 1
         kept = copy.deepcopy(lead)
-        kept.history = [*(stored.history if stored else []), *lead.history[len(lead.history) - len(pending) :]]
+        kept.history = [*(stored.history if stored else []), *pending]
         kept.events = []
         self._store.leads[lead.id] = kept
         self._store.jobs.add_events(lead)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-import json
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from attrs import define, evolve, field, frozen
+from attrs import define, field, frozen
 
 from leadsmanager.domain import events
 from leadsmanager.domain.actor import Actor
@@ -72,6 +72,8 @@ class HistoryEntry:
     actor_id: int | None
     at: datetime
     id: int | None = None
+    # What a re-submission brought (`Submission.summary()`), until the store keeps it as `new`'s text.
+    detail: Mapping[str, Any] | None = None
 
 
 @define(slots=False)
@@ -200,9 +202,8 @@ class Lead:
 
         `by` is the staff member who entered it; their entry is theirs in the history, and is not the
         person's own engagement, so it leaves the count of re-submissions and the score as they are."""
-        detail = json.dumps(submission.summary(), ensure_ascii=False, sort_keys=True)
         actor_id = by.user_id if by else None
-        self._record(HistoryField.RESUBMISSION, None, detail, actor_id, at)
+        self._record(HistoryField.RESUBMISSION, None, None, actor_id, at, detail=submission.summary())
         if actor_id is None:
             self.resubmissions += 1
             self.score = self.score_card().total
@@ -220,9 +221,10 @@ class Lead:
     def new_history(self) -> list[HistoryEntry]:
         return [entry for entry in self.history if entry.id is None]
 
-    def mark_history_saved(self, ids: list[int]) -> None:
-        pending = iter(ids)
-        self.history = [e if e.id is not None else evolve(e, id=next(pending)) for e in self.history]
+    def mark_history_saved(self, saved: Sequence[HistoryEntry]) -> None:
+        """`new_history()`, in order, as the store keeps it: with ids, and a re-submission's detail as text."""
+        stored = iter(saved)
+        self.history = [e if e.id is not None else next(stored) for e in self.history]
 
     def collect_events(self) -> list[LeadEvent]:
         events, self.events = self.events, []
@@ -237,8 +239,17 @@ class Lead:
         if self.first_response_at is None and by.user_id is not None:
             self.first_response_at = at
 
-    def _record(self, name: HistoryField, old: str | None, new: str | None, actor_id: int | None, at: datetime) -> None:
-        self.history.append(HistoryEntry(name, old, new, actor_id, at))
+    def _record(
+        self,
+        name: HistoryField,
+        old: str | None,
+        new: str | None,
+        actor_id: int | None,
+        at: datetime,
+        *,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.history.append(HistoryEntry(name, old, new, actor_id, at, detail=detail))
         self.updated_at = at
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from attrs import evolve
 from sqlalchemy.orm import Session
 
+from leadsmanager.adapters.event_records import stored_entry
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, Writes, stored_time
 from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, lead_search, leads
 from leadsmanager.domain.lead import Channel, Lead
@@ -44,14 +46,13 @@ def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) ->
 
 def insert_history(writes: Writes, many: Sequence[Lead]) -> None:
     """Each lead's history entries not stored yet, in order; they get their ids once `writes` is sent."""
-    rows = [
-        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead in many for e in lead.new_history()
-    ]
+    pending = [(lead, [stored_entry(e) for e in lead.new_history()]) for lead in many]
+    rows = [_HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead, new in pending for e in new]
 
     def saved(new_ids: list[int]) -> None:
         ids = iter(new_ids)
-        for lead in many:
-            lead.mark_history_saved([next(ids) for _ in lead.new_history()])
+        for lead, new in pending:
+            lead.mark_history_saved([evolve(e, id=next(ids)) for e in new])
 
     _HISTORY.queue(writes, rows, then=saved)
 
