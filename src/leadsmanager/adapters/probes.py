@@ -65,12 +65,11 @@ def redis_probe(client: redis.Redis | None) -> Probe:
 class Readiness:
     """Whether this process can serve: its database and, when configured, its Redis (the task broker)."""
 
-    def __init__(self, engine: Engine, redis: redis.Redis | None) -> None:
+    def __init__(self, engine: Engine | None, redis: redis.Redis | None) -> None:
         self._engine = engine
         self._redis = redis
 
     def check(self) -> tuple[Probe, ...]:
-        """The database, and Redis only when it is configured."""
-        if self._redis is None:
-            return (database_probe(self._engine),)
-        return database_probe(self._engine), redis_probe(self._redis)
+        """The database (none in the demo, which keeps everything in memory), and Redis when configured."""
+        database = database_probe(self._engine) if self._engine else Probe("database", True, "in memory (demo)")
+        return (database,) if self._redis is None else (database, redis_probe(self._redis))

@@ -7,6 +7,7 @@ of those providers (the clock, the password hasher); everything built on it foll
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import dramatiq
 import redis
@@ -43,16 +44,33 @@ from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.bootstrap.adapters import Adapters
 from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
 from leadsmanager.entrypoints.bootstrap.jobs import Jobs, Process
+from leadsmanager.entrypoints.bootstrap.memory import InMemoryAdapters
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.bootstrap.use_cases import UseCases
 
 P = providers.Provider
 
 
+def _storage(settings: Settings) -> str:
+    return "memory" if settings.demo else "services"
+
+
+def _chosen(storage: providers.Provider[str], services: Any, memory: Any) -> providers.DependenciesContainer:
+    """Each adapter from the container the settings pick: real services, or memory (the demo)."""
+    missing = set(Adapters.providers) - set(InMemoryAdapters.providers)
+    if missing:
+        raise TypeError(f"InMemoryAdapters lacks {', '.join(sorted(missing))}: each adapter needs its stand-in")
+    names = [name for name in Adapters.providers if name != "settings"]
+    chosen = {n: providers.Selector(storage, services=getattr(services, n), memory=getattr(memory, n)) for n in names}
+    return providers.DependenciesContainer(**chosen)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     process = providers.Dependency(instance_of=Process, default=Process.WEB)
-    adapters = providers.Container(Adapters, settings=settings)
+    services = providers.Container(Adapters, settings=settings)
+    memory = providers.Container(InMemoryAdapters, settings=settings)
+    adapters = _chosen(providers.Callable(_storage, settings), services, memory)
     use_cases = providers.Container(UseCases, settings=settings, adapters=adapters)
     jobs = providers.Container(Jobs, settings=settings, process=process, adapters=adapters, use_cases=use_cases)
 

@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 from dotenv import dotenv_values
 
 from leadsmanager.adapters.notifier_settings import NotifierSettings, notifier_settings_from_env
@@ -68,6 +68,8 @@ class Settings:
     debug: bool = False
     log_format: str = "auto"  # json, text, or auto: JSON unless stdout is a terminal
     metrics_token: str = ""  # Bearer token for /metrics; without one only loopback clients may scrape
+    # The demo (`serve --demo`, LEADSMANAGER_DEMO=1): the whole product in memory, nothing kept.
+    demo: bool = False
     # Where report days start at midnight, unless a report asks for another zone (an IANA name).
     time_zone: str = "UTC"
 
@@ -87,7 +89,7 @@ class Settings:
             return values.get(PREFIX + name, default).strip() or default
 
         data_dir = Path(get("DATA_DIR", "leadsmanager-data"))
-        return cls(
+        settings = cls(
             data_dir=data_dir,
             database_url=get("DATABASE_URL", f"sqlite:///{data_dir / 'leadsmanager.sqlite3'}"),
             redis_url=get("REDIS_URL") or None,
@@ -123,6 +125,11 @@ class Settings:
             metrics_token=get("METRICS_TOKEN"),
             time_zone=_zone(get("TIME_ZONE", "UTC")),
         )
+        return settings.for_demo() if _flag(get("DEMO", "false")) else settings
+
+    def for_demo(self) -> Settings:
+        """The same settings in memory: no Redis, and a secret key made for this run, not kept in a file."""
+        return evolve(self, demo=True, redis_url=None, secret_key=self.secret_key or secrets.token_urlsafe(48))
 
     def notifiers(self) -> NotifierSettings:
         """The notifier settings; a mistake in them is raised here, when notices are first needed."""

@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from starlette.datastructures import QueryParams
@@ -28,6 +28,8 @@ from leadsmanager.domain.status import parse_status
 from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
+from leadsmanager.entrypoints.bootstrap.settings import Settings
+from leadsmanager.entrypoints.cli.demo import DEMO_ADMIN, demo_admin
 from leadsmanager.entrypoints.cli.ops import check
 from leadsmanager.entrypoints.cli.progress import Progress
 from leadsmanager.entrypoints.cli.sync_lines import cursor_lines, progress_line, report_lines
@@ -39,6 +41,9 @@ from leadsmanager.entrypoints.http.report_params import report_query
 from leadsmanager.entrypoints.http.serve_address import BASE_URL, check_port, served_url
 from leadsmanager.entrypoints.http.serving import exit_cleanly_on_sigterm, log_config, share_metrics
 from leadsmanager.entrypoints.worker.sync_processes import sync_forms as side_by_side
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
 
 EXIT_CODES: dict[type[errors.LeadsManagerError], int] = {
     errors.ValidationError: 3,
@@ -77,7 +82,7 @@ def reports_errors(command: F) -> F:
 def container(ctx: click.Context, *, migrate: bool = True) -> Container:
     """The container, with the schema brought up to date on the embedded default."""
     built: Container = ctx.obj
-    if migrate:
+    if migrate and not built.settings().demo:
         engine = built.engine()
         if pending(engine):
             if not built.settings().is_embedded:
@@ -107,10 +112,11 @@ main.add_command(check)
 @click.option("--workers", default=1, show_default=True, help="web processes (MySQL/MariaDB only)")
 @click.option("--access-log/--no-access-log", default=True, show_default=True, help="a line per request")
 @click.option("--graceful-timeout", default=8, show_default=True, help="seconds to finish requests on SIGTERM")
+@click.option("--demo", is_flag=True, help="everything in memory, nothing kept (or LEADSMANAGER_DEMO=1)")
 @click.pass_context
 @reports_errors
 def serve(
-    ctx: click.Context, /, *, host: str, port: int, workers: int, access_log: bool, graceful_timeout: int
+    ctx: click.Context, /, *, host: str, port: int, workers: int, access_log: bool, graceful_timeout: int, demo: bool
 ) -> None:
     """Run the web app: staff pages and the public lead forms."""
     import uvicorn
@@ -122,9 +128,9 @@ def serve(
     if not settings.base_url_given:
         # Links in emails point where this serves; the app uvicorn builds reads it from the environment.
         os.environ[BASE_URL] = served_url(host, port)
-        ctx.obj = build(process=Process.SERVE)
-        ctx.call_on_close(ctx.obj.shutdown_resources)
-        settings = ctx.obj.settings()
+        settings = _rebuilt(ctx)
+    if demo and not settings.demo:
+        settings = _rebuilt(ctx, settings.for_demo())
     if settings.is_production and (problems := insecure_settings(settings)):
         for problem in problems:
             click.echo(f"error: {problem}", err=True)
@@ -132,8 +138,12 @@ def serve(
     built = container(ctx)
     if workers > 1 and settings.is_embedded:
         raise errors.ValidationError("several web processes need MySQL/MariaDB; SQLite serves one")
+    if workers > 1 and settings.demo:
+        raise errors.ValidationError("the demo keeps everything in the memory of one process: it serves one")
     config = log_config(settings, access_log=access_log)
-    if not built.user_admin().list(by=OPERATOR):
+    if settings.demo:
+        SERVE_LOG.warning("Demo: nothing is kept. Sign in as %s with the password %s", DEMO_ADMIN, demo_admin(built))
+    elif not built.user_admin().list(by=OPERATOR):
         SERVE_LOG.warning("No users yet: create the first admin with")
         SERVE_LOG.warning("  leadsmanager users create --email you@example.com --name 'Your Name' --role admin")
     SERVE_LOG.info("LeadsManager on http://%s:%s/  (public form: http://%s:%s/forms/contact)", host, port, host, port)
@@ -148,8 +158,8 @@ def serve(
         SERVE_LOG.info("background jobs run in this process (set LEADSMANAGER_REDIS_URL to run them in workers)")
     try:
         uvicorn.run(
-            "leadsmanager.entrypoints.web.app:create_app",
-            factory=True,
+            _web_app(built),
+            factory=not settings.demo,
             host=host,
             port=port,
             workers=workers,
@@ -162,6 +172,23 @@ def serve(
     finally:
         if jobs is not None:
             jobs.stop()
+
+
+def _rebuilt(ctx: click.Context, settings: Settings | None = None) -> Settings:
+    """The container `serve` runs on, in place of the one the group built."""
+    ctx.obj = build(settings, Process.SERVE)
+    ctx.call_on_close(ctx.obj.shutdown_resources)
+    settings_now: Settings = ctx.obj.settings()
+    return settings_now
+
+
+def _web_app(built: Container) -> str | Starlette:
+    """uvicorn builds the app from the environment; the demo's shares this container's memory."""
+    if not built.settings().demo:
+        return "leadsmanager.entrypoints.web.app:create_app"
+    from leadsmanager.entrypoints.web.app import create_app
+
+    return create_app(built)
 
 
 @main.group()

@@ -139,7 +139,8 @@ def create_app(container: Container | None = None) -> Starlette:
 
 def open_resources(built: Container) -> list[str]:
     """Database pools, Redis and HTTP clients still open: none once the app has stopped."""
-    return sorted(name for name, p in built.providers.items() if isinstance(p, providers.Resource) and p.initialized)
+    resources = built.traverse(types=[providers.Resource])
+    return sorted(getattr(p.provides, "__name__", repr(p)).lstrip("_") for p in resources if p.initialized)
 
 
 def _handlers() -> dict[Any, Any]:
