@@ -1,11 +1,11 @@
-"""Time every lead list page through the real SQL repository, and show how MariaDB runs each one.
+"""Time every lead list page through the real SQL read views, and show how MariaDB runs each one.
 
     .venv/bin/python bench/seed.py          # once: 1,000,000 leads into leadsmanager_bench
     .venv/bin/python bench/list_bench.py    # 200 timed pages per case after 20 warm-up pages
 
 The database is LEADSMANAGER_BENCH_MYSQL_URL (default
 mysql+pymysql://root@127.0.0.1:3306/leadsmanager_bench). Each timed call is
-`uow.leads.list(LeadQuery(...))` in a fresh SqlAlchemyUnitOfWork, as a web request makes it: it
+`views.list(LeadQuery(...))` in a fresh SqlLeadViews, as a web request makes it: it
 includes checking a connection out of the pool, the query, and turning the rows into 50 Lead objects.
 Cases whose parameters can vary (employee, surname, phone, month, ...) rotate through several values
 so that the same few index pages are not the only ones ever read.
@@ -35,7 +35,7 @@ from sqlalchemy import Engine, bindparam, event, func, select, text
 
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.tables import leads
-from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.adapters.sql.views.list_pages import filtered as _filtered  # to count a case's matches: same WHERE
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadPage, LeadQuery
 from leadsmanager.domain.lead import Channel
@@ -461,12 +461,12 @@ def main(argv: list[str] | None = None) -> int:
 
     url = os.environ.get(URL_ENV, DEFAULT_URL)
     engine = make_engine(url)
-    factory = make_session_factory(engine)
+    factory = make_session_factory(engine, read_only=True)
     recorder = Recorder(engine)
 
     def list_page(query: LeadQuery) -> LeadPage:
-        with SqlAlchemyUnitOfWork(factory) as uow:
-            return uow.leads.list(query)
+        with SqlLeadViews(factory) as views:
+            return views.list(query)
 
     with engine.connect() as conn:
         total = conn.execute(text("SELECT COUNT(*) FROM leads")).scalar_one()

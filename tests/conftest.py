@@ -16,11 +16,13 @@ import redis
 from sqlalchemy import Engine, inspect, text
 
 from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
+from leadsmanager.adapters.memory_views import MemoryLeadViews
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.adapters.sql.tables import metadata
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
-from leadsmanager.application.ports import UnitOfWork
+from leadsmanager.adapters.sql.views.leads import SqlLeadViews
+from leadsmanager.application.ports import LeadViews, UnitOfWork
 from tests.support import FakeClock
 
 MYSQL_URL = os.environ.get("LEADSMANAGER_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
@@ -30,6 +32,7 @@ NOBODY_LISTENS = "127.0.0.1:9"
 REQUIRE_SERVICES = os.environ.get("LEADSMANAGER_REQUIRE_SERVICES") == "1"
 
 UowFactory = Callable[[], UnitOfWork]
+ViewsFactory = Callable[[], LeadViews]
 
 
 def service_missing(what: str, error: Exception) -> None:
@@ -110,9 +113,29 @@ def mysql_uow(mysql_engine: Engine) -> UowFactory:
 
 
 @pytest.fixture
-def memory_uow() -> UowFactory:
-    store = MemoryStore()
-    return lambda: MemoryUnitOfWork(store)
+def mysql_views(mysql_engine: Engine) -> ViewsFactory:
+    """Read views of what `mysql_uow` writes (request that first: it empties the database)."""
+    return views_of(mysql_engine)
+
+
+def views_of(engine: Engine) -> ViewsFactory:
+    factory = make_session_factory(engine, read_only=True)
+    return lambda: SqlLeadViews(factory)
+
+
+@pytest.fixture
+def memory_store() -> MemoryStore:
+    return MemoryStore()
+
+
+@pytest.fixture
+def memory_uow(memory_store: MemoryStore) -> UowFactory:
+    return lambda: MemoryUnitOfWork(memory_store)
+
+
+@pytest.fixture
+def memory_views(memory_store: MemoryStore) -> ViewsFactory:
+    return lambda: MemoryLeadViews(memory_store)
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
@@ -126,6 +149,16 @@ def uow_factory(request: pytest.FixtureRequest) -> UowFactory:
         return lambda: SqlAlchemyUnitOfWork(session_factory)
     mysql: UowFactory = request.getfixturevalue("mysql_uow")
     return mysql
+
+
+@pytest.fixture
+def views_factory(request: pytest.FixtureRequest, uow_factory: UowFactory) -> ViewsFactory:
+    """Read views of the storage `uow_factory` writes to."""
+    storage = request.node.callspec.params["uow_factory"]
+    if storage == "memory":
+        memory: ViewsFactory = request.getfixturevalue("memory_views")
+        return memory
+    return views_of(request.getfixturevalue("sqlite_engine" if storage == "sqlite" else "mysql_engine"))
 
 
 SERIAL_WRITES = (

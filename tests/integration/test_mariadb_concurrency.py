@@ -18,7 +18,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, LeadsManagerError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import FakeClock, new_lead
 
 pytestmark = pytest.mark.mariadb
@@ -77,16 +77,18 @@ def test_many_stale_forms_at_once_change_the_lead_once(mysql_uow: UowFactory) ->
     assert final is not None and len(final.history) == 2 and final.version == 2
 
 
-def test_the_same_person_submitting_twice_at_once_makes_one_lead(mysql_uow: UowFactory) -> None:
+def test_the_same_person_submitting_twice_at_once_makes_one_lead(
+    mysql_uow: UowFactory, mysql_views: ViewsFactory
+) -> None:
     submit = SubmitLead(mysql_uow, FakeClock(), phone_region="US")
     forms = [LeadForm(Channel.API, name=f"Dup {n}", email="dup@example.com", message=f"try {n}") for n in range(8)]
     with ThreadPoolExecutor(8) as pool:
         results = list(pool.map(submit, forms))
     assert sorted(r.outcome for r in results).count(Outcome.CREATED) == 1
     assert len({r.lead_id for r in results}) == 1
-    with mysql_uow() as uow:
-        [only] = uow.leads.list(LeadQuery()).leads
-        full = uow.leads.get(only.id or 0, with_history=True)
+    with mysql_views() as views:
+        [only] = views.list(LeadQuery()).leads
+        full = views.lead(only.id or 0)
     assert full is not None
     assert sum(e.field == "resubmission" for e in full.history) == 7
 

@@ -21,12 +21,13 @@ from leadsmanager.adapters.probes import database_probe
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import MYSQL_URL, NOBODY_LISTENS, UowFactory
+from tests.conftest import MYSQL_URL, NOBODY_LISTENS, UowFactory, ViewsFactory, views_of
 from tests.support import START, new_lead
 
 pytestmark = pytest.mark.mariadb
@@ -47,6 +48,11 @@ def uow(engine: Engine, mysql_uow: UowFactory) -> UowFactory:
     return lambda: SqlAlchemyUnitOfWork(factory)
 
 
+@pytest.fixture
+def views(engine: Engine, mysql_uow: UowFactory) -> ViewsFactory:
+    return views_of(engine)
+
+
 def kill_pooled_connections(engine: Engine) -> int:
     """Ends, on the server, every connection the engine's pool holds; returns how many."""
     pool = engine.pool
@@ -63,24 +69,28 @@ def kill_pooled_connections(engine: Engine) -> int:
     return len(ids)
 
 
-def test_a_list_page_after_its_pooled_connection_was_killed_is_answered(uow: UowFactory, engine: Engine) -> None:
+def test_a_list_page_after_its_pooled_connection_was_killed_is_answered(
+    uow: UowFactory, views: ViewsFactory, engine: Engine
+) -> None:
     with uow() as work:
         work.leads.add(new_lead(1))
         work.commit()
     assert kill_pooled_connections(engine) >= 1
-    page = ListLeads(uow)(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
+    page = ListLeads(views)(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
     assert [lead.contact_name for lead in page.leads] == ["Person 1"]
 
 
-def test_a_write_after_its_pooled_connection_was_killed_is_stored(uow: UowFactory, engine: Engine) -> None:
+def test_a_write_after_its_pooled_connection_was_killed_is_stored(
+    uow: UowFactory, views: ViewsFactory, engine: Engine
+) -> None:
     with uow() as work:
-        work.leads.list(LeadQuery())
+        work.leads.get(1)
     assert kill_pooled_connections(engine) >= 1
     with uow() as work:
         work.leads.add(new_lead(2))
         work.commit()
-    with uow() as work:
-        assert [lead.contact_name for lead in work.leads.list(LeadQuery()).leads] == ["Person 2"]
+    with views() as read:
+        assert [lead.contact_name for lead in read.list(LeadQuery()).leads] == ["Person 2"]
 
 
 def test_the_rate_limit_and_the_readiness_probe_survive_a_killed_connection(
@@ -123,13 +133,13 @@ def test_a_database_that_cannot_be_reached_is_tried_once_a_request(monkeypatch: 
     engine = make_engine(f"mysql+pymysql://root@{NOBODY_LISTENS}/nothing")
     factory = make_session_factory(engine)
     with pytest.raises(StorageError):
-        ListLeads(lambda: SqlAlchemyUnitOfWork(factory))(LeadQuery(), by=SYSTEM)
+        ListLeads(lambda: SqlLeadViews(factory))(LeadQuery(), by=SYSTEM)
     engine.dispose()
     assert len(attempts) == 1  # not once more when the unit of work ends
 
 
-def test_a_list_page_costs_its_select_and_one_rollback(uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    list_leads = ListLeads(uow)
+def test_a_list_page_costs_its_select_and_one_rollback(views: ViewsFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    list_leads = ListLeads(views)
     list_leads(LeadQuery(), by=SYSTEM)  # the pool's first connection, and SQLAlchemy's first look at the server
     commands = Commands(monkeypatch)
     for _ in range(5):
@@ -155,6 +165,7 @@ def test_a_connection_back_in_the_pool_after_a_commit_or_a_failure_starts_afresh
     one = make_engine(MYSQL_URL, pool_size=1, max_overflow=0)  # every unit of work gets the same connection
     factory = make_session_factory(one)
     single: UowFactory = lambda: SqlAlchemyUnitOfWork(factory)  # noqa: E731
+    single_views = views_of(one)  # the same pool of one connection
     try:
         with single() as work:
             work.leads.add(new_lead(1))
@@ -162,13 +173,14 @@ def test_a_connection_back_in_the_pool_after_a_commit_or_a_failure_starts_afresh
         with mysql_uow() as other:  # another connection stores a lead meanwhile
             other.leads.add(new_lead(2))
             other.commit()
-        with single() as work:  # a new snapshot, not one left open since the commit
-            assert len(work.leads.list(LeadQuery()).leads) == 2
+        with single_views() as read:  # a new snapshot, not one left open since the commit
+            assert len(read.list(LeadQuery()).leads) == 2
         with pytest.raises(RuntimeError), single() as work:
             work.leads.add(new_lead(3))
             raise RuntimeError("the use case fails before it commits")
+        with single_views() as read:
+            assert sorted(lead.contact_name for lead in read.list(LeadQuery()).leads) == ["Person 1", "Person 2"]
         with single() as work:
-            assert sorted(lead.contact_name for lead in work.leads.list(LeadQuery()).leads) == ["Person 1", "Person 2"]
             assert work.leads.find_open_by_contact("person3@example.com", None) is None
     finally:
         one.dispose()

@@ -19,7 +19,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.period import Period
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import reset
+from tests.conftest import reset, views_of
 from tests.support import FakeClock
 
 T = datetime(2026, 2, 2, 9, tzinfo=UTC)
@@ -102,8 +102,7 @@ def check(engine: Engine) -> None:
     # bulk: 15 phone, 5 api, 15 service, 10 wrote again once; spam: 30 contact, 10 web form
     assert [x.score for x in migrated.values()] == [80, 50, 45, 40]
     assert all(x.score == x.score_card().total for x in migrated.values())
-    factory = make_session_factory(engine)
-    reports = Reports(lambda: SqlAlchemyUnitOfWork(factory), FakeClock(T + 48 * HOUR), follow_up=24 * HOUR)
+    reports = Reports(views_of(engine), FakeClock(T + 48 * HOUR), follow_up=24 * HOUR)
     report = reports(ReportQuery(Period(None, None, ZoneInfo("UTC"))), by=Actor.system())
     assert report.total == 4 and [f.leads for f in report.funnel] == [3, 2, 2, 2, 1]
     assert (report.waiting, report.response.answered, report.response.median) == (1, 1, 2 * HOUR)

@@ -78,7 +78,7 @@ def test_bad_input_is_one_line(two_leads: Cli, args: tuple[str, ...], code: int,
     assert result.exit_code == code and message in result.output and len(result.output.splitlines()) == 1
 
 
-def test_csv_offers_exactly_the_reports_tables(memory_uow: Callable[[], object]) -> None:
+def test_csv_offers_exactly_the_reports_tables(memory_views: Callable[[], object]) -> None:
     from datetime import timedelta
     from zoneinfo import ZoneInfo
 
@@ -87,7 +87,7 @@ def test_csv_offers_exactly_the_reports_tables(memory_uow: Callable[[], object])
     from leadsmanager.domain.period import Period
     from tests.support import FakeClock
 
-    report = Reports(memory_uow, FakeClock(), follow_up=timedelta(hours=1))  # type: ignore[arg-type]
+    report = Reports(memory_views, FakeClock(), follow_up=timedelta(hours=1))  # type: ignore[arg-type]
     empty = report(ReportQuery(Period(None, None, ZoneInfo("UTC"))), by=Actor.system())
     assert [t.name for t in report_tables(empty)] == TABLE_NAMES
 

@@ -24,7 +24,7 @@ from leadsmanager.domain.period import Period
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import FakeClock, make_user, submission
 
 S = LeadStatus
@@ -82,14 +82,14 @@ def march(uow_factory: UowFactory) -> March:
 
 
 def report(
-    uow: UowFactory, by: User, period: Period = MARCH, *, now: datetime | None = None, **query: int | None
+    views: ViewsFactory, by: User, period: Period = MARCH, *, now: datetime | None = None, **query: int | None
 ) -> Report:
     clock = FakeClock(now or at(6, 12), step=timedelta(0))
-    return Reports(uow, clock, follow_up=timedelta(hours=24))(ReportQuery(period, **query), by=by.as_actor())
+    return Reports(views, clock, follow_up=timedelta(hours=24))(ReportQuery(period, **query), by=by.as_actor())
 
 
-def test_a_managers_month(uow_factory: UowFactory, march: March) -> None:
-    r = report(uow_factory, march.max)
+def test_a_managers_month(views_factory: ViewsFactory, march: March) -> None:
+    r = report(views_factory, march.max)
     assert r.total == 6
     assert r.by_status == {S.WON: 1, S.LOST: 1, S.QUALIFIED: 1, S.NEW: 2, S.SPAM: 1}
     assert [(s.source, s.leads, s.spam, s.won, s.conversion) for s in r.sources] == [
@@ -113,8 +113,8 @@ def test_a_managers_month(uow_factory: UowFactory, march: March) -> None:
     assert r.waiting == 1  # L4, unanswered since Mar 4 12:00, past 24 h on Mar 6 12:00
 
 
-def test_each_reps_figures(uow_factory: UowFactory, march: March) -> None:
-    rows = {r.name: r for r in report(uow_factory, march.max).reps}
+def test_each_reps_figures(views_factory: ViewsFactory, march: March) -> None:
+    rows = {r.name: r for r in report(views_factory, march.max).reps}
     assert list(rows) == ["Rita Rep", "Oscar Other", "(unassigned)"]
     rita, oscar, nobody = rows.values()
     assert (rita.leads, rita.open, rita.won, rita.lost, rita.waiting) == (3, 1, 1, 1, 0)
@@ -124,8 +124,8 @@ def test_each_reps_figures(uow_factory: UowFactory, march: March) -> None:
     assert (nobody.leads, nobody.open, nobody.response.answered, nobody.response.median) == (1, 0, 0, None)
 
 
-def test_an_employee_sees_the_same_figures_for_their_own_leads_only(uow_factory: UowFactory, march: March) -> None:
-    r = report(uow_factory, march.rita)
+def test_an_employee_sees_the_same_figures_for_their_own_leads_only(views_factory: ViewsFactory, march: March) -> None:
+    r = report(views_factory, march.rita)
     assert r.total == 3 and [rep.name for rep in r.reps] == ["Rita Rep"]
     assert [(f.stage.value, f.leads) for f in r.funnel] == [
         ("new", 3),
@@ -135,17 +135,17 @@ def test_an_employee_sees_the_same_figures_for_their_own_leads_only(uow_factory:
         ("won", 1),
     ]
     assert [(s.source, s.leads, s.conversion) for s in r.sources] == [("web_form", 2, 0.5), ("manual", 1, 0.0)]
-    assert report(uow_factory, march.rita, assignee_id=march.rita.id).total == 3
-    assert report(uow_factory, march.rita, assignee_id=march.oscar.id).total == 0
+    assert report(views_factory, march.rita, assignee_id=march.rita.id).total == 3
+    assert report(views_factory, march.rita, assignee_id=march.oscar.id).total == 0
 
 
-def test_a_manager_looks_at_one_rep(uow_factory: UowFactory, march: March) -> None:
-    r = report(uow_factory, march.max, assignee_id=march.oscar.id)
+def test_a_manager_looks_at_one_rep(views_factory: ViewsFactory, march: March) -> None:
+    r = report(views_factory, march.max, assignee_id=march.oscar.id)
     assert (r.total, r.waiting, [rep.name for rep in r.reps]) == (2, 1, ["Oscar Other"])
 
 
-def test_an_empty_period_has_zeros_and_no_times(uow_factory: UowFactory, march: March) -> None:
-    r = report(uow_factory, march.max, Period(date(2025, 1, 1), date(2025, 1, 31), UTC_ZONE))
+def test_an_empty_period_has_zeros_and_no_times(views_factory: ViewsFactory, march: March) -> None:
+    r = report(views_factory, march.max, Period(date(2025, 1, 1), date(2025, 1, 31), UTC_ZONE))
     assert (r.total, r.sources, r.sites, r.services, r.reps, r.waiting) == (0, [], [], [], [], 0)
     assert [f.leads for f in r.funnel] == [0, 0, 0, 0, 0]
     assert (r.response.answered, r.response.median, r.response.p90) == (0, None, None)
@@ -166,21 +166,21 @@ HONOLULU, TOKYO, NEW_YORK = ZoneInfo("Pacific/Honolulu"), ZoneInfo("Asia/Tokyo")
     ],
 )
 def test_a_day_starts_at_local_midnight(
-    uow_factory: UowFactory, march: March, day: int, zone: ZoneInfo, expected: set[LeadStatus]
+    views_factory: ViewsFactory, march: March, day: int, zone: ZoneInfo, expected: set[LeadStatus]
 ) -> None:
-    r = report(uow_factory, march.max, Period(date(2026, 3, day), date(2026, 3, day), zone))
+    r = report(views_factory, march.max, Period(date(2026, 3, day), date(2026, 3, day), zone))
     # Each of L1 (won), L2 (lost) and L3 (qualified) is the only lead with its status.
     assert set(r.by_status) == expected and r.total == len(expected)
 
 
-def test_waiting_counts_only_leads_older_than_the_follow_up(uow_factory: UowFactory, march: March) -> None:
-    assert report(uow_factory, march.max, now=at(5, 11)).waiting == 0  # L4 has waited 23 h
-    assert report(uow_factory, march.max, now=at(5, 12, 1)).waiting == 1
-    assert report(uow_factory, march.max, Period(None, None, UTC_ZONE), now=at(5, 12, 1)).waiting == 2  # and L7
+def test_waiting_counts_only_leads_older_than_the_follow_up(views_factory: ViewsFactory, march: March) -> None:
+    assert report(views_factory, march.max, now=at(5, 11)).waiting == 0  # L4 has waited 23 h
+    assert report(views_factory, march.max, now=at(5, 12, 1)).waiting == 1
+    assert report(views_factory, march.max, Period(None, None, UTC_ZONE), now=at(5, 12, 1)).waiting == 2  # and L7
     closed_before = Period(date(2026, 3, 1), date(2026, 3, 3), UTC_ZONE)
-    assert report(uow_factory, march.max, closed_before, now=at(20, 0)).waiting == 0
+    assert report(views_factory, march.max, closed_before, now=at(20, 0)).waiting == 0
 
 
-def test_all_time_takes_in_every_lead(uow_factory: UowFactory, march: March) -> None:
-    r = report(uow_factory, march.max, Period(None, None, MADRID))
+def test_all_time_takes_in_every_lead(views_factory: ViewsFactory, march: March) -> None:
+    r = report(views_factory, march.max, Period(None, None, MADRID))
     assert r.total == 7 and r.services[0] == ("Solar", 4)

@@ -25,7 +25,7 @@ from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.period import Period
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus, allowed_targets
-from tests.conftest import UowFactory, empty
+from tests.conftest import UowFactory, ViewsFactory, empty, views_of
 from tests.support import FakeClock, make_user, submission
 
 S = LeadStatus
@@ -42,14 +42,16 @@ def change(uow_factory: UowFactory, lead_id: int, work: object) -> None:
         uow.commit()
 
 
-def test_counts_follow_status_assignee_and_first_response(uow_factory: UowFactory) -> None:
+def test_counts_follow_status_assignee_and_first_response(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     rep, boss = make_user(uow_factory, Role.EMPLOYEE, "Rita"), make_user(uow_factory, Role.MANAGER, "Max")
     with uow_factory() as uow:
         lead = Lead.from_submission(submission(1, service="Solar", site="a.example"), at=START)
         uow.leads.add(lead)
         uow.commit()
     assert lead.id is not None
-    reports = Reports(uow_factory, FakeClock(START + timedelta(days=3), step=timedelta(0)), follow_up=timedelta(days=1))
+    reports = Reports(
+        views_factory, FakeClock(START + timedelta(days=3), step=timedelta(0)), follow_up=timedelta(days=1)
+    )
 
     def seen(by: Actor) -> tuple[int, int, int, list[tuple[str, int]], int]:
         r = reports(ReportQuery(ALL_TIME), by=by)
@@ -143,12 +145,14 @@ def test_running_counts_equal_counting_again_on_mariadb(mysql_engine: Engine) ->
     assert {"Solar", "solar"} <= services  # MariaDB's case-blind collation does not merge them
 
 
-def test_a_report_over_days_and_months_matches_one_over_the_leads(uow_factory: UowFactory) -> None:
+def test_a_report_over_days_and_months_matches_one_over_the_leads(
+    uow_factory: UowFactory, views_factory: ViewsFactory
+) -> None:
     """Periods cut across UTC days and months in a far zone: stored rows and raw leads add up right."""
     busy_quarter(uow_factory, 4)
     manager = Actor(None, Role.ADMIN, "operator")
     clock = FakeClock(datetime(2026, 6, 1, tzinfo=UTC), step=timedelta(0))
-    reports = Reports(uow_factory, clock, follow_up=timedelta(days=1))
+    reports = Reports(views_factory, clock, follow_up=timedelta(days=1))
     zone = ZoneInfo("Pacific/Kiritimati")  # UTC+14: every local midnight is 10:00 UTC
     whole = reports(ReportQuery(Period(None, None, zone)), by=manager)
     parts = [
@@ -218,7 +222,7 @@ def test_reports_read_the_same_before_and_after_folding(backend: str, request: p
     factory = make_session_factory(engine)
     busy_quarter(lambda: SqlAlchemyUnitOfWork(factory), 5)
     reports = Reports(
-        lambda: SqlAlchemyUnitOfWork(factory),
+        views_of(engine),
         FakeClock(START + timedelta(days=200), step=timedelta(0)),
         follow_up=timedelta(days=1),
     )

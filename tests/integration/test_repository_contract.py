@@ -11,6 +11,7 @@ import pytest
 from attrs import evolve
 
 from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
+from leadsmanager.adapters.memory_views import MemoryLeadViews
 from leadsmanager.adapters.sql.views import search_pages
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
@@ -20,7 +21,7 @@ from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory, interleaving_writers
+from tests.conftest import UowFactory, ViewsFactory, interleaving_writers
 from tests.support import START, make_user, new_lead, submission
 
 SYSTEM = Actor.system()
@@ -49,7 +50,7 @@ def test_a_stored_lead_reads_back_with_every_field_and_its_history(uow_factory: 
 
 
 def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
-    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Every field holds a value no other field holds, so a column read into the wrong field shows.
     rep = make_user(uow_factory, Role.EMPLOYEE).id
@@ -71,14 +72,14 @@ def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
     lead.first_response_at = START + timedelta(minutes=2, microseconds=5)
     lead.resubmissions = 2
     [lead_id] = store(uow_factory, lead)
-    with uow_factory() as uow:
+    with uow_factory() as uow, views_factory() as views:
         by_id = uow.leads.get(lead_id)
-        [listed] = uow.leads.list(LeadQuery(assignee_id=rep)).leads
-        [found] = uow.leads.list(LeadQuery(search="yarrowby")).leads
+        [listed] = views.list(LeadQuery(assignee_id=rep)).leads
+        [found] = views.list(LeadQuery(search="yarrowby")).leads
     monkeypatch.setattr(search_pages, "COMMON", 1)  # every group common: the plan that probes each lead
     monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
-    with uow_factory() as uow:
-        [probed] = uow.leads.list(LeadQuery(search="yarrowby")).leads
+    with views_factory() as views:
+        [probed] = views.list(LeadQuery(search="yarrowby")).leads
     skipped = {"history", "events"}
     for loaded in (by_id, listed, found, probed):
         assert loaded is not None
@@ -87,11 +88,11 @@ def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
         )
 
 
-def test_nothing_is_kept_without_commit(uow_factory: UowFactory) -> None:
+def test_nothing_is_kept_without_commit(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     with uow_factory() as uow:
         uow.leads.add(new_lead(1))
-    with uow_factory() as uow:
-        assert uow.leads.list(LeadQuery()).leads == []
+    with views_factory() as views:
+        assert views.list(LeadQuery()).leads == []
 
 
 def test_saving_appends_history_and_moves_the_version(uow_factory: UowFactory) -> None:
@@ -184,7 +185,9 @@ def test_finds_open_leads_by_email_then_phone(uow_factory: UowFactory) -> None:
     assert (by_email and by_email.id, by_phone and by_phone.id, nobody) == (first, second, None)
 
 
-def test_add_or_find_open_stores_a_new_contact_and_hands_back_an_open_one(uow_factory: UowFactory) -> None:
+def test_add_or_find_open_stores_a_new_contact_and_hands_back_an_open_one(
+    uow_factory: UowFactory, views_factory: ViewsFactory
+) -> None:
     first, closed = store(uow_factory, new_lead(1), new_lead(2))
     close(uow_factory, closed)
     again_by_email, again_by_phone = new_lead(3, email="person1@example.com"), new_lead(4, phone="+12025550001")
@@ -198,8 +201,8 @@ def test_add_or_find_open_stores_a_new_contact_and_hands_back_an_open_one(uow_fa
         anew = new_lead(5, email="person2@example.com", phone="+12025550002")  # the closed lead's contact
         assert uow.leads.add_or_find_open(anew) is None
         uow.commit()
-    with uow_factory() as uow:
-        assert [x.id for x in uow.leads.list(LeadQuery()).leads] == [anew.id, closed, first]
+    with uow_factory() as uow, views_factory() as views:
+        assert [x.id for x in views.list(LeadQuery()).leads] == [anew.id, closed, first]
         stored = uow.leads.get(first, with_history=True)
         assert stored is not None and (stored.resubmissions, len(stored.history)) == (1, 2)
 
@@ -248,7 +251,9 @@ def test_the_external_id_of_a_submission_that_joined_a_lead_finds_that_lead(uow_
     assert untouched is not None and (untouched.resubmissions, len(untouched.history)) == (0, 1)
 
 
-def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(uow_factory: UowFactory) -> None:
+def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(
+    uow_factory: UowFactory, views_factory: ViewsFactory
+) -> None:
     [before] = store(uow_factory, new_lead(9))
     many = [new_lead(1), new_lead(2, phone=None), new_lead(3, email=None, company="Zyxcorp")]
     many[1].record_resubmission(submission(2, message="me again"), at=START + timedelta(minutes=1))
@@ -258,9 +263,9 @@ def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(uow_factory: 
     ids = [lead.id or 0 for lead in many]
     assert before < ids[0] < ids[1] < ids[2]
     assert [lead.version for lead in many] == [1, 1, 1]
-    with uow_factory() as uow:
+    with uow_factory() as uow, views_factory() as views:
         stored = [uow.leads.get(i, with_history=True) for i in ids]
-        searched = uow.leads.list(LeadQuery(search="zyxcorp")).leads
+        searched = views.list(LeadQuery(search="zyxcorp")).leads
     assert [x and (x.contact_name, x.email, x.phone, x.version) for x in stored] == [
         ("Person 1", "person1@example.com", "+12025550001", 1),
         ("Person 2", "person2@example.com", None, 1),
@@ -370,20 +375,22 @@ def test_many_external_ids_and_contacts_are_looked_up_at_once(uow_factory: UowFa
     assert none == []
 
 
-def _ids(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
-    with uow_factory() as uow:
-        return [lead.id for lead in uow.leads.list(query).leads if lead.id is not None]
+def _ids(views_factory: ViewsFactory, query: LeadQuery) -> list[int]:
+    with views_factory() as views:
+        return [lead.id for lead in views.list(query).leads if lead.id is not None]
 
 
-def test_list_is_newest_first_and_pages_without_gaps_or_repeats(uow_factory: UowFactory) -> None:
+def test_list_is_newest_first_and_pages_without_gaps_or_repeats(
+    uow_factory: UowFactory, views_factory: ViewsFactory
+) -> None:
     # Two leads share a timestamp, so the id must break the tie.
     moments = [START + timedelta(minutes=m) for m in (0, 1, 1, 2, 3, 5, 8)]
     ids = store(uow_factory, *(new_lead(n, at=at) for n, at in enumerate(moments)))
     expected = sorted(ids, key=lambda i: (moments[ids.index(i)], i), reverse=True)
     seen, cursor = [], None
     while True:
-        with uow_factory() as uow:
-            page = uow.leads.list(LeadQuery(limit=3, after=cursor))
+        with views_factory() as views:
+            page = views.list(LeadQuery(limit=3, after=cursor))
         seen += [lead.id for lead in page.leads]
         if page.next_cursor is None:
             break
@@ -391,7 +398,7 @@ def test_list_is_newest_first_and_pages_without_gaps_or_repeats(uow_factory: Uow
     assert seen == expected
 
 
-def test_list_filters_combine(uow_factory: UowFactory) -> None:
+def test_list_filters_combine(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     owner = make_user(uow_factory, Role.EMPLOYEE)
     leads = [
         new_lead(1, at=START, service="audit", site="shop.example", form_id="7"),
@@ -402,24 +409,24 @@ def test_list_filters_combine(uow_factory: UowFactory) -> None:
     leads[1].assign(owner.id, by=SYSTEM, at=START)
     leads[2].change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START)
     one, two, three, four = store(uow_factory, *leads)
-    assert _ids(uow_factory, LeadQuery(statuses=(LeadStatus.NEW,))) == [four, two, one]
-    assert _ids(uow_factory, LeadQuery(statuses=(LeadStatus.NEW, LeadStatus.CONTACTED))) == [four, three, two, one]
-    assert _ids(uow_factory, LeadQuery(assignee_id=owner.id)) == [two]
-    assert _ids(uow_factory, LeadQuery(unassigned=True)) == [four, three, one]
-    assert _ids(uow_factory, LeadQuery(source=Channel.WORDPRESS)) == [three]
-    assert _ids(uow_factory, LeadQuery(site="shop.example", form_id="7")) == [three, one]
-    assert _ids(uow_factory, LeadQuery(service="audit", source=Channel.API)) == [two]
+    assert _ids(views_factory, LeadQuery(statuses=(LeadStatus.NEW,))) == [four, two, one]
+    assert _ids(views_factory, LeadQuery(statuses=(LeadStatus.NEW, LeadStatus.CONTACTED))) == [four, three, two, one]
+    assert _ids(views_factory, LeadQuery(assignee_id=owner.id)) == [two]
+    assert _ids(views_factory, LeadQuery(unassigned=True)) == [four, three, one]
+    assert _ids(views_factory, LeadQuery(source=Channel.WORDPRESS)) == [three]
+    assert _ids(views_factory, LeadQuery(site="shop.example", form_id="7")) == [three, one]
+    assert _ids(views_factory, LeadQuery(service="audit", source=Channel.API)) == [two]
     window = LeadQuery(created_from=START + timedelta(days=10), created_to=START + timedelta(days=30))
-    assert _ids(uow_factory, window) == [three, two]
+    assert _ids(views_factory, window) == [three, two]
 
 
-def test_a_list_can_leave_out_suspected_spam(uow_factory: UowFactory) -> None:
+def test_a_list_can_leave_out_suspected_spam(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     leads = [new_lead(n, at=START + timedelta(days=n), contact_name=f"Paz {n}") for n in (1, 2, 3)]
     leads[1].mark_spam("honeypot filled", at=START)
     one, _spam, three = store(uow_factory, *leads)
-    assert _ids(uow_factory, LeadQuery(hide_spam=True)) == [three, one]
-    assert sorted(_ids(uow_factory, LeadQuery(hide_spam=True, by_score=True, search="paz"))) == [one, three]
-    assert len(_ids(uow_factory, LeadQuery())) == 3
+    assert _ids(views_factory, LeadQuery(hide_spam=True)) == [three, one]
+    assert sorted(_ids(views_factory, LeadQuery(hide_spam=True, by_score=True, search="paz"))) == [one, three]
+    assert len(_ids(views_factory, LeadQuery())) == 3
 
 
 @pytest.mark.parametrize(
@@ -438,7 +445,7 @@ def test_a_list_can_leave_out_suspected_spam(uow_factory: UowFactory) -> None:
     ],
 )
 def test_search_finds_name_company_email_and_phone_fragments(
-    uow_factory: UowFactory, search: str, found: list[int]
+    uow_factory: UowFactory, views_factory: ViewsFactory, search: str, found: list[int]
 ) -> None:
     leads = store(
         uow_factory,
@@ -452,7 +459,7 @@ def test_search_finds_name_company_email_and_phone_fragments(
             at=START + timedelta(minutes=1),
         ),
     )
-    assert _ids(uow_factory, LeadQuery(search=search)) == [leads[n - 1] for n in found]
+    assert _ids(views_factory, LeadQuery(search=search)) == [leads[n - 1] for n in found]
 
 
 def test_users_store_and_read_back(uow_factory: UowFactory) -> None:
@@ -511,21 +518,21 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory, re
     assert sorted(e.field for e in final.history) == ["resubmission", "status", "status"]
 
 
-def test_oldest_first_pages_cover_everything_in_order(uow_factory: UowFactory) -> None:
+def test_oldest_first_pages_cover_everything_in_order(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     moments = [START + timedelta(minutes=m) for m in (5, 1, 1, 3, 0)]
     ids = store(uow_factory, *(new_lead(n, at=at) for n, at in enumerate(moments)))
     expected = sorted(ids, key=lambda i: (moments[ids.index(i)], i))
     seen, cursor = [], None
     while True:
-        with uow_factory() as uow:
-            page = uow.leads.list(LeadQuery(limit=2, after=cursor, oldest_first=True))
+        with views_factory() as views:
+            page = views.list(LeadQuery(limit=2, after=cursor, oldest_first=True))
         seen += [lead.id for lead in page.leads]
         if (cursor := page.next_cursor) is None:
             break
     assert seen == expected
 
 
-def test_counts_by_status_overall_and_per_assignee(uow_factory: UowFactory) -> None:
+def test_counts_by_status_overall_and_per_assignee(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     rep = make_user(uow_factory, Role.EMPLOYEE)
     leads = [new_lead(n) for n in range(4)]
     leads[0].change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START)
@@ -533,12 +540,14 @@ def test_counts_by_status_overall_and_per_assignee(uow_factory: UowFactory) -> N
     leads[2].assign(rep.id, by=SYSTEM, at=START)
     leads[2].change_status(LeadStatus.LOST, by=SYSTEM, at=START)
     store(uow_factory, *leads)
-    with uow_factory() as uow:
-        assert uow.leads.count_by_status() == {LeadStatus.NEW: 2, LeadStatus.CONTACTED: 1, LeadStatus.LOST: 1}
-        assert uow.leads.count_by_status(rep.id) == {LeadStatus.NEW: 1, LeadStatus.LOST: 1}
+    with views_factory() as views:
+        assert views.count_by_status() == {LeadStatus.NEW: 2, LeadStatus.CONTACTED: 1, LeadStatus.LOST: 1}
+        assert views.count_by_status(rep.id) == {LeadStatus.NEW: 1, LeadStatus.LOST: 1}
 
 
-def test_stats_count_by_status_source_and_assignee_within_a_period(uow_factory: UowFactory) -> None:
+def test_stats_count_by_status_source_and_assignee_within_a_period(
+    uow_factory: UowFactory, views_factory: ViewsFactory
+) -> None:
     from leadsmanager.application.queries import StatsQuery
 
     rep = make_user(uow_factory, Role.EMPLOYEE)
@@ -551,10 +560,10 @@ def test_stats_count_by_status_source_and_assignee_within_a_period(uow_factory: 
     leads[1].assign(rep.id, by=SYSTEM, at=START)
     leads[2].change_status(LeadStatus.LOST, by=SYSTEM, at=START)
     store(uow_factory, *leads)
-    with uow_factory() as uow:
-        month = uow.leads.stats(StatsQuery(created_from=START, created_to=START + timedelta(days=30)))
-        mine = uow.leads.stats(StatsQuery(assignee_id=rep.id))
-        empty = uow.leads.stats(StatsQuery(created_from=START - timedelta(days=9), created_to=START))
+    with views_factory() as views:
+        month = views.stats(StatsQuery(created_from=START, created_to=START + timedelta(days=30)))
+        mine = views.stats(StatsQuery(assignee_id=rep.id))
+        empty = views.stats(StatsQuery(created_from=START - timedelta(days=9), created_to=START))
     assert month.by_status == {"new": 2, "lost": 1} and month.total == 3
     assert month.by_source == {"api": 1, "web_form": 1, "wordpress": 1}
     assert month.by_assignee == {None: 2, rep.id: 1}
@@ -605,11 +614,11 @@ def _plan_kinds(search: str, leads: list[Lead]) -> list[str]:
     return ["none" if n == 0 else "rare" if n < SEARCH_CAP else "common" for n in rows]
 
 
-def _all_pages(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
+def _all_pages(views_factory: ViewsFactory, query: LeadQuery) -> list[int]:
     seen: list[int] = []
     for _ in SEARCH_PEOPLE:  # a page per lead at most, so that a cursor that stands still fails
-        with uow_factory() as uow:
-            page = uow.leads.list(query)
+        with views_factory() as views:
+            page = views.list(query)
         seen += [lead.id for lead in page.leads if lead.id is not None]
         if page.next_cursor is None:
             return seen
@@ -633,7 +642,11 @@ def _all_pages(uow_factory: UowFactory, query: LeadQuery) -> list[int]:
     ],
 )
 def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
-    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch, search: str, groups: list[str]
+    uow_factory: UowFactory,
+    views_factory: ViewsFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    search: str,
+    groups: list[str],
 ) -> None:
     monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
     monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})  # counts kept from other tests would pick plans
@@ -653,19 +666,19 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
     ]
     for base, oldest_first in itertools.product(filters, (False, True)):
         query = evolve(base, search=search, limit=1, oldest_first=oldest_first)
-        found = [ids.index(i) for i in _all_pages(uow_factory, query)]
-        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryUnitOfWork(reference), query)]
+        found = [ids.index(i) for i in _all_pages(views_factory, query)]
+        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryLeadViews(reference), query)]
         assert found == expected, query
     if search == "war":
-        with uow_factory() as uow:
-            assert [lead.contact_name for lead in uow.leads.list(LeadQuery(search=search)).leads] == [
+        with views_factory() as views:
+            assert [lead.contact_name for lead in views.list(LeadQuery(search=search)).leads] == [
                 "Warren Warstock",
                 "Zoë Warstock",
             ]
 
 
 def test_a_search_lists_each_lead_once_however_many_of_its_terms_match(
-    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The SQL adapter reads a rare group's rows without DISTINCT, a lead once per matching term, and
     # sizes its fetch by what the group's last page needed; told one row a lead, it must fetch again.
@@ -676,11 +689,11 @@ def test_a_search_lists_each_lead_once_however_many_of_its_terms_match(
     ]
     ids = store(uow_factory, *people)
     for limit in (1, 5, 7, 8, 50):
-        with uow_factory() as uow:
-            first = uow.leads.list(LeadQuery(search="zed", limit=limit))
+        with views_factory() as views:
+            first = views.list(LeadQuery(search="zed", limit=limit))
         assert [lead.id for lead in first.leads] == ids[::-1][:limit]
         assert (first.next_cursor is None) == (limit >= len(ids))
-        assert _all_pages(uow_factory, LeadQuery(search="zed", limit=limit)) == ids[::-1]
+        assert _all_pages(views_factory, LeadQuery(search="zed", limit=limit)) == ids[::-1]
 
 
 def _random_query(rng: random.Random, rep: int) -> LeadQuery:
@@ -701,7 +714,7 @@ def _random_query(rng: random.Random, rep: int) -> LeadQuery:
 
 
 def test_random_lists_one_after_another_agree_with_the_in_memory_fake(
-    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SQL adapter builds a page's statement once for every query of the same shape (which filters,
     which order, a cursor or not) and binds each query's own values: pages of random queries, each right
@@ -716,13 +729,13 @@ def test_random_lists_one_after_another_agree_with_the_in_memory_fake(
     rng = random.Random(20251101)
     for _ in range(120):
         query = _random_query(rng, rep)
-        found = [ids.index(i) for i in _all_pages(uow_factory, query)]
-        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryUnitOfWork(reference), query)]
+        found = [ids.index(i) for i in _all_pages(views_factory, query)]
+        expected = [reference_ids.index(i) for i in _all_pages(lambda: MemoryLeadViews(reference), query)]
         assert found == expected, query
 
 
 def test_a_search_finds_leads_added_after_the_same_search_ran(
-    uow_factory: UowFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The SQL adapter keeps how common a search group is for a while, to plan the next page: never
     at the cost of a lead, whether the group was seen before or matched nothing yet."""
@@ -730,8 +743,8 @@ def test_a_search_finds_leads_added_after_the_same_search_ran(
     store(uow_factory, new_lead(1, contact_name="Ann Quimby"))
 
     def found(search: str) -> list[str]:
-        with uow_factory() as uow:
-            return sorted(x.contact_name for x in uow.leads.list(LeadQuery(search=search)).leads)
+        with views_factory() as views:
+            return sorted(x.contact_name for x in views.list(LeadQuery(search=search)).leads)
 
     assert (found("quimby"), found("yarrow")) == (["Ann Quimby"], [])
     store(uow_factory, new_lead(2, contact_name="Bob Quimby"), new_lead(3, contact_name="Cy Yarrow"))

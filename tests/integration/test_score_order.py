@@ -14,7 +14,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import START, new_lead, submission
 
 SYSTEM = Actor.system()
@@ -43,10 +43,10 @@ def stored(uow_factory: UowFactory) -> dict[str, int]:
     return {name: lead.id for name, lead in leads.items() if lead.id is not None}
 
 
-def pages(uow_factory: UowFactory, query: LeadQuery) -> list[list[int | None]]:
+def pages(views_factory: ViewsFactory, query: LeadQuery) -> list[list[int | None]]:
     found: list[list[int | None]] = []
     after = None
-    list_leads = ListLeads(uow_factory)
+    list_leads = ListLeads(views_factory)
     while True:
         page = list_leads(evolve(query, after=after, limit=2), by=SYSTEM)
         found.append([x.id for x in page.leads])
@@ -55,35 +55,35 @@ def pages(uow_factory: UowFactory, query: LeadQuery) -> list[list[int | None]]:
         after = page.next_cursor
 
 
-def test_best_first_with_ties_newest_first(uow_factory: UowFactory) -> None:
+def test_best_first_with_ties_newest_first(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     ids = stored(uow_factory)
-    got = pages(uow_factory, LeadQuery(by_score=True))
+    got = pages(views_factory, LeadQuery(by_score=True))
     assert got == [[ids["e"], ids["f"]], [ids["b"], ids["a"]], [ids["c"], ids["d"]]]
 
 
-def test_filters_and_search_keep_the_score_order(uow_factory: UowFactory) -> None:
+def test_filters_and_search_keep_the_score_order(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     ids = stored(uow_factory)
-    new = pages(uow_factory, LeadQuery(by_score=True, statuses=(LeadStatus.NEW,)))
+    new = pages(views_factory, LeadQuery(by_score=True, statuses=(LeadStatus.NEW,)))
     assert flat(new) == [ids["e"], ids["b"], ids["a"], ids["c"], ids["d"]]
-    searched = pages(uow_factory, LeadQuery(by_score=True, search="person"))
+    searched = pages(views_factory, LeadQuery(by_score=True, search="person"))
     assert flat(searched) == [ids["e"], ids["f"], ids["b"], ids["a"], ids["c"], ids["d"]]
-    assert flat(pages(uow_factory, LeadQuery(by_score=True, search="person2@example.com"))) == [ids["b"]]
+    assert flat(pages(views_factory, LeadQuery(by_score=True, search="person2@example.com"))) == [ids["b"]]
 
 
 def flat(pages: list[list[int | None]]) -> list[int | None]:
     return [lead_id for page in pages for lead_id in page]
 
 
-def test_a_cursor_from_another_order_is_refused(uow_factory: UowFactory) -> None:
+def test_a_cursor_from_another_order_is_refused(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     ids = stored(uow_factory)
-    newest = ListLeads(uow_factory)(LeadQuery(limit=2), by=SYSTEM).next_cursor
+    newest = ListLeads(views_factory)(LeadQuery(limit=2), by=SYSTEM).next_cursor
     assert newest is not None and newest.score is None
     with pytest.raises(ValidationError, match="another order"):
-        ListLeads(uow_factory)(LeadQuery(by_score=True, after=newest), by=SYSTEM)
+        ListLeads(views_factory)(LeadQuery(by_score=True, after=newest), by=SYSTEM)
     best = Cursor(START, ids["a"], 70)
     assert Cursor.decode(best.encode()) == best
     with pytest.raises(ValidationError, match="another order"):
-        ListLeads(uow_factory)(LeadQuery(after=best), by=SYSTEM)
+        ListLeads(views_factory)(LeadQuery(after=best), by=SYSTEM)
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ from leadsmanager.application.sync_report import FormReport, PageDone, SyncRepor
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.sync_cursor import SyncCursor
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory, views_of
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress, Fault, quick_policy
 from tests.support import FakeClock
 
@@ -39,6 +39,7 @@ class Sites:
     blog: FakeWordPress
     sync: SyncForms
     uow: UowFactory
+    views: ViewsFactory
 
 
 @pytest.fixture(params=["sqlite", pytest.param("mariadb", marks=pytest.mark.mariadb)])
@@ -51,7 +52,13 @@ def sql_uow(request: pytest.FixtureRequest) -> UowFactory:
 
 
 @pytest.fixture
-def sites(sql_uow: UowFactory, clock: FakeClock) -> Iterator[Sites]:
+def sql_views(request: pytest.FixtureRequest, sql_uow: UowFactory) -> ViewsFactory:
+    storage = request.node.callspec.params["sql_uow"]
+    return views_of(request.getfixturevalue("sqlite_engine" if storage == "sqlite" else "mysql_engine"))
+
+
+@pytest.fixture
+def sites(sql_uow: UowFactory, sql_views: ViewsFactory, clock: FakeClock) -> Iterator[Sites]:
     with FakeWordPress() as shop, FakeWordPress() as blog:
         configured = [
             WordPressSite("shop", shop.url, USERNAME, PASSWORD, {"contact": FIELDS, "quote": FIELDS}),
@@ -61,7 +68,8 @@ def sites(sql_uow: UowFactory, clock: FakeClock) -> Iterator[Sites]:
         policy = quick_policy([], attempts=ATTEMPTS, read_timeout=0.3)
         with WordPressFormSource(configured, policy=policy) as source:
             submit = SubmitLead(sql_uow, clock, phone_region="US")
-            yield Sites(shop, blog, SyncForms(forms, source, submit, sql_uow, clock, page_size=2), sql_uow)
+            sync = SyncForms(forms, source, submit, sql_uow, clock, page_size=2)
+            yield Sites(shop, blog, sync, sql_uow, sql_views)
 
 
 def raw(n: int, **fields: str) -> dict[str, Any]:
@@ -75,9 +83,9 @@ def fill(sites: Sites) -> None:
     sites.blog.add("7", raw(20), raw(21))
 
 
-def imported(uow_factory: UowFactory) -> list[str]:
-    with uow_factory() as uow:
-        leads = uow.leads.list(LeadQuery(source=Channel.WORDPRESS, limit=100)).leads
+def imported(views_factory: ViewsFactory) -> list[str]:
+    with views_factory() as views:
+        leads = views.list(LeadQuery(source=Channel.WORDPRESS, limit=100)).leads
     return sorted(lead.external_id or "" for lead in leads)
 
 
@@ -108,7 +116,7 @@ def test_a_full_sync_then_one_that_finds_only_the_new_submissions(sites: Sites) 
         "blog/7": (2, 2, None, "21"),
     }
     assert first.failures == ()
-    assert imported(sites.uow) == EVERYTHING
+    assert imported(sites.views) == EVERYTHING
     with sites.uow() as uow:
         lead = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/quote/10")
     assert lead is not None
@@ -123,7 +131,7 @@ def test_a_full_sync_then_one_that_finds_only_the_new_submissions(sites: Sites) 
         "shop/quote": (0, 0, "10", "10"),
         "blog/7": (3, 3, "21", "24"),
     }
-    assert len(imported(sites.uow)) == len(EVERYTHING) + 4
+    assert len(imported(sites.views)) == len(EVERYTHING) + 4
     asked = [s.query.get("after_id") for s in sites.blog.seen]
     # One full page; the second run reads again the ids behind the stored cursor (here from the start).
     assert asked == [None, None, "21", "23"]
@@ -155,7 +163,7 @@ def test_a_site_failing_part_way_keeps_what_it_stored_and_the_next_sync_complete
     assert report.failures == (contact,)
     assert summary(report)["shop/quote"] == (1, 1, None, "10")
     assert summary(report)["blog/7"] == (2, 2, None, "21")
-    assert imported(sites.uow) == sorted([*CONTACT_IDS[:2], "shop/quote/10", "blog/7/20", "blog/7/21"])
+    assert imported(sites.views) == sorted([*CONTACT_IDS[:2], "shop/quote/10", "blog/7/20", "blog/7/21"])
     stored = cursor(sites.uow)
     assert stored is not None and stored.after_id == "2" and stored.imported_total == 2
     assert stored.last_error is not None and expected in stored.last_error
@@ -163,7 +171,7 @@ def test_a_site_failing_part_way_keeps_what_it_stored_and_the_next_sync_complete
     again = sites.sync()
     assert again.failures == ()
     assert summary(again)["shop/contact"] == (3, 3, "2", "5")
-    assert imported(sites.uow) == EVERYTHING
+    assert imported(sites.views) == EVERYTHING
     recovered = cursor(sites.uow)
     assert recovered is not None and (recovered.after_id, recovered.last_error, recovered.imported_total) == (
         "5",
@@ -178,7 +186,7 @@ def test_a_whole_site_down_from_the_start_leaves_its_cursors_at_the_start(sites:
     report = sites.sync()
     assert [f"{f.site}/{f.form_id}" for f in report.failures] == ["blog/7"]
     assert summary(report)["blog/7"] == (0, 0, None, None)
-    assert imported(sites.uow) == sorted([*CONTACT_IDS, "shop/quote/10"])
+    assert imported(sites.views) == sorted([*CONTACT_IDS, "shop/quote/10"])
     stored = cursor(sites.uow, "blog", "7")
     assert stored is not None and stored.after_id is None and "HTTP 503" in (stored.last_error or "")
 
@@ -187,7 +195,7 @@ def test_a_person_writing_twice_in_one_page_gets_one_lead_with_both_submissions(
     sites.shop.add("contact", raw(1), raw(2, **{"your-email": "PERSON1@example.com", "budget": "10k"}), raw(3))
     contact = of(sites.sync(), "shop/contact")
     assert (contact.fetched, contact.created, contact.merged, contact.duplicates) == (3, 2, 1, 0)
-    assert imported(sites.uow) == ["shop/contact/1", "shop/contact/3"]
+    assert imported(sites.views) == ["shop/contact/1", "shop/contact/3"]
     with sites.uow() as uow:
         found = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/contact/1")
         lead = uow.leads.get(found.id or 0, with_history=True) if found else None
@@ -219,7 +227,7 @@ class FirstPagesTogether:
 
 @pytest.mark.mariadb
 def test_forms_synced_side_by_side_give_each_person_one_lead_with_every_submission(
-    mysql_uow: UowFactory, clock: FakeClock
+    mysql_uow: UowFactory, mysql_views: ViewsFactory, clock: FakeClock
 ) -> None:
     people, forms = 12, ("contact", "quote", "demo", "call")
     with FakeWordPress() as shop:
@@ -240,9 +248,9 @@ def test_forms_synced_side_by_side_give_each_person_one_lead_with_every_submissi
     assert sum(f.created for f in report.forms) == people  # whichever form stored a person first
     assert sum(f.merged for f in report.forms) == people * (len(forms) - 1)
     assert len(pages) == len(forms) * 3
-    with mysql_uow() as uow:
-        stored = uow.leads.list(LeadQuery(source=Channel.WORDPRESS, limit=100)).leads
-        full = [uow.leads.get(lead.id or 0, with_history=True) for lead in stored]
+    with mysql_views() as views:
+        stored = views.list(LeadQuery(source=Channel.WORDPRESS, limit=100)).leads
+        full = [views.lead(lead.id or 0) for lead in stored]
     assert sorted(lead.email or "" for lead in stored) == sorted(f"person{n}@example.com" for n in range(1, 13))
     for lead in full:
         assert lead is not None

@@ -19,7 +19,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import MYSQL_URL, UowFactory
+from tests.conftest import MYSQL_URL, UowFactory, ViewsFactory
 from tests.integration.test_mariadb_connections import Commands
 from tests.support import START, FakeClock, new_lead
 
@@ -92,7 +92,7 @@ def test_a_statement_failing_after_others_fails_the_change_and_stores_nothing(en
 @pytest.mark.mariadb
 @pytest.mark.parametrize("returning", [True, False], ids=["mariadb", "as mysql"])
 def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_trip(
-    returning: bool, mysql_uow: UowFactory, monkeypatch: pytest.MonkeyPatch
+    returning: bool, mysql_uow: UowFactory, mysql_views: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     own = make_engine(MYSQL_URL)
     uow = uow_of(own)
@@ -114,8 +114,9 @@ def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_tri
         assert commands.sent == {"SELECT": 1, "UPDATE": 1, "INSERT": 1, "COMMIT": 1}
     finally:
         own.dispose()
+    with mysql_views() as views:
+        assert [lead.company for lead in views.list(LeadQuery(search="Brien")).leads] == [AWKWARD]
     with mysql_uow() as work:
-        assert [lead.company for lead in work.leads.list(LeadQuery(search="Brien")).leads] == [AWKWARD]
         changed = work.leads.get(lead_id, with_history=True)
         assert changed is not None
         assert [e.new for e in changed.history] == [LeadStatus.NEW.value, LeadStatus.CONTACTED.value]
@@ -123,7 +124,9 @@ def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_tri
 
 
 @pytest.mark.mariadb
-def test_a_new_persons_intake_sends_no_select(mysql_uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_persons_intake_sends_no_select(
+    mysql_uow: UowFactory, mysql_views: ViewsFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     own = make_engine(MYSQL_URL)
     submit = SubmitLead(uow_of(own), FakeClock(), phone_region="US")
     try:
@@ -138,8 +141,8 @@ def test_a_new_persons_intake_sends_no_select(mysql_uow: UowFactory, monkeypatch
         assert commands.sent == {"INSERT": 2, "SELECT": 2, "UPDATE": 1, "COMMIT": 1}
     finally:
         own.dispose()
-    with mysql_uow() as work:
-        assert [(x.contact_name, x.resubmissions) for x in work.leads.list(LeadQuery()).leads] == [
+    with mysql_views() as views:
+        assert [(x.contact_name, x.resubmissions) for x in views.list(LeadQuery()).leads] == [
             ("Bo Two", 1),
             ("Ada One", 0),
         ]

@@ -13,7 +13,7 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import FakeClock, make_user
 
 SYSTEM = Actor.system()
@@ -24,9 +24,9 @@ def submit(memory_uow: UowFactory, clock: FakeClock) -> SubmitLead:
     return SubmitLead(memory_uow, clock, phone_region="AR")
 
 
-def all_leads(uow_factory: UowFactory) -> list[object]:
-    with uow_factory() as uow:
-        return [uow.leads.get(x.id, with_history=True) for x in uow.leads.list(LeadQuery()).leads if x.id]
+def all_leads(views_factory: ViewsFactory) -> list[object]:
+    with views_factory() as views:
+        return [views.lead(x.id) for x in views.list(LeadQuery()).leads if x.id]
 
 
 def test_a_web_form_lead_is_stored_clean(submit: SubmitLead, memory_uow: UowFactory) -> None:
@@ -55,12 +55,12 @@ def test_a_web_form_lead_is_stored_clean(submit: SubmitLead, memory_uow: UowFact
 
 
 def test_every_field_problem_is_reported_at_once_and_nothing_is_stored(
-    submit: SubmitLead, memory_uow: UowFactory
+    submit: SubmitLead, memory_views: ViewsFactory
 ) -> None:
     with pytest.raises(ValidationError) as caught:
         submit(LeadForm(Channel.WEB_FORM, name="", email="not-an-email", phone="12", company="x" * 300))
     assert set(caught.value.fields) == {"name", "email", "phone", "company"}
-    assert all_leads(memory_uow) == []
+    assert all_leads(memory_views) == []
 
 
 def test_a_lead_needs_some_way_to_reach_the_person(submit: SubmitLead) -> None:
@@ -77,12 +77,12 @@ def test_a_lead_needs_some_way_to_reach_the_person(submit: SubmitLead) -> None:
     ],
 )
 def test_the_same_person_writing_again_joins_their_open_lead(
-    submit: SubmitLead, memory_uow: UowFactory, second: LeadForm
+    submit: SubmitLead, memory_views: ViewsFactory, second: LeadForm
 ) -> None:
     first = submit(LeadForm(Channel.WEB_FORM, name="Ana", email="ana@example.com", phone="011 15 5555-1234"))
     again = submit(second)
     assert again.outcome is Outcome.MERGED and again.lead_id == first.lead_id
-    [lead] = all_leads(memory_uow)
+    [lead] = all_leads(memory_views)
     entry = lead.history[-1]  # type: ignore[attr-defined]
     assert entry.field == "resubmission"
     assert json.loads(entry.new)["message"] == "second try"
@@ -97,12 +97,12 @@ def test_after_a_lead_is_closed_the_person_gets_a_new_one(submit: SubmitLead, me
     assert second.outcome is Outcome.CREATED and second.lead_id != first.lead_id
 
 
-def test_an_external_id_is_imported_once(submit: SubmitLead, memory_uow: UowFactory) -> None:
+def test_an_external_id_is_imported_once(submit: SubmitLead, memory_views: ViewsFactory) -> None:
     form = LeadForm(Channel.WORDPRESS, name="Bo", email="bo@example.com", external_id="shop/7/1001")
     first, replay = submit(form), submit(form)
     assert (first.outcome, replay.outcome) == (Outcome.CREATED, Outcome.DUPLICATE)
     assert replay.lead_id == first.lead_id
-    assert len(all_leads(memory_uow)) == 1
+    assert len(all_leads(memory_views)) == 1
 
 
 def test_a_synced_lead_with_a_bad_phone_is_kept_with_the_raw_value(submit: SubmitLead, memory_uow: UowFactory) -> None:

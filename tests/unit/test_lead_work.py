@@ -11,12 +11,12 @@ from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, Val
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import FakeClock, make_user, submit
 
 
 class Team:
-    def __init__(self, uow: UowFactory, clock: FakeClock) -> None:
+    def __init__(self, uow: UowFactory, views: ViewsFactory, clock: FakeClock) -> None:
         self.admin = make_user(uow, Role.ADMIN, "Ada Admin")
         self.manager = make_user(uow, Role.MANAGER, "Max Manager")
         self.rep = make_user(uow, Role.EMPLOYEE, "Rita Rep")
@@ -24,13 +24,13 @@ class Team:
         self.change_status = ChangeStatus(uow, clock)
         self.assign = AssignLead(uow, clock)
         self.add_note = AddNote(uow, clock)
-        self.get = GetLead(uow)
-        self.list = ListLeads(uow)
+        self.get = GetLead(views)
+        self.list = ListLeads(views)
 
 
 @pytest.fixture
-def team(memory_uow: UowFactory, clock: FakeClock) -> Team:
-    return Team(memory_uow, clock)
+def team(memory_uow: UowFactory, memory_views: ViewsFactory, clock: FakeClock) -> Team:
+    return Team(memory_uow, memory_views, clock)
 
 
 def me(user: User) -> Actor:

@@ -23,7 +23,7 @@ from leadsmanager.application.sync_types import (
 from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.sync_cursor import SyncCursor
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import START, FakeClock
 
 CONTACT = SyncedForm("shop", "contact", {"your-name": "name", "your-email": "email"})
@@ -55,13 +55,13 @@ def sync(source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, c
     return SyncForms(FORMS, source, submit, memory_uow, clock, page_size=3)
 
 
-def wordpress_leads(uow_factory: UowFactory) -> list[Lead]:
-    with uow_factory() as uow:
-        return uow.leads.list(LeadQuery(source=Channel.WORDPRESS, oldest_first=True, limit=100)).leads
+def wordpress_leads(views_factory: ViewsFactory) -> list[Lead]:
+    with views_factory() as views:
+        return views.list(LeadQuery(source=Channel.WORDPRESS, oldest_first=True, limit=100)).leads
 
 
-def external_ids(uow_factory: UowFactory) -> list[str | None]:
-    return [lead.external_id for lead in wordpress_leads(uow_factory)]
+def external_ids(views_factory: ViewsFactory) -> list[str | None]:
+    return [lead.external_id for lead in wordpress_leads(views_factory)]
 
 
 def cursor(uow_factory: UowFactory, form: SyncedForm = CONTACT) -> SyncCursor | None:
@@ -79,7 +79,7 @@ def counts(form: FormReport) -> tuple[int, int, int, int, int]:
 
 
 def test_every_submission_becomes_a_lead_a_page_at_a_time(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", *(sent(n) for n in range(1, 8)))
     pages: list[PageDone] = []
@@ -92,8 +92,8 @@ def test_every_submission_becomes_a_lead_a_page_at_a_time(
         ("contact", 6, "6"),
         ("contact", 7, "7"),
     ]
-    assert external_ids(memory_uow) == [f"shop/contact/{n}" for n in range(1, 8)]
-    first = wordpress_leads(memory_uow)[0]
+    assert external_ids(memory_views) == [f"shop/contact/{n}" for n in range(1, 8)]
+    first = wordpress_leads(memory_views)[0]
     assert (first.contact_name, first.email, first.site, first.form_id) == (
         "Person 1",
         "person1@example.com",
@@ -119,7 +119,7 @@ def test_empty_forms_are_visited_and_their_cursors_stay_at_the_start(sync: SyncF
 
 
 def test_a_second_run_imports_only_what_arrived_since(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", *(sent(n) for n in range(1, 5)))
     sync()
@@ -129,13 +129,13 @@ def test_a_second_run_imports_only_what_arrived_since(
     assert (again.cursor_before, again.cursor_after) == ("4", "6")
     idle = of(sync(), CONTACT)
     assert counts(idle) == (0, 0, 0, 0, 0) and (idle.cursor_before, idle.cursor_after) == ("6", "6")
-    assert external_ids(memory_uow) == [f"shop/contact/{n}" for n in range(1, 7)]
+    assert external_ids(memory_views) == [f"shop/contact/{n}" for n in range(1, 7)]
     stored = cursor(memory_uow)
     assert stored is not None and stored.imported_total == 6
 
 
 def test_a_submission_visible_only_after_a_higher_id_is_imported_on_the_next_run(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     """Auto-increment ids commit out of order: id 5 appears after id 6 was synced."""
     source.add("shop", "contact", *(sent(n) for n in (1, 2, 3, 4, 6)))
@@ -144,7 +144,7 @@ def test_a_submission_visible_only_after_a_higher_id_is_imported_on_the_next_run
     late = of(sync(), CONTACT)
     assert counts(late) == (1, 1, 0, 0, 0)
     assert (late.cursor_before, late.cursor_after, late.rechecked) == ("6", "6", 5)
-    assert sorted(str(x) for x in external_ids(memory_uow)) == [f"shop/contact/{n}" for n in range(1, 7)]
+    assert sorted(str(x) for x in external_ids(memory_views)) == [f"shop/contact/{n}" for n in range(1, 7)]
     idle = of(sync(), CONTACT)
     assert counts(idle) == (0, 0, 0, 0, 0) and idle.cursor_after == "6"
     stored = cursor(memory_uow)
@@ -152,7 +152,7 @@ def test_a_submission_visible_only_after_a_higher_id_is_imported_on_the_next_run
 
 
 def test_the_window_read_again_is_bounded_and_the_cursor_never_moves_back(
-    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, clock: FakeClock
+    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, memory_views: ViewsFactory, clock: FakeClock
 ) -> None:
     sync = SyncForms((CONTACT,), source, submit, memory_uow, clock, page_size=2, reread=3)
     source.add("shop", "contact", *(sent(n) for n in (1, 2, 3, 4, 5, 6, 10)))
@@ -160,11 +160,11 @@ def test_the_window_read_again_is_bounded_and_the_cursor_never_moves_back(
     source.add("shop", "contact", sent(7), sent(9))  # 7 is further behind than the window reaches
     late = of(sync(), CONTACT)
     assert (counts(late), late.rechecked, late.cursor_after) == ((1, 1, 0, 0, 0), 1, "10")
-    assert "shop/contact/7" not in external_ids(memory_uow) and "shop/contact/9" in external_ids(memory_uow)
+    assert "shop/contact/7" not in external_ids(memory_views) and "shop/contact/9" in external_ids(memory_views)
 
 
 def test_pages_fetched_again_after_a_lost_cursor_import_nothing_twice(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     """As after a crash between storing a page's leads and saving the cursor."""
     source.add("shop", "contact", *(sent(n) for n in range(1, 6)))
@@ -175,20 +175,20 @@ def test_pages_fetched_again_after_a_lost_cursor_import_nothing_twice(
     replay = of(sync(), CONTACT)
     assert counts(replay) == (3, 0, 0, 3, 0)
     assert replay.cursor_after == "5"
-    assert len(wordpress_leads(memory_uow)) == 5
+    assert len(wordpress_leads(memory_views)) == 5
     stored = cursor(memory_uow)
     assert stored is not None and stored.imported_total == 5  # duplicates are not imported again
 
 
 def test_a_person_writing_again_joins_their_open_lead(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", sent(1))
     source.add("shop", "quote", sent(2, **{"your-email": "person1@example.com", "budget": "10k"}))
     report = sync()
     assert counts(of(report, CONTACT)) == (1, 1, 0, 0, 0)
     assert counts(of(report, QUOTE)) == (1, 0, 1, 0, 0)
-    [lead] = wordpress_leads(memory_uow)
+    [lead] = wordpress_leads(memory_views)
     with memory_uow() as uow:
         full = uow.leads.get(lead.id or 0, with_history=True)
     assert full is not None and [e.field for e in full.history] == ["status", "resubmission"]
@@ -197,18 +197,18 @@ def test_a_person_writing_again_joins_their_open_lead(
 
 
 def test_a_person_writing_twice_in_one_page_joins_the_lead_that_page_created(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", sent(1), sent(2, **{"your-email": "person1@example.com"}), sent(3), sent(4))
     contact = of(sync(), CONTACT)
     assert counts(contact) == (4, 3, 1, 0, 0)
-    assert external_ids(memory_uow) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
+    assert external_ids(memory_views) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
     stored = cursor(memory_uow)
     assert stored is not None and (stored.after_id, stored.imported_total) == ("4", 4)
 
 
 def test_a_site_that_is_down_is_reported_and_the_other_forms_still_sync(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", sent(1), sent(2))
     source.add("blog", "7", sent(3))
@@ -219,7 +219,7 @@ def test_a_site_that_is_down_is_reported_and_the_other_forms_still_sync(
     assert counts(contact) == (0, 0, 0, 0, 0) and contact.cursor_after is None
     assert report.failures == (contact,)
     assert counts(of(report, BLOG)) == (1, 1, 0, 0, 0)
-    assert external_ids(memory_uow) == ["blog/7/3"]
+    assert external_ids(memory_views) == ["blog/7/3"]
     failed = cursor(memory_uow)
     assert failed is not None
     assert (failed.after_id, failed.last_error) == (None, "the site is busy or failing (HTTP 503)")
@@ -232,7 +232,7 @@ def test_a_site_that_is_down_is_reported_and_the_other_forms_still_sync(
 
 
 def test_a_refusal_on_a_later_page_keeps_the_pages_before_it(
-    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory
+    sync: SyncForms, source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory
 ) -> None:
     source.add("shop", "contact", *(sent(n) for n in range(1, 8)))
     refused = FormSourceAuthFailed("the site refused our credentials (HTTP 401)", site="shop", form_id="contact")
@@ -244,14 +244,14 @@ def test_a_refusal_on_a_later_page_keeps_the_pages_before_it(
     contact = of(sync(on_page=refuse_after_first_page), CONTACT)
     assert counts(contact) == (3, 3, 0, 0, 0)
     assert (contact.cursor_after, contact.error) == ("3", "the site refused our credentials (HTTP 401)")
-    assert external_ids(memory_uow) == ["shop/contact/1", "shop/contact/2", "shop/contact/3"]
+    assert external_ids(memory_views) == ["shop/contact/1", "shop/contact/2", "shop/contact/3"]
     stored = cursor(memory_uow)
     assert stored is not None and (stored.after_id, stored.imported_total) == ("3", 3)
     assert stored.last_error is not None
 
     rest = of(sync(), CONTACT)
     assert counts(rest) == (4, 4, 0, 0, 0) and (rest.cursor_before, rest.cursor_after) == ("3", "7")
-    assert len(wordpress_leads(memory_uow)) == 7
+    assert len(wordpress_leads(memory_views)) == 7
 
 
 class StricterIntake:
@@ -267,7 +267,7 @@ class StricterIntake:
 
 
 def test_a_refused_submission_is_reported_and_the_rest_of_the_page_imported(
-    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, clock: FakeClock
+    source: MemoryFormSource, submit: SubmitLead, memory_uow: UowFactory, memory_views: ViewsFactory, clock: FakeClock
 ) -> None:
     source.add("shop", "contact", sent(1), sent(2, **{"your-name": "Refused Person"}), sent(3), sent(4))
     sync = SyncForms(FORMS, source, StricterIntake(submit), memory_uow, clock, page_size=3)
@@ -275,7 +275,7 @@ def test_a_refused_submission_is_reported_and_the_rest_of_the_page_imported(
     assert counts(contact) == (4, 3, 0, 0, 1)
     assert contact.rejected == (Rejection("2", "the lead was not accepted (name: refused)"),)
     assert (contact.error, contact.cursor_after) == (None, "4")
-    assert external_ids(memory_uow) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
+    assert external_ids(memory_views) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
     stored = cursor(memory_uow)
     assert stored is not None and stored.imported_total == 3
 

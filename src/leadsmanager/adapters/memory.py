@@ -5,11 +5,9 @@ from __future__ import annotations
 import copy
 import itertools
 import threading
-from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any
 
 from leadsmanager.adapters.event_records import stored_entry
 from leadsmanager.adapters.memory_jobs import (
@@ -30,16 +28,12 @@ from leadsmanager.application.ports import (
     UnitOfWork,
     UserRepository,
 )
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
-from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
-from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.session import WebSession
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.sync_cursor import SyncCursor
 from leadsmanager.domain.user import User
 
@@ -144,84 +138,6 @@ class MemoryLeadRepository(LeadRepository):
 
     def _visible(self) -> list[Lead]:
         return sorted([*self._committed.values(), *self.added], key=lambda x: x.id or 0)
-
-    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
-        return _count(self._visible(), assignee_id)
-
-    def stats(self, query: StatsQuery) -> LeadStats:
-        chosen = [
-            x
-            for x in self._visible()
-            if (query.created_from is None or x.created_at >= query.created_from)
-            and (query.created_to is None or x.created_at < query.created_to)
-            and (query.assignee_id is None or x.assignee_id == query.assignee_id)
-        ]
-        return LeadStats(
-            dict(Counter(x.status.value for x in chosen)),
-            dict(Counter(x.source.value for x in chosen)),
-            dict(Counter(x.assignee_id for x in chosen)),
-        )
-
-    def tallies(self, query: TallyQuery) -> list[Tally]:
-        return count([Counted.of(x) for x in self._visible() if _in_range(x, query)], query.facets)
-
-    def list(self, query: LeadQuery) -> LeadPage:
-        descending = query.by_score or not query.oldest_first
-        key = _by_score if query.by_score else _order
-        wanted = sorted((x for x in self._visible() if _selected(x, query)), key=key, reverse=descending)
-        if query.after is not None:
-            a = query.after
-            after = (a.score if query.by_score else a.created_at, a.id)
-            wanted = [x for x in wanted if (key(x) < after) == descending and key(x) != after]
-        page = [copy.deepcopy(x) for x in wanted[: query.limit + 1]]
-        for lead in page:
-            lead.history = []
-        more = len(page) > query.limit
-        page = page[: query.limit]
-        return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
-
-
-def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
-    counts: dict[LeadStatus, int] = {}
-    for lead in leads:
-        if assignee_id is None or lead.assignee_id == assignee_id:
-            counts[lead.status] = counts.get(lead.status, 0) + 1
-    return counts
-
-
-def _order(lead: Lead) -> tuple[Any, int]:
-    return (lead.created_at, lead.id or 0)
-
-
-def _in_range(lead: Lead, q: TallyQuery) -> bool:
-    return (
-        (q.start is None or lead.created_at >= q.start)
-        and (q.end is None or lead.created_at < q.end)
-        and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
-    )
-
-
-def _by_score(lead: Lead) -> tuple[Any, int]:
-    return (lead.score, lead.id or 0)
-
-
-def _selected(lead: Lead, q: LeadQuery) -> bool:
-    checks = (
-        not q.statuses or lead.status in q.statuses,
-        not q.hide_spam or lead.status is not LeadStatus.SPAM,
-        q.assignee_id is None or lead.assignee_id == q.assignee_id,
-        not q.unassigned or lead.assignee_id is None,
-        q.source is None or lead.source == q.source,
-        q.site is None or lead.site == q.site,
-        q.form_id is None or lead.form_id == q.form_id,
-        q.service is None or lead.service == q.service,
-        q.created_from is None or lead.created_at >= q.created_from,
-        q.created_to is None or lead.created_at < q.created_to,
-    )
-    if not all(checks):
-        return False
-    terms = query_terms(q.search)
-    return not terms or matches(lead_terms(lead.contact_name, lead.company, lead.email, lead.phone), terms)
 
 
 class MemoryUserRepository(UserRepository):

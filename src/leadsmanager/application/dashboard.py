@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
-from leadsmanager.application.ports import UnitOfWorkFactory
+from leadsmanager.application.ports import LeadViewsFactory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Lead
@@ -26,8 +26,8 @@ class DashboardView:
 
 
 class Dashboard:
-    def __init__(self, uow: UnitOfWorkFactory, *, rows: int = 10) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory, *, rows: int = 10) -> None:
+        self._views = views
         self._rows = rows
 
     def __call__(self, *, by: Actor) -> DashboardView:
@@ -37,6 +37,6 @@ class Dashboard:
         scope = None if sees_all else by.user_id
         mine = LeadQuery(statuses=OPEN_STATUSES, assignee_id=by.user_id, limit=self._rows)
         waiting = LeadQuery(statuses=(LeadStatus.NEW,), assignee_id=scope, limit=self._rows, oldest_first=True)
-        with self._uow() as uow:
-            my_open = uow.leads.list(mine).leads if by.user_id is not None else []
-            return DashboardView(uow.leads.count_by_status(scope), my_open, uow.leads.list(waiting).leads)
+        with self._views() as views:
+            my_open = views.list(mine).leads if by.user_id is not None else []
+            return DashboardView(views.count_by_status(scope), my_open, views.list(waiting).leads)

@@ -9,7 +9,7 @@ from attrs import evolve, frozen
 from leadsmanager.application.intake import SubmitResult
 from leadsmanager.application.job_types import Notice
 from leadsmanager.application.normalisation import clean_message, too_long
-from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, LeadViewsFactory, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
@@ -27,10 +27,6 @@ class LeadView:
     people: dict[int, str]
 
 
-def load_visible(uow: UnitOfWork, lead_id: int, actor: Actor, *, with_history: bool = False) -> Lead:
-    return shown_to(actor, lead_id, uow.leads.get(lead_id, with_history=with_history))
-
-
 def shown_to(actor: Actor, lead_id: int, lead: Lead | None) -> Lead:
     """Someone else's lead is 'not found' to an employee: its existence is not theirs to know."""
     if lead is None or not actor.can_see(lead.assignee_id):
@@ -39,7 +35,7 @@ def shown_to(actor: Actor, lead_id: int, lead: Lead | None) -> Lead:
 
 
 def load_workable(uow: UnitOfWork, lead_id: int, actor: Actor, expected_version: int | None) -> Lead:
-    lead = load_visible(uow, lead_id, actor)
+    lead = shown_to(actor, lead_id, uow.leads.get(lead_id))
     if not actor.can_work(lead.assignee_id):
         raise PermissionDenied("you may not change this lead")
     if expected_version is not None and expected_version != lead.version:
@@ -146,20 +142,20 @@ class AddNote:
 
 
 class GetLead:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory) -> None:
+        self._views = views
 
     def __call__(self, lead_id: int, *, by: Actor, with_names: bool = True) -> LeadView:
         """The lead and its history; `with_names=False` skips looking up people's names (`people` is empty)."""
-        with self._uow() as uow:
-            lead = load_visible(uow, lead_id, by, with_history=True)
+        with self._views() as views:
+            lead = shown_to(by, lead_id, views.lead(lead_id))
             if not with_names:
                 return LeadView(lead, {})
             ids = {e.actor_id for e in lead.history if e.actor_id is not None}
             ids |= {int(v) for e in lead.history if e.field == HistoryField.ASSIGNEE for v in (e.old, e.new) if v}
             if lead.assignee_id is not None:
                 ids.add(lead.assignee_id)
-            return LeadView(lead, uow.users.names(ids))
+            return LeadView(lead, views.names(ids))
 
     def submitted(self, result: SubmitResult, *, by: Actor) -> Lead:
         """The lead a submission created or joined, if `by` may see it; read again only when `result` has none."""
@@ -178,8 +174,8 @@ def visible(query: LeadQuery, actor: Actor) -> LeadQuery | None:
 
 
 class ListLeads:
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory) -> None:
+        self._views = views
 
     def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
         if not 1 <= query.limit <= MAX_PAGE_SIZE:
@@ -189,15 +185,15 @@ class ListLeads:
         narrowed = visible(query, by)
         if narrowed is None:
             return LeadPage([], None)
-        with self._uow() as uow:
-            return uow.leads.list(narrowed)
+        with self._views() as views:
+            return views.list(narrowed)
 
 
 class ExportLeads:
     """Every lead a list would show, batch after batch, each in a short transaction of its own."""
 
-    def __init__(self, uow: UnitOfWorkFactory, *, batch: int = 1000) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory, *, batch: int = 1000) -> None:
+        self._views = views
         self._batch = batch
 
     def __call__(self, query: LeadQuery, *, by: Actor) -> Iterator[list[Lead]]:
@@ -215,20 +211,20 @@ class ExportLeads:
             page = self._page(evolve(query, after=page.next_cursor))
 
     def _page(self, query: LeadQuery) -> LeadPage:
-        with self._uow() as uow:
-            return uow.leads.list(query)
+        with self._views() as views:
+            return views.list(query)
 
 
 class LeadStatistics:
     """Counts by status, source and assignee; an employee counts only their own leads."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory) -> None:
+        self._views = views
 
     def __call__(self, query: StatsQuery, *, by: Actor) -> LeadStats:
         if not by.can(Permission.SEE_ALL_LEADS):
             if query.assignee_id not in (None, by.user_id) or by.user_id is None:
                 return LeadStats({}, {}, {})
             query = evolve(query, assignee_id=by.user_id)
-        with self._uow() as uow:
-            return uow.leads.stats(query)
+        with self._views() as views:
+            return views.stats(query)

@@ -58,7 +58,25 @@ class LeadRepository(Protocol):
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
         """Every open lead whose email is one of `emails` or whose phone is one of `phones` (not locked)."""
 
-    def list(self, query: LeadQuery) -> LeadPage: ...
+
+class LeadViews(Protocol):
+    """What pages read: lists, searches, counts and reports, on one read-only snapshot taken at the first
+    read and let go on exit. Nothing read here is locked, and nothing is ever written through it."""
+
+    def __enter__(self) -> LeadViews: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def list(self, query: LeadQuery) -> LeadPage:
+        """A page of a list or a search (its leads without their history) and the cursor of the next."""
+
+    def lead(self, lead_id: int) -> Lead | None:
+        """The lead with its whole history."""
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        """The full names of these users; ids of no user are left out."""
 
     def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]: ...
 
@@ -66,6 +84,10 @@ class LeadRepository(Protocol):
 
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         """Leads per facet key and assignee, of those created in the query's range."""
+
+
+class LeadViewsFactory(Protocol):
+    def __call__(self) -> LeadViews: ...
 
 
 class UserRepository(Protocol):

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from attrs import frozen
 
 from leadsmanager.application import report_figures as figures
-from leadsmanager.application.ports import Clock, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, LeadViewsFactory
 from leadsmanager.application.report_figures import FunnelStage, RepFigures, ResponseTimes, SourceFigures
 from leadsmanager.application.tallies import Facet, Tally, TallyQuery
 from leadsmanager.domain.actor import Actor
@@ -49,8 +49,8 @@ class Report:
 
 
 class Reports:
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, follow_up: timedelta) -> None:
-        self._uow = uow
+    def __init__(self, views: LeadViewsFactory, clock: Clock, *, follow_up: timedelta) -> None:
+        self._views = views
         self._clock = clock
         self._follow_up = follow_up
 
@@ -63,10 +63,10 @@ class Reports:
         now = self._clock.now()
         counted = TallyQuery(PERIOD_FACETS, period.start, period.end, query.assignee_id, now)
         waiting = self._waiting_query(query, now)
-        with self._uow() as uow:
-            tallies = list(uow.leads.tallies(counted))
-            unanswered = list(uow.leads.tallies(waiting)) if waiting is not None else []
-            names = uow.users.names({t.assignee_id for t in tallies if t.assignee_id is not None})
+        with self._views() as views:
+            tallies = list(views.tallies(counted))
+            unanswered = list(views.tallies(waiting)) if waiting is not None else []
+            names = views.names({t.assignee_id for t in tallies if t.assignee_id is not None})
         return self._report(period, tallies, unanswered, names)
 
     def _waiting_query(self, query: ReportQuery, now: datetime) -> TallyQuery | None:

@@ -10,9 +10,11 @@ from typing import Any
 import orjson
 from pymysql import converters
 from pymysql.constants import CLIENT, FIELD_TYPE, SERVER_STATUS
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, exc, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolResetState
+
+from leadsmanager.adapters.sql.errors import translate
 
 POOL_SIZE = 20  # connections kept open per process
 MAX_OVERFLOW = 20  # opened for bursts beyond that, and closed again when returned
@@ -143,7 +145,7 @@ def _sqlite_engine(url: str, database: str | None, **options: Any) -> Engine:
     return engine
 
 
-# Where a session keeps the connection of its current transaction (see SqlAlchemyUnitOfWork.__exit__).
+# Where a session keeps the connection of its current transaction (see `release`).
 CONNECTION = "leadsmanager.connection"
 
 
@@ -156,3 +158,20 @@ def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionm
 
 def _remember_connection(session: Session, _transaction: Any, connection: Connection) -> None:
     session.info[CONNECTION] = connection
+
+
+def release(session: Session, error: BaseException | None) -> None:
+    """End a unit of work's or a view's session, rolling back whatever it did not commit; a database
+    error it ended on is raised again as the product's own."""
+    connection = session.info.pop(CONNECTION, None)
+    try:
+        if connection is not None and session.in_transaction():
+            # Closing the connection rolls back its transaction, and the pool then skips the
+            # ROLLBACK it sends on every checkin; rolling back through the session sent both.
+            connection.close()
+    except exc.DBAPIError:
+        pass  # the connection is gone; the database rolled back on its own
+    finally:
+        session.close()
+    if isinstance(error, exc.DBAPIError):
+        raise translate(error) from error

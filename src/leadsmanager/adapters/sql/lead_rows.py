@@ -8,18 +8,29 @@ from collections.abc import Sequence
 from typing import Any
 
 from attrs import evolve
+from sqlalchemy import Row as ResultRow
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.event_records import stored_entry
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Row, Writes, stored_time
+from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, lead_search, leads
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
 from leadsmanager.domain.search import lead_terms
 from leadsmanager.domain.status import LeadStatus
 
 # What reading a lead needs: every column but the open-contact keys, which only the database uses.
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 _SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
+_HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
+# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
+_LEAD_WITH_HISTORY = (
+    select(*SUMMARY_COLUMNS, *_HISTORY_COLUMNS)
+    .select_from(leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id))
+    .where(leads.c.id == bindparam("lead_id"))
+    .order_by(lead_history.c.id)
+)
 
 LEAD_COLUMNS = (
     *("contact_name", "email", "phone", "company", "service", "message", "source", "site", "form_id"),
@@ -146,4 +157,26 @@ def to_lead(row: Sequence[Any]) -> Lead:
         stage_reached=_STATUSES[stage_reached],
         resubmissions=resubmissions,
         score=score,
+    )
+
+
+def with_history(session: Session, lead_id: int) -> Lead | None:
+    """The lead read with its whole history, oldest entry first."""
+    rows = run(session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
+    if not rows:
+        return None
+    lead = to_lead(rows[0])
+    lead.history = [_to_entry(r) for r in rows if r.history_id is not None]
+    return lead
+
+
+def _to_entry(row: ResultRow[Any]) -> HistoryEntry:
+    m = row._mapping
+    return HistoryEntry(
+        HistoryField(m["history_field"]),
+        m["history_old"],
+        m["history_new"],
+        m["history_actor_id"],
+        m["history_at"],
+        id=m["history_id"],
     )

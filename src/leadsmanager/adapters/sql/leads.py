@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, bindparam, func, or_, select, union_all, update
+from sqlalchemy import CursorResult, Row, bindparam, or_, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -21,32 +21,18 @@ from leadsmanager.adapters.sql.lead_rows import (
     insert_terms,
     lead_values,
     to_lead,
+    with_history,
 )
-from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, leads
-from leadsmanager.adapters.sql.views.list_pages import values, walked
+from leadsmanager.adapters.sql.tables import joined_external_ids, leads
 from leadsmanager.adapters.sql.views.report_counts import record, record_many
-from leadsmanager.adapters.sql.views.report_tallies import tallies
-from leadsmanager.adapters.sql.views.search_pages import searched
 from leadsmanager.application.ports import LeadRepository
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
-from leadsmanager.application.tallies import Counted, Tally, TallyQuery
+from leadsmanager.application.tallies import Counted
 from leadsmanager.domain.errors import Conflict, TransientConflict
-from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
-from leadsmanager.domain.search import query_terms
-from leadsmanager.domain.status import LeadStatus
-
-HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
+from leadsmanager.domain.lead import Channel, Lead
 
 # The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
 # cache without rebuilding and hashing it per call, which cost about as much as PyMySQL's own work.
 _LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
-# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
-_LEAD_WITH_HISTORY = (
-    select(*SUMMARY_COLUMNS, *HISTORY_COLUMNS)
-    .select_from(leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id))
-    .where(leads.c.id == bindparam("lead_id"))
-    .order_by(lead_history.c.id)
-)
 # Both unique contact columns in one statement; the database's own comparison says which matched.
 # A contact given as None compares as NULL, which matches nothing. Only the id: most intakes find
 # nothing, and PyMySQL decodes every column's description even for an empty result.
@@ -136,11 +122,9 @@ class SqlLeadRepository(LeadRepository):
         return None if row is None else self._read(row)
 
     def _with_history(self, lead_id: int) -> Lead | None:
-        rows = run(self._session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
-        if not rows:
-            return None
-        lead = self._read(rows[0])
-        lead.history = [_to_entry(r) for r in rows if r.history_id is not None]
+        lead = with_history(self._session, lead_id)
+        if lead is not None:
+            self._remember(lead)
         return lead
 
     def save(self, lead: Lead) -> None:
@@ -240,41 +224,10 @@ class SqlLeadRepository(LeadRepository):
         wanted = {"emails": list(set(emails)), "phones": list(set(phones))}
         return [self._read(r) for r in run(self._session, statement, wanted)]
 
-    def list(self, query: LeadQuery) -> LeadPage:
-        if query_terms(query.search):
-            rows = searched(self._session, query)
-        else:
-            rows = run(self._session, walked(query), values(query)).all()
-        page = [to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
-        more = len(rows) > query.limit
-        return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
-
-    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
-        statement = select(leads.c.status, func.count()).group_by(leads.c.status)
-        if assignee_id is not None:
-            statement = statement.where(leads.c.assignee_id == assignee_id)
-        return {LeadStatus(status): int(n) for status, n in run(self._session, statement)}
-
-    def stats(self, query: StatsQuery) -> LeadStats:
-        conditions = []
-        if query.created_from is not None:
-            conditions.append(leads.c.created_at >= query.created_from)
-        if query.created_to is not None:
-            conditions.append(leads.c.created_at < query.created_to)
-        if query.assignee_id is not None:
-            conditions.append(leads.c.assignee_id == query.assignee_id)
-
-        def counts(column: Any) -> dict[Any, int]:
-            statement = select(column, func.count()).where(*conditions).group_by(column)
-            return {key: int(n) for key, n in run(self._session, statement)}
-
-        return LeadStats(counts(leads.c.status), counts(leads.c.source), counts(leads.c.assignee_id))
-
-    def tallies(self, query: TallyQuery) -> Sequence[Tally]:
-        return tallies(self._session, query)
-
     def _read(self, row: Row[Any]) -> Lead:
-        lead = to_lead(row)
+        return self._remember(to_lead(row))
+
+    def _remember(self, lead: Lead) -> Lead:
         assert lead.id is not None
         self._counted[lead.id] = Counted.of(lead)
         return lead
@@ -301,15 +254,3 @@ def _touched(lead: Lead) -> dict[str, Any]:
         "resubmissions": lead.resubmissions,
         "score": lead.score,
     }
-
-
-def _to_entry(row: Row[Any]) -> HistoryEntry:
-    m = row._mapping
-    return HistoryEntry(
-        HistoryField(m["history_field"]),
-        m["history_old"],
-        m["history_new"],
-        m["history_actor_id"],
-        m["history_at"],
-        id=m["history_id"],
-    )

@@ -8,7 +8,7 @@ from sqlalchemy import exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository, SqlKeyNoticeRepository
-from leadsmanager.adapters.sql.engine import CONNECTION
+from leadsmanager.adapters.sql.engine import release
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.leads import SqlLeadRepository
@@ -41,18 +41,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
     def __exit__(
         self, exc_type: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
     ) -> None:
-        connection = self._session.info.pop(CONNECTION, None)
-        try:
-            if connection is not None and self._session.in_transaction():
-                # Closing the connection rolls back its transaction, and the pool then skips the
-                # ROLLBACK it sends on every checkin; rolling back through the session sent both.
-                connection.close()
-        except exc.DBAPIError:
-            pass  # the connection is gone; the database rolled back on its own
-        finally:
-            self._session.close()
-        if isinstance(error, exc.DBAPIError):
-            raise translate(error) from error
+        release(self._session, error)
 
     def commit(self) -> None:
         try:

@@ -31,6 +31,7 @@ from leadsmanager.application.notices import NoticeSettings, SendNotice
 from leadsmanager.application.ports import (
     Clock,
     FormSource,
+    LeadViews,
     PasswordHasher,
     RateLimiter,
     TaskQueue,
@@ -79,7 +80,7 @@ class Container(containers.DeclarativeContainer):
     session_factory: P[sessionmaker[Session]] = adapters.session_factory
     read_session_factory: P[sessionmaker[Session]] = adapters.read_session_factory
     uow: P[UnitOfWork] = adapters.uow
-    read_uow: P[UnitOfWork] = adapters.read_uow
+    lead_views: P[LeadViews] = adapters.lead_views
     clock: P[Clock] = adapters.clock
     hasher: P[PasswordHasher] = adapters.hasher
     tokens: P[TokenGenerator] = adapters.tokens

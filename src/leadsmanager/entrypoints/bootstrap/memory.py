@@ -13,6 +13,7 @@ from dependency_injector import containers, providers
 from leadsmanager.adapters.email_templates import EmailTemplates
 from leadsmanager.adapters.memory import MemoryRateLimiter, MemoryStore, MemoryUnitOfWork
 from leadsmanager.adapters.memory_forms import MemoryFormSource
+from leadsmanager.adapters.memory_views import MemoryLeadViews
 from leadsmanager.adapters.notifier_settings import Notifiers
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.probes import Readiness
@@ -44,7 +45,7 @@ class InMemoryAdapters(containers.DeclarativeContainer):
     session_factory = providers.Callable(_no_database)
     read_session_factory = providers.Callable(_no_database)
     uow = providers.Factory(MemoryUnitOfWork, store)
-    read_uow = providers.Factory(MemoryUnitOfWork, store)
+    lead_views = providers.Factory(MemoryLeadViews, store)
     fold_report_counts = providers.Callable(int)  # 0: the memory store counts reports when they are read
     probe_redis: providers.Object[redis.Redis | None] = providers.Object(None)
     readiness = providers.Singleton(Readiness, None, None)

@@ -32,7 +32,8 @@ class UseCases(containers.DeclarativeContainer):
     adapters = providers.DependenciesContainer()
     # Writers get the unit-of-work factory (`.provider`): each call opens a fresh one.
     uow = adapters.uow.provider
-    read_uow = adapters.read_uow.provider
+    # Readers get the views factory: each call reads on a read-only session of its own.
+    views = adapters.lead_views.provider
     clock = adapters.clock
     phone_region = settings.provided.phone_region
 
@@ -41,13 +42,13 @@ class UseCases(containers.DeclarativeContainer):
     assign_lead = providers.Singleton(AssignLead, uow, clock)
     add_note = providers.Singleton(AddNote, uow, clock)
     update_lead = providers.Singleton(UpdateLead, uow, clock)
-    get_lead = providers.Singleton(GetLead, read_uow)
-    list_leads = providers.Singleton(ListLeads, read_uow)
-    export_leads = providers.Singleton(ExportLeads, read_uow)
-    lead_statistics = providers.Singleton(LeadStatistics, read_uow)
-    dashboard = providers.Singleton(Dashboard, read_uow)
+    get_lead = providers.Singleton(GetLead, views)
+    list_leads = providers.Singleton(ListLeads, views)
+    export_leads = providers.Singleton(ExportLeads, views)
+    lead_statistics = providers.Singleton(LeadStatistics, views)
+    dashboard = providers.Singleton(Dashboard, views)
     follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
-    reports = providers.Singleton(Reports, read_uow, clock, follow_up=follow_up)
+    reports = providers.Singleton(Reports, views, clock, follow_up=follow_up)
 
     user_admin = providers.Singleton(UserAdmin, uow, clock, adapters.hasher, phone_region=phone_region)
     authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)

@@ -1,0 +1,122 @@
+"""In-memory lead read models: what the pages read, from the leads committed to a MemoryStore."""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from types import TracebackType
+from typing import Any
+
+from leadsmanager.adapters.memory import MemoryStore
+from leadsmanager.application.ports import LeadViews
+from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.search import lead_terms, matches, query_terms
+from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.user import User
+
+
+class MemoryLeadViews(LeadViews):
+    """Reads the committed state as it was on entry, as a read-only transaction reads its snapshot."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    def __enter__(self) -> MemoryLeadViews:
+        with self._store.lock:
+            self._committed: dict[int, Lead] = copy.deepcopy(self._store.leads)
+            self._users: dict[int, User] = copy.deepcopy(self._store.users)
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._committed, self._users = {}, {}
+
+    def _leads(self) -> list[Lead]:
+        return sorted(self._committed.values(), key=lambda x: x.id or 0)
+
+    def lead(self, lead_id: int) -> Lead | None:
+        return copy.deepcopy(self._committed.get(lead_id))
+
+    def names(self, user_ids: set[int]) -> dict[int, str]:
+        return {i: self._users[i].full_name for i in user_ids if i in self._users}
+
+    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
+        return _count(self._leads(), assignee_id)
+
+    def stats(self, query: StatsQuery) -> LeadStats:
+        chosen = [
+            x
+            for x in self._leads()
+            if (query.created_from is None or x.created_at >= query.created_from)
+            and (query.created_to is None or x.created_at < query.created_to)
+            and (query.assignee_id is None or x.assignee_id == query.assignee_id)
+        ]
+        return LeadStats(
+            dict(Counter(x.status.value for x in chosen)),
+            dict(Counter(x.source.value for x in chosen)),
+            dict(Counter(x.assignee_id for x in chosen)),
+        )
+
+    def tallies(self, query: TallyQuery) -> list[Tally]:
+        return count([Counted.of(x) for x in self._leads() if _in_range(x, query)], query.facets)
+
+    def list(self, query: LeadQuery) -> LeadPage:
+        descending = query.by_score or not query.oldest_first
+        key = _by_score if query.by_score else _order
+        wanted = sorted((x for x in self._leads() if _selected(x, query)), key=key, reverse=descending)
+        if query.after is not None:
+            a = query.after
+            after = (a.score if query.by_score else a.created_at, a.id)
+            wanted = [x for x in wanted if (key(x) < after) == descending and key(x) != after]
+        page = [copy.deepcopy(x) for x in wanted[: query.limit + 1]]
+        for lead in page:
+            lead.history = []
+        more = len(page) > query.limit
+        page = page[: query.limit]
+        return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
+
+
+def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
+    counts: dict[LeadStatus, int] = {}
+    for lead in leads:
+        if assignee_id is None or lead.assignee_id == assignee_id:
+            counts[lead.status] = counts.get(lead.status, 0) + 1
+    return counts
+
+
+def _order(lead: Lead) -> tuple[Any, int]:
+    return (lead.created_at, lead.id or 0)
+
+
+def _in_range(lead: Lead, q: TallyQuery) -> bool:
+    return (
+        (q.start is None or lead.created_at >= q.start)
+        and (q.end is None or lead.created_at < q.end)
+        and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
+    )
+
+
+def _by_score(lead: Lead) -> tuple[Any, int]:
+    return (lead.score, lead.id or 0)
+
+
+def _selected(lead: Lead, q: LeadQuery) -> bool:
+    checks = (
+        not q.statuses or lead.status in q.statuses,
+        not q.hide_spam or lead.status is not LeadStatus.SPAM,
+        q.assignee_id is None or lead.assignee_id == q.assignee_id,
+        not q.unassigned or lead.assignee_id is None,
+        q.source is None or lead.source == q.source,
+        q.site is None or lead.site == q.site,
+        q.form_id is None or lead.form_id == q.form_id,
+        q.service is None or lead.service == q.service,
+        q.created_from is None or lead.created_at >= q.created_from,
+        q.created_to is None or lead.created_at < q.created_to,
+    )
+    if not all(checks):
+        return False
+    terms = query_terms(q.search)
+    return not terms or matches(lead_terms(lead.contact_name, lead.company, lead.email, lead.phone), terms)
