@@ -37,6 +37,7 @@ from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.adapters.sql.views.list_pages import filtered as _filtered  # to count a case's matches: same WHERE
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadPage, LeadQuery
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.search import words
@@ -464,8 +465,10 @@ def main(argv: list[str] | None = None) -> int:
     factory = make_session_factory(engine, read_only=True)
     recorder = Recorder(engine)
 
+    memory = SearchMemory()  # one for the process, as the container builds it
+
     def list_page(query: LeadQuery) -> LeadPage:
-        with SqlLeadViews(factory) as views:
+        with SqlLeadViews(factory, memory) as views:
             return views.list(query)
 
     with engine.connect() as conn:

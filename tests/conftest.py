@@ -22,6 +22,7 @@ from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.adapters.sql.tables import metadata
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.sql.views.leads import SqlLeadViews
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.application.ports import LeadViews, UnitOfWork
 from tests.support import FakeClock
 
@@ -118,9 +119,10 @@ def mysql_views(mysql_engine: Engine) -> ViewsFactory:
     return views_of(mysql_engine)
 
 
-def views_of(engine: Engine) -> ViewsFactory:
-    factory = make_session_factory(engine, read_only=True)
-    return lambda: SqlLeadViews(factory)
+def views_of(engine: Engine, memory: SearchMemory | None = None) -> ViewsFactory:
+    """Read views of the engine's database; searches planned with `memory` (a fresh one if not given)."""
+    factory, kept = make_session_factory(engine, read_only=True), memory or SearchMemory()
+    return lambda: SqlLeadViews(factory, kept)
 
 
 @pytest.fixture
@@ -151,14 +153,24 @@ def uow_factory(request: pytest.FixtureRequest) -> UowFactory:
     return mysql
 
 
+PlannedViews = Callable[[SearchMemory], ViewsFactory]
+
+
 @pytest.fixture
-def views_factory(request: pytest.FixtureRequest, uow_factory: UowFactory) -> ViewsFactory:
-    """Read views of the storage `uow_factory` writes to."""
+def planned_views(request: pytest.FixtureRequest, uow_factory: UowFactory) -> PlannedViews:
+    """Read views of the storage `uow_factory` writes to, SQL searches planned with the memory given."""
     storage = request.node.callspec.params["uow_factory"]
     if storage == "memory":
         memory: ViewsFactory = request.getfixturevalue("memory_views")
-        return memory
-    return views_of(request.getfixturevalue("sqlite_engine" if storage == "sqlite" else "mysql_engine"))
+        return lambda _: memory
+    engine = request.getfixturevalue("sqlite_engine" if storage == "sqlite" else "mysql_engine")
+    return lambda planner: views_of(engine, planner)
+
+
+@pytest.fixture
+def views_factory(planned_views: PlannedViews) -> ViewsFactory:
+    """Read views of the storage `uow_factory` writes to."""
+    return planned_views(SearchMemory())
 
 
 SERIAL_WRITES = (

@@ -21,7 +21,6 @@ from leadsmanager.adapters.probes import database_probe
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
-from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
@@ -131,9 +130,8 @@ def test_a_database_that_cannot_be_reached_is_tried_once_a_request(monkeypatch: 
 
     monkeypatch.setattr(pymysql.connections.Connection, "connect", counted)
     engine = make_engine(f"mysql+pymysql://root@{NOBODY_LISTENS}/nothing")
-    factory = make_session_factory(engine)
     with pytest.raises(StorageError):
-        ListLeads(lambda: SqlLeadViews(factory))(LeadQuery(), by=SYSTEM)
+        ListLeads(views_of(engine))(LeadQuery(), by=SYSTEM)
     engine.dispose()
     assert len(attempts) == 1  # not once more when the unit of work ends
 

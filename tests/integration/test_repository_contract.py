@@ -12,7 +12,7 @@ from attrs import evolve
 
 from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
 from leadsmanager.adapters.memory_views import MemoryLeadViews
-from leadsmanager.adapters.sql.views import search_pages
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, TransientConflict
@@ -21,7 +21,7 @@ from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
-from tests.conftest import UowFactory, ViewsFactory, interleaving_writers
+from tests.conftest import PlannedViews, UowFactory, ViewsFactory, interleaving_writers
 from tests.support import START, make_user, new_lead, submission
 
 SYSTEM = Actor.system()
@@ -50,7 +50,7 @@ def test_a_stored_lead_reads_back_with_every_field_and_its_history(uow_factory: 
 
 
 def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
-    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory, planned_views: PlannedViews
 ) -> None:
     # Every field holds a value no other field holds, so a column read into the wrong field shows.
     rep = make_user(uow_factory, Role.EMPLOYEE).id
@@ -76,9 +76,8 @@ def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
         by_id = uow.leads.get(lead_id)
         [listed] = views.list(LeadQuery(assignee_id=rep)).leads
         [found] = views.list(LeadQuery(search="yarrowby")).leads
-    monkeypatch.setattr(search_pages, "COMMON", 1)  # every group common: the plan that probes each lead
-    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
-    with views_factory() as views:
+    probing = planned_views(SearchMemory(common=1))  # every group common: the plan that probes each lead
+    with probing() as views:
         [probed] = views.list(LeadQuery(search="yarrowby")).leads
     skipped = {"history", "events"}
     for loaded in (by_id, listed, found, probed):
@@ -642,14 +641,9 @@ def _all_pages(views_factory: ViewsFactory, query: LeadQuery) -> list[int]:
     ],
 )
 def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
-    uow_factory: UowFactory,
-    views_factory: ViewsFactory,
-    monkeypatch: pytest.MonkeyPatch,
-    search: str,
-    groups: list[str],
+    uow_factory: UowFactory, planned_views: PlannedViews, search: str, groups: list[str]
 ) -> None:
-    monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
-    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})  # counts kept from other tests would pick plans
+    views_factory = planned_views(SearchMemory(common=SEARCH_CAP))
     rep = make_user(uow_factory, Role.EMPLOYEE).id
     assert rep is not None
     assert _plan_kinds(search, _search_leads(rep)) == groups, "the data no longer exercises this case's plan"
@@ -678,12 +672,11 @@ def test_search_pages_agree_with_the_in_memory_fake_on_every_plan(
 
 
 def test_a_search_lists_each_lead_once_however_many_of_its_terms_match(
-    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, planned_views: PlannedViews
 ) -> None:
     # The SQL adapter reads a rare group's rows without DISTINCT, a lead once per matching term, and
     # sizes its fetch by what the group's last page needed; told one row a lead, it must fetch again.
-    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
-    monkeypatch.setattr(search_pages, "_ROWS_PER_LEAD", {("zed",): 1.0})
+    views_factory = planned_views(SearchMemory(rows_per_lead={("zed",): 1.0}))
     people = [
         new_lead(n, contact_name=f"Zed Zedd {n}", company="Zedco", email=f"zed{n}@zedmail.example") for n in range(1, 9)
     ]
@@ -714,13 +707,12 @@ def _random_query(rng: random.Random, rep: int) -> LeadQuery:
 
 
 def test_random_lists_one_after_another_agree_with_the_in_memory_fake(
-    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, planned_views: PlannedViews
 ) -> None:
     """The SQL adapter builds a page's statement once for every query of the same shape (which filters,
     which order, a cursor or not) and binds each query's own values: pages of random queries, each right
     after others of the same shape with other values, match the in-memory fake's."""
-    monkeypatch.setattr(search_pages, "COMMON", SEARCH_CAP)
-    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
+    views_factory = planned_views(SearchMemory(common=SEARCH_CAP))
     rep = make_user(uow_factory, Role.EMPLOYEE).id
     assert rep is not None
     ids = store(uow_factory, *_search_leads(rep))
@@ -735,11 +727,10 @@ def test_random_lists_one_after_another_agree_with_the_in_memory_fake(
 
 
 def test_a_search_finds_leads_added_after_the_same_search_ran(
-    uow_factory: UowFactory, views_factory: ViewsFactory, monkeypatch: pytest.MonkeyPatch
+    uow_factory: UowFactory, views_factory: ViewsFactory
 ) -> None:
     """The SQL adapter keeps how common a search group is for a while, to plan the next page: never
     at the cost of a lead, whether the group was seen before or matched nothing yet."""
-    monkeypatch.setattr(search_pages, "_RECENT_COUNTS", {})
     store(uow_factory, new_lead(1, contact_name="Ann Quimby"))
 
     def found(search: str) -> list[str]:

@@ -23,6 +23,8 @@ from leadsmanager.domain.status import LeadStatus
 # What reading a lead needs: every column but the open-contact keys, which only the database uses.
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
 _SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
+# A lead by id, built once: SQLAlchemy then finds it in its compiled cache without building it again.
+LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
 _HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
 # A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
 _LEAD_WITH_HISTORY = (
@@ -160,7 +162,12 @@ def to_lead(row: Sequence[Any]) -> Lead:
     )
 
 
-def with_history(session: Session, lead_id: int) -> Lead | None:
+def stored_lead(session: Session, lead_id: int) -> Lead | None:
+    row = run(session, LEAD, {"lead_id": lead_id}).first()
+    return None if row is None else to_lead(row)
+
+
+def lead_with_history(session: Session, lead_id: int) -> Lead | None:
     """The lead read with its whole history, oldest entry first."""
     rows = run(session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
     if not rows:

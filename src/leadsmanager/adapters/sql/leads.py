@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Row, bindparam, or_, select, union_all, update
+from sqlalchemy import CursorResult, bindparam, or_, select, union_all, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
@@ -14,25 +14,25 @@ from leadsmanager.adapters.sql.column_types import storable
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.jobs import write_events_of
 from leadsmanager.adapters.sql.lead_rows import (
+    LEAD,
     SUMMARY_COLUMNS,
     insert_history,
     insert_joined_ids,
     insert_leads,
     insert_terms,
     lead_values,
+    lead_with_history,
+    stored_lead,
     to_lead,
-    with_history,
 )
 from leadsmanager.adapters.sql.tables import joined_external_ids, leads
-from leadsmanager.adapters.sql.views.report_counts import record, record_many
+from leadsmanager.adapters.sql.views.report_projection import ReportProjection
 from leadsmanager.application.ports import LeadRepository
-from leadsmanager.application.tallies import Counted
 from leadsmanager.domain.errors import Conflict, TransientConflict
 from leadsmanager.domain.lead import Channel, Lead
 
 # The statements every intake and read makes, built once: SQLAlchemy then finds each in its compiled
 # cache without rebuilding and hashing it per call, which cost about as much as PyMySQL's own work.
-_LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
 # Both unique contact columns in one statement; the database's own comparison says which matched.
 # A contact given as None compares as NULL, which matches nothing. Only the id: most intakes find
 # nothing, and PyMySQL decodes every column's description even for an empty result.
@@ -65,7 +65,7 @@ _OPEN_BY_CONTACTS = {  # by whether emails, phones are given
 }
 # A single re-submission locks the lead it joins, by its primary key (FOR UPDATE; SQLite has one writer
 # and no such clause): it reads the latest version, and another joining it at once waits for this one.
-_LOCKED_LEAD = _LEAD.with_for_update()
+_LOCKED_LEAD = LEAD.with_for_update()
 # The SET clause comes from the values given with each execution.
 _SAVE = update(leads).where(leads.c.id == bindparam("saved_id"), leads.c.version == bindparam("read_version"))
 # A re-submission: the lead's time, its count of re-submissions and the score they move.
@@ -86,10 +86,9 @@ _TOUCHED_MEANWHILE = "a lead this re-submission joins was changed at the same mo
 
 
 class SqlLeadRepository(LeadRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, projection: ReportProjection) -> None:
         self._session = session
-        # What each lead read here counted as in the reports, so that saving it can move its counts.
-        self._counted: dict[int, Counted] = {}
+        self._projection = projection  # told every lead read and written here
 
     def add(self, lead: Lead) -> None:
         # The page's plain multi-row INSERTs with one row each: less CPU than the same statements through
@@ -116,20 +115,12 @@ class SqlLeadRepository(LeadRepository):
     def get(self, lead_id: int, *, with_history: bool = False) -> Lead | None:
         if not storable(lead_id):
             return None
-        if with_history:
-            return self._with_history(lead_id)
-        row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
-        return None if row is None else self._read(row)
-
-    def _with_history(self, lead_id: int) -> Lead | None:
-        lead = with_history(self._session, lead_id)
-        if lead is not None:
-            self._remember(lead)
-        return lead
+        lead = lead_with_history(self._session, lead_id) if with_history else stored_lead(self._session, lead_id)
+        return None if lead is None else self._read(lead)
 
     def save(self, lead: Lead) -> None:
         assert lead.id is not None
-        was = self._counted.get(lead.id) or self._stored(lead.id)
+        self._projection.saving(lead.id)
         values = {**lead_values(lead), "version": lead.version + 1, "saved_id": lead.id, "read_version": lead.version}
         duplicate = "another open lead already has this contact's email or phone"
         result = cast(CursorResult[Any], run(self._session, _SAVE, values, on_duplicate=duplicate))
@@ -138,7 +129,7 @@ class SqlLeadRepository(LeadRepository):
         lead.version += 1
         with Writes(self._session) as writes:
             self._write_changes(writes, [lead])
-            self._count(writes, lead, was)
+            self._projection.saved(writes, lead)
 
     def append_history(self, lead: Lead) -> None:
         self.append_history_of([lead])
@@ -184,14 +175,10 @@ class SqlLeadRepository(LeadRepository):
 
     def _write_new(self, new: Sequence[Lead]) -> None:
         """The rows a new lead needs its id for, after its own."""
-        counted = [Counted.of(lead) for lead in new]
         with Writes(self._session) as writes:
             self._write_changes(writes, new)
             insert_terms(writes, new)
-            record_many(writes, [(None, c) for c in counted])
-        for lead, c in zip(new, counted, strict=True):
-            assert lead.id is not None
-            self._counted[lead.id] = c
+            self._projection.added(writes, new)
 
     def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
         # Whatever row the database's comparison matched (its collation ignores case), as before.
@@ -206,7 +193,7 @@ class SqlLeadRepository(LeadRepository):
         if not rows:
             return None
         row = run(self._session, _LOCKED_LEAD, {"lead_id": rows[0].id}).first()
-        return None if row is None else self._read(row)
+        return None if row is None else self._read(to_lead(row))
 
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         if not external_ids:
@@ -222,27 +209,11 @@ class SqlLeadRepository(LeadRepository):
             return []
         statement = _OPEN_BY_CONTACTS[bool(emails), bool(phones)]
         wanted = {"emails": list(set(emails)), "phones": list(set(phones))}
-        return [self._read(r) for r in run(self._session, statement, wanted)]
+        return [self._read(to_lead(r)) for r in run(self._session, statement, wanted)]
 
-    def _read(self, row: Row[Any]) -> Lead:
-        return self._remember(to_lead(row))
-
-    def _remember(self, lead: Lead) -> Lead:
-        assert lead.id is not None
-        self._counted[lead.id] = Counted.of(lead)
+    def _read(self, lead: Lead) -> Lead:
+        self._projection.read(lead)
         return lead
-
-    def _stored(self, lead_id: int) -> Counted | None:
-        row = run(self._session, _LEAD, {"lead_id": lead_id}).first()
-        return None if row is None else Counted.of(to_lead(row))
-
-    def _count(self, writes: Writes, lead: Lead, was: Counted | None) -> None:
-        """Move the lead's report counts from what it was when read (nothing, if new) to what it is."""
-        assert lead.id is not None
-        now = Counted.of(lead)
-        if was != now:
-            record(writes, was, now)
-        self._counted[lead.id] = now
 
 
 def _touched(lead: Lead) -> dict[str, Any]:

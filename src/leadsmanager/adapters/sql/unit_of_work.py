@@ -16,6 +16,7 @@ from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
 from leadsmanager.adapters.sql.users import SqlUserRepository
 from leadsmanager.adapters.sql.views.consistency import SqlConsistencyQueries
+from leadsmanager.adapters.sql.views.report_projection import ReportProjection
 from leadsmanager.application.ports import UnitOfWork
 
 
@@ -25,7 +26,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self._session = self._session_factory()
-        self.leads = SqlLeadRepository(self._session)
+        self.leads = SqlLeadRepository(self._session, ReportProjection(self._session))
         self.users = SqlUserRepository(self._session)
         self.sessions = SqlSessionRepository(self._session)
         self.api_keys = SqlApiKeyRepository(self._session)

@@ -19,6 +19,7 @@ from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.adapters.sql.views.report_counts import fold_pending
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.form_mapping import SyncedForm
@@ -81,8 +82,9 @@ class Adapters(containers.DeclarativeContainer):
     uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
     # For use cases that only read: on SQLite they neither wait for nor hold up the one writer.
     read_session_factory = providers.Singleton(make_session_factory, engine, read_only=True)
-    # Lists, searches, counts and reports: each use reads on a read-only session of its own.
-    lead_views = providers.Factory(SqlLeadViews, read_session_factory)
+    # Lists, searches, counts and reports: each use reads on a read-only session of its own; what
+    # searches learn to plan the next ones (SearchMemory) is one for the process.
+    lead_views = providers.Factory(SqlLeadViews, read_session_factory, providers.Singleton(SearchMemory))
     # Report count changes wait in a table of their own until this folds them in (every few seconds).
     fold_report_counts = providers.Callable(fold_pending, session_factory)
     probe_redis = providers.Resource(_probe_redis, settings.provided.redis_url)

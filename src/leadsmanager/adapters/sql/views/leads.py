@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadsmanager.adapters.sql.column_types import storable
 from leadsmanager.adapters.sql.engine import release
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.lead_rows import to_lead, with_history
+from leadsmanager.adapters.sql.lead_rows import lead_with_history, to_lead
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.users import SqlUserRepository
 from leadsmanager.adapters.sql.views.list_pages import values, walked
 from leadsmanager.adapters.sql.views.report_tallies import tallies
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.sql.views.search_pages import searched
 from leadsmanager.application.ports import LeadViews
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
@@ -28,10 +29,11 @@ from leadsmanager.domain.status import LeadStatus
 
 class SqlLeadViews(LeadViews):
     """Give it the read-only session factory (`make_session_factory(engine, read_only=True)`): on SQLite
-    its reads then neither wait for nor hold up the one writer."""
+    its reads then neither wait for nor hold up the one writer. `memory` is the process's one."""
 
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], memory: SearchMemory) -> None:
         self._session_factory = session_factory
+        self._memory = memory
 
     def __enter__(self) -> SqlLeadViews:
         self._session = self._session_factory()
@@ -44,7 +46,7 @@ class SqlLeadViews(LeadViews):
 
     def list(self, query: LeadQuery) -> LeadPage:
         if query_terms(query.search):
-            rows = searched(self._session, query)
+            rows = searched(self._session, query, self._memory)
         else:
             rows = run(self._session, walked(query), values(query)).all()
         page = [to_lead(r.summary) for r in rows[: query.limit]]  # see list_pages.SUMMARY
@@ -76,7 +78,7 @@ class SqlLeadViews(LeadViews):
         return tallies(self._session, query)
 
     def lead(self, lead_id: int) -> Lead | None:
-        return with_history(self._session, lead_id) if storable(lead_id) else None
+        return lead_with_history(self._session, lead_id) if storable(lead_id) else None
 
     def names(self, user_ids: set[int]) -> dict[int, str]:
         return SqlUserRepository(self._session).names(user_ids)

@@ -2,11 +2,11 @@
 
 A lead matches when each group from `query_terms` prefix-matches one of its lead_search rows. Joining
 every match to `leads` and sorting them all costs one random read per match (a popular surname has
-thousands). So the groups are counted first, each only up to COMMON rows, and then either
+thousands). So the groups are counted first, each only up to `common` rows (search_memory.py), then either
 - some group is rare: its (lead_id, created_at) rows are sorted before any `leads` row is read, and
   the leads are fetched in page order only until a page has passed the other filters; or
 - every group is common: the newest leads are walked and each is probed, as most of them match.
-Sorted by score, a rare group's matches (at most COMMON) are read from `leads` and sorted there.
+Sorted by score, a rare group's matches (at most `common`) are read from `leads` and sorted there.
 As for list pages, a statement is built once per shape (the list shape, how many alternatives each
 group has, and which group plays which part) and each page binds its own values.
 """
@@ -14,7 +14,6 @@ group has, and which group plays which part) and each page binds its own values.
 from __future__ import annotations
 
 import math
-import time
 from functools import lru_cache
 from typing import Any
 
@@ -52,93 +51,77 @@ from leadsmanager.adapters.sql.views.list_pages import (
     values,
     walked_shape,
 )
+from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.search import query_terms
 
-# A group with this many lead_search rows is common. Counting that far reads one short range of the
-# primary key (term, lead_id); below it, sorting the group's rows stays cheap.
-COMMON = 10_000
-# The counts only choose a plan; every plan returns exactly the matching leads. So a process reuses a
-# group's count for COUNTS_TTL seconds, except zero: a group with no term makes the page empty at once,
-# and a lead added since would be missed. (Terms are only ever added.)
-COUNTS_TTL = 30.0
-_RECENT_COUNTS: dict[tuple[str, tuple[str, ...]], tuple[float, int]] = {}  # (database, group) -> (when, count)
 _CAP: BindParameter[int] = bindparam("common", type_=Integer)
-# How many rows a page of a rare group's leads took per lead, by group: only sizes the next fetch.
-_ROWS_PER_LEAD: dict[tuple[str, ...], float] = {}
 # Aliases are made once: each new alias builds its column collection again on first use.
 _PROBED = lead_search.alias("s")
 _OTHER = lead_search.alias("o")  # its own alias: the same table unaliased would be correlated away
 _CHECK = leads.alias("f")
 
 
-def searched(session: Session, q: LeadQuery) -> list[Row[Any]]:
+def searched(session: Session, q: LeadQuery, memory: SearchMemory) -> list[Row[Any]]:
     """The page's rows in page order, `q.limit + 1` at most (one more tells there is a next page)."""
     groups = query_terms(q.search)
-    counts = _capped_counts(session, groups)
+    counts = _capped_counts(session, groups, memory)
     if min(counts) == 0:
         return []
     sizes, bound = tuple(len(g) for g in groups), values(q) | term_values(groups)
     rows: list[Row[Any]]
-    if min(counts) >= COMMON:
+    if min(counts) >= memory.common:
         rows = run(session, _probing(shape(q), sizes), bound).all()
         return rows
     rarest = counts.index(min(counts))
     others = [i for i in range(len(groups)) if i != rarest]
-    rare = tuple(i for i in others if counts[i] < COMMON)
-    common = tuple(i for i in others if counts[i] >= COMMON)
+    rare = tuple(i for i in others if counts[i] < memory.common)
+    common = tuple(i for i in others if counts[i] >= memory.common)
     planned = shape(q)
     statement = _from_rarest(planned, sizes, rarest, rare, common)
     if _distinct(planned, rare):
         rows = run(session, statement, bound).all()
         return rows
-    return _once_each(session, statement, bound, q.limit + 1, tuple(groups[rarest]))
+    return _once_each(session, statement, bound, q.limit + 1, memory=memory, group=tuple(groups[rarest]))
 
 
 def _once_each(
-    session: Session, statement: Select[Any], bound: dict[str, Any], wanted: int, group: tuple[str, ...]
+    session: Session,
+    statement: Select[Any],
+    bound: dict[str, Any],
+    wanted: int,
+    *,
+    memory: SearchMemory,
+    group: tuple[str, ...],
 ) -> list[Row[Any]]:
     """The first `wanted` leads of a statement whose rows repeat each lead once per term it has of the
     rarest group, each repeat right after the lead (rows come sorted by created_at and id). Removing
     them here spares MariaDB a temporary table for DISTINCT; each row fetched beyond the page costs it
     time too (bench/README.md), so the statement asks for about as many rows
-    as the group's last page needed for one lead each (_ROWS_PER_LEAD), and again for more if short."""
-    per_lead = _ROWS_PER_LEAD.get(group, 1.3)  # first names: 1.3; surnames: 1.1; company names: 1.05
-    fetch = math.ceil(wanted * per_lead * 1.1) + 3
+    as the group's last page needed for one lead each (SearchMemory), and again for more if short."""
+    fetch = math.ceil(wanted * memory.rows_per_lead(group) * 1.1) + 3
     while True:
         rows: list[Row[Any]] = run(session, statement, bound | {PAGE_ROWS.key: fetch}).all()
         leads = [row for n, row in enumerate(rows) if n == 0 or row.summary[0] != rows[n - 1].summary[0]]
         if leads and len(leads) >= wanted // 2:  # enough to be worth learning from
-            if len(_ROWS_PER_LEAD) > 10_000:
-                _ROWS_PER_LEAD.clear()  # a crude bound, as for the counts
-            _ROWS_PER_LEAD[group] = len(rows) / len(leads)
+            memory.learn_rows_per_lead(group, len(rows) / len(leads))
         if len(leads) >= wanted or len(rows) < fetch:
             return leads[:wanted]
         fetch *= 2
 
 
-def _capped_counts(session: Session, groups: list[list[str]]) -> list[int]:
-    database = str(session.get_bind().engine.url)
-    known = [_recent_count(database, group) for group in groups]
+def _capped_counts(session: Session, groups: list[list[str]], memory: SearchMemory) -> list[int]:
+    known = [memory.count(tuple(group)) for group in groups]
     missing = [group for group, n in zip(groups, known, strict=True) if not n]
-    counted = iter(_count(session, database, missing) if missing else [])
+    counted = iter(_count(session, missing, memory) if missing else [])
     return [n or next(counted) for n in known]
 
 
-def _recent_count(database: str, group: list[str]) -> int:
-    """The group's count if counted in the last COUNTS_TTL seconds, else 0 (count it)."""
-    at, n = _RECENT_COUNTS.get((database, tuple(group)), (0.0, 0))
-    return n if time.monotonic() - at < COUNTS_TTL else 0
-
-
-def _count(session: Session, database: str, groups: list[list[str]]) -> list[int]:
+def _count(session: Session, groups: list[list[str]], memory: SearchMemory) -> list[int]:
     statement = _counting(tuple(len(g) for g in groups))
-    found = run(session, statement, {_CAP.key: COMMON} | term_values(groups)).one()
+    found = run(session, statement, {_CAP.key: memory.common} | term_values(groups)).one()
     counts = [int(n) for n in found]
-    if len(_RECENT_COUNTS) > 10_000:
-        _RECENT_COUNTS.clear()  # a crude bound: a miss costs one statement
-    now = time.monotonic()
-    _RECENT_COUNTS.update({(database, tuple(g)): (now, n) for g, n in zip(groups, counts, strict=True) if n})
+    memory.counted({tuple(g): n for g, n in zip(groups, counts, strict=True)})
     return counts
 
 
