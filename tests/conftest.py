@@ -15,8 +15,9 @@ import pytest
 import redis
 from sqlalchemy import Engine, inspect, text
 
-from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
-from leadsmanager.adapters.memory_views import MemoryLeadViews
+from leadsmanager.adapters.memory.store import MemoryStore
+from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
+from leadsmanager.adapters.memory.views import MemoryLeadViews
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.adapters.sql.tables import metadata

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import pytest
 
-from leadsmanager.adapters.memory_forms import MemoryFormSource
+from leadsmanager.adapters.memory.forms import MemoryFormSource
 from leadsmanager.adapters.wordpress import WordPressFormSource
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.sync_types import FormSourceError, RemoteSubmission, SubmissionPage

@@ -8,8 +8,9 @@ from typing import Any, cast
 
 import pytest
 
-from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
-from leadsmanager.adapters.memory_views import MemoryLeadViews
+from leadsmanager.adapters.memory.store import MemoryStore
+from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
+from leadsmanager.adapters.memory.views import MemoryLeadViews
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.ports import UnitOfWork
 from leadsmanager.application.queries import LeadQuery

@@ -10,7 +10,7 @@ import pytest
 import redis
 from sqlalchemy import Engine, select
 
-from leadsmanager.adapters.memory import MemoryRateLimiter
+from leadsmanager.adapters.memory.rate_limits import MemoryRateLimiter
 from leadsmanager.adapters.redis_rate import PREFIX, RedisRateLimiter
 from leadsmanager.adapters.sql.engine import make_engine
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter

@@ -10,8 +10,9 @@ import attrs
 import pytest
 from attrs import evolve
 
-from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
-from leadsmanager.adapters.memory_views import MemoryLeadViews
+from leadsmanager.adapters.memory.store import MemoryStore
+from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
+from leadsmanager.adapters.memory.views import MemoryLeadViews
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
@@ -85,6 +86,21 @@ def test_a_lead_reads_back_the_same_by_id_by_list_and_by_search(
         assert attrs.asdict(loaded, filter=lambda a, _: a.name not in skipped) == attrs.asdict(
             lead, filter=lambda a, _: a.name not in skipped
         )
+
+
+def test_a_lead_read_again_in_one_transaction_keeps_its_history(uow_factory: UowFactory) -> None:
+    """As the SQL adapter reads rows: each read is a lead of its own, with its history only when asked."""
+    [lead_id] = store(uow_factory, new_lead(1))
+    change(uow_factory, lead_id, LeadStatus.CONTACTED)
+    kept = [("status", "new"), ("status", "contacted")]
+    with uow_factory() as uow:
+        plain = uow.leads.get(lead_id)
+        full = uow.leads.get(lead_id, with_history=True)
+        again = uow.leads.get(lead_id)
+        assert plain is not None and full is not None and again is not None
+        assert (plain.history, again.history) == ([], [])
+        assert [(e.field, e.new) for e in full.history] == kept
+        assert plain is not full and again is not full
 
 
 def test_nothing_is_kept_without_commit(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:

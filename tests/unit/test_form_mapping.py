@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from leadsmanager.adapters.memory import MemoryStore, MemoryUnitOfWork
+from leadsmanager.adapters.memory.store import MemoryStore
+from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
 from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.application.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm
 from leadsmanager.application.intake import MAX_EXTRAS, Outcome, SubmitLead, to_submission

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from leadsmanager.adapters.memory import MemoryRateLimiter
+from leadsmanager.adapters.memory.rate_limits import MemoryRateLimiter
 from leadsmanager.adapters.system import SecretTokens
 from leadsmanager.application.sessions import LoginThrottle, Sessions, SignedIn
 from leadsmanager.application.users import Authenticate, NewUser, UserAdmin

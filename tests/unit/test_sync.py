@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from leadsmanager.adapters.memory_forms import MemoryFormSource
+from leadsmanager.adapters.memory.forms import MemoryFormSource
 from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.ports import FormSource

@@ -11,9 +11,11 @@ import redis
 from dependency_injector import containers, providers
 
 from leadsmanager.adapters.email_templates import EmailTemplates
-from leadsmanager.adapters.memory import MemoryRateLimiter, MemoryStore, MemoryUnitOfWork
-from leadsmanager.adapters.memory_forms import MemoryFormSource
-from leadsmanager.adapters.memory_views import MemoryLeadViews
+from leadsmanager.adapters.memory.forms import MemoryFormSource
+from leadsmanager.adapters.memory.rate_limits import MemoryRateLimiter
+from leadsmanager.adapters.memory.store import MemoryStore
+from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
+from leadsmanager.adapters.memory.views import MemoryLeadViews
 from leadsmanager.adapters.notifier_settings import Notifiers
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.probes import Readiness

@@ -7,7 +7,7 @@ from collections import Counter
 from types import TracebackType
 from typing import Any
 
-from leadsmanager.adapters.memory import MemoryStore
+from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.ports import LeadViews
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
