@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
 from leadsmanager.adapters.wordpress import WordPressSite
-from leadsmanager.application.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm
 from leadsmanager.application.intake import MAX_EXTRAS, Outcome, SubmitLead, to_submission
+from leadsmanager.application.intake.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm
 from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel

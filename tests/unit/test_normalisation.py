@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadsmanager.application.normalisation import (
+from leadsmanager.application.intake.normalisation import (
     clean_message,
     clean_text,
     normalise_email,

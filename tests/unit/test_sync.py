@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from leadsmanager.adapters.memory.forms import MemoryFormSource
-from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
+from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.application.sync import SyncForms

@@ -17,8 +17,8 @@ from attrs import Attribute, field, frozen
 from leadsmanager.adapters.http_retry import SYNC_RETRY, RetryPolicy
 from leadsmanager.adapters.wordpress_http import read_body, refusal
 from leadsmanager.adapters.wordpress_payload import SUBMISSION_ID, parse_page
-from leadsmanager.application.form_mapping import SyncedForm, check_site_name
 from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.intake.form_mapping import SyncedForm, check_site_name
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.sync_types import (
     FormSourceBadResponse,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from leadsmanager.adapters.wordpress import WordPressSite
-from leadsmanager.application.form_mapping import SITE_NAME
+from leadsmanager.application.intake.form_mapping import SITE_NAME
 from leadsmanager.domain.errors import ValidationError
 
 PREFIX = "LEADSMANAGER_WORDPRESS_"

@@ -7,7 +7,7 @@ import hmac
 import threading
 from datetime import datetime, timedelta
 
-from leadsmanager.application.normalisation import clean_text
+from leadsmanager.application.intake.normalisation import clean_text
 from leadsmanager.application.ports import Clock, TokenGenerator, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from attrs import evolve, frozen
 
 from leadsmanager.application.intake import SubmitResult
+from leadsmanager.application.intake.normalisation import clean_message, too_long
 from leadsmanager.application.job_types import Notice
-from leadsmanager.application.normalisation import clean_message, too_long
 from leadsmanager.application.ports import Clock, LeadViewsFactory, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.transactions import in_transaction

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from attrs import frozen
 
-from leadsmanager.application.normalisation import email_key
+from leadsmanager.application.intake.normalisation import email_key
 from leadsmanager.application.ports import Clock, RateLimiter, TokenGenerator, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.application.users import Authenticate

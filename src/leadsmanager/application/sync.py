@@ -27,8 +27,8 @@ from typing import Protocol
 
 from attrs import define, field
 
-from leadsmanager.application.form_mapping import SyncedForm
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult
+from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock, FormSource, UnitOfWorkFactory
 from leadsmanager.application.retry import retrying
 from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from attrs import frozen
 
-from leadsmanager.application.normalisation import (
+from leadsmanager.application.intake.normalisation import (
     FieldErrors,
     normalise_email,
     normalise_name,

@@ -195,7 +195,7 @@ key_notices = Table(
 )
 
 # Where the WordPress sync resumes on each form. Sizes follow the limits on site names, form ids and
-# submission ids (application/form_mapping.py, application/sync_types.py).
+# submission ids (application/intake/form_mapping.py, application/sync_types.py).
 sync_cursors = Table(
     "sync_cursors",
     metadata,

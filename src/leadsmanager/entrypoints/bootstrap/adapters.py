@@ -22,7 +22,7 @@ from leadsmanager.adapters.sql.views.report_counts import fold_pending
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
-from leadsmanager.application.form_mapping import SyncedForm
+from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock, RateLimiter
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 

@@ -24,7 +24,7 @@ from leadsmanager.application import leads
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.consistency import CheckConsistency
 from leadsmanager.application.dashboard import Dashboard
-from leadsmanager.application.form_mapping import SyncedForm
+from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.notices import NoticeSettings, SendNotice

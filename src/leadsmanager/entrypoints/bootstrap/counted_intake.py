@@ -9,10 +9,10 @@ from leadsmanager.entrypoints.observability.hooks import lead_created
 
 
 class CountedSubmitLead(SubmitLead):
-    """SubmitLead, and a count of every lead it creates: merges, duplicates and spam are not new leads."""
+    """SubmitLead, and a count of every lead it creates: merges, replays and spam are not new leads."""
 
     def __call__(self, form: LeadForm, **options: Any) -> SubmitResult:
         result = super().__call__(form, **options)
-        if result.outcome is Outcome.CREATED and not form.spam_reason:
+        if result.outcome is Outcome.CREATED:
             lead_created(form.channel.value)
         return result

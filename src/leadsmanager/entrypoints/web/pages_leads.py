@@ -13,7 +13,7 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
-from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm
+from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm, Outcome
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
@@ -165,7 +165,7 @@ async def new_lead(request: Request) -> Response:
         container(request).get_lead().submitted(result, by=actor)
     except NotFound:  # a colleague's lead: what was entered is in its history, its id is not shown
         return redirect(request, "/leads/mine", HANDLED_BY_THE_TEAM.capitalize())
-    note = "Lead created" if result.outcome == "created" else "This person already had an open lead; added to it"
+    note = "Lead created" if result.outcome is Outcome.CREATED else "This person already had an open lead; added to it"
     return redirect(request, f"/leads/{result.lead_id}", note)
 
 

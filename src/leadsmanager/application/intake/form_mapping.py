@@ -14,7 +14,7 @@ from typing import Any
 
 from attrs import Attribute, field, frozen
 
-from leadsmanager.application.intake import MAX_EXTRAS, TEXT_LIMITS, LeadForm
+from leadsmanager.application.intake.form import MAX_EXTRAS, TEXT_LIMITS, LeadForm
 from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
