@@ -183,15 +183,15 @@ class _Competing:
 
     def __enter__(self) -> UnitOfWork:
         entered = self._uow.__enter__()
-        add_many = entered.leads.add_many
+        store = entered.leads.store
 
-        def add_many_after_competitor(leads: Sequence[Lead]) -> None:
+        def store_after_competitor(new: Sequence[Lead], joined: Sequence[Lead] = ()) -> Lead | None:
             compete, self._hook.compete = self._hook.compete, None
             if compete is not None:
                 compete()
-            add_many(leads)
+            return store(new, joined)
 
-        entered.leads.add_many = add_many_after_competitor  # type: ignore[method-assign]
+        entered.leads.store = store_after_competitor  # type: ignore[method-assign]
         return entered
 
     def __exit__(

@@ -410,7 +410,7 @@ def test_an_unknown_status_is_reported_and_set_to_new_with_its_old_value_in_hist
 def test_leads_stored_as_a_batch_have_their_events_in_the_outbox(uow_factory: UowFactory) -> None:
     batch = [new_lead(1), new_lead(2), new_lead(3)]
     with uow_factory() as uow:
-        uow.leads.add_many(batch)
+        uow.leads.store(batch)
         uow.commit()
     with uow_factory() as uow:
         pending = uow.outbox.pending(10)

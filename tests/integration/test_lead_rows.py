@@ -36,7 +36,7 @@ def written(engine: Engine, *, many: bool) -> dict[str, list[dict[str, Any]]]:
     precise.record_resubmission(submission(2, message="again"), at=START + timedelta(seconds=1, microseconds=5))
     with SqlAlchemyUnitOfWork(sessions) as uow:
         if many:
-            uow.leads.add_many([plain, precise])
+            uow.leads.store([plain, precise])
         else:
             uow.leads.add(plain)
             uow.leads.add(precise)
@@ -45,10 +45,7 @@ def written(engine: Engine, *, many: bool) -> dict[str, list[dict[str, Any]]]:
         joined = uow.leads.get(plain.id or 0)
         assert joined is not None
         joined.record_resubmission(submission(1, company="Other"), at=START + timedelta(minutes=1))
-        if many:
-            uow.leads.append_history_of([joined])
-        else:
-            uow.leads.append_history(joined)
+        uow.leads.store([], [joined])
         uow.commit()
     with engine.connect() as connection:
         found = {

@@ -179,6 +179,6 @@ def test_a_connection_back_in_the_pool_after_a_commit_or_a_failure_starts_afresh
         with single_views() as read:
             assert sorted(lead.contact_name for lead in read.list(LeadQuery()).leads) == ["Person 1", "Person 2"]
         with single() as work:
-            assert work.leads.find_open_by_contact("person3@example.com", None) is None
+            assert work.leads.find_open_by_contacts(["person3@example.com"], []) == []
     finally:
         one.dispose()

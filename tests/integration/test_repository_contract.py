@@ -14,6 +14,7 @@ from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
 from leadsmanager.adapters.memory.views import MemoryLeadViews
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
+from leadsmanager.application.ports import UnitOfWork
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, TransientConflict
@@ -184,37 +185,37 @@ def test_a_closed_lead_frees_its_contact_for_a_new_one(uow_factory: UowFactory) 
     [lead_id] = store(uow_factory, new_lead(1))
     close(uow_factory, lead_id)
     with uow_factory() as uow:
-        assert uow.leads.find_open_by_contact("person1@example.com", None) is None
+        assert uow.leads.find_open_by_contacts(["person1@example.com"], []) == []
     [second] = store(uow_factory, new_lead(1))
     with uow_factory() as uow:
-        found = uow.leads.find_open_by_contact(None, "+12025550001")
-    assert found is not None and found.id == second
+        found = uow.leads.find_open_by_contacts([], ["+12025550001"])
+    assert [x.id for x in found] == [second]
 
 
-def test_finds_open_leads_by_email_then_phone(uow_factory: UowFactory) -> None:
+def test_a_lone_new_lead_is_refused_for_the_open_lead_with_its_email_then_its_phone(uow_factory: UowFactory) -> None:
     first, second = store(uow_factory, new_lead(1), new_lead(2))
     with uow_factory() as uow:
-        by_email = uow.leads.find_open_by_contact("person1@example.com", "+12025550002")
-        by_phone = uow.leads.find_open_by_contact("nobody@example.com", "+12025550002")
-        nobody = uow.leads.find_open_by_contact("nobody@example.com", None)
+        by_email = uow.leads.store([new_lead(5, email="person1@example.com", phone="+12025550002")])
+        by_phone = uow.leads.store([new_lead(6, email="nobody@example.com", phone="+12025550002")])
+        nobody = uow.leads.store([new_lead(7, email="nobody@example.com", phone=None)])
     assert (by_email and by_email.id, by_phone and by_phone.id, nobody) == (first, second, None)
 
 
-def test_add_or_find_open_stores_a_new_contact_and_hands_back_an_open_one(
+def test_storing_a_lone_lead_stores_a_new_contact_and_hands_back_an_open_one(
     uow_factory: UowFactory, views_factory: ViewsFactory
 ) -> None:
     first, closed = store(uow_factory, new_lead(1), new_lead(2))
     close(uow_factory, closed)
     again_by_email, again_by_phone = new_lead(3, email="person1@example.com"), new_lead(4, phone="+12025550001")
     with uow_factory() as uow:
-        found = [uow.leads.add_or_find_open(again) for again in (again_by_email, again_by_phone)]
+        found = [uow.leads.store([again]) for again in (again_by_email, again_by_phone)]
         assert [x and x.id for x in found] == [first, first]
         joined = found[0]
         assert joined is not None
         joined.record_resubmission(submission(1, message="again"), at=START)
-        uow.leads.append_history(joined)  # the refused INSERT left the unit of work usable
+        uow.leads.store([], [joined])  # the refused INSERT left the unit of work usable
         anew = new_lead(5, email="person2@example.com", phone="+12025550002")  # the closed lead's contact
-        assert uow.leads.add_or_find_open(anew) is None
+        assert uow.leads.store([anew]) is None
         uow.commit()
     with uow_factory() as uow, views_factory() as views:
         assert [x.id for x in views.list(LeadQuery()).leads] == [anew.id, closed, first]
@@ -229,8 +230,13 @@ def test_an_external_id_is_stored_once_per_source(uow_factory: UowFactory) -> No
         uow.leads.add(new_lead(3, channel=Channel.WORDPRESS, external_id="site/7/100"))
         uow.commit()
     with uow_factory() as uow:
-        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "site/7/100")
+        found = by_external_id(uow, Channel.WORDPRESS, "site/7/100")
     assert found is not None and found.contact_name == "Person 1"
+
+
+def by_external_id(uow: UnitOfWork, source: Channel, external_id: str) -> Lead | None:
+    found = uow.leads.find_by_external_ids(source, [external_id])
+    return uow.leads.get(found[external_id]) if found else None
 
 
 def test_the_external_id_of_a_submission_that_joined_a_lead_finds_that_lead(uow_factory: UowFactory) -> None:
@@ -241,13 +247,13 @@ def test_the_external_id_of_a_submission_that_joined_a_lead_finds_that_lead(uow_
         lead = uow.leads.get(stored_id)
         assert lead is not None
         lead.record_resubmission(joining, at=later)
-        uow.leads.append_history(lead)
+        uow.leads.store([], [lead])
         fresh = new_lead(3)  # a lead created and joined in one page
         fresh.record_resubmission(submission(3, channel=Channel.API, external_id="push-1"), at=later)
-        uow.leads.add_many([fresh])
+        uow.leads.store([fresh])
         uow.commit()
     with uow_factory() as uow:
-        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/contact/9")
+        found = by_external_id(uow, Channel.WORDPRESS, "shop/contact/9")
         many = uow.leads.find_by_external_ids(Channel.WORDPRESS, ["shop/contact/9", "shop/contact/10"])
         pushed = uow.leads.find_by_external_ids(Channel.API, ["push-1"])
         elsewhere = uow.leads.find_by_external_ids(Channel.API, ["shop/contact/9"])
@@ -259,7 +265,7 @@ def test_the_external_id_of_a_submission_that_joined_a_lead_finds_that_lead(uow_
         again = uow.leads.get(other)
         assert again is not None
         again.record_resubmission(joining, at=later)
-        uow.leads.append_history(again)
+        uow.leads.store([], [again])
         uow.commit()
     with uow_factory() as uow:
         untouched = uow.leads.get(other, with_history=True)
@@ -273,7 +279,7 @@ def test_many_new_leads_are_stored_in_order_as_each_would_be_alone(
     many = [new_lead(1), new_lead(2, phone=None), new_lead(3, email=None, company="Zyxcorp")]
     many[1].record_resubmission(submission(2, message="me again"), at=START + timedelta(minutes=1))
     with uow_factory() as uow:
-        uow.leads.add_many(many)
+        uow.leads.store(many)
         uow.commit()
     ids = [lead.id or 0 for lead in many]
     assert before < ids[0] < ids[1] < ids[2]
@@ -303,7 +309,7 @@ def test_many_stored_leads_take_resubmissions_as_each_would_alone(uow_factory: U
         joined[0].record_resubmission(submission(1, message="me again"), at=later)
         joined[1].record_resubmission(submission(2), at=later + timedelta(seconds=1))
         joined[1].record_resubmission(submission(2, company="Other"), at=later + timedelta(seconds=2))
-        uow.leads.append_history_of([joined[1], joined[0]])
+        uow.leads.store([], [joined[1], joined[0]])
         uow.commit()
     with uow_factory() as uow:
         read = [uow.leads.get(i, with_history=True) for i in (first, second, untouched)]
@@ -343,13 +349,13 @@ def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(
             fresh = early.leads.get(second)
             assert fresh is not None
             fresh.record_resubmission(submission(2, message="first"), at=START + timedelta(minutes=1))
-            early.leads.append_history_of([fresh])
+            early.leads.store([], [fresh])
             early.commit()
         assert len(stale) == 2
         for lead in stale:
             lead.record_resubmission(submission(3, message="second"), at=START + timedelta(minutes=2))
         with pytest.raises(TransientConflict):
-            late.leads.append_history_of(stale)
+            late.leads.store([], stale)
             late.commit()
     with uow_factory() as uow:
         read = [uow.leads.get(i, with_history=True) for i in (first, second)]
@@ -359,10 +365,10 @@ def test_resubmissions_joining_a_lead_changed_since_it_was_read_are_refused(
 def test_many_new_leads_are_refused_together_when_one_clashes(uow_factory: UowFactory) -> None:
     store(uow_factory, new_lead(1))
     with pytest.raises(Conflict), uow_factory() as uow:
-        uow.leads.add_many([new_lead(2), new_lead(3, email="person1@example.com")])
+        uow.leads.store([new_lead(2), new_lead(3, email="person1@example.com")])
         uow.commit()
     with uow_factory() as uow:
-        assert uow.leads.find_open_by_contact("person2@example.com", None) is None
+        assert uow.leads.find_open_by_contacts(["person2@example.com"], []) == []
 
 
 def test_many_external_ids_and_contacts_are_looked_up_at_once(uow_factory: UowFactory) -> None:
@@ -516,7 +522,7 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory, re
                     joined = intake.leads.get(lead_id)
                     assert joined is not None
                     joined.record_resubmission(submission(1), at=START + timedelta(minutes=2))
-                    intake.leads.append_history(joined)
+                    intake.leads.store([], [joined])
                     intake.commit()
                 appended.append(True)
             editor.leads.save(edited)

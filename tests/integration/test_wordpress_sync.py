@@ -118,7 +118,8 @@ def test_a_full_sync_then_one_that_finds_only_the_new_submissions(sites: Sites) 
     assert first.failures == ()
     assert imported(sites.views) == EVERYTHING
     with sites.uow() as uow:
-        lead = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/quote/10")
+        [lead_id] = uow.leads.find_by_external_ids(Channel.WORDPRESS, ["shop/quote/10"]).values()
+        lead = uow.leads.get(lead_id)
     assert lead is not None
     assert (lead.contact_name, lead.email, lead.message) == ("Person 10", "person10@example.com", "a quote please")
     assert lead.extras["submitted_at"] == "2026-03-01T09:10:00+00:00"
@@ -197,8 +198,8 @@ def test_a_person_writing_twice_in_one_page_gets_one_lead_with_both_submissions(
     assert (contact.fetched, contact.created, contact.merged, contact.duplicates) == (3, 2, 1, 0)
     assert imported(sites.views) == ["shop/contact/1", "shop/contact/3"]
     with sites.uow() as uow:
-        found = uow.leads.find_by_external_id(Channel.WORDPRESS, "shop/contact/1")
-        lead = uow.leads.get(found.id or 0, with_history=True) if found else None
+        found = uow.leads.find_by_external_ids(Channel.WORDPRESS, ["shop/contact/1"])
+        lead = uow.leads.get(found["shop/contact/1"], with_history=True) if found else None
     assert lead is not None and [e.field for e in lead.history] == ["status", "resubmission"]
     assert '"budget": "10k"' in (lead.history[1].new or "")
     again = of(sites.sync(), "shop/contact")

@@ -83,8 +83,10 @@ class UpdateLead:
 
 def _check_reopen(uow: UnitOfWork, lead: Lead, target: LeadStatus) -> None:
     if not lead.is_open and target.is_open:
-        other = uow.leads.find_open_by_contact(lead.email, lead.phone)
-        if other is not None and other.id != lead.id:
+        emails, phones = [lead.email] if lead.email else [], [lead.phone] if lead.phone else []
+        others = [x for x in uow.leads.find_open_by_contacts(emails, phones) if x.id != lead.id]
+        if others:
+            other = min(others, key=lambda x: x.email != lead.email)  # the one with its email first
             raise Conflict(f"this contact already has open lead {other.id}; work that one instead")
 
 

@@ -31,32 +31,20 @@ class LeadRepository(Protocol):
     def save(self, lead: Lead) -> None:
         """Write changes and new history; raises Conflict if the stored version moved on."""
 
-    def append_history(self, lead: Lead) -> None:
-        """Store a re-submission: the new history entries, the lead's count and score, and a new version.
-        Raises TransientConflict if the stored version moved on since the read (storing it again is safe)."""
-
-    def append_history_of(self, leads: Sequence[Lead]) -> None:
-        """`append_history` for each of these stored leads, in order, in a few statements."""
-
-    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None: ...
-
-    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
-        """The open lead with this email, else with this phone; locked until the unit of work ends where
-        the store has row locks, so that a re-submission joins its latest version."""
-
-    def add_or_find_open(self, lead: Lead) -> Lead | None:
-        """`add` the lead, unless an open lead already has its email or phone: then store nothing and
-        return that lead, as `find_open_by_contact` returns it."""
-
-    def add_many(self, leads: Sequence[Lead]) -> None:
-        """Store new leads, in order, exactly as `add` stores each one (ids, version 1, history, search
-        terms, and the lead's recorded events wherever `add` writes them), in a few statements."""
-
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
-        """The ids of stored leads from `source`, by external id; ids not stored are left out."""
+        """The ids of stored leads from `source`, by external id (a lead's own, or that of a submission
+        that joined it); ids not stored are left out."""
 
     def find_open_by_contacts(self, emails: Collection[str], phones: Collection[str]) -> list[Lead]:
         """Every open lead whose email is one of `emails` or whose phone is one of `phones` (not locked)."""
+
+    def store(self, new: Sequence[Lead], joined: Sequence[Lead] = ()) -> Lead | None:
+        """Store what intake decided: the new leads, in order, as `add` stores each, then the stored leads
+        that re-submissions joined (their new history, count, score and a new version; TransientConflict
+        if one's version moved on since it was read). A lone new lead (nothing joined) is inserted before
+        anything is looked up: when an open lead already has its email (else its phone), nothing is stored and that
+        lead is returned, locked until the unit of work ends where the store has row locks. With more
+        leads, such a clash raises TransientConflict."""
 
 
 class LeadViews(Protocol):

@@ -41,34 +41,25 @@ class MemoryLeadRepository(LeadRepository):
         if lead not in self.added:
             self.saved[lead.id] = lead
 
-    def append_history(self, lead: Lead) -> None:
-        assert lead.id is not None
-        self.appended[lead.id] = lead
+    def store(self, new: Sequence[Lead], joined: Sequence[Lead] = ()) -> Lead | None:
+        if len(new) == 1 and not joined:  # as SQL: inserted first, refused for an open lead's contact
+            found = self._open_by_contact(new[0]) if new[0].is_open else None
+            if found is None:
+                self.add(new[0])
+            return found
+        for lead in new:
+            self.add(lead)
+        for lead in joined:
+            assert lead.id is not None
+            self.appended[lead.id] = lead
+        return None
 
-    def append_history_of(self, leads: Sequence[Lead]) -> None:
-        for lead in leads:
-            self.append_history(lead)
-
-    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
-        found = self.find_by_external_ids(source, [external_id])
-        return self.get(found[external_id]) if found else None
-
-    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
-        for key, value in (("email", email), ("phone", phone)):
+    def _open_by_contact(self, lead: Lead) -> Lead | None:
+        for key, value in (("email", lead.email), ("phone", lead.phone)):
             found = [x for x in self._visible() if value and x.is_open and getattr(x, key) == value]
             if found and found[0].id:
                 return self.get(found[0].id)
         return None
-
-    def add_or_find_open(self, lead: Lead) -> Lead | None:
-        found = self.find_open_by_contact(lead.email, lead.phone) if lead.is_open else None
-        if found is None:
-            self.add(lead)
-        return found
-
-    def add_many(self, leads: Sequence[Lead]) -> None:
-        for lead in leads:
-            self.add(lead)
 
     def find_by_external_ids(self, source: Channel, external_ids: Collection[str]) -> dict[str, int]:
         wanted = set(external_ids)

@@ -1,5 +1,5 @@
 """What a lead's rows hold (leads, lead_history, lead_search): the multi-row INSERTs that store a
-page of them (`SqlLeadRepository.add_many` and `append_history_of` write through here), and the
+page of them (`SqlLeadRepository.store` and `add` write through here), and the
 reading of a `leads` row back into a Lead, shared by the writer and the views."""
 
 from __future__ import annotations

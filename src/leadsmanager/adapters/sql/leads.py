@@ -95,7 +95,18 @@ class SqlLeadRepository(LeadRepository):
         # SQLAlchemy Core (figures: bench/README.md; test_lead_rows holds the two to the same rows).
         self._add_all([lead], duplicate=_ADDED_MEANWHILE)
 
-    def add_or_find_open(self, lead: Lead) -> Lead | None:
+    def store(self, new: Sequence[Lead], joined: Sequence[Lead] = ()) -> Lead | None:
+        if len(new) == 1 and not joined:
+            return self._add_or_find_open(new[0])
+        if new:
+            self._add_all(new, duplicate="one of these leads was stored by another request at the same moment")
+        if joined:
+            self._touch(joined)
+            with Writes(self._session) as writes:
+                self._write_changes(writes, joined)
+        return None
+
+    def _add_or_find_open(self, lead: Lead) -> Lead | None:
         """Inserts first, and looks for the open lead only when the open-contact unique keys refuse the row:
         a new person, the usual case, costs no SELECT. A refused INSERT undoes only itself, on both
         databases, and a lead that conflicts on something else is reported as `add` reports it."""
@@ -105,7 +116,7 @@ class SqlLeadRepository(LeadRepository):
         try:
             self._insert_leads([lead], duplicate=_ADDED_MEANWHILE)
         except TransientConflict:
-            found = self.find_open_by_contact(lead.email, lead.phone)
+            found = self._open_by_contact(lead.email, lead.phone)
             if found is None:
                 raise
             return found
@@ -131,18 +142,6 @@ class SqlLeadRepository(LeadRepository):
             self._write_changes(writes, [lead])
             self._projection.saved(writes, lead)
 
-    def append_history(self, lead: Lead) -> None:
-        self.append_history_of([lead])
-
-    def append_history_of(self, many: Sequence[Lead]) -> None:
-        """`append_history` for each lead: their UPDATEs in one call, then one multi-row INSERT each for
-        their history and their events."""
-        if not many:
-            return
-        self._touch(many)
-        with Writes(self._session) as writes:
-            self._write_changes(writes, many)
-
     @staticmethod
     def _write_changes(writes: Writes, many: Sequence[Lead]) -> None:
         """The leads' history entries not stored yet, the events they recorded and the external ids of
@@ -157,12 +156,6 @@ class SqlLeadRepository(LeadRepository):
             raise TransientConflict(_TOUCHED_MEANWHILE)
         for lead in many:
             lead.version += 1
-
-    def add_many(self, new: Sequence[Lead]) -> None:
-        """Like `add` for each lead (ids, version 1, history, search terms, and each lead's events wherever
-        `add` writes them), in multi-row INSERTs: leads, then history, then search terms."""
-        if new:
-            self._add_all(new, duplicate="one of these leads was stored by another request at the same moment")
 
     def _add_all(self, new: Sequence[Lead], *, duplicate: str) -> None:
         self._insert_leads(new, duplicate=duplicate)
@@ -180,12 +173,8 @@ class SqlLeadRepository(LeadRepository):
             insert_terms(writes, new)
             self._projection.added(writes, new)
 
-    def find_by_external_id(self, source: Channel, external_id: str) -> Lead | None:
-        # Whatever row the database's comparison matched (its collation ignores case), as before.
-        found = list(self.find_by_external_ids(source, [external_id]).values())
-        return self.get(found[0]) if found else None
-
-    def find_open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
+    def _open_by_contact(self, email: str | None, phone: str | None) -> Lead | None:
+        """The open lead with this email, else with this phone, locked so that joining it reads its latest version."""
         if not email and not phone:
             return None
         rows = run(self._session, _OPEN_BY_CONTACT, {"email": email or None, "phone": phone or None}).all()

@@ -121,20 +121,12 @@ def store_page(leads: LeadRepository, arrivals: Sequence[Arrival], now: Callable
     times = [_Once(now) for _ in arrivals]  # placed again after a refusal, a submission keeps its time
     page = IntakePage.read(leads, [a.submission for a in arrivals])
     placed = [page.place(a, at) for a, at in zip(arrivals, times, strict=True)]
-    found = _write(leads, page)
-    if found is not None:
+    found = leads.store(page.new, page.joined)
+    if found is not None:  # its one new lead was refused: the submission joins the open lead instead
         page = page.joining(found)
         placed = [page.place(a, at) for a, at in zip(arrivals, times, strict=True)]
-        _write(leads, page)
+        leads.store(page.new, page.joined)
     return [p.result() for p in placed]
-
-
-def _write(leads: LeadRepository, page: IntakePage) -> Lead | None:
-    if len(page.new) == 1 and not page.joined:
-        return leads.add_or_find_open(page.new[0])
-    leads.add_many(page.new)
-    leads.append_history_of(page.joined)
-    return None
 
 
 class _Once:
