@@ -30,9 +30,9 @@ from attrs import define, field
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock, FormSource, UnitOfWorkFactory
-from leadsmanager.application.retry import retrying
 from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport
 from leadsmanager.application.sync_types import FormSourceBadResponse, FormSourceError, SubmissionPage
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.sync_cursor import SyncCursor
 
@@ -176,12 +176,7 @@ class SyncForms:
 
     def _save(self, cursor: SyncCursor) -> None:
         # Forms saving their first cursors at once may deadlock on the table's gap locks: saving again is safe.
-        retrying(lambda: self._save_once(cursor), attempts=5)
-
-    def _save_once(self, cursor: SyncCursor) -> None:
-        with self._uow() as uow:
-            uow.sync_cursors.save(cursor)
-            uow.commit()
+        in_transaction(self._uow, lambda uow: uow.sync_cursors.save(cursor), attempts=5)
 
 
 def _behind(after_id: str | None, ids: int) -> str | None:

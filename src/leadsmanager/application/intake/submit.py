@@ -10,7 +10,7 @@ from leadsmanager.application.intake.form import LeadForm, to_submission
 from leadsmanager.application.intake.outcome import Outcome, SubmitResult
 from leadsmanager.application.intake.rule import Arrival, store_page
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from leadsmanager.application.retry import retrying
+from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, PermissionDenied, TransientConflict, ValidationError
 from leadsmanager.domain.idempotency import IdempotencyRecord
@@ -40,25 +40,22 @@ class SubmitLead:
         self, form: LeadForm, *, by: Actor | None = None, idempotency: Idempotency | None = None
     ) -> SubmitResult:
         submission = to_submission(form, region=self._region)
+        # A concurrent submission by the same person may win the insert: the retry joins its lead.
+        return in_transaction(self._uow, lambda uow: self._store(uow, form, submission, by, idempotency))
 
-        def work() -> SubmitResult:
-            # A concurrent submission by the same person may win the insert: the retry joins its lead.
-            with self._uow() as uow:
-                if idempotency is not None and (replayed := _replay(uow, idempotency)) is not None:
-                    return replayed
-                arrival = Arrival(submission, by, _assignee(uow, form, by), form.spam_reason)
-                [result] = store_page(uow.leads, [arrival], self._clock.now)
-                if result.lead is None:  # a replay: its caller shows the lead, read in this transaction
-                    result = SubmitResult(result.lead_id, result.outcome, uow.leads.get(result.lead_id))
-                if idempotency is not None:
-                    i = idempotency
-                    uow.idempotency.add(
-                        IdempotencyRecord(i.owner, i.key, i.fingerprint, result.lead_id, self._clock.now())
-                    )
-                uow.commit()
-                return result
-
-        return retrying(work)
+    def _store(
+        self, uow: UnitOfWork, form: LeadForm, submission: Submission, by: Actor | None, once: Idempotency | None
+    ) -> SubmitResult:
+        if once is not None and (replayed := _replay(uow, once)) is not None:
+            return replayed
+        arrival = Arrival(submission, by, _assignee(uow, form, by), form.spam_reason)
+        [result] = store_page(uow.leads, [arrival], self._clock.now)
+        if result.lead is None:  # a replay: its caller shows the lead, read in this transaction
+            result = SubmitResult(result.lead_id, result.outcome, uow.leads.get(result.lead_id))
+        if once is not None:
+            record = IdempotencyRecord(once.owner, once.key, once.fingerprint, result.lead_id, self._clock.now())
+            uow.idempotency.add(record)
+        return result
 
     def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]:
         """Store public submissions (nobody signed in, no Idempotency-Key) in one transaction.
@@ -77,10 +74,7 @@ class SubmitLead:
             return []
         arrivals = [Arrival(sub, spam_reason=form.spam_reason) for form, sub in zip(forms, submissions, strict=True)]
         try:
-            with self._uow() as uow:
-                results = store_page(uow.leads, arrivals, self._clock.now)
-                uow.commit()
-            return results
+            return in_transaction(self._uow, lambda uow: store_page(uow.leads, arrivals, self._clock.now), attempts=1)
         except TransientConflict:
             return [self(form) for form in forms]  # each retried on its own
 
