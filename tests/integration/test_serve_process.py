@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import httpx
 import pytest
@@ -59,12 +59,14 @@ def leadsmanager(env: dict[str, str], *args: str) -> list[str]:
 
 
 class Served:
-    def __init__(self, env: dict[str, str], *args: str) -> None:
+    def __init__(self, env: dict[str, str], *args: str, output: IO[bytes] | None = None) -> None:
+        """`output`: where the logs go, for a test that makes more requests than a pipe's buffer holds."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "leadsmanager", "serve", "--port", str(self.port), *args]
         cwd = env["LEADSMANAGER_DATA_DIR"] + "/.."
-        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        logs = output or subprocess.PIPE
+        self.process = subprocess.Popen(command, env=env, cwd=cwd, stdout=logs, stderr=logs)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
@@ -82,7 +84,7 @@ class Served:
 
     def output(self) -> str:
         out, err = self.process.communicate(timeout=30)
-        return out.decode() + err.decode()
+        return (out or b"").decode() + (err or b"").decode()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -16,6 +15,7 @@ from leadsmanager.application.intake import Outcome
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import AuthenticationFailed, NotFound, ValidationError
 from leadsmanager.entrypoints.api.problems import ApiProblem
+from leadsmanager.entrypoints.http.bodies import posted_body
 from leadsmanager.entrypoints.web.context import container
 
 REPLAY_WINDOW_SECONDS = 300
@@ -48,17 +48,16 @@ def _verify(request: Request, site: WordPressSite, body: bytes) -> None:
         raise AuthenticationFailed("the signature does not match this site's secret")
 
 
-async def push(request: Request) -> Response:
+def push(request: Request) -> Response:
     site = _site(request)
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
         raise ApiProblem(415, "send the body as application/json")
-    body = await request.body()
+    body = posted_body(request)
     _verify(request, site, body)
     form_id, submission = parse_pushed(body)
     if form_id not in site.forms:
         raise ValidationError(f"site {site.name!r} has no form {form_id!r} configured", {"form_id": "unknown form"})
-    # Off the event loop: storing the lead waits on the database.
-    result = await run_in_threadpool(container(request).submit_lead(), site.lead_form(form_id, submission))
+    result = container(request).submit_lead()(site.lead_form(form_id, submission))
     status = 201 if result.outcome is Outcome.CREATED else 200
     return JSONResponse({"outcome": result.outcome.value, "lead_id": result.lead_id}, status)
 

@@ -51,7 +51,7 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-async def product_error(request: Request, exc: Exception) -> Response:
+def product_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, errors.LeadsManagerError)
     if is_api(request):
         return problems.from_error(exc)
@@ -62,17 +62,17 @@ async def product_error(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def api_problem(request: Request, exc: Exception) -> Response:
+def api_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, problems.ApiProblem)
     return problems.problem(exc.status, exc.detail, field_errors=exc.fields)
 
 
-async def sign_in_first(request: Request, exc: Exception) -> Response:
+def sign_in_first(request: Request, exc: Exception) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return redirect(request, f"/login?next={quote(target)}", "Please sign in", kind="info")
 
 
-async def http_error(request: Request, exc: Exception) -> Response:
+def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if is_api(request):
         return problems.problem(exc.status_code, str(exc.detail))
@@ -81,7 +81,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return render_error(request, exc.status_code, message)
 
 
-async def server_error(request: Request, exc: Exception) -> Response:
+def server_error(request: Request, exc: Exception) -> Response:
     message = "Something went wrong on our side. It has been logged; please try again."
     if is_api(request):
         return problems.problem(500, message)

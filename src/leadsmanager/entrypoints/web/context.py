@@ -13,6 +13,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import PermissionDenied
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.web.security import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, Signer, check_csrf, new_token
 
 SESSION_COOKIE = "lm_session"
@@ -71,9 +72,9 @@ def csrf_token(request: Request) -> str:
     return token
 
 
-async def verified_form(request: Request) -> dict[str, str]:
-    """The posted form, after its CSRF token and origin were checked."""
-    form = await request.form()
+def verified_form(request: Request) -> dict[str, str]:
+    """The posted form, after its CSRF token and origin were checked (from a plain `def` route)."""
+    form = posted_form(request)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     current = signed_in(request)
     expected = current.session.csrf_token if current else request.cookies.get(ANONYMOUS_CSRF_COOKIE)

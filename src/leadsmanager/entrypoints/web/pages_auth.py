@@ -17,8 +17,8 @@ def login_page(request: Request) -> Response:
     return render(request, "login.html", next=_safe_next(request.query_params.get("next", "/")))
 
 
-async def login(request: Request) -> Response:
-    form = await verified_form(request)
+def login(request: Request) -> Response:
+    form = verified_form(request)
     email, target = form.get("email", ""), _safe_next(form.get("next", "/"))
     sessions = container(request).sessions()
     try:
@@ -35,8 +35,8 @@ async def login(request: Request) -> Response:
     return response
 
 
-async def logout(request: Request) -> Response:
-    await verified_form(request)
+def logout(request: Request) -> Response:
+    verified_form(request)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         container(request).sessions().sign_out(token)

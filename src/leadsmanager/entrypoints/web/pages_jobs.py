@@ -33,9 +33,9 @@ def outbox_message(request: Request) -> Response:
     return PlainTextResponse(container(request).outbox().read(request.path_params["name"]))
 
 
-async def retry_failed(request: Request) -> Response:
+def retry_failed(request: Request) -> Response:
     require(request, Permission.MANAGE_USERS)
-    await verified_form(request)
+    verified_form(request)
     task_id = request.path_params.get("task_id")
     retried = container(request).failed_tasks().retry(task_id)
     return redirect(request, "/jobs", f"{len(retried)} task(s) queued again")

@@ -110,9 +110,9 @@ def lead_detail(
     )
 
 
-async def lead_action(request: Request) -> Response:
+def lead_action(request: Request) -> Response:
     actor = require(request)
-    form = await verified_form(request)
+    form = verified_form(request)
     lead_id = int(request.path_params["lead_id"])
     built, action = container(request), request.path_params["action"]
     if action not in ("status", "assign", "note"):
@@ -147,9 +147,9 @@ def new_lead_page(request: Request) -> Response:
     return render(request, "lead_new.html", values={}, errors={}, users=_assignable(request, actor))
 
 
-async def new_lead(request: Request) -> Response:
+def new_lead(request: Request) -> Response:
     actor = require(request, Permission.ENTER_LEADS)
-    form = await verified_form(request)
+    form = verified_form(request)
     try:
         entry = LeadForm.from_fields(
             Channel.MANUAL, form, assignee_id=_optional_number(form.get("assignee", ""), "assignee")

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.errors import Conflict, NotFound, TransientConflict, ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
+from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.web.context import container, render
 from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
@@ -72,10 +73,10 @@ def _within_limit(request: Request) -> bool:
     return limiter.hit(f"form:{address}", limit=FORMS_PER_WINDOW, window=_WINDOW, now=clock.now())
 
 
-async def submit_form(request: Request) -> Response:
+def submit_form(request: Request) -> Response:
     slug = _slug(request)
     check_origin(request)
-    raw = await request.form()
+    raw = posted_form(request)
     form = {k: v for k, v in raw.items() if isinstance(v, str)}
     start = _starts(request).verify(form.get("started", ""), slug)
     held = not _within_limit(request)

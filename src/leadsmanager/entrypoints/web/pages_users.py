@@ -15,6 +15,7 @@ from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
+from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
 
 
@@ -50,9 +51,9 @@ def users_page(request: Request, status_code: int = 200, **context: Any) -> Resp
     return response
 
 
-async def create_user(request: Request) -> Response:
+def create_user(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
-    form = await verified_form(request)
+    form = verified_form(request)
     admin = container(request).user_admin()
     try:
         new = NewUser(
@@ -70,10 +71,10 @@ async def create_user(request: Request) -> Response:
     return redirect(request, "/users", f"{user.full_name} can now sign in as {user.email}")
 
 
-async def change_user(request: Request) -> Response:
+def change_user(request: Request) -> Response:
     """One form per change: role, phone, deactivate, reactivate, password."""
     actor = require(request, Permission.MANAGE_USERS)
-    form = await verified_form(request)
+    form = verified_form(request)
     admin, user_id, change = container(request).user_admin(), int(request.path_params["user_id"]), form.get("change")
     if change == "deactivate" and not confirmed(form):
         user = _listed(admin.list(by=actor), user_id, "user")
@@ -99,12 +100,12 @@ async def change_user(request: Request) -> Response:
     return redirect(request, "/users", f"Saved: {user.full_name} ({change})")
 
 
-async def create_api_key(request: Request) -> Response:
+def create_api_key(request: Request) -> Response:
     """POST, redirect, GET: the page the browser is sent to shows the new key once (reloading it sends
     nothing again); the address holds only a one-time pad, the server only the key masked with it."""
     actor = require(request, Permission.MANAGE_USERS)
-    form = await request.form()
-    await verified_form(request)
+    form = posted_form(request)
+    verified_form(request)
     scopes = [str(v) for v in form.getlist("scopes")]
     try:
         key, secret = container(request).api_keys().create(str(form.get("name", "")), parse_scopes(scopes), by=actor)
@@ -114,9 +115,9 @@ async def create_api_key(request: Request) -> Response:
     return redirect(request, f"/users?new_key={token}#new-key")
 
 
-async def revoke_api_key(request: Request) -> Response:
+def revoke_api_key(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_USERS)
-    form = await verified_form(request)
+    form = verified_form(request)
     keys, key_id = container(request).api_keys(), int(request.path_params["key_id"])
     if not confirmed(form):
         shown = _listed(keys.list(by=actor), key_id, "API key")
