@@ -11,8 +11,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import ApiKey, Scope
 from leadsmanager.domain.errors import AuthenticationFailed, PermissionDenied, RateLimited
 from leadsmanager.entrypoints.http.client import client_address
-from leadsmanager.entrypoints.web.context import container, signed_in
-from leadsmanager.entrypoints.web.security import check_origin
+from leadsmanager.entrypoints.http.context import check_origin, container, signed_in
 
 RATE_WINDOW = timedelta(minutes=1)
 FAILED_KEYS_PER_ADDRESS = 20

@@ -29,9 +29,9 @@ from leadsmanager.entrypoints.api.schemas import (
     lead_json,
 )
 from leadsmanager.entrypoints.api.stats import stats_json
+from leadsmanager.entrypoints.http.context import container
+from leadsmanager.entrypoints.http.lead_filters import Params, lead_query, one, params_from
 from leadsmanager.entrypoints.http.report_params import REPORT_PARAMETERS, report_query
-from leadsmanager.entrypoints.web.context import container
-from leadsmanager.entrypoints.web.filters import lead_query
 
 LIST_PARAMETERS = {
     "status",
@@ -49,10 +49,11 @@ LIST_PARAMETERS = {
 }
 
 
-def only(params: QueryParams, known: set[str]) -> QueryParams:
+def only(query: QueryParams, known: set[str]) -> Params:
     """A misspelt filter must not silently widen the answer."""
+    params = params_from(query.multi_items())
     unknown = {name: "unknown parameter" for name in params if name not in known}
-    unknown |= {name: "give it once" for name in params if name != "status" and len(params.getlist(name)) > 1}
+    unknown |= {name: "give it once" for name, values in params.items() if name != "status" and len(values) > 1}
     if unknown:
         raise ValidationError("query parameters not understood: " + ", ".join(sorted(unknown)), unknown)
     return params
@@ -97,8 +98,8 @@ def _create_lead(request: Request, raw: bytes) -> Response:
 def list_leads(request: Request) -> Response:
     who = caller(request, Scope.LEADS_READ)
     params = only(request.query_params, LIST_PARAMETERS)
-    limit = whole_number(params.get("limit", "50"), "limit", minimum=1, maximum=MAX_PAGE_SIZE)
-    renamed = QueryParams([("after" if k == "cursor" else k, v) for k, v in params.multi_items()])
+    limit = whole_number(one(params, "limit", "50"), "limit", minimum=1, maximum=MAX_PAGE_SIZE)
+    renamed = {("after" if k == "cursor" else k): v for k, v in params.items()}
     page = container(request).list_leads()(lead_query(renamed, limit=limit), by=who.actor)
     cursor = page.next_cursor.encode() if page.next_cursor else None
     return LeadsJSON({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})

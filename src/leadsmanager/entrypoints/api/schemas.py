@@ -28,11 +28,16 @@ class LeadsJSON(JSONResponse):
         return orjson.dumps(content)
 
 
-def json_body(request: Request, raw: bytes) -> dict[str, Any]:
-    """The request's body, already read, as the JSON object it must be."""
+def require_json(request: Request) -> None:
+    """The body is declared JSON: application/json, or a media type with the +json suffix."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
         raise ApiProblem(415, "send the body as application/json")
+
+
+def json_body(request: Request, raw: bytes) -> dict[str, Any]:
+    """The request's body, already read, as the JSON object it must be."""
+    require_json(request)
     try:
         body = json_document(raw)
     except ValidationError as e:

@@ -14,9 +14,9 @@ from leadsmanager.adapters.wordpress_payload import parse_pushed
 from leadsmanager.application.intake import Outcome
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import AuthenticationFailed, NotFound, ValidationError
-from leadsmanager.entrypoints.api.problems import ApiProblem
+from leadsmanager.entrypoints.api.schemas import require_json
 from leadsmanager.entrypoints.http.bodies import posted_body
-from leadsmanager.entrypoints.web.context import container
+from leadsmanager.entrypoints.http.context import container
 
 REPLAY_WINDOW_SECONDS = 300
 TIMESTAMP_HEADER = "x-leadsmanager-timestamp"
@@ -50,8 +50,7 @@ def _verify(request: Request, site: WordPressSite, body: bytes) -> None:
 
 def push(request: Request) -> Response:
     site = _site(request)
-    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        raise ApiProblem(415, "send the body as application/json")
+    require_json(request)
     body = posted_body(request)
     _verify(request, site, body)
     form_id, submission = parse_pushed(body)

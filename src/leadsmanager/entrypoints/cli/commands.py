@@ -11,20 +11,19 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from starlette.datastructures import QueryParams
+from attrs import evolve
 
 from leadsmanager.adapters.sql.migrate import pending, upgrade
 from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
-from leadsmanager.application.queries import Cursor, LeadQuery
+from leadsmanager.application.queries import LeadQuery
 from leadsmanager.application.sync_report import FormReport, PageDone
 from leadsmanager.application.users import MIN_PASSWORD_LENGTH, NewUser, check_password
 from leadsmanager.domain import errors
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import parse_role
-from leadsmanager.domain.status import parse_status
 from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
@@ -37,6 +36,7 @@ from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.formats.lead_text import history_lines, lead_line, lead_lines
 from leadsmanager.entrypoints.formats.report_tables import TABLE_NAMES, as_csv, as_lines, report_tables, table_named
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
+from leadsmanager.entrypoints.http.lead_filters import lead_query as filtered_leads
 from leadsmanager.entrypoints.http.report_params import report_query
 from leadsmanager.entrypoints.http.serve_address import BASE_URL, check_port, served_url
 from leadsmanager.entrypoints.http.serving import exit_cleanly_on_sigterm, log_config, share_metrics
@@ -369,24 +369,25 @@ def lead_filters(command: F) -> F:
     return command
 
 
-def lead_query(built: Container, options: dict[str, Any], *, limit: int, after: Cursor | None = None) -> LeadQuery:
-    assignee, unassigned = None, False
-    if options["assignee"] in ("none", "-"):
-        unassigned = True
-    elif options["assignee"]:
-        assignee = built.user_admin().find(options["assignee"], by=OPERATOR).id
-    return LeadQuery(
-        statuses=tuple(parse_status(s) for s in options["statuses"]),
-        assignee_id=assignee,
-        unassigned=unassigned,
-        source=Channel(options["source"]) if options["source"] else None,
-        site=options["site"],
-        form_id=options["form_id"],
-        service=options["service"],
-        search=options["search"],
-        after=after,
-        limit=limit,
-    )
+def lead_query(built: Container, options: dict[str, Any], *, limit: int) -> LeadQuery:
+    """The options as the list page's filters, through the same parser; suspected spam is listed too."""
+    assignee = options["assignee"]
+    if assignee in ("none", "-"):
+        assignee = "none"
+    elif assignee:
+        assignee = str(built.user_admin().find(assignee, by=OPERATOR).id)
+    given = {
+        "status": list(options["statuses"]),
+        "assignee": assignee,
+        "source": options["source"],
+        "site": options["site"],
+        "form": options["form_id"],
+        "service": options["service"],
+        "q": options["search"],
+        "after": options.get("cursor"),
+    }
+    params = {name: value for name, value in given.items() if value is not None}
+    return evolve(filtered_leads(params, limit=limit), hide_spam=False)
 
 
 @leads.command("list")
@@ -398,8 +399,7 @@ def lead_query(built: Container, options: dict[str, Any], *, limit: int, after: 
 def leads_list(ctx: click.Context, /, **options: Any) -> None:
     """List leads, newest first."""
     built = container(ctx)
-    after = Cursor.decode(options["cursor"]) if options["cursor"] else None
-    page = built.list_leads()(lead_query(built, options, limit=options["limit"], after=after), by=OPERATOR)
+    page = built.list_leads()(lead_query(built, options, limit=options["limit"]), by=OPERATOR)
     for lead in page.leads:
         click.echo(lead_line(lead))
     if page.next_cursor is not None:
@@ -508,7 +508,7 @@ def report(ctx: click.Context, /, **options: Any) -> None:
     given = {"from": options["first"], "to": options["last"], "tz": options["tz"]}
     if options["assignee"]:
         given["assignee"] = str(built.user_admin().find(options["assignee"], by=OPERATOR).id)
-    params = QueryParams({k: v for k, v in given.items() if v is not None})
+    params = {k: v for k, v in given.items() if v is not None}
     zone, now = built.settings().time_zone, built.clock().now()
     query = report_query(params, zone=zone, now=now, recent_by_default=True)
     figures = built.reports()(query, by=OPERATOR)

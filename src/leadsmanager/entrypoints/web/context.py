@@ -12,29 +12,15 @@ from leadsmanager.application.sessions import SignedIn
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import PermissionDenied
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.http.bodies import posted_form
+from leadsmanager.entrypoints.http.context import container, signed_in
 from leadsmanager.entrypoints.web.security import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, Signer, check_csrf, new_token
 
-SESSION_COOKIE = "lm_session"
 FLASH_COOKIE = "lm_flash"
 
 
 class NotSignedIn(Exception):
     """Raised by pages that need a user; the app answers with a redirect to the login page."""
-
-
-def container(request: Request) -> Container:
-    built: Container = request.app.state.container
-    return built
-
-
-def signed_in(request: Request) -> SignedIn | None:
-    if "signed_in" not in request.scope:
-        token = request.cookies.get(SESSION_COOKIE)
-        request.scope["signed_in"] = container(request).sessions().resolve(token) if token else None
-    found: SignedIn | None = request.scope["signed_in"]
-    return found
 
 
 def signed_in_if_known(request: Request) -> SignedIn | None:

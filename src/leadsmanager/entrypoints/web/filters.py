@@ -1,75 +1,20 @@
-"""Reading list filters from a query string, and the small formatting helpers templates use."""
+"""The small helpers templates use: links with changed filters, waits and first responses."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from jinja2 import Environment
 from starlette.datastructures import QueryParams
 
-from leadsmanager.application.parsing import calendar_day, whole_number
-from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
-from leadsmanager.domain.errors import ValidationError
-from leadsmanager.domain.lead import Channel, Lead
-from leadsmanager.domain.status import LeadStatus, parse_status
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.formats.report_tables import duration
+from leadsmanager.entrypoints.http.lead_filters import FILTER_KEYS
 
-FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).
 STATUS_CLASSES = {status.value: f"status-{status.value}" for status in LeadStatus}
-
-
-def lead_query(params: QueryParams, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
-    """Every filter the list page offers; a bad value names the field it came from."""
-    assignee = assignee_filter(params)
-    source = params.get("source", "")
-    statuses = tuple(parse_status(s) for s in params.getlist("status") if s)
-    try:
-        return LeadQuery(
-            statuses=statuses,
-            hide_spam=not statuses,  # suspected spam is shown only when its status is chosen
-            assignee_id=whole_number(assignee, "assignee") if assignee not in ("", "none") else None,
-            unassigned=assignee == "none",
-            source=Channel(source) if source else None,
-            site=params.get("site") or None,
-            form_id=params.get("form") or None,
-            service=params.get("service") or None,
-            created_from=day(params.get("from", ""), "from"),
-            created_to=day(params.get("to", ""), "to", next_day=True),
-            search=params.get("q", "")[:200],
-            after=Cursor.decode(params["after"]) if params.get("after") else None,
-            limit=limit,
-            oldest_first=_sort(params) == "oldest",
-            by_score=_sort(params) == "score",
-        )
-    except ValueError:
-        raise ValidationError(f"unknown source {source!r}", {"source": "unknown source"}) from None
-
-
-def assignee_filter(params: QueryParams) -> str:
-    """A user id, 'none' for unassigned, or '' for anyone."""
-    value = params.get("assignee", "")
-    if value not in ("", "none"):
-        try:
-            whole_number(value, "assignee")
-        except ValidationError:
-            raise ValidationError("assignee must be a user id or 'none'", {"assignee": "not a user id"}) from None
-    return value
-
-
-def _sort(params: QueryParams) -> str:
-    value = params.get("sort", "")
-    if value not in ("", "newest", "oldest", "score"):
-        raise ValidationError("sort is newest, oldest or score", {"sort": "newest, oldest or score"})
-    return value
-
-
-def day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
-    if not value:
-        return None
-    start = datetime.combine(calendar_day(value, field), time(), tzinfo=UTC)
-    return start + timedelta(days=1) if next_day else start
 
 
 def with_params(params: QueryParams, **changes: str | None) -> str:

@@ -8,7 +8,8 @@ from starlette.routing import Route
 
 from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
 from leadsmanager.entrypoints.http.client import client_address
-from leadsmanager.entrypoints.web.context import SESSION_COOKIE, container, redirect, render, signed_in, verified_form
+from leadsmanager.entrypoints.http.context import SESSION_COOKIE, container, signed_in
+from leadsmanager.entrypoints.web.context import redirect, render, verified_form
 
 
 def login_page(request: Request) -> Response:

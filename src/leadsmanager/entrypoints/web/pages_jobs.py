@@ -8,7 +8,8 @@ from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
+from leadsmanager.entrypoints.http.context import container
+from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 
 
 def jobs_page(request: Request) -> Response:

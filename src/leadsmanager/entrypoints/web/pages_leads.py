@@ -23,8 +23,9 @@ from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.formats.lead_text import history_entry
-from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
-from leadsmanager.entrypoints.web.filters import lead_query
+from leadsmanager.entrypoints.http.context import container
+from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
+from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 
 
 def dashboard(request: Request) -> Response:
@@ -35,14 +36,14 @@ def dashboard(request: Request) -> Response:
 
 def leads_list(request: Request) -> Response:
     actor = require(request)
-    query = lead_query(request.query_params)
+    query = lead_query(params_from(request.query_params.multi_items()))
     page = container(request).list_leads()(query, by=actor)
     return render(request, "leads_list.html", page=page, **_list_context(request, actor), **_waits(request))
 
 
 def my_leads(request: Request) -> Response:
     actor = require(request)
-    query = evolve(lead_query(request.query_params), assignee_id=actor.user_id)
+    query = evolve(lead_query(params_from(request.query_params.multi_items())), assignee_id=actor.user_id)
     page = container(request).list_leads()(query, by=actor)
     return render(request, "leads_list.html", page=page, mine=True, **_list_context(request, actor), **_waits(request))
 
@@ -70,7 +71,7 @@ UTF8_BOM = "\ufeff"
 def export_csv(request: Request) -> Response:
     """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
     actor = require(request)
-    batches = container(request).export_leads()(lead_query(request.query_params), by=actor)
+    batches = container(request).export_leads()(lead_query(params_from(request.query_params.multi_items())), by=actor)
 
     def rows() -> Iterator[str]:
         yield UTF8_BOM

@@ -13,9 +13,9 @@ from leadsmanager.domain.errors import Conflict, NotFound, TransientConflict, Va
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.client import client_address
-from leadsmanager.entrypoints.web.context import container, render
+from leadsmanager.entrypoints.http.context import check_origin, container
+from leadsmanager.entrypoints.web.context import render
 from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
-from leadsmanager.entrypoints.web.security import check_origin
 
 HONEYPOT = "website"
 MIN_FILL_SECONDS = 3

@@ -16,9 +16,11 @@ from leadsmanager.domain.errors import NotFound
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.formats.report_tables import as_csv, duration, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.http.context import container
+from leadsmanager.entrypoints.http.lead_filters import params_from
 from leadsmanager.entrypoints.http.report_params import report_query
 from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
-from leadsmanager.entrypoints.web.context import container, render, require
+from leadsmanager.entrypoints.web.context import render, require
 
 TOP = 10  # rows a chart shows; its table has them all
 
@@ -26,7 +28,7 @@ TOP = 10  # rows a chart shows; its table has them all
 def _report(request: Request, actor: Actor) -> Report:
     built = container(request)
     zone, now = built.settings().time_zone, built.clock().now()
-    query = report_query(request.query_params, zone=zone, now=now, recent_by_default=True)
+    query = report_query(params_from(request.query_params.multi_items()), zone=zone, now=now, recent_by_default=True)
     return built.reports()(query, by=actor)
 
 

@@ -16,7 +16,8 @@ from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints.http.bodies import posted_form
-from leadsmanager.entrypoints.web.context import container, redirect, render, require, verified_form
+from leadsmanager.entrypoints.http.context import container
+from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 
 
 class _Identified(Protocol):

@@ -17,8 +17,8 @@ from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from leadsmanager.entrypoints.http.client import client_address
+from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.observability.metrics import CONTENT_TYPE, exposition
-from leadsmanager.entrypoints.web.context import container
 
 LOG = logging.getLogger("leadsmanager.readiness")
 

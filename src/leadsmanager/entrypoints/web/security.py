@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from leadsmanager.application.parsing import json_document, whole_number
 from leadsmanager.domain.errors import PermissionDenied, ValidationError
+from leadsmanager.entrypoints.http.context import check_origin
 
 CSRF_FIELD = "csrf_token"
 ANONYMOUS_CSRF_COOKIE = "lm_csrf"
@@ -106,16 +107,6 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-def check_origin(request: Request) -> None:
-    """A browser always names the page a cross-site POST came from; it must be us."""
-    origin = request.headers.get("origin")
-    if origin in (None, "null"):
-        return
-    host = request.headers.get("host", "")
-    if origin.split("://", 1)[-1] != host:
-        raise PermissionDenied("this form was sent from another site")
 
 
 def check_csrf(request: Request, submitted: str | None, expected: str | None) -> None:

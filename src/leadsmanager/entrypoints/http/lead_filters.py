@@ -1,0 +1,91 @@
+"""The lead list's filters, from the page's query string, the API's, or the CLI's options.
+
+Parameters come as a plain mapping, a name to its value or to its values when it may repeat
+(`status`), so that the CLI passes its options through the same parser, without Starlette.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, time, timedelta
+
+from leadsmanager.application.parsing import calendar_day, whole_number
+from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.status import parse_status
+
+Params = Mapping[str, str | Sequence[str]]
+FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
+
+
+def params_from(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """A query string's (name, value) pairs, keeping every value of a name given more than once."""
+    params: dict[str, list[str]] = {}
+    for name, value in pairs:
+        params.setdefault(name, []).append(value)
+    return params
+
+
+def one(params: Params, name: str, default: str = "") -> str:
+    """The value of `name`; given more than once, the last one (as a query string is read)."""
+    value = params.get(name, default)
+    if isinstance(value, str):
+        return value
+    return value[-1] if value else default
+
+
+def every(params: Params, name: str) -> list[str]:
+    value = params.get(name, ())
+    return [value] if isinstance(value, str) else list(value)
+
+
+def lead_query(params: Params, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
+    """Every filter the list offers; a bad value names the field it came from."""
+    assignee, source = assignee_filter(params), one(params, "source")
+    statuses = tuple(parse_status(s) for s in every(params, "status") if s)
+    try:
+        return LeadQuery(
+            statuses=statuses,
+            hide_spam=not statuses,  # suspected spam is shown only when its status is chosen
+            assignee_id=whole_number(assignee, "assignee") if assignee not in ("", "none") else None,
+            unassigned=assignee == "none",
+            source=Channel(source) if source else None,
+            site=one(params, "site") or None,
+            form_id=one(params, "form") or None,
+            service=one(params, "service") or None,
+            created_from=day(one(params, "from"), "from"),
+            created_to=day(one(params, "to"), "to", next_day=True),
+            search=one(params, "q")[:200],
+            after=Cursor.decode(one(params, "after")) if one(params, "after") else None,
+            limit=limit,
+            oldest_first=_sort(params) == "oldest",
+            by_score=_sort(params) == "score",
+        )
+    except ValueError:
+        raise ValidationError(f"unknown source {source!r}", {"source": "unknown source"}) from None
+
+
+def assignee_filter(params: Params) -> str:
+    """A user id, 'none' for unassigned, or '' for anyone."""
+    value = one(params, "assignee")
+    if value not in ("", "none"):
+        try:
+            whole_number(value, "assignee")
+        except ValidationError:
+            raise ValidationError("assignee must be a user id or 'none'", {"assignee": "not a user id"}) from None
+    return value
+
+
+def _sort(params: Params) -> str:
+    value = one(params, "sort")
+    if value not in ("", "newest", "oldest", "score"):
+        raise ValidationError("sort is newest, oldest or score", {"sort": "newest, oldest or score"})
+    return value
+
+
+def day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
+    if not value:
+        return None
+    start = datetime.combine(calendar_day(value, field), time(), tzinfo=UTC)
+    return start + timedelta(days=1) if next_day else start
