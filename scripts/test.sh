@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the project with its development tools into .venv (once), then runs every check:
-# ruff, mypy --strict, bandit (medium and high severity fail) and the whole pytest suite.
+# ruff, mypy --strict, import-linter's contracts, bandit (medium and high severity fail) and the whole
+# pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then
@@ -11,5 +12,6 @@ fi
 .venv/bin/ruff check
 .venv/bin/ruff format --check src tests
 .venv/bin/mypy
+.venv/bin/lint-imports --no-cache  # the layer contracts in pyproject.toml
 .venv/bin/bandit --quiet --recursive src --severity-level medium
 .venv/bin/python -m pytest "$@"

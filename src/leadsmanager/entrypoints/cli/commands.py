@@ -13,8 +13,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 from attrs import evolve
 
-from leadsmanager.adapters.sql.migrate import pending, upgrade
-from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.api_keys import parse_scopes
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import LeadQuery
@@ -26,6 +24,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import parse_role
 from leadsmanager.entrypoints.bootstrap.checks import insecure_settings
 from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.bootstrap.database import recount_reports, schema_is_behind, upgrade_schema
 from leadsmanager.entrypoints.bootstrap.jobs import Process
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.cli.demo import DEMO_ADMIN, demo_admin
@@ -84,10 +83,10 @@ def container(ctx: click.Context, *, migrate: bool = True) -> Container:
     built: Container = ctx.obj
     if migrate and not built.settings().demo:
         engine = built.engine()
-        if pending(engine):
+        if schema_is_behind(engine):
             if not built.settings().is_embedded:
                 raise errors.StorageError("the database schema is out of date; run `leadsmanager db upgrade`")
-            upgrade(engine)
+            upgrade_schema(engine)
     return built
 
 
@@ -203,7 +202,7 @@ def db_upgrade(ctx: click.Context) -> None:
     """Create or migrate the schema to the newest version."""
     built = container(ctx, migrate=False)
     try:
-        upgrade(built.engine())
+        upgrade_schema(built.engine())
     except Exception as e:  # Alembic and the driver raise many kinds; the operator needs one line
         raise errors.StorageError(f"the migration failed: {e}") from e
     click.echo("database is up to date")
@@ -215,8 +214,7 @@ def db_upgrade(ctx: click.Context) -> None:
 def db_recount_reports(ctx: click.Context) -> None:
     """Count the reports' figures again from the leads (after loading leads by hand, or if they drift)."""
     built = container(ctx)
-    with built.engine().begin() as connection:
-        rebuild(connection)
+    recount_reports(built.engine())
     click.echo("report counts rebuilt from the leads")
 
 
