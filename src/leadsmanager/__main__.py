@@ -1,3 +1,3 @@
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 
 main()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 
 Cli = Callable[..., Result]
 

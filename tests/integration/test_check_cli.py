@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import Engine, text
 
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 from tests.conftest import MYSQL_URL, NOBODY_LISTENS
 from tests.integration.fake_http import Answer, FakeHttpServer, Received, running
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress, Fault

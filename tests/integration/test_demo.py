@@ -18,7 +18,7 @@ from leadsmanager.entrypoints.bootstrap.adapters import Adapters
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.memory import InMemoryAdapters
 from leadsmanager.entrypoints.bootstrap.settings import Settings
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 from leadsmanager.entrypoints.cli.demo import DEMO_ADMIN
 from leadsmanager.entrypoints.web.app import create_app
 from leadsmanager.entrypoints.worker import jobs

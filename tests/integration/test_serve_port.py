@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from leadsmanager.entrypoints.bootstrap.container import Container
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 from leadsmanager.entrypoints.web.app import create_app
 from leadsmanager.entrypoints.worker import jobs
 from tests.processes import free_port

@@ -16,7 +16,7 @@ from leadsmanager.application.job_types import TaskName
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
-from leadsmanager.entrypoints.cli.commands import main
+from leadsmanager.entrypoints.cli import main
 from tests.conftest import MYSQL_URL, empty
 from tests.integration.fake_wordpress import PASSWORD, USERNAME, FakeWordPress
 

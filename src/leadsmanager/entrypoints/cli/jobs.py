@@ -13,7 +13,7 @@ import click
 from leadsmanager.application.consistency import ConsistencyReport
 from leadsmanager.domain import errors
 from leadsmanager.entrypoints.bootstrap.container import Container
-from leadsmanager.entrypoints.cli.commands import container, reports_errors
+from leadsmanager.entrypoints.cli.context import container, reports_errors
 from leadsmanager.entrypoints.formats.terminal import tab_separated
 from leadsmanager.entrypoints.observability.hooks import serve_metrics
 from leadsmanager.entrypoints.observability.logs import configure_logging
