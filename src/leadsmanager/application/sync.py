@@ -29,6 +29,7 @@ from attrs import define, field
 
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult
 from leadsmanager.application.intake.form_mapping import SyncedForm
+from leadsmanager.application.parsing import whole_number
 from leadsmanager.application.ports import Clock, FormSource, UnitOfWorkFactory
 from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport
 from leadsmanager.application.sync_types import FormSourceBadResponse, FormSourceError, SubmissionPage
@@ -181,9 +182,10 @@ class SyncForms:
 
 def _behind(after_id: str | None, ids: int) -> str | None:
     """Where a run starts reading: `ids` ids before the cursor (ids are decimal row ids), or the start."""
-    if after_id is None or not (after_id.isascii() and after_id.isdigit()):
+    number = _number(after_id)
+    if number is None:
         return after_id
-    start = int(after_id) - ids
+    start = number - ids
     return str(start) if start > 0 else None
 
 
@@ -191,6 +193,17 @@ def _later(one: str | None, other: str | None) -> str | None:
     """The further of two positions by id; None is the start."""
     if one is None or other is None:
         return other if one is None else one
-    if one.isascii() and one.isdigit() and other.isascii() and other.isdigit():
-        return one if int(one) >= int(other) else other
+    first, second = _number(one), _number(other)
+    if first is not None and second is not None:
+        return one if first >= second else other
     return other
+
+
+def _number(position: str | None) -> int | None:
+    """A position's row id, or None when the source's ids are not decimal row ids."""
+    if position is None:
+        return None
+    try:
+        return whole_number(position, "cursor")
+    except ValidationError:
+        return None
