@@ -355,9 +355,11 @@ def side_by_side(args: argparse.Namespace, url: str, engine: Engine, server: Ser
         def done(form: FormReport) -> None:
             print(f"  {form.site}/{form.form_id}: {form.fetched:,} fetched in {form.duration.total_seconds():.1f} s")
 
-        report, seconds, cpu_used = timed_run(lambda **kw: sync_forms(c, on_form=done), server, None, None)
+        report, seconds, cpu_used = timed_run(
+            lambda **kw: sync_forms(c.sync_forms(), c.settings(), on_form=done), server, None, None
+        )
         verdict(args, "first run", report, seconds, cpu_used)
-        again, again_seconds, _ = timed_run(lambda **kw: sync_forms(c), server, None, None)
+        again, again_seconds, _ = timed_run(lambda **kw: sync_forms(c.sync_forms(), c.settings()), server, None, None)
         describe("second run, nothing new", again, again_seconds)
     finally:
         c.shutdown_resources()
