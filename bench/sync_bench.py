@@ -37,12 +37,13 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, event, func, select, text
 
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import SystemClock
-from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.sync import SyncForms

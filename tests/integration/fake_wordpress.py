@@ -19,8 +19,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from attrs import field, frozen
 
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.http_retry import RetryPolicy
-from leadsmanager.adapters.wordpress import WordPressSite
 
 ROUTE = re.compile(r"/wp-json/leadsmanager/v1/forms/([^/]+)/submissions")
 USERNAME = "leadsmanager-sync"

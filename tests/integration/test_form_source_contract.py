@@ -8,8 +8,8 @@ from typing import Any, Protocol
 
 import pytest
 
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
 from leadsmanager.adapters.memory.forms import MemoryFormSource
-from leadsmanager.adapters.wordpress import WordPressFormSource
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.sync_types import FormSourceError, RemoteSubmission, SubmissionPage
 from leadsmanager.domain.errors import ExternalServiceError

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.sync_types import (
     FormSourceAuthFailed,
     FormSourceBadResponse,

@@ -15,9 +15,10 @@ import pytest
 from attrs import frozen
 from sqlalchemy.orm import sessionmaker
 
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.sql.engine import make_session_factory
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
-from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.application.sync import SyncForms

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
-from leadsmanager.adapters.wordpress import WordPressSite
 from leadsmanager.application.intake import MAX_EXTRAS, Outcome, SubmitLead, to_submission
 from leadsmanager.application.intake.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm
 from leadsmanager.application.sync_types import RemoteSubmission

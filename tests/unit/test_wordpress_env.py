@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from leadsmanager.adapters.wordpress import WordPressSite
-from leadsmanager.adapters.wordpress_env import sites_from_env
+from leadsmanager.adapters.form_sources.env import sites_from_env
+from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.domain.errors import ValidationError
 
 SECRET = "abcd efgh ijkl mnop"
@@ -43,7 +43,6 @@ def test_every_listed_site_is_read_with_its_forms_and_field_mappings() -> None:
         "quote": {"field:1.3": "phone"},
     }
     assert (blog.name, blog.base_url, blog.forms) == ("blog", "https://example.org/blog", {"7": {}})
-    assert blog.submissions_url("7") == "https://example.org/blog/wp-json/leadsmanager/v1/forms/7/submissions"
 
 
 @pytest.mark.parametrize("sites", ["<unset>", "", " , "])
@@ -90,3 +89,14 @@ def test_a_site_repr_shows_where_but_not_how_to_log_in() -> None:
     [shop, _] = sites_from_env(environ())
     assert "shop.example.com" in repr(shop)
     assert SECRET not in repr(shop) and "sync" not in repr(shop)
+
+
+def test_a_site_names_the_api_its_forms_are_read_through() -> None:
+    shop, blog = sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_KIND=" Intralog-Legacy "))
+    assert shop.kind is SiteKind.INTRALOG_LEGACY
+    assert blog.kind is SiteKind.LEADSMANAGER  # unset: our own plugin's contract
+
+
+def test_an_unknown_kind_is_refused_naming_the_variable_and_the_kinds() -> None:
+    with pytest.raises(ValidationError, match=r"LEADSMANAGER_WORDPRESS_SHOP_KIND.*'ninjaforms'.*gravityforms"):
+        sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_KIND="ninjaforms"))

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadsmanager.adapters.form_sources.plugin_payload import parse_page
 from leadsmanager.adapters.http_retry import retry_after_seconds
-from leadsmanager.adapters.wordpress_payload import parse_page
 from leadsmanager.application.sync_types import FormSourceBadResponse, SubmissionPage
 
 ONE = {"id": "1", "created_at": "2026-03-01T09:00:00Z", "fields": {"your-name": "Ana"}}

@@ -11,7 +11,7 @@ from dependency_injector import providers
 from httpx import Response
 from starlette.testclient import TestClient
 
-from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.queries import Cursor
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope

@@ -10,7 +10,7 @@ from attrs import evolve
 from dependency_injector import providers
 from starlette.testclient import TestClient
 
-from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.entrypoints.api.webhooks import signature

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import httpx
 
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.http_delivery import error_code
 from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.perfit import SENDING_LIMIT
 from leadsmanager.adapters.probes import Probe
-from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.sync_types import FormSourceError
 
 TIMEOUT = 3.0

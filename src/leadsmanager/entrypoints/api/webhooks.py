@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from leadsmanager.adapters.wordpress import WordPressSite
-from leadsmanager.adapters.wordpress_payload import parse_pushed
+from leadsmanager.adapters.form_sources.plugin_payload import parse_pushed
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.intake import Outcome
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import AuthenticationFailed, NotFound, ValidationError

@@ -9,6 +9,8 @@ from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
 from leadsmanager.adapters.email_templates import EmailTemplates
+from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_for
 from leadsmanager.adapters.outbox import Outbox
 from leadsmanager.adapters.probes import Readiness, redis_client
@@ -21,7 +23,6 @@ from leadsmanager.adapters.sql.views.leads import SqlLeadViews
 from leadsmanager.adapters.sql.views.report_counts import fold_pending
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
-from leadsmanager.adapters.wordpress import WordPressFormSource, WordPressSite
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock, RateLimiter
 from leadsmanager.entrypoints.bootstrap.settings import Settings

@@ -12,9 +12,9 @@ from pathlib import Path
 from attrs import evolve, field, frozen
 from dotenv import dotenv_values
 
+from leadsmanager.adapters.form_sources.env import sites_from_env
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.notifier_settings import NotifierSettings, notifier_settings_from_env
-from leadsmanager.adapters.wordpress import WordPressSite
-from leadsmanager.adapters.wordpress_env import sites_from_env
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import time_zone

@@ -1,6 +1,7 @@
 """WordPress sites from the environment; the format is documented in docs/wordpress-plugin.md:
 
     LEADSMANAGER_WORDPRESS_SITES=shop,blog
+    LEADSMANAGER_WORDPRESS_SHOP_KIND=leadsmanager      # optional: the API its forms are read through
     LEADSMANAGER_WORDPRESS_SHOP_URL=https://shop.example.com
     LEADSMANAGER_WORDPRESS_SHOP_USER=leadsmanager
     LEADSMANAGER_WORDPRESS_SHOP_PASSWORD=abcd efgh ijkl mnop qrst uvwx
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from leadsmanager.adapters.wordpress import WordPressSite
+from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.application.intake.form_mapping import SITE_NAME
 from leadsmanager.domain.errors import ValidationError
 
@@ -39,6 +40,7 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
             raise ValidationError(f"{prefix}{suffix} is not set", {prefix + suffix: "required"})
         return value
 
+    kind = _kind(environ.get(prefix + "KIND", ""), variable=prefix + "KIND")
     forms = _words(required("FORMS"))
     mappings = _field_maps(environ.get(prefix + "FIELDS", ""), forms, variable=prefix + "FIELDS")
     try:
@@ -49,9 +51,20 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
             required("PASSWORD"),
             {f: mappings.get(f, {}) for f in forms},
             webhook_secret=environ.get(prefix + "WEBHOOK_SECRET", "").strip(),
+            kind=kind,
         )
     except ValidationError as e:
         raise ValidationError(f"{prefix}*: {e}", e.fields) from None
+
+
+def _kind(text: str, *, variable: str) -> SiteKind:
+    """The site's kind; unset means our own plugin's contract."""
+    value = text.strip().lower() or SiteKind.LEADSMANAGER.value
+    try:
+        return SiteKind(value)
+    except ValueError:
+        kinds = ", ".join(k.value for k in SiteKind)
+        raise ValidationError(f"{variable}: {value!r} is not one of {kinds}", {variable: "invalid"}) from None
 
 
 def _field_maps(text: str, forms: tuple[str, ...], *, variable: str) -> dict[str, dict[str, str]]:

@@ -12,80 +12,21 @@ from types import TracebackType
 from urllib.parse import quote
 
 import httpx
-from attrs import Attribute, field, frozen
 
+from leadsmanager.adapters.form_sources.http import read_body, refusal
+from leadsmanager.adapters.form_sources.plugin_payload import SUBMISSION_ID, parse_page
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.http_retry import SYNC_RETRY, RetryPolicy
-from leadsmanager.adapters.wordpress_http import read_body, refusal
-from leadsmanager.adapters.wordpress_payload import SUBMISSION_ID, parse_page
-from leadsmanager.application.intake import LeadForm
-from leadsmanager.application.intake.form_mapping import SyncedForm, check_site_name
 from leadsmanager.application.ports import FormSource
 from leadsmanager.application.sync_types import (
     FormSourceBadResponse,
     FormSourceError,
     FormSourceUnavailable,
-    RemoteSubmission,
     SubmissionPage,
 )
-from leadsmanager.domain.errors import ValidationError
 
 API_PATH = "/wp-json/leadsmanager/v1/forms/{form_id}/submissions"
 MAX_PER_PAGE = 100  # the ceiling WordPress REST endpoints conventionally accept for per_page
-LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
-
-
-def _trimmed(url: str) -> str:
-    return url.strip().rstrip("/")
-
-
-def _check_base_url(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
-    """https only: WordPress itself refuses application passwords over plain http, except on loopback."""
-    try:
-        url = httpx.URL(value)
-    except httpx.InvalidURL:
-        url = httpx.URL()
-    problem = ""
-    if url.userinfo:  # the URL is not echoed: these would be the credentials
-        problem = "must not contain a user or password; they have their own settings"
-    elif url.scheme not in ("http", "https") or not url.host or url.query or url.fragment:
-        problem = f"{value!r} is not an http(s) address of a WordPress site"
-    elif url.scheme == "http" and url.host not in LOOPBACK:
-        problem = f"{value!r} must use https: application passwords would travel in clear"
-    if problem:
-        raise ValidationError(f"WordPress site {site.name!r}: the URL {problem}", {"url": "invalid"})
-
-
-def _check_secret(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
-    if not value.strip():
-        raise ValidationError(f"WordPress site {site.name!r}: the {attribute.name} is empty", {attribute.name: "empty"})
-
-
-@frozen
-class WordPressSite:
-    """A site to sync: where it is, how to log in, and per form id how its fields map to a lead's."""
-
-    name: str = field(validator=check_site_name)
-    base_url: str = field(converter=_trimmed, validator=_check_base_url)
-    username: str = field(repr=False, validator=_check_secret)
-    app_password: str = field(repr=False, validator=_check_secret)
-    forms: Mapping[str, Mapping[str, str]] = field(factory=dict)
-    # Signs pushed submissions (POST /api/v1/intake/wordpress/<site>); empty: the site only syncs.
-    webhook_secret: str = field(default="", repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        self.synced_forms()  # checks every form id and field mapping now, not at the first sync
-
-    def synced_forms(self) -> tuple[SyncedForm, ...]:
-        return tuple(SyncedForm(self.name, form_id, dict(fields)) for form_id, fields in self.forms.items())
-
-    def lead_form(self, form_id: str, submission: RemoteSubmission) -> LeadForm:
-        return SyncedForm(self.name, form_id, dict(self.forms.get(form_id, {}))).lead_form(submission)
-
-    def submissions_url(self, form_id: str) -> str:
-        return self.base_url + API_PATH.format(form_id=quote(form_id, safe=""))
-
-    def auth(self) -> httpx.BasicAuth:
-        return httpx.BasicAuth(self.username, self.app_password)
 
 
 class WordPressFormSource(FormSource):
@@ -136,7 +77,7 @@ class WordPressFormSource(FormSource):
     def _try(self, site: WordPressSite, form_id: str, params: Mapping[str, str]) -> bytes | FormSourceError:
         name = site.name
         try:
-            with self._client.stream("GET", site.submissions_url(form_id), params=params, auth=site.auth()) as reply:
+            with self._client.stream("GET", _submissions_url(site, form_id), params=params, auth=site.auth()) as reply:
                 if reply.status_code != 200:
                     return refusal(reply, site=name, form_id=form_id)
                 return read_body(reply, site=name, form_id=form_id)
@@ -149,6 +90,10 @@ class WordPressFormSource(FormSource):
         except httpx.HTTPError as e:
             why = f"unreadable response ({type(e).__name__})"
             return _caused(FormSourceBadResponse(why, site=name, form_id=form_id), e)
+
+
+def _submissions_url(site: WordPressSite, form_id: str) -> str:
+    return site.base_url + API_PATH.format(form_id=quote(form_id, safe=""))
 
 
 def _after(error: FormSourceError, attempts: int) -> FormSourceError:
