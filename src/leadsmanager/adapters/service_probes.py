@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import httpx
 
-from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.by_kind import SitesFormSource
 from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.http_delivery import error_code
 from leadsmanager.adapters.http_retry import RetryPolicy
@@ -31,7 +31,7 @@ def wordpress_probe(site: WordPressSite) -> Probe:
     name = f"wordpress:{site.name}"
     form_id = next(iter(site.forms))
     try:
-        with WordPressFormSource([site], policy=QUICK) as source:
+        with SitesFormSource([site], policy=QUICK) as source:
             source.fetch(site.name, form_id, after_id=None, limit=1)
     except FormSourceError as e:
         return Probe(name, False, e.detail)

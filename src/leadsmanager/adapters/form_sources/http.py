@@ -40,10 +40,12 @@ def refusal(reply: httpx.Response, *, site: str, form_id: str) -> FormSourceErro
     return FormSourceBadResponse(why, site=site, form_id=form_id)
 
 
-def read_body(reply: httpx.Response, *, site: str, form_id: str) -> bytes | FormSourceError:
-    body = _read_up_to(reply, MAX_BODY_BYTES)
+def read_body(
+    reply: httpx.Response, *, site: str, form_id: str, limit: int = MAX_BODY_BYTES
+) -> bytes | FormSourceError:
+    body = _read_up_to(reply, limit)
     if body is None:
-        return FormSourceBadResponse(f"the response is larger than {MAX_BODY_BYTES} bytes", site=site, form_id=form_id)
+        return FormSourceBadResponse(f"the response is larger than {limit:,} bytes", site=site, form_id=form_id)
     return body
 
 

@@ -9,7 +9,7 @@ from dependency_injector import containers, providers
 from sqlalchemy import Engine
 
 from leadsmanager.adapters.email_templates import EmailTemplates
-from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
+from leadsmanager.adapters.form_sources.by_kind import SitesFormSource
 from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.notifier_settings import Notifiers, notifiers_for
 from leadsmanager.adapters.outbox import Outbox
@@ -34,8 +34,8 @@ def _engine(url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
-def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[WordPressFormSource]:
-    with WordPressFormSource(sites) as source:  # closes its HTTP connections at shutdown
+def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[SitesFormSource]:
+    with SitesFormSource(sites) as source:  # closes its HTTP connections at shutdown
         yield source
 
 
