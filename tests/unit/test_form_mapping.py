@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
@@ -12,7 +13,7 @@ from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.adapters.memory.unit_of_work import MemoryUnitOfWork
 from leadsmanager.application.intake import MAX_EXTRAS, Outcome, SubmitLead, to_submission
-from leadsmanager.application.intake.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm
+from leadsmanager.application.intake.form_mapping import LEAD_FIELDS, OVERFLOW, SyncedForm, field_label
 from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
@@ -72,6 +73,81 @@ def test_a_site_maps_with_the_mapping_of_that_form() -> None:
     assert [f.form_id for f in site.synced_forms()] == ["contact"]
 
 
+INTRALOG_4 = SyncedForm(
+    "intralog",
+    "4",
+    {
+        "Nombre y Apellido": "name",
+        "Correo electrónico": "email",
+        "Teléfono": "phone",
+        "Razón Social o nombre de la empresa": "company",
+        "Completa tu mensaje": "message",
+    },
+)
+
+
+def test_labels_with_spaces_and_accents_map_however_their_unicode_and_spacing_arrive() -> None:
+    decomposed = unicodedata.normalize("NFD", "Correo electrónico")
+    assert decomposed != "Correo electrónico"
+    fields = {
+        decomposed: "ana@example.com",
+        "Teléfono ": "+54 11 5555 1234",  # a stray space in the label on the site
+        "Razón  Social o nombre de la empresa": "Acme SA",
+        "Nombre y Apellido": "Ana Pérez",
+        "Cantidad de pedidos mensuales": "100-500",
+    }
+    form = INTRALOG_4.lead_form(sent(fields))
+    assert (form.name, form.email, form.phone, form.company) == (
+        "Ana Pérez",
+        "ana@example.com",
+        "+54 11 5555 1234",
+        "Acme SA",
+    )
+    assert form.extras["Cantidad de pedidos mensuales"] == "100-500"
+
+
+def test_a_mapping_typed_decomposed_matches_the_label_the_site_sends() -> None:
+    form = SyncedForm("intralog", "4", {unicodedata.normalize("NFD", "Teléfono"): "phone"})
+    assert form.lead_form(sent({"Teléfono": "+54 11 5555 1234"})).phone == "+54 11 5555 1234"
+
+
+def test_of_two_labels_alike_the_filled_one_is_kept() -> None:
+    form = INTRALOG_4.lead_form(sent({"Teléfono": "+54 11 5555 1234", "Teléfono ": " "}))
+    assert form.phone == "+54 11 5555 1234"
+
+
+@pytest.mark.parametrize(
+    ("fields", "name"),
+    [
+        ({"Correo electrónico": "ana@example.com", "Razón Social o nombre de la empresa": "Acme SA"}, "Acme SA"),
+        ({"Teléfono": "+54 11 5555 1234", "Razón Social o nombre de la empresa": "Acme SA"}, "Acme SA"),
+        ({"Correo electrónico": "ana@example.com"}, "ana@example.com"),
+        ({"Correo electrónico": "ana@example.com", "Nombre y Apellido": "Ana"}, "Ana"),
+        ({"Teléfono": "+54 11 5555 1234"}, ""),  # nothing to name it by: still a lead, with no name
+        ({"Razón Social o nombre de la empresa": "Acme SA"}, ""),  # no way to reach it: no name made up
+    ],
+)
+def test_a_reachable_submission_without_a_name_is_named_by_its_company_then_its_email(
+    fields: dict[str, str], name: str
+) -> None:
+    assert INTRALOG_4.lead_form(sent(fields)).name == name
+
+
+def test_a_nameless_form_3_submission_becomes_a_lead_named_by_its_company() -> None:
+    store = MemoryStore()
+    submit = SubmitLead(lambda: MemoryUnitOfWork(store), FakeClock(), phone_region="AR")
+    form_3 = SyncedForm(
+        "intralog",
+        "3",
+        {"Razón social": "company", "E-mail": "email", "Telefono": "phone", "Mensaje": "message"},
+    )
+    fields = {"Razón social": "Logística Sur", "E-mail": "compras@sur.example", "Mensaje": "cotización"}
+    result = submit(form_3.lead_form(sent(fields)))
+    assert result.outcome is Outcome.CREATED
+    lead = store.leads[result.lead_id]
+    assert (lead.contact_name, lead.company, lead.email) == ("Logística Sur", "Logística Sur", "compras@sur.example")
+
+
 def test_more_extras_than_intake_keeps_are_folded_into_one_not_lost() -> None:
     fields = {f"q{n}": f"answer {n}" for n in range(80)}
     extras = CONTACT.lead_form(sent(fields)).extras
@@ -98,6 +174,7 @@ def test_a_mapped_form_becomes_a_lead_once_even_when_synced_twice() -> None:
         ("shop", "contact us", {}),
         ("shop", "contact", {"x": "budget"}),
         ("shop", "c", {"": "name"}),
+        ("shop", "c", {" \t": "name"}),
     ],
 )
 def test_a_synced_form_refuses_names_and_mappings_it_cannot_use(
@@ -114,7 +191,7 @@ VALUES = st.one_of(st.text(), st.text(min_size=190, max_size=12_000), st.emails(
 @settings(max_examples=150, deadline=None)
 @given(
     fields=st.dictionaries(FIELD_NAMES, VALUES, max_size=70),
-    mapping=st.dictionaries(FIELD_NAMES.filter(bool), st.sampled_from(LEAD_FIELDS), max_size=8),
+    mapping=st.dictionaries(FIELD_NAMES.filter(field_label), st.sampled_from(LEAD_FIELDS), max_size=8),
     submission_id=st.from_regex(r"[0-9]{1,20}", fullmatch=True),
 )
 def test_any_fields_make_a_lead_form_that_intake_accepts(

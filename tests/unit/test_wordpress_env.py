@@ -100,3 +100,19 @@ def test_a_site_names_the_api_its_forms_are_read_through() -> None:
 def test_an_unknown_kind_is_refused_naming_the_variable_and_the_kinds() -> None:
     with pytest.raises(ValidationError, match=r"LEADSMANAGER_WORDPRESS_SHOP_KIND.*'ninjaforms'.*gravityforms"):
         sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_KIND="ninjaforms"))
+
+
+def test_field_mappings_may_name_labels_with_spaces_and_accents() -> None:
+    fields = (
+        "4:Correo electrónico=email, 4:Razón Social o nombre de la empresa=company,"
+        " 4:Nombre y Apellido = name, 3:E-mail=email"
+    )
+    (shop, _) = sites_from_env(
+        environ(LEADSMANAGER_WORDPRESS_SHOP_FORMS="3, 4", LEADSMANAGER_WORDPRESS_SHOP_FIELDS=fields)
+    )
+    assert dict(shop.forms["4"]) == {
+        "Correo electrónico": "email",
+        "Razón Social o nombre de la empresa": "company",
+        "Nombre y Apellido": "name",
+    }
+    assert dict(shop.forms["3"]) == {"E-mail": "email"}

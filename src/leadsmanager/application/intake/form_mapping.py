@@ -8,6 +8,7 @@ submission can never stall a sync.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -50,6 +51,16 @@ def _check_form_id(_: Any, attribute: Attribute[str], value: str) -> None:
         raise ValidationError(message, {"form_id": "invalid"})
 
 
+def field_label(name: str) -> str:
+    """A field's name as mappings match it: Unicode NFC, whitespace collapsed (labels such as
+    "Correo electrónico" may be typed decomposed, or carry a stray space on the site)."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
+
+
+def _labelled(fields: Mapping[str, str]) -> dict[str, str]:
+    return {field_label(k): v for k, v in fields.items()}
+
+
 def _check_fields(_: Any, attribute: Attribute[Mapping[str, str]], value: Mapping[str, str]) -> None:
     for form_field, lead_field in value.items():
         if not form_field or lead_field not in LEAD_FIELDS:
@@ -63,12 +74,14 @@ class SyncedForm:
 
     site: str = field(validator=check_site_name)
     form_id: str = field(validator=_check_form_id)
-    fields: Mapping[str, str] = field(factory=dict, validator=_check_fields)
+    fields: Mapping[str, str] = field(factory=dict, converter=_labelled, validator=_check_fields)
 
     def lead_form(self, submission: RemoteSubmission) -> LeadForm:
         routes, sources = self._routes, self._sources
-        text = {name: _joined(name, submission.fields, sources[name]) for name in LEAD_FIELDS}
-        rest = {k: v for k, v in submission.fields.items() if k not in routes}
+        values = _submitted(submission.fields)
+        text = {name: _joined(name, values, sources[name]) for name in LEAD_FIELDS}
+        text["name"] = _name(text)
+        rest = {k: v for k, v in values.items() if k not in routes}
         utm = {k: v[:EXTRA_VALUE_LIMIT] for k, v in rest.items() if k in UTM_FIELDS}
         extras = {k: v for k, v in rest.items() if k not in UTM_FIELDS}
         extras = {SUBMITTED_AT: submission.created_at.isoformat(), **extras}
@@ -99,6 +112,23 @@ class SyncedForm:
     def _sources(self) -> dict[str, tuple[str, ...]]:
         """The form fields that fill each lead field, in join order."""
         return {name: tuple(k for k, target in self._routes.items() if target == name) for name in LEAD_FIELDS}
+
+
+def _submitted(fields: Mapping[str, str]) -> dict[str, str]:
+    """The submission's fields by label; of two labels that match alike, a filled one wins."""
+    values: dict[str, str] = {}
+    for name, value in fields.items():
+        label = field_label(name)
+        if value.strip() or label not in values:
+            values[label] = value
+    return values
+
+
+def _name(text: Mapping[str, str]) -> str:
+    """A lead someone can reach is never refused for a missing name: the company, else the email, names it."""
+    if text["name"] or not (text["email"] or text["phone"]):
+        return text["name"]
+    return (text["company"] or text["email"])[: LIMITS["name"]]
 
 
 def _joined(lead_field: str, values: Mapping[str, str], sources: tuple[str, ...]) -> str:
