@@ -13,6 +13,7 @@ from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, Sta
 from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.api_key import ApiKey
+from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
@@ -102,6 +103,7 @@ class UnitOfWork(Protocol):
     idempotency: IdempotencyRepository
     key_notices: KeyNoticeRepository
     sync_cursors: SyncCursorRepository
+    failed_submissions: FailedSubmissionRepository
     outbox: OutboxRepository
     deliveries: DeliveryLog
     failed_tasks: FailedTaskRepository
@@ -233,6 +235,23 @@ class SyncCursorRepository(Protocol):
 
     def list(self) -> list[SyncCursor]:
         """Every stored cursor, by site then form id."""
+
+
+class FailedSubmissionRepository(Protocol):
+    """The failed-submissions inbox: submissions that could not become leads, kept whole."""
+
+    def add(self, submission: FailedSubmission) -> FailedSubmission | None:
+        """Keep a new one; it comes back with its id. None, and nothing stored, when the inbox already
+        holds the site's form's submission with that submission id (waiting or replayed). Two units of
+        work adding the same one at once: the second raises TransientConflict."""
+
+    def get(self, failed_id: int) -> FailedSubmission | None: ...
+
+    def save(self, submission: FailedSubmission) -> None:
+        """Store what a replay changed (attempts, reason, the lead it made) of one that has an id."""
+
+    def waiting(self) -> list[FailedSubmission]:
+        """Every one not yet replayed into a lead, oldest first."""
 
 
 class OutboxRepository(Protocol):

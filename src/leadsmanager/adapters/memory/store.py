@@ -6,6 +6,7 @@ import itertools
 import threading
 from datetime import datetime
 
+from leadsmanager.adapters.memory.failed_submissions import FailedSubmissionStore
 from leadsmanager.adapters.memory.jobs import JobStore
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.idempotency import IdempotencyRecord
@@ -32,6 +33,7 @@ class MemoryStore:
         self.key_notices: dict[str, KeyNotice] = {}
         self.api_key_ids = itertools.count(1)
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
+        self.failed_submissions = FailedSubmissionStore()
         self.jobs = JobStore()
         # The external ids of submissions that joined an open lead: the lead's id by (source, external id).
         self.joined_ids: dict[tuple[Channel, str], int] = {}

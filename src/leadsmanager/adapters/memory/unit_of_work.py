@@ -14,6 +14,7 @@ from leadsmanager.adapters.memory.accounts import (
     MemorySessionRepository,
     MemoryUserRepository,
 )
+from leadsmanager.adapters.memory.failed_submissions import MemoryFailedSubmissionRepository
 from leadsmanager.adapters.memory.jobs import (
     MemoryConsistencyQueries,
     MemoryDeliveryLog,
@@ -41,6 +42,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.idempotency = MemoryIdempotencyRepository(self._store)
             self.key_notices = MemoryKeyNoticeRepository(self._store.key_notices)
             self.sync_cursors = MemorySyncCursorRepository(self._store.sync_cursors)
+            self.failed_submissions = MemoryFailedSubmissionRepository(self._store.failed_submissions)
             self.jobs_pending: list[Callable[[], None]] = []
             jobs, leads = self._store.jobs, lambda: self._store.leads
             self.outbox = MemoryOutboxRepository(jobs, self.jobs_pending)
@@ -61,6 +63,7 @@ class MemoryUnitOfWork(UnitOfWork):
     def commit(self) -> None:
         with self._store.lock:
             self._check()
+            self._store.failed_submissions.commit(self.failed_submissions.saved)
             for user in [*self.users.added, *self.users.saved.values()]:
                 assert user.id is not None
                 self._store.users[user.id] = copy.deepcopy(user)
@@ -92,6 +95,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.idempotency.added = []
         self.key_notices.pending = []
         self.sync_cursors.saved = {}
+        self.failed_submissions.saved = {}
         self.jobs_pending.clear()
 
     def _check(self) -> None:

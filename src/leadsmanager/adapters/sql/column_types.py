@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String, TypeDecorator
+from sqlalchemy import BigInteger, DateTime, Dialect, Integer, String, Text, TypeDecorator
+from sqlalchemy.dialects.mysql import MEDIUMTEXT
 from sqlalchemy.types import TypeEngine
 
 from leadsmanager.application.parsing import MAX_ID
@@ -53,6 +54,9 @@ def exact_string(length: int) -> String:
     one thing must match is made one spelling in Python (normalise_email) before it is stored or looked up."""
     return String(length).with_variant(String(length, collation=BINARY), "mysql", "mariadb")
 
+
+# A whole request body: MariaDB's TEXT stops at 64 KB, MEDIUMTEXT at 16 MB (SQLite's TEXT has no small limit).
+BigText = Text().with_variant(MEDIUMTEXT(), "mysql", "mariadb")
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, not a BIGINT one.
 Id = BigInteger().with_variant(Integer(), "sqlite")

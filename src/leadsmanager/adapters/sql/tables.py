@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, Term, UtcDateTime, exact_string
+from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, BigText, Id, Term, UtcDateTime, exact_string
 from leadsmanager.application.tallies import RESPONSE_BUCKETS, Facet
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.status import PIPELINE, LeadStatus
@@ -205,6 +205,30 @@ sync_cursors = Table(
     Column("last_run_at", UtcDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("imported_total", BigInteger, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+# The failed-submissions inbox (domain/failed_submission.py): a site's form's submission is kept once.
+failed_submissions = Table(
+    "failed_submissions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("site", exact_string(40), nullable=False),
+    Column("form_id", exact_string(100), nullable=False),
+    Column("submission_id", exact_string(40), nullable=True),
+    Column("received_by", String(16), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("submitted_at", UtcDateTime, nullable=True),
+    Column("fields", JSON(none_as_null=True), nullable=True),
+    Column("body", BigText, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("tried_at", UtcDateTime, nullable=False),
+    Column("lead_id", Id, ForeignKey("leads.id"), nullable=True),
+    Column("replayed_at", UtcDateTime, nullable=True),
+    UniqueConstraint("site", "form_id", "submission_id"),
+    # The inbox lists those still waiting, oldest first.
+    Index(None, "replayed_at", "id"),
     **MYSQL_OPTIONS,
 )
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempotencyRepository, SqlKeyNoticeRepository
 from leadsmanager.adapters.sql.engine import release
 from leadsmanager.adapters.sql.errors import translate
+from leadsmanager.adapters.sql.failed_submissions import SqlFailedSubmissionRepository
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.leads import SqlLeadRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
@@ -33,6 +34,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.idempotency = SqlIdempotencyRepository(self._session)
         self.key_notices = SqlKeyNoticeRepository(self._session)
         self.sync_cursors = SqlSyncCursorRepository(self._session)
+        self.failed_submissions = SqlFailedSubmissionRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.deliveries = SqlDeliveryLog(self._session)
         self.failed_tasks = SqlFailedTaskRepository(self._session)

@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
+from leadsmanager.application.failed_submissions import FailedSubmissions
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.leads import (
     AddNote,
@@ -55,6 +56,9 @@ class UseCases(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
     key_notices = providers.Singleton(KeyNotices, uow, clock)
     sessions = providers.Singleton(Sessions, uow, clock, adapters.tokens, authenticate, adapters.rate_limiter)
+    failed_submissions = providers.Singleton(
+        FailedSubmissions, uow, clock, adapters.synced_forms, phone_region=phone_region
+    )
     sync_forms = providers.Singleton(
         SyncForms,
         adapters.synced_forms,
