@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from leadsmanager.adapters.form_sources.env import sites_from_env
 from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.domain.errors import ValidationError
+from leadsmanager.entrypoints.bootstrap.container import build
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 SECRET = "abcd efgh ijkl mnop"
 
@@ -116,3 +120,56 @@ def test_field_mappings_may_name_labels_with_spaces_and_accents() -> None:
         "Nombre y Apellido": "name",
     }
     assert dict(shop.forms["3"]) == {"E-mail": "email"}
+
+
+TOKEN = "Zr8w3Tq-pL0_vY7nK2sD9hXc4b"
+
+
+def pushing(**changes: str) -> dict[str, str]:
+    """The shop takes pushes only: a token and its forms, no URL, user or password."""
+    unset = dict.fromkeys(("URL", "USER", "PASSWORD"), "<unset>")
+    settings = {f"LEADSMANAGER_WORDPRESS_SHOP_{k}": v for k, v in {**unset, "TOKEN": TOKEN}.items()}
+    return environ(**{**settings, **changes})
+
+
+def test_a_site_with_a_push_token_needs_no_url_user_or_password() -> None:
+    shop, blog = sites_from_env(pushing(LEADSMANAGER_WORDPRESS_SHOP_ID_KEY=" item_id "))
+    assert (shop.syncs, shop.takes_pushes, shop.push_token, shop.id_key) == (False, True, TOKEN, "item_id")
+    assert (blog.syncs, blog.takes_pushes) == (True, False)
+    assert TOKEN not in repr(shop)
+
+
+def test_a_site_that_syncs_may_take_pushes_too() -> None:
+    [shop, _] = sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_TOKEN=TOKEN))
+    assert shop.syncs and shop.takes_pushes and shop.base_url == "https://shop.example.com"
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [
+        (
+            {"LEADSMANAGER_WORDPRESS_SHOP_URL": "https://shop.example.com"},
+            "LEADSMANAGER_WORDPRESS_SHOP_USER is not set",
+        ),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_PASSWORD": SECRET}, "LEADSMANAGER_WORDPRESS_SHOP_URL is not set"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_TOKEN": "<unset>"}, "LEADSMANAGER_WORDPRESS_SHOP_URL is not set"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_TOKEN": "too-short-1234"}, "LEADSMANAGER_WORDPRESS_SHOP_TOKEN: "),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_TOKEN": TOKEN + ":x"}, "must be 24-200 letters, digits"),
+        ({"LEADSMANAGER_WORDPRESS_SHOP_ID_KEY": "x" * 101}, "LEADSMANAGER_WORDPRESS_SHOP_ID_KEY: "),
+    ],
+    ids=["url without user", "password alone", "no token", "short token", "token with a colon", "long id key"],
+)
+def test_a_push_site_half_configured_is_refused_naming_the_variable(changes: dict[str, str], named: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        sites_from_env(pushing(**changes))
+    assert named in str(caught.value)
+    assert TOKEN[:10] not in str(caught.value) and "too-short" not in str(caught.value)
+
+
+def test_the_sync_leaves_push_only_sites_alone(tmp_path: Path) -> None:
+    settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'db'}", None, "US", wordpress_sites=sites_from_env(pushing()))
+    built = build(settings)
+    try:
+        assert {form.site for form in built.synced_forms()} == {"blog"}
+    finally:
+        built.shutdown_resources()

@@ -7,8 +7,11 @@
     LEADSMANAGER_WORDPRESS_SHOP_PASSWORD=abcd efgh ijkl mnop qrst uvwx
     LEADSMANAGER_WORDPRESS_SHOP_FORMS=contact,quote
     LEADSMANAGER_WORDPRESS_SHOP_FIELDS=contact:your-name=name,contact:your-email=email,quote:budget=message
+    LEADSMANAGER_WORDPRESS_SHOP_TOKEN=<24+ random URL-safe characters>  # optional: takes plugins' webhooks
+    LEADSMANAGER_WORDPRESS_SHOP_ID_KEY=id       # optional: the pushed field with the plugin's entry id
 
-Messages name the variable at fault, never a password.
+A site with a token may go without URL, user and password: it only takes pushes (docs/form-sources.md).
+Messages name the variable at fault, never a password or token.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from leadsmanager.application.intake.form_mapping import SITE_NAME
 from leadsmanager.domain.errors import ValidationError
 
 PREFIX = "LEADSMANAGER_WORDPRESS_"
+PULL_SETTINGS = ("URL", "USER", "PASSWORD")
+# The variable behind a site's field, for messages that name it.
+VARIABLE_OF = {"url": "URL", "push_token": "TOKEN", "id_key": "ID_KEY"}
 
 
 def sites_from_env(environ: Mapping[str, str]) -> tuple[WordPressSite, ...]:
@@ -40,21 +46,31 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
             raise ValidationError(f"{prefix}{suffix} is not set", {prefix + suffix: "required"})
         return value
 
-    kind = _kind(environ.get(prefix + "KIND", ""), variable=prefix + "KIND")
+    def optional(suffix: str) -> str:
+        return environ.get(prefix + suffix, "").strip()
+
+    kind = _kind(optional("KIND"), variable=prefix + "KIND")
     forms = _words(required("FORMS"))
-    mappings = _field_maps(environ.get(prefix + "FIELDS", ""), forms, variable=prefix + "FIELDS")
+    mappings = _field_maps(optional("FIELDS"), forms, variable=prefix + "FIELDS")
+    token = optional("TOKEN")
+    # Without a token a site is synced, as it always was; with one, all three or none of these.
+    syncs = not token or any(optional(s) for s in PULL_SETTINGS)
+    url, user, password = (required(s) if syncs else "" for s in PULL_SETTINGS)
     try:
         return WordPressSite(
             name,
-            required("URL"),
-            required("USER"),
-            required("PASSWORD"),
+            url,
+            user,
+            password,
             {f: mappings.get(f, {}) for f in forms},
-            webhook_secret=environ.get(prefix + "WEBHOOK_SECRET", "").strip(),
+            webhook_secret=optional("WEBHOOK_SECRET"),
             kind=kind,
+            push_token=token,
+            id_key=optional("ID_KEY"),
         )
     except ValidationError as e:
-        raise ValidationError(f"{prefix}*: {e}", e.fields) from None
+        variable = prefix + VARIABLE_OF.get(next(iter(e.fields), ""), "*")
+        raise ValidationError(f"{variable}: {e}", e.fields) from None
 
 
 def _kind(text: str, *, variable: str) -> SiteKind:

@@ -1,8 +1,13 @@
-"""A WordPress site to sync: its address, credentials, the API its form plugin speaks (its kind) and its forms."""
+"""A WordPress site: its address, credentials, the API its form plugin speaks (its kind) and its forms.
+
+A site is synced (read through its kind's API: it has a URL, a user and a password), takes pushed
+submissions (it has a push token, or our plugin's webhook secret), or both.
+"""
 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 
 import httpx
@@ -10,10 +15,16 @@ from attrs import Attribute, field, frozen
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.intake.form_mapping import SyncedForm, check_site_name
+from leadsmanager.application.push import PushTarget
 from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+# A push token travels in a query string (Elementor) and as a Basic user name (Formidable): URL-safe,
+# no ':', and long enough that guessing it is hopeless.
+PUSH_TOKEN = re.compile(r"[A-Za-z0-9._~-]{24,200}")
+# The id a plugin gives a submission (Gravity Forms' `id`, Formidable's `item_id`, Flamingo's serial number).
+ID_KEY_LIMIT = 100
 
 
 class SiteKind(enum.Enum):
@@ -30,7 +41,10 @@ def _trimmed(url: str) -> str:
 
 
 def _check_base_url(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
-    """https only: WordPress itself refuses application passwords over plain http, except on loopback."""
+    """https only: WordPress itself refuses application passwords over plain http, except on loopback.
+    None for a site that only takes pushes."""
+    if not value and site.takes_pushes:
+        return
     try:
         url = httpx.URL(value)
     except httpx.InvalidURL:
@@ -47,13 +61,25 @@ def _check_base_url(site: WordPressSite, attribute: Attribute[str], value: str) 
 
 
 def _check_secret(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
-    if not value.strip():
+    if not value.strip() and site.syncs:
         raise ValidationError(f"WordPress site {site.name!r}: the {attribute.name} is empty", {attribute.name: "empty"})
+
+
+def _check_push_token(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
+    if value and not PUSH_TOKEN.fullmatch(value):  # the token is never echoed
+        message = f"WordPress site {site.name!r}: the push token must be 24-200 letters, digits, '-', '_', '.' or '~'"
+        raise ValidationError(message, {"push_token": "invalid"})
+
+
+def _check_id_key(site: WordPressSite, attribute: Attribute[str], value: str) -> None:
+    if len(value) > ID_KEY_LIMIT or value != value.strip():
+        message = f"WordPress site {site.name!r}: the id key must be a field name of at most {ID_KEY_LIMIT} characters"
+        raise ValidationError(message, {"id_key": "invalid"})
 
 
 @frozen
 class WordPressSite:
-    """A site to sync: where it is, how to log in, and per form id how its fields map to a lead's."""
+    """A site: where it is, how to log in, how it pushes, and per form id how its fields map to a lead's."""
 
     name: str = field(validator=check_site_name)
     base_url: str = field(converter=_trimmed, validator=_check_base_url)
@@ -63,12 +89,34 @@ class WordPressSite:
     kind: SiteKind = SiteKind.LEADSMANAGER
     # Signs pushed submissions (POST /api/v1/intake/wordpress/<site>); empty: the site only syncs.
     webhook_secret: str = field(default="", repr=False)
+    # The token form plugins' webhooks present (POST /api/v1/intake/webhook|elementor/<site>...).
+    push_token: str = field(default="", repr=False, validator=_check_push_token)
+    # The pushed field holding the plugin's own id of a submission; empty: pushes are told apart by content.
+    id_key: str = field(default="", validator=_check_id_key)
 
     def __attrs_post_init__(self) -> None:
+        if not (self.syncs or self.takes_pushes):
+            message = f"WordPress site {self.name!r} needs a URL, user and password to be synced, or a push token"
+            raise ValidationError(message, {"url": "required"})
         self.synced_forms()  # checks every form id and field mapping now, not at the first sync
+
+    @property
+    def syncs(self) -> bool:
+        """Read through its kind's API; a site with no URL only takes pushes."""
+        return bool(self.base_url)
+
+    @property
+    def takes_pushes(self) -> bool:
+        return bool(self.push_token or self.webhook_secret)
 
     def synced_forms(self) -> tuple[SyncedForm, ...]:
         return tuple(SyncedForm(self.name, form_id, dict(fields)) for form_id, fields in self.forms.items())
+
+    def push_target(self, form_id: str) -> PushTarget:
+        """Where a push to `form_id` goes; a form the site does not list has no mapping."""
+        fields = self.forms.get(form_id)
+        form = None if fields is None else SyncedForm(self.name, form_id, dict(fields))
+        return PushTarget(self.name, form_id, form, self.id_key)
 
     def lead_form(self, form_id: str, submission: RemoteSubmission) -> LeadForm:
         return SyncedForm(self.name, form_id, dict(self.forms.get(form_id, {}))).lead_form(submission)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from attrs import frozen
 
@@ -26,6 +27,10 @@ class Idempotency:
     owner: str
     key: str
     fingerprint: str
+    # For a request that is the same only for a while (a push told apart by its content): the keys it
+    # had in earlier windows, and the oldest record that still counts; older ones are forgotten.
+    earlier: tuple[str, ...] = ()
+    since: datetime | None = None
 
 
 class SubmitLead:
@@ -86,12 +91,14 @@ class SubmitLead:
 
 
 def _replay(uow: UnitOfWork, idempotency: Idempotency) -> SubmitResult | None:
-    record = uow.idempotency.get(idempotency.owner, idempotency.key)
-    if record is None:
-        return None
-    if record.fingerprint != idempotency.fingerprint:
-        raise Conflict("this Idempotency-Key was already used for a different request")
-    return SubmitResult(record.lead_id, Outcome.DUPLICATE)
+    for key in (idempotency.key, *idempotency.earlier):
+        record = uow.idempotency.get(idempotency.owner, key)
+        if record is None or (idempotency.since is not None and record.created_at < idempotency.since):
+            continue
+        if record.fingerprint != idempotency.fingerprint:
+            raise Conflict("this Idempotency-Key was already used for a different request")
+        return SubmitResult(record.lead_id, Outcome.DUPLICATE)
+    return None
 
 
 def _assignee(uow: UnitOfWork, form: LeadForm, by: Actor | None) -> int | None:

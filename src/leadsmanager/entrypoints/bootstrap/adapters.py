@@ -35,12 +35,12 @@ def _engine(url: str) -> Iterator[Engine]:
 
 
 def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[SitesFormSource]:
-    with SitesFormSource(sites) as source:  # closes its HTTP connections at shutdown
+    with SitesFormSource(s for s in sites if s.syncs) as source:  # closes its HTTP connections at shutdown
         yield source
 
 
 def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
-    return tuple(form for site in sites for form in site.synced_forms())
+    return tuple(form for site in sites if site.syncs for form in site.synced_forms())  # not push-only sites
 
 
 def _probe_engine(s: Settings) -> Iterator[Engine]:

@@ -54,7 +54,7 @@ def run_checks(environ: Mapping[str, str]) -> list[Probe]:
             *config_lines(settings),
             database_line(settings, built.probe_engine()),
             redis_probe(built.probe_redis()),
-            *(wordpress_probe(site) for site in settings.wordpress_sites),
+            *(wordpress_probe(site) for site in settings.wordpress_sites if site.syncs),
             *notifier_lines(settings, built.notifiers),
         ]
     finally:

@@ -39,6 +39,7 @@ from leadsmanager.application.ports import (
     TokenGenerator,
     UnitOfWork,
 )
+from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
@@ -97,6 +98,7 @@ class Container(containers.DeclarativeContainer):
     outbox: P[Outbox] = adapters.outbox
 
     submit_lead: P[CountedSubmitLead] = use_cases.submit_lead
+    receive_push: P[ReceivePush] = use_cases.receive_push
     change_status: P[leads.ChangeStatus] = use_cases.change_status
     assign_lead: P[leads.AssignLead] = use_cases.assign_lead
     add_note: P[leads.AddNote] = use_cases.add_note

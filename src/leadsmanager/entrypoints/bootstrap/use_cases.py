@@ -20,6 +20,7 @@ from leadsmanager.application.leads import (
     ListLeads,
     UpdateLead,
 )
+from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sync import SyncForms
@@ -39,6 +40,7 @@ class UseCases(containers.DeclarativeContainer):
     phone_region = settings.provided.phone_region
 
     submit_lead = providers.Singleton(CountedSubmitLead, uow, clock, phone_region=phone_region)
+    receive_push = providers.Singleton(ReceivePush, submit_lead, clock)
     change_status = providers.Singleton(ChangeStatus, uow, clock)
     assign_lead = providers.Singleton(AssignLead, uow, clock)
     add_note = providers.Singleton(AddNote, uow, clock)

@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from leadsmanager.domain import errors
-from leadsmanager.entrypoints.api import problems, webhooks
+from leadsmanager.entrypoints.api import problems, push, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.http.status import status_for
@@ -114,6 +114,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_public.routes,
             *api_routes.routes,
             *webhooks.routes,
+            *push.routes,
             Route("/favicon.ico", favicon),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],

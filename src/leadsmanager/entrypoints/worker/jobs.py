@@ -57,7 +57,7 @@ def periodic_jobs(c: Container, queue: TaskQueue) -> list[Periodic]:
             first_after=600.0,
         ),
     ]
-    if settings.wordpress_sites:
+    if any(site.syncs for site in settings.wordpress_sites):  # push-only sites are not read
         every = settings.sync_interval_minutes * 60.0
         jobs.append(Periodic(TaskName.SYNC_FORMS, every, lambda: queue.enqueue(TaskName.SYNC_FORMS), first_after=2.0))
         jobs.append(Periodic("sync_lag", SYNC_LAG_SECONDS, lambda: measure_sync_lag(c)))

@@ -1,0 +1,108 @@
+"""A submission a form plugin pushed, made a lead once, through the same per-form mapping the sync uses.
+
+A push is the same submission again when it carries the same plugin id (the site's id key: its lead
+has the external id `{site}/{form}/{id}` that the sync gives it too, so a sync and a push of one entry
+meet), or, without one, when the same fields reach the same form within ten minutes. A push that
+cannot become a lead (unreadable, an unknown form, no email and no phone) is refused with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from attrs import evolve, frozen
+
+from leadsmanager.application.intake import Idempotency, LeadForm, SubmitLead, SubmitResult
+from leadsmanager.application.intake.form_mapping import SyncedForm
+from leadsmanager.application.ports import Clock
+from leadsmanager.application.sync_types import RemoteSubmission
+from leadsmanager.domain.errors import ValidationError
+
+WINDOW = timedelta(minutes=10)
+# A plugin's id for a submission, kept in an external id `{site}/{form}/{id}` (see sync_types).
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
+NO_ID = "-"  # a RemoteSubmission needs an id; a push without one gets no external id at all
+SHOWN_FIELD_NAMES = 20
+
+
+@frozen
+class PushTarget:
+    """Where a push goes: a site's form, its mapping (None when the site does not list the form), and
+    the field that holds the plugin's id of a submission (empty: none)."""
+
+    site: str
+    form_id: str
+    form: SyncedForm | None = None
+    id_key: str = ""
+
+
+@frozen
+class Pushed:
+    """What arrived: the body as posted, and its fields (None when it could not be read, and why)."""
+
+    body: str
+    fields: Mapping[str, str] | None
+    unreadable: str = ""
+
+
+class PushRefused(ValidationError):
+    """A push that cannot become a lead; the reason says what to fix."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, {"body": reason})
+
+
+class ReceivePush:
+    def __init__(self, submit: SubmitLead, clock: Clock) -> None:
+        self._submit = submit
+        self._clock = clock
+
+    def __call__(self, target: PushTarget, pushed: Pushed) -> SubmitResult:
+        if pushed.fields is None:
+            raise PushRefused(pushed.unreadable or "the body could not be read")
+        if target.form is None:
+            raise PushRefused(f"site {target.site!r} has no form {target.form_id!r}: list it in the site's _FORMS")
+        fields = dict(pushed.fields)
+        submission_id = _submission_id(target.id_key, fields)
+        now = self._clock.now()
+        form = target.form.lead_form(RemoteSubmission(submission_id or NO_ID, now, fields))
+        if not submission_id:
+            form = evolve(form, external_id="")
+        _check_reachable(form, fields)
+        once = None if submission_id else _same_content(target, fields, now)
+        return self._submit(form, idempotency=once)
+
+
+def _submission_id(id_key: str, fields: dict[str, str]) -> str:
+    """The plugin's id, taken out of the fields; none when the site names no id key or the push lacks it."""
+    raw = fields.pop(id_key, "").strip() if id_key else ""
+    if not raw:
+        return ""
+    if not SUBMISSION_ID.fullmatch(raw):
+        raise PushRefused(f"the id key {id_key!r} holds {raw[:60]!r}, not an id of 1-40 letters, digits, '.', '_', '-'")
+    return str(int(raw)) if raw.isdigit() else raw  # '07' and 7 are one submission, as in the sync
+
+
+def _check_reachable(form: LeadForm, fields: Mapping[str, str]) -> None:
+    if form.email.strip() or form.phone.strip():
+        return
+    names = sorted(fields)
+    shown = ", ".join(repr(n[:60]) for n in names[:SHOWN_FIELD_NAMES])
+    more = f" and {len(names) - SHOWN_FIELD_NAMES} more" if len(names) > SHOWN_FIELD_NAMES else ""
+    received = f"the fields received are {shown}{more}" if names else "no fields were received"
+    raise PushRefused(f"no email and no phone: map the form's fields in the site's _FIELDS ({received})")
+
+
+def _same_content(target: PushTarget, fields: Mapping[str, str], now: datetime) -> Idempotency:
+    """The same fields to the same form are one submission within WINDOW: keyed by content and window,
+    the window before it looked up too."""
+    canonical = json.dumps([target.site, target.form_id, sorted(fields.items())], ensure_ascii=False)
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    window = int(now.timestamp() // WINDOW.total_seconds())
+    return Idempotency(
+        f"push:{target.site}", f"{window}:{digest}", digest, earlier=(f"{window - 1}:{digest}",), since=now - WINDOW
+    )
