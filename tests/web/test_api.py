@@ -227,10 +227,11 @@ def test_guessing_api_keys_from_one_address_is_throttled_without_stopping_other_
 
 
 def test_the_openapi_document_lists_exactly_the_routes(client: TestClient) -> None:
+    from leadsmanager.entrypoints.api.push import routes as push_routes
     from leadsmanager.entrypoints.api.routes import routes as api_routes
     from leadsmanager.entrypoints.api.webhooks import routes as webhook_routes
 
-    routes = [*api_routes, *webhook_routes]
+    routes = [*api_routes, *webhook_routes, *push_routes]
 
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.1")

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from attrs import evolve
+from dependency_injector import providers
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
@@ -22,6 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.entrypoints.api.openapi import document
@@ -31,6 +34,13 @@ from tests.web.conftest import Staff
 
 # The default run is derandomised so CI is repeatable; LEADSMANAGER_FUZZ_EXAMPLES=N explores N random examples.
 EXPLORE = os.environ.get("LEADSMANAGER_FUZZ_EXAMPLES")
+FUZZ = settings(
+    max_examples=int(EXPLORE or 60),
+    derandomize=not EXPLORE,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+)
 OPERATIONS = [(path, method) for path, ops in document()["paths"].items() for method in ops]
 CHECKS = {
     GenerationMode.POSITIVE: [
@@ -68,15 +78,35 @@ def test_every_operation_answers_within_its_schema(
     operation = schema[path][method]
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=int(EXPLORE or 60),
-        derandomize=not EXPLORE,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        database=None,
-    )
+    @FUZZ
     def check(case: schemathesis.Case[Any]) -> None:
         assume(not only_headers_mutated(case) and not structured_query(case))
         case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS[mode])
+
+    check()
+
+
+PUSH_TOKEN = "fuzz-push-token-0123456789abcdef"
+PUSH_OPERATIONS = [
+    (p, m) for p, m in OPERATIONS if p.startswith(("/api/v1/intake/webhook/", "/api/v1/intake/elementor/"))
+]
+
+
+@pytest.mark.parametrize(("path", "method"), PUSH_OPERATIONS, ids=[f"{m.upper()} {p}" for p, m in PUSH_OPERATIONS])
+def test_the_push_intakes_answer_any_body_to_a_configured_site_within_their_schema(
+    container: Container, path: str, method: str
+) -> None:
+    """The site and form exist and the token is right: whatever the body, no 5xx and a documented answer."""
+    site = WordPressSite("shop", "", "", "", {"contact": {}}, push_token=PUSH_TOKEN)
+    container.settings.override(providers.Object(evolve(container.settings(), wordpress_sites=(site,))))
+    schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(container))
+
+    @given(case=schema[path][method].as_strategy(generation_mode=GenerationMode.POSITIVE))
+    @FUZZ
+    def check(case: schemathesis.Case[Any]) -> None:
+        case.path_parameters = {**(case.path_parameters or {}), "site": "shop", "form_id": "contact"}
+        case.query = {"token": PUSH_TOKEN}
+        headers = {"Authorization": f"Bearer {PUSH_TOKEN}"}
+        case.call_and_validate(headers=headers, checks=CHECKS[GenerationMode.POSITIVE])
 
     check()

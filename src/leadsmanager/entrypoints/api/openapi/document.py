@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from leadsmanager.entrypoints.api.openapi.push import SECURITY_SCHEMES, push_paths
 from leadsmanager.entrypoints.api.openapi.schemas import (
     CHANGE,
     ETAG,
@@ -32,7 +33,7 @@ def document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "LeadsManager API", "version": "1.0.0"},
         "components": {
-            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}, **SECURITY_SCHEMES},
             "schemas": {"Lead": LEAD, "LeadIntake": INTAKE, "LeadChange": CHANGE, "Problem": PROBLEM},
         },
         "security": read,
@@ -110,6 +111,7 @@ def document() -> dict[str, Any]:
                     },
                 },
             },
+            **push_paths(),
             "/api/v1/stats": {
                 "get": {
                     "operationId": "leadStats",
