@@ -170,6 +170,7 @@ def test_the_sync_leaves_push_only_sites_alone(tmp_path: Path) -> None:
     settings = Settings(tmp_path, f"sqlite:///{tmp_path / 'db'}", None, "US", wordpress_sites=sites_from_env(pushing()))
     built = build(settings)
     try:
-        assert {form.site for form in built.synced_forms()} == {"blog"}
+        assert {form.site for form in built.sync_forms().chosen()} == {"blog"}
+        assert {form.site for form in built.synced_forms()} == {"shop", "blog"}  # the inbox replays them all
     finally:
         built.shutdown_resources()

@@ -237,23 +237,60 @@ def test_a_site_without_a_token_takes_no_pushes(push_client: TestClient, path: s
         (b'{"_serial_number": "../etc", "your-email": "a@example.com"}', "the id key '_serial_number' holds '../etc'"),
     ],
 )
-def test_a_body_that_cannot_become_a_lead_is_refused_with_its_reason(
+def test_a_body_that_cannot_become_a_lead_is_kept_in_the_inbox_with_its_reason(
     push_client: TestClient, container: Container, content: bytes, reason: str
 ) -> None:
     response = push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER)
-    assert response.status_code == 422 and reason in response.json()["detail"]
+    [kept] = container.failed_submissions().waiting()
+    assert response.status_code == 202  # a success to the plugins, and a code of its own in their logs
+    assert response.json() == {"outcome": "kept", "failed_submission_id": kept.id, "detail": kept.reason}
+    assert reason in kept.reason and (kept.site, kept.form_id) == ("cf7", "123")
+    assert kept.body == content.decode("utf-8", errors="backslashreplace")  # whole, as posted
     assert leads(container) == []
+
+
+def test_a_kept_push_becomes_a_lead_when_replayed_after_the_mapping_is_fixed(
+    push_client: TestClient, container: Container
+) -> None:
+    content = b'{"_serial_number": "31", "correo": "late@example.com"}'
+    kept = push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER).json()
+    assert kept["outcome"] == "kept"
+    fixed = pushing("cf7", {"123": {"correo": "email"}}, "_serial_number")
+    container.settings.override(providers.Object(evolve(container.settings(), wordpress_sites=(fixed,))))
+    container.reset_singletons()  # as a restart with the new setting would
+    [replay] = container.failed_submissions().replay(kept["failed_submission_id"])
+    assert replay.succeeded
+    [lead] = leads(container)
+    assert (lead.email, lead.external_id) == ("late@example.com", "cf7/123/31")
+    again = push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER).json()
+    assert again == {"outcome": "duplicate", "lead_id": lead.id}  # the plugin resending it meets the lead
 
 
 def test_the_refusal_names_the_fields_received_so_a_mapping_can_be_written(push_client: TestClient) -> None:
     content = b'{"entry": {"nombre": "Ana", "correo": "ana@example.com"}}'
-    detail = push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER).json()["detail"]
+    response = push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER)
+    detail = response.json()["detail"]
     assert "'entry.correo', 'entry.nombre'" in detail
 
 
-def test_a_form_the_site_does_not_list_is_refused(push_client: TestClient) -> None:
+def test_a_form_the_site_does_not_list_is_kept_under_its_id(push_client: TestClient, container: Container) -> None:
     response = push_client.post("/api/v1/intake/webhook/cf7/999", content=b'{"email": "a@example.com"}', headers=BEARER)
-    assert response.status_code == 422 and "has no form '999'" in response.json()["detail"]
+    assert response.status_code == 202 and "has no form '999'" in response.json()["detail"]
+    assert [(k.form_id, k.fields) for k in container.failed_submissions().waiting()] == [
+        ("999", {"email": "a@example.com"})
+    ]
+
+
+def test_elementor_is_answered_200_even_when_its_submission_is_kept(
+    push_client: TestClient, container: Container
+) -> None:
+    form = elementor_simple("3f2a1b7", {"Nombre": "Sin Contacto"}, date="December 6, 2026", time="2:03 pm")
+    status, body = send(push_client, elementor("el", TOKEN, form))
+    [kept] = container.failed_submissions().waiting()
+    assert (status, body["outcome"], body["failed_submission_id"]) == (200, "kept", kept.id)
+    assert kept.fields is not None and kept.fields["Nombre"] == "Sin Contacto"
+    status, body = send(push_client, PluginRequest("/api/v1/intake/elementor/el?token=" + TOKEN, {}, b"garbage"))
+    assert (status, body["outcome"]) == (200, "kept") and "not the body of Elementor" in body["detail"]
 
 
 def test_a_body_over_the_servers_limit_is_refused_413(push_client: TestClient, container: Container) -> None:

@@ -2,10 +2,11 @@
 
 from leadsmanager.application.push.elementor import ElementorSubmission, elementor_submission
 from leadsmanager.application.push.payload import UnreadablePush, form_fields, json_fields, text_of
-from leadsmanager.application.push.receive import Pushed, PushRefused, PushTarget, ReceivePush
+from leadsmanager.application.push.receive import Pushed, PushReceived, PushRefused, PushTarget, ReceivePush
 
 __all__ = [
     "ElementorSubmission",
+    "PushReceived",
     "PushRefused",
     "PushTarget",
     "Pushed",

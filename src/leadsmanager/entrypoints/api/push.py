@@ -6,8 +6,10 @@
 - `POST /api/v1/intake/elementor/{site}?token=...`: Elementor Pro's Webhook action, which sends no
   headers of its own. The request log records route templates only, never a query string.
 
-Both answer 200 with the lead's id: some plugins count any other success code as a failure.
-See docs/form-sources.md.
+Both answer 200 with the lead's id: some plugins count any other success code as a failure. A push
+that cannot become a lead is kept in the failed-submissions inbox: the webhook answers 202 (a success
+to the plugins it serves, and a different code in their logs), Elementor 200 (anything else shows the
+visitor an error). See docs/form-sources.md.
 """
 
 from __future__ import annotations
@@ -23,8 +25,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from leadsmanager.adapters.form_sources.site import WordPressSite
-from leadsmanager.application.intake import SubmitResult
-from leadsmanager.application.push import Pushed, UnreadablePush, elementor_submission, form_fields, json_fields
+from leadsmanager.application.push import (
+    Pushed,
+    PushReceived,
+    UnreadablePush,
+    elementor_submission,
+    form_fields,
+    json_fields,
+)
 from leadsmanager.domain.errors import AuthenticationFailed, NotFound
 from leadsmanager.entrypoints.http.bodies import posted_body
 from leadsmanager.entrypoints.http.context import container
@@ -32,6 +40,7 @@ from leadsmanager.entrypoints.http.context import container
 TOKEN_HEADER = "x-leadsmanager-token"  # noqa: S105  (a header's name)
 HOOK_TEST_HEADER = "x-hook-test"  # Formidable's "Test Connection" button
 FORM_MEDIA = "application/x-www-form-urlencoded"
+KEPT = "kept"  # not a lead: kept in the failed-submissions inbox
 HOW_TO_AUTHENTICATE = (
     "send the site's push token: 'Authorization: Bearer <token>', 'X-LeadsManager-Token: <token>', "
     "or HTTP Basic with the token as user name"
@@ -46,7 +55,7 @@ def webhook(request: Request) -> Response:
     body = posted_body(request)
     # JSON whatever the label (CF7 to Webhook may say text/plain), unless it is declared a form.
     pushed = _read(body, form_fields if _media_type(request) == FORM_MEDIA else json_fields)
-    return _answer(container(request).receive_push()(site.push_target(form_id), pushed))
+    return _answer(container(request).receive_push()(site.push_target(form_id), pushed), kept_status=202)
 
 
 def elementor(request: Request) -> Response:
@@ -55,14 +64,19 @@ def elementor(request: Request) -> Response:
     try:
         submission = elementor_submission(body)
     except UnreadablePush as e:
-        return _answer(container(request).receive_push()(site.push_target(""), Pushed(_kept(body), None, str(e))))
-    target = site.push_target(submission.form_id)
-    fields = submission.keyed_for(target.form.fields if target.form else ())
-    return _answer(container(request).receive_push()(target, Pushed(_kept(body), fields)))
+        target, pushed = site.push_target(""), Pushed(_kept(body), None, str(e))
+    else:
+        target = site.push_target(submission.form_id)
+        pushed = Pushed(_kept(body), submission.keyed_for(target.form.fields if target.form else ()))
+    # Elementor shows the visitor an error for anything but 200: the submission is kept either way.
+    return _answer(container(request).receive_push()(target, pushed), kept_status=200)
 
 
-def _answer(result: SubmitResult) -> Response:
-    return JSONResponse({"outcome": result.outcome.value, "lead_id": result.lead_id})
+def _answer(received: PushReceived, *, kept_status: int) -> Response:
+    if received.result is not None:
+        return JSONResponse({"outcome": received.result.outcome.value, "lead_id": received.result.lead_id})
+    body = {"outcome": KEPT, "failed_submission_id": received.kept_as, "detail": received.refused}
+    return JSONResponse(body, kept_status)
 
 
 def _hook_test(site: WordPressSite, form_id: str) -> Response:

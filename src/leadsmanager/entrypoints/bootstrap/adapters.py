@@ -40,7 +40,7 @@ def _form_source(sites: tuple[WordPressSite, ...]) -> Iterator[SitesFormSource]:
 
 
 def _synced_forms(sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
-    return tuple(form for site in sites if site.syncs for form in site.synced_forms())  # not push-only sites
+    return tuple(form for site in sites for form in site.synced_forms())
 
 
 def _probe_engine(s: Settings) -> Iterator[Engine]:

@@ -6,9 +6,11 @@ from datetime import timedelta
 
 from dependency_injector import containers, providers
 
+from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.failed_submissions import FailedSubmissions
+from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.leads import (
     AddNote,
@@ -29,6 +31,12 @@ from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 
+def _pulled(forms: tuple[SyncedForm, ...], sites: tuple[WordPressSite, ...]) -> tuple[SyncedForm, ...]:
+    """The forms the sync reads: not those of sites that only take pushes."""
+    syncing = {site.name for site in sites if site.syncs}
+    return tuple(form for form in forms if form.site in syncing)
+
+
 class UseCases(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
     adapters = providers.DependenciesContainer()
@@ -40,7 +48,6 @@ class UseCases(containers.DeclarativeContainer):
     phone_region = settings.provided.phone_region
 
     submit_lead = providers.Singleton(CountedSubmitLead, uow, clock, phone_region=phone_region)
-    receive_push = providers.Singleton(ReceivePush, submit_lead, clock)
     change_status = providers.Singleton(ChangeStatus, uow, clock)
     assign_lead = providers.Singleton(AssignLead, uow, clock)
     add_note = providers.Singleton(AddNote, uow, clock)
@@ -61,9 +68,10 @@ class UseCases(containers.DeclarativeContainer):
     failed_submissions = providers.Singleton(
         FailedSubmissions, uow, clock, adapters.synced_forms, phone_region=phone_region
     )
+    receive_push = providers.Singleton(ReceivePush, submit_lead, failed_submissions, clock)
     sync_forms = providers.Singleton(
         SyncForms,
-        adapters.synced_forms,
+        providers.Callable(_pulled, adapters.synced_forms, settings.provided.wordpress_sites),
         adapters.form_source,
         submit_lead,
         uow,

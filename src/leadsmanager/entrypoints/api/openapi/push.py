@@ -12,13 +12,14 @@ SECURITY_SCHEMES = {
     "pushBasic": {"type": "http", "scheme": "basic", "description": "the push token as user name, any password"},
     "pushQuery": {"type": "apiKey", "in": "query", "name": "token", "description": "Elementor's webhook URL"},
 }
+LEAD = {
+    "type": "object",
+    "required": ["outcome", "lead_id"],
+    "properties": {"outcome": {"enum": ["created", "merged", "duplicate"]}, "lead_id": {"type": "integer"}},
+}
 PUSH_ANSWER = {
     "oneOf": [
-        {
-            "type": "object",
-            "required": ["outcome", "lead_id"],
-            "properties": {"outcome": {"enum": ["created", "merged", "duplicate"]}, "lead_id": {"type": "integer"}},
-        },
+        LEAD,
         {
             "type": "object",
             "description": "Formidable's Test Connection (X-Hook-Test: true): nothing is stored",
@@ -27,9 +28,19 @@ PUSH_ANSWER = {
         },
     ]
 }
+KEPT = {
+    "type": "object",
+    "description": "not a lead: kept whole in the failed-submissions inbox with the reason, to be replayed",
+    "required": ["outcome", "failed_submission_id", "detail"],
+    "properties": {
+        "outcome": {"const": "kept"},
+        "failed_submission_id": {"type": ["integer", "null"], "description": "null: the inbox held it already"},
+        "detail": {"type": "string"},
+    },
+}
 SITE = {"name": "site", "in": "path", "required": True, "schema": {"type": "string"}}
 ANY_FIELDS = {"type": "object", "description": "any fields; nested objects are read as dotted keys"}
-REFUSED = (401, 404, 413, 422)
+REFUSED = (401, 404, 413)
 
 
 def push_paths() -> dict[str, Any]:
@@ -53,6 +64,7 @@ def push_paths() -> dict[str, Any]:
                 },
                 "responses": {
                     "200": json_response(PUSH_ANSWER, "the lead (new, joined, or already made)"),
+                    "202": json_response(KEPT, "not a lead: kept in the failed-submissions inbox"),
                     **problems(*REFUSED),
                 },
             },
@@ -69,7 +81,9 @@ def push_paths() -> dict[str, Any]:
                     "content": {"application/x-www-form-urlencoded": {"schema": ANY_FIELDS}},
                 },
                 "responses": {
-                    "200": json_response(PUSH_ANSWER, "the lead (new, joined, or already made)"),
+                    "200": json_response(
+                        {"oneOf": [LEAD, KEPT]}, "the lead, or the submission kept in the failed-submissions inbox"
+                    ),
                     **problems(*REFUSED),
                 },
             },
