@@ -62,6 +62,15 @@ def new_lead(n: int = 1, *, at: datetime = START, **changes: object) -> Lead:
     return Lead.from_submission(submission(n, **changes), at=at)
 
 
+def store(uow_factory: UnitOfWorkFactory, *leads: Lead) -> list[int]:
+    """The leads added in one unit of work; their ids."""
+    with uow_factory() as uow:
+        for lead in leads:
+            uow.leads.add(lead)
+        uow.commit()
+    return [lead.id for lead in leads if lead.id is not None]
+
+
 def make_user(uow_factory: UnitOfWorkFactory, role: Role, name: str = "", *, active: bool = True) -> User:
     name = name or f"{role.value} {next(_user_numbers)}"
     email = name.lower().replace(" ", ".") + "@staff.example.com"

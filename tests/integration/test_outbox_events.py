@@ -18,6 +18,7 @@ from leadsmanager.application.notices import NoticeSettings
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.events import (
+    DetailsCorrected,
     LeadAssigned,
     LeadEvent,
     LeadResubmitted,
@@ -34,7 +35,7 @@ from tests.jobs_support import ListQueue
 from tests.support import FakeClock, new_lead, submission
 
 AT = datetime(2025, 5, 1, 12, tzinfo=UTC)
-# Rows as every earlier version wrote them: (kind, data).
+# Rows as every version since each kind came wrote them: (kind, data).
 OLD_ROWS: list[tuple[str, dict[str, object], LeadEvent]] = [
     ("lead_submitted", {"channel": "web_form"}, LeadSubmitted(Channel.WEB_FORM)),
     ("status_changed", {"old": "new", "new": "contacted"}, StatusChanged(LeadStatus.NEW, LeadStatus.CONTACTED)),
@@ -42,6 +43,7 @@ OLD_ROWS: list[tuple[str, dict[str, object], LeadEvent]] = [
     ("note_added", {}, NoteAdded()),
     ("lead_resubmitted", {"channel": "wordpress"}, LeadResubmitted(Channel.WORDPRESS)),
     ("spam_received", {"reason": "a link in the name"}, SpamReceived("a link in the name")),
+    ("details_corrected", {"fields": ["name", "email"]}, DetailsCorrected(("name", "email"))),
 ]
 
 

@@ -24,17 +24,9 @@ from leadsmanager.domain.roles import Role
 from leadsmanager.domain.search import lead_terms, query_terms
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import PlannedViews, UowFactory, ViewsFactory, interleaving_writers
-from tests.support import START, make_user, new_lead, submission
+from tests.support import START, make_user, new_lead, store, submission
 
 SYSTEM = Actor.system()
-
-
-def store(uow_factory: UowFactory, *leads: Lead) -> list[int]:
-    with uow_factory() as uow:
-        for lead in leads:
-            uow.leads.add(lead)
-        uow.commit()
-    return [lead.id for lead in leads if lead.id is not None]
 
 
 def test_a_stored_lead_reads_back_with_every_field_and_its_history(uow_factory: UowFactory) -> None:

@@ -21,19 +21,23 @@ Record = tuple[str, dict[str, Any]]
 
 def event_record(event: events.LeadEvent) -> Record:
     """The (kind, data) an event is stored as."""
+    record: Record
     match event:
         case events.LeadSubmitted(channel):
-            return "lead_submitted", {"channel": channel.value}
+            record = "lead_submitted", {"channel": channel.value}
         case events.StatusChanged(old, new):
-            return "status_changed", {"old": old.value, "new": new.value}
+            record = "status_changed", {"old": old.value, "new": new.value}
         case events.LeadAssigned(old, new):
-            return "lead_assigned", {"old": old, "new": new}
+            record = "lead_assigned", {"old": old, "new": new}
         case events.NoteAdded():
-            return "note_added", {}
+            record = "note_added", {}
         case events.LeadResubmitted(channel):
-            return "lead_resubmitted", {"channel": channel.value}
+            record = "lead_resubmitted", {"channel": channel.value}
+        case events.DetailsCorrected(fields):
+            record = "details_corrected", {"fields": list(fields)}
         case events.SpamReceived(reason):
-            return "spam_received", {"reason": reason}
+            record = "spam_received", {"reason": reason}
+    return record
 
 
 _READERS: dict[str, Callable[[Mapping[str, Any]], events.LeadEvent]] = {
@@ -42,6 +46,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any]], events.LeadEvent]] = {
     "lead_assigned": lambda d: events.LeadAssigned(d.get("old"), d.get("new")),
     "note_added": lambda d: events.NoteAdded(),
     "lead_resubmitted": lambda d: events.LeadResubmitted(Channel(d["channel"])),
+    "details_corrected": lambda d: events.DetailsCorrected(tuple(str(f) for f in d["fields"])),
     "spam_received": lambda d: events.SpamReceived(str(d.get("reason", ""))),
 }
 

@@ -1,13 +1,14 @@
-"""Working a lead: status, assignment, notes, reading it and listing many."""
+"""Working a lead: its details, status, assignment, notes, reading it and listing many."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
+from leadsmanager.application.editing import correct_details, corrections
 from leadsmanager.application.intake import SubmitResult
-from leadsmanager.application.intake.normalisation import clean_message, too_long
+from leadsmanager.application.intake.normalisation import NO_REGION, clean_message, too_long
 from leadsmanager.application.job_types import Notice
 from leadsmanager.application.ports import Clock, LeadViewsFactory, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
@@ -45,27 +46,34 @@ def load_workable(uow: UnitOfWork, lead_id: int, actor: Actor, expected_version:
 
 @frozen
 class LeadChanges:
-    """What one request changes; `assign` says whether `assignee_id` (None: nobody) is part of it."""
+    """What one request changes; `assign` says whether `assignee_id` (None: nobody) is part of it.
+    `details` are the person's details it corrects, as typed, by name (`name`, `email`, ...; "" clears)."""
 
     status: LeadStatus | None = None
     assign: bool = False
     assignee_id: int | None = None
+    details: Mapping[str, str] = field(factory=dict)
 
 
 class UpdateLead:
-    """Status and assignee in one transaction: both land, or neither."""
+    """Details, status and assignee in one transaction: all land, or none. `phone_region` reads a
+    corrected phone written without its country code, as intake does."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, phone_region: str) -> None:
         self._uow = uow
         self._clock = clock
+        self._region = phone_region
 
     def __call__(self, lead_id: int, changes: LeadChanges, *, by: Actor, expected_version: int | None = None) -> Lead:
         if changes.assign and not by.can(Permission.ASSIGN_LEADS):
             raise PermissionDenied("only managers and admins assign leads")
+        details = corrections(changes.details, region=self._region)
 
         def change(uow: UnitOfWork) -> Lead:
             lead = load_workable(uow, lead_id, by, expected_version)
             now = self._clock.now()
+            if details:  # before a status change, so reopening checks the corrected contact
+                correct_details(uow, lead, details, by=by, at=now)
             if changes.status is not None:
                 _check_reopen(uow, lead, changes.status)
                 lead.change_status(changes.status, by=by, at=now)
@@ -75,7 +83,8 @@ class UpdateLead:
                     # The reminder follows the lead: its new assignee is reminded, whoever was before.
                     uow.deliveries.forget(lead_id, Notice.FOLLOW_UP)
                 lead.assign(changes.assignee_id, by=by, at=now)
-            uow.leads.save(lead)
+            if lead.new_history():  # nothing changed: the version stays, so no one's open page goes stale
+                uow.leads.save(lead)
             return lead
 
         return in_transaction(self._uow, change)
@@ -99,7 +108,7 @@ def _check_assignee(uow: UnitOfWork, assignee_id: int | None) -> None:
 
 class ChangeStatus:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._update = UpdateLead(uow, clock)
+        self._update = UpdateLead(uow, clock, phone_region=NO_REGION)  # it corrects no phone
 
     def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
         return self._update(lead_id, LeadChanges(status=target), by=by, expected_version=expected_version)
@@ -107,7 +116,7 @@ class ChangeStatus:
 
 class AssignLead:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
-        self._update = UpdateLead(uow, clock)
+        self._update = UpdateLead(uow, clock, phone_region=NO_REGION)  # it corrects no phone
 
     def __call__(
         self, lead_id: int, assignee_id: int | None, *, by: Actor, expected_version: int | None = None

@@ -33,6 +33,26 @@ class Conflict(LeadsManagerError):
     """Someone else changed the record first; nothing was overwritten."""
 
 
+class ContactTaken(Conflict):
+    """A change would give a lead the email or phone of another open lead. `fields` maps each such field
+    to its message; `others` names the other lead, by field, as (id, name), when the actor may know it."""
+
+    def __init__(
+        self, message: str, fields: Mapping[str, str], others: Mapping[str, tuple[int, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.fields: dict[str, str] = dict(fields)
+        self.others: dict[str, tuple[int, str]] = dict(others or {})
+
+    def without_names(self) -> ContactTaken:
+        """The same refusal for a caller who may learn a lead's id but not its record."""
+        if not self.others:
+            return self
+        fields = {field: f"lead {lead_id} is open with this {field}" for field, (lead_id, _) in self.others.items()}
+        others = {field: (lead_id, "") for field, (lead_id, _) in self.others.items()}
+        return ContactTaken("another open lead has this contact: " + "; ".join(fields.values()), fields, others)
+
+
 class TransientConflict(Conflict):
     """Two transactions collided on locks or a unique key; running the use case again is safe."""
 

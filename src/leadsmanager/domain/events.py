@@ -36,8 +36,13 @@ class LeadResubmitted:
 
 
 @frozen
+class DetailsCorrected:
+    fields: tuple[str, ...]  # the HistoryField values of the details that changed
+
+
+@frozen
 class SpamReceived:
     reason: str
 
 
-LeadEvent = LeadSubmitted | StatusChanged | LeadAssigned | NoteAdded | LeadResubmitted | SpamReceived
+LeadEvent = LeadSubmitted | StatusChanged | LeadAssigned | NoteAdded | LeadResubmitted | DetailsCorrected | SpamReceived

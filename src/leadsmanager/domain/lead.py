@@ -62,6 +62,26 @@ class HistoryField(enum.StrEnum):
     ASSIGNEE = "assignee"
     NOTE = "note"
     RESUBMISSION = "resubmission"
+    # The person's details, as staff corrected them (`Lead.correct`).
+    NAME = "name"
+    EMAIL = "email"
+    PHONE = "phone"
+    COMPANY = "company"
+    SERVICE = "service"
+    MESSAGE = "message"
+
+
+# What staff may correct on a lead, by the attribute that holds it.
+DETAILS: dict[HistoryField, str] = {
+    HistoryField.NAME: "contact_name",
+    HistoryField.EMAIL: "email",
+    HistoryField.PHONE: "phone",
+    HistoryField.COMPANY: "company",
+    HistoryField.SERVICE: "service",
+    HistoryField.MESSAGE: "message",
+}
+# Details a lead holds as None when it has none; the others hold "".
+_ABSENT_AS_NONE = frozenset({HistoryField.EMAIL, HistoryField.PHONE})
 
 
 @frozen
@@ -210,6 +230,33 @@ class Lead:
         if submission.external_id is not None:
             self.joined_ids.append((submission.channel, submission.external_id))
         self.events.append(events.LeadResubmitted(submission.channel))
+
+    def correct(self, details: Mapping[HistoryField, str], *, by: Actor, at: datetime) -> list[HistoryField]:
+        """Staff correct the person's details, given normalised as intake normalises them ("" clears one).
+        Each changed detail is recorded with its old and new value; the changed ones are returned. A lead
+        keeps its name, and an email or a phone, once it has them."""
+        given = {name: (value or None) if name in _ABSENT_AS_NONE else value for name, value in details.items()}
+        changed = {name: value for name, value in given.items() if value != getattr(self, DETAILS[name])}
+        self._check_kept(changed)
+        for name, new in changed.items():
+            old = getattr(self, DETAILS[name])
+            setattr(self, DETAILS[name], new)
+            self._record(name, old or None, new or None, by.user_id, at)
+        if changed:
+            self.score = self.score_card().total
+            self.events.append(events.DetailsCorrected(tuple(name.value for name in changed)))
+        return list(changed)
+
+    def _check_kept(self, changed: Mapping[HistoryField, str | None]) -> None:
+        errors: dict[str, str] = {}
+        if HistoryField.NAME in changed and not changed[HistoryField.NAME]:
+            errors["name"] = "a lead keeps its name: enter one"
+        contacts = [HistoryField.EMAIL, HistoryField.PHONE]
+        cleared = [c for c in contacts if c in changed and not changed[c]]
+        if cleared and not any(changed.get(c, getattr(self, DETAILS[c])) for c in contacts):
+            errors[cleared[0].value] = "a lead keeps an email address or a phone number: enter one"
+        if errors:
+            raise ValidationError("the lead was not changed", errors)
 
     def mark_spam(self, reason: str, *, at: datetime) -> None:
         """Suspected spam at intake: kept for a person to check, never dropped, and nobody is notified."""

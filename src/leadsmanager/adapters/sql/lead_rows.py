@@ -9,7 +9,7 @@ from typing import Any
 
 from attrs import evolve
 from sqlalchemy import Row as ResultRow
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.event_records import stored_entry
@@ -80,12 +80,28 @@ def insert_joined_ids(writes: Writes, many: Sequence[Lead]) -> None:
 
 
 def insert_terms(writes: Writes, new: Sequence[Lead]) -> None:
-    """The search terms of leads just stored (they have none yet), each carrying its lead's creation time."""
+    """The search terms of leads that have none (just stored), each carrying its lead's creation time."""
     rows: list[Row] = []
     for lead in new:
         created_at = stored_time(lead.created_at)
         rows += [(term, lead.id, created_at) for term in _terms(lead)]
     _TERMS.queue(writes, rows)
+
+
+# The details a lead's search terms are made of (domain/search.py's lead_terms).
+_SEARCHED = frozenset({HistoryField.NAME, HistoryField.COMPANY, HistoryField.EMAIL, HistoryField.PHONE})
+_DELETE_TERMS = delete(lead_search).where(lead_search.c.lead_id == bindparam("lead_id"))
+
+
+def terms_changing(lead: Lead) -> bool:
+    """Whether the lead's unsaved history corrects a detail it is searched by."""
+    return any(entry.field in _SEARCHED for entry in lead.new_history())
+
+
+def replace_terms(writes: Writes, lead: Lead) -> None:
+    """The lead's search terms made again from its details: found by the corrected ones, not the old."""
+    run(writes.session, _DELETE_TERMS, {"lead_id": lead.id})
+    insert_terms(writes, [lead])
 
 
 def _lead_fields(lead: Lead) -> tuple[Any, ...]:

@@ -22,7 +22,9 @@ from leadsmanager.adapters.sql.lead_rows import (
     insert_terms,
     lead_values,
     lead_with_history,
+    replace_terms,
     stored_lead,
+    terms_changing,
     to_lead,
 )
 from leadsmanager.adapters.sql.tables import joined_external_ids, leads
@@ -138,8 +140,11 @@ class SqlLeadRepository(LeadRepository):
         if result.rowcount != 1:
             raise Conflict(f"lead {lead.id} was changed by someone else; reload it and try again")
         lead.version += 1
+        searched_again = terms_changing(lead)
         with Writes(self._session) as writes:
             self._write_changes(writes, [lead])
+            if searched_again:
+                replace_terms(writes, lead)
             self._projection.saved(writes, lead)
 
     @staticmethod

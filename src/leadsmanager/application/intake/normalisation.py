@@ -14,6 +14,8 @@ from leadsmanager.domain.errors import ValidationError
 
 _SPACES = re.compile(r"\s+")
 MAX_PHONE_LENGTH = 40
+# phonenumbers' "unknown region": only a number written with its country code is read.
+NO_REGION = "ZZ"
 T = TypeVar("T")
 
 

@@ -51,7 +51,7 @@ class UseCases(containers.DeclarativeContainer):
     change_status = providers.Singleton(ChangeStatus, uow, clock)
     assign_lead = providers.Singleton(AssignLead, uow, clock)
     add_note = providers.Singleton(AddNote, uow, clock)
-    update_lead = providers.Singleton(UpdateLead, uow, clock)
+    update_lead = providers.Singleton(UpdateLead, uow, clock, phone_region=phone_region)
     get_lead = providers.Singleton(GetLead, views)
     list_leads = providers.Singleton(ListLeads, views)
     export_leads = providers.Singleton(ExportLeads, views)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadsmanager.domain.lead import HistoryEntry, HistoryField, Lead
+from leadsmanager.domain.lead import DETAILS, HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 CONTINUED = "    "  # the next line of a multi-line value, indented under its field
@@ -49,6 +49,8 @@ def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
     if entry.field == HistoryField.ASSIGNEE:
         old = _person(int(old), people) if old else None
         new = _person(int(new), people) if new else "nobody"
+    if entry.field in DETAILS:  # a correction: what it was and what it became, also when one is blank
+        old, new = old or "(none)", new or "(none)"
     change = f"{old} -> {new}" if old is not None else f"{new}"
     actor = _person(entry.actor_id, people) if entry.actor_id is not None else "system"
     return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {entry.field}: {change}  ({actor})"

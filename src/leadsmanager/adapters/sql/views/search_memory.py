@@ -12,7 +12,8 @@ import time
 # primary key (term, lead_id); below it, sorting the group's rows stays cheap.
 COMMON = 10_000
 # A group's count is reused for COUNTS_TTL seconds, except zero: a group with no term makes the page
-# empty at once, and a lead added since would be missed. (Terms are only ever added.)
+# empty at once, and a lead added (or corrected) since would be missed. A count that is too high since
+# a correction took terms away only chooses a plan; the plan still returns exactly the matches.
 COUNTS_TTL = 30.0
 # A crude bound on what is kept: forgetting costs one statement the next time.
 KEPT = 10_000
