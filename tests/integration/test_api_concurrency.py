@@ -1,5 +1,5 @@
-"""Concurrent API requests on MariaDB: 100 PATCHes of one lead (one wins, nothing is overwritten), and
-an intake waiting on a lock while other requests are still answered."""
+"""Concurrent API requests on MariaDB: 100 PATCHes of one lead (one wins, nothing is overwritten), as many
+corrections of its details, and an intake waiting on a lock while other requests are still answered."""
 
 from __future__ import annotations
 
@@ -62,6 +62,32 @@ def test_a_hundred_concurrent_patches_of_one_lead(mysql_container: Container) ->
     winner = targets[statuses.index(200)]
     assert final["status"] == winner and final["version"] == 2
     assert [(h["field"], h["new"]) for h in final["history"]] == [("status", "new"), ("status", winner)]
+
+
+def test_concurrent_corrections_from_one_version_one_wins(mysql_container: Container) -> None:
+    lead_id = mysql_container.submit_lead()(LeadForm(Channel.API, name="Old Name", email="old@example.com")).lead_id
+    _, secret = mysql_container.api_keys().create("edits", frozenset(Scope), by=Actor.system())
+    auth = {"Authorization": f"Bearer {secret}"}
+    tags = [f"Editor{n:02d}" for n in range(40)]
+
+    def correct(tag: str) -> int:
+        body = {"name": f"{tag} Name", "email": f"{tag.lower()}@example.com"}
+        sent = client.patch(f"/api/v1/leads/{lead_id}", json=body, headers={**auth, "If-Match": '"1"'})
+        return int(sent.status_code)
+
+    with TestClient(create_app(mysql_container)) as client, ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(correct, tags))
+        winner = tags[statuses.index(200)] if 200 in statuses else "nobody"
+        final = client.get(f"/api/v1/leads/{lead_id}", headers=auth).json()
+        by_old = client.get("/api/v1/leads?q=old", headers=auth).json()["items"]
+        by_new = client.get(f"/api/v1/leads?q={winner}", headers=auth).json()["items"]
+    assert statuses.count(200) == 1 and set(statuses) <= {200, 409}
+    assert (final["name"], final["version"]) == (f"{winner} Name", 2)
+    assert [(h["field"], h["new"]) for h in final["history"][1:]] == [
+        ("name", f"{winner} Name"),
+        ("email", f"{winner.lower()}@example.com"),
+    ]
+    assert by_old == [] and [x["id"] for x in by_new] == [lead_id]
 
 
 def test_an_intake_waiting_on_a_lock_does_not_hold_up_other_requests(

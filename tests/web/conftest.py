@@ -14,6 +14,7 @@ from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.users import NewUser
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.bootstrap.container import Container, build
@@ -73,6 +74,20 @@ def container(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
 @pytest.fixture
 def staff(container: Container) -> Staff:
     return Staff(container)
+
+
+@pytest.fixture
+def keys(container: Container, staff: Staff) -> dict[str, dict[str, str]]:
+    """API keys' Authorization headers by their scopes: read, write, both."""
+    made = {}
+    for name, scopes in (
+        ("read", {Scope.LEADS_READ}),
+        ("write", {Scope.LEADS_WRITE}),
+        ("both", {Scope.LEADS_READ, Scope.LEADS_WRITE}),
+    ):
+        _, secret = container.api_keys().create(name, frozenset(scopes), by=Actor.system())
+        made[name] = {"Authorization": f"Bearer {secret}"}
+    return made
 
 
 @pytest.fixture

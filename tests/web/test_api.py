@@ -10,7 +10,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.api.auth import FAILED_KEYS_PER_ADDRESS, FAILED_KEYS_WINDOW
@@ -26,19 +25,6 @@ INTAKE = {
     "extras": {"budget": "5k"},
     "utm": {"utm_source": "crm"},
 }
-
-
-@pytest.fixture
-def keys(container: Container, staff: Staff) -> dict[str, dict[str, str]]:
-    made = {}
-    for name, scopes in (
-        ("read", {Scope.LEADS_READ}),
-        ("write", {Scope.LEADS_WRITE}),
-        ("both", {Scope.LEADS_READ, Scope.LEADS_WRITE}),
-    ):
-        _, secret = container.api_keys().create(name, frozenset(scopes), by=Actor.system())
-        made[name] = {"Authorization": f"Bearer {secret}"}
-    return made
 
 
 def test_intake_creates_once_and_replays_with_the_idempotency_key(

@@ -31,7 +31,12 @@ TITLES = {
 
 
 def problem(
-    status: int, detail: str, *, field_errors: dict[str, str] | None = None, headers: dict[str, str] | None = None
+    status: int,
+    detail: str,
+    *,
+    field_errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> Response:
     body: dict[str, Any] = {
         "type": "about:blank",
@@ -41,6 +46,7 @@ def problem(
     }
     if field_errors:
         body["errors"] = [{"field": k, "message": v} for k, v in field_errors.items()]
+    body |= extensions or {}
     response = Response(json.dumps(body), status_code=status, media_type=PROBLEM_TYPE)
     response.headers.update(headers or {})
     return response
@@ -52,6 +58,10 @@ def from_error(error: errors.LeadsManagerError) -> Response:
         return problem(422, str(error), field_errors=error.fields)
     if isinstance(error, errors.RateLimited):
         return problem(429, str(error), headers={"Retry-After": str(error.retry_after)})
+    if isinstance(error, errors.ContactTaken):
+        # RFC 9457's extension member: the open leads that already have the contact, when the caller may know them.
+        others = [{"field": f, "id": i} | ({"name": n} if n else {}) for f, (i, n) in error.others.items()]
+        return problem(409, str(error), field_errors=error.fields, extensions={"conflicting_leads": others})
     if isinstance(error, errors.AuthenticationFailed):
         return problem(401, str(error), headers={"WWW-Authenticate": 'Bearer realm="leadsmanager"'})
     return problem(status, str(error))

@@ -16,7 +16,7 @@ from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, Idempotency, Ou
 from leadsmanager.application.parsing import entity_tag, whole_number
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
-from leadsmanager.domain.errors import NotFound, ValidationError
+from leadsmanager.domain.errors import ContactTaken, NotFound, ValidationError
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
@@ -123,9 +123,12 @@ def _patch_lead(request: Request, raw: bytes) -> Response:
     expected = version if tagged is None else tagged
     if expected is None:
         raise ApiProblem(428, "send If-Match with the lead's ETag, or its version, so no change is lost")
-    lead = container(request).update_lead()(
-        request.path_params["lead_id"], changes, by=who.actor, expected_version=expected
-    )
+    try:
+        lead = container(request).update_lead()(
+            request.path_params["lead_id"], changes, by=who.actor, expected_version=expected
+        )
+    except ContactTaken as e:
+        raise e if who.reads else e.without_names() from None
     body = lead_json(lead) if who.reads else {"id": lead.id, "version": lead.version}
     return LeadsJSON(body, headers={"ETag": etag(lead.version)})
 

@@ -8,6 +8,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
+from leadsmanager.application.editing import DETAIL_NAMES
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.leads import LeadChanges
 from leadsmanager.application.parsing import json_document
@@ -71,22 +72,36 @@ def intake_form(body: dict[str, Any]) -> LeadForm:
     )
 
 
+# Details that may be null, as the lead's record writes them when it has none: null clears them, as "" does.
+NULLABLE_DETAILS = ("email", "phone")
+
+
 def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
-    errors = _unknown(body, ("status", "assignee_id", "version"))
+    errors = _unknown(body, ("status", "assignee_id", "version", *DETAIL_NAMES))
     if "status" in body and not isinstance(body["status"], str):
         errors["status"] = "must be a string"
+    errors |= {name: _detail_error(name) for name in DETAIL_NAMES if name in body and not _detail(name, body[name])}
     assignee = body.get("assignee_id")
     if "assignee_id" in body and assignee is not None and (not isinstance(assignee, int) or isinstance(assignee, bool)):
         errors["assignee_id"] = "must be a user id or null"
     version = body.get("version")
     if "version" in body and (not isinstance(version, int) or isinstance(version, bool)):
         errors["version"] = "must be an integer"
-    if not errors and "status" not in body and "assignee_id" not in body:
-        errors["status"] = "change the status, the assignee_id, or both"
+    if not errors and not ({"status", "assignee_id", *DETAIL_NAMES} & body.keys()):
+        errors["status"] = "change the status, the assignee_id or a detail (" + ", ".join(DETAIL_NAMES) + ")"
     if errors:
         raise ValidationError("the change was not accepted", errors)
     status = parse_status(body["status"]) if "status" in body else None
-    return LeadChanges(status=status, assign="assignee_id" in body, assignee_id=assignee), version
+    details = {name: body[name] or "" for name in DETAIL_NAMES if name in body}
+    return LeadChanges(status=status, assign="assignee_id" in body, assignee_id=assignee, details=details), version
+
+
+def _detail(name: str, value: Any) -> bool:
+    return isinstance(value, str) or (value is None and name in NULLABLE_DETAILS)
+
+
+def _detail_error(name: str) -> str:
+    return "must be a string or null" if name in NULLABLE_DETAILS else "must be a string"
 
 
 def lead_json(lead: Lead) -> dict[str, Any]:

@@ -86,9 +86,18 @@ CHANGE = {
     "type": "object",
     "additionalProperties": False,
     "minProperties": 1,
+    "description": "Only the fields given change. Details are normalised as at intake; a corrected email or "
+    "phone that another open lead has is refused (409, naming it in conflicting_leads). Each changed field is "
+    "recorded in the history with its old and new value.",
     "properties": {
         "status": {"enum": [s.value for s in LeadStatus]},
         "assignee_id": {"type": ["integer", "null"]},
+        "name": {"type": "string", "maxLength": 200, "minLength": 1},
+        "email": {"type": ["string", "null"], "maxLength": 254, "description": "null or empty clears it"},
+        "phone": {"type": ["string", "null"], "maxLength": 40, "description": "null or empty clears it"},
+        "company": {"type": "string", "maxLength": 200},
+        "service": {"type": "string", "maxLength": 120},
+        "message": {"type": "string", "maxLength": 10000},
         "version": {"type": "integer", "description": "the version you read; or send If-Match"},
     },
 }
@@ -106,6 +115,15 @@ PROBLEM = {
                 "type": "object",
                 "required": ["field", "message"],
                 "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+        "conflicting_leads": {
+            "description": "a refused correction: the open leads that already have the email or phone",
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "id"],
+                "properties": {"field": {"type": "string"}, "id": {"type": "integer"}, "name": {"type": "string"}},
             },
         },
     },
