@@ -16,6 +16,7 @@ STATE_CHANGES = [
     ("/leads/{lead}/note", {"note": "hello"}),
     ("/leads/{lead}/status", {"status": "contacted"}),
     ("/leads/{lead}/assign", {"assignee": ""}),
+    ("/leads/{lead}/details", {"name": "Forged", "email": "forged@example.com"}),
     ("/leads/new", {"name": "A", "email": "a@example.com"}),
     ("/users", {"email": "n@example.com", "full_name": "N", "role": "employee", "password": "x" * 12}),
     ("/users/{user}", {"change": "deactivate"}),

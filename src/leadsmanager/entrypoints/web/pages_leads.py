@@ -13,11 +13,13 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
+from leadsmanager.application.editing import DETAIL_NAMES
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm, Outcome
+from leadsmanager.application.leads import LeadChanges
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict, InvalidStatusTransition, NotFound, ValidationError
-from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
+from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
 from leadsmanager.domain.user import User
@@ -90,9 +92,14 @@ def export_csv(request: Request) -> Response:
 
 
 def lead_detail(
-    request: Request, status_code: int = 200, error: str = "", typed: dict[str, str] | None = None
+    request: Request,
+    status_code: int = 200,
+    error: str = "",
+    typed: dict[str, str] | None = None,
+    refused: Exception | None = None,
 ) -> Response:
-    """The lead as it is now; `typed` is what a refused form held, put back into that form."""
+    """The lead as it is now; `typed` is what a refused form held, put back into that form, with the
+    fields `refused` found fault with marked."""
     actor = require(request)
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
     return render(
@@ -106,6 +113,9 @@ def lead_detail(
         assignable=_assignable(request, actor),
         error=error,
         typed=typed or {},
+        details=_details(view.lead),
+        errors=refused.fields if isinstance(refused, ValidationError | ContactTaken) else {},
+        taken=refused.others if isinstance(refused, ContactTaken) else {},
         score=view.lead.score_card(),
         **_waits(request),
     )
@@ -116,11 +126,15 @@ def lead_action(request: Request) -> Response:
     form = verified_form(request)
     lead_id = int(request.path_params["lead_id"])
     built, action = container(request), request.path_params["action"]
-    if action not in ("status", "assign", "note"):
+    if action not in ("details", "status", "assign", "note"):
         raise NotFound("there is no such action")
     try:
         version = _optional_number(form.get("version", ""), "version")
-        if action == "status":
+        if action == "details":
+            changes = LeadChanges(details={name: form.get(name, "") for name in DETAIL_NAMES})
+            saved = built.update_lead()(lead_id, changes, by=actor, expected_version=version)
+            message = "Details saved" if saved.version != version else "Nothing was changed"
+        elif action == "status":
             built.change_status()(lead_id, parse_status(form.get("status", "")), by=actor, expected_version=version)
             message = "Status changed"
         elif action == "assign":
@@ -139,8 +153,20 @@ def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Respo
     """The lead as it is now, with the refused form holding what was typed, never a redirect that loses it."""
     if isinstance(error, Conflict):
         message = f"Not saved: {error}. What you chose is kept in the form below, next to the lead as it is now."
-        return lead_detail(request, status_code=409, error=message, typed=typed)
-    return lead_detail(request, status_code=400, error=str(error), typed=typed)
+        return lead_detail(request, status_code=409, error=message, typed=typed, refused=error)
+    return lead_detail(request, status_code=400, error=str(error), typed=typed, refused=error)
+
+
+def _details(lead: Lead) -> dict[str, str]:
+    """The details form's values: the lead's as they are."""
+    return {
+        "name": lead.contact_name,
+        "email": lead.email or "",
+        "phone": lead.phone or "",
+        "company": lead.company,
+        "service": lead.service,
+        "message": lead.message,
+    }
 
 
 def new_lead_page(request: Request) -> Response:
