@@ -81,13 +81,22 @@ def open_page(page: Page, base: str, name: str, lead_id: int) -> None:
         page.fill("#phone", "12")
         page.click("#new-lead button[type=submit]")
         page.wait_for_selector(".field-error")
+    elif name == "lead-edit-errors":
+        page.goto(f"{base}/leads/{lead_id}")
+        page.click("#edit-details summary")
+        page.fill("#edit-lead #email", "eve@localhost")
+        page.fill("#edit-lead #phone", "12")
+        page.click("#save-details")
+        page.wait_for_selector("#edit-lead .field-error")
     else:
         path = {"dashboard": "/", "leads-list": "/leads", "lead-detail": f"/leads/{lead_id}"}.get(name, f"/{name}")
         page.goto(f"{base}{path}")
     page.wait_for_load_state("load")
 
 
-STAFF_PAGES = ("dashboard", "leads-list", "lead-detail", "new-lead-errors", "users", "reports", "jobs")
+STAFF_PAGES = (
+    *("dashboard", "leads-list", "lead-detail", "lead-edit-errors", "new-lead-errors", "users", "reports", "jobs"),
+)
 PUBLIC_PAGES = ("sign-in", "public-form", "public-form-errors")
 
 

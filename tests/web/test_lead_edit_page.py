@@ -86,7 +86,9 @@ def test_a_stale_page_comes_back_with_what_was_typed(
     assert sent.status_code == 409 and "changed by someone else" in sent.text and "kept in the form" in sent.text
     form = details_form(sent.text)
     assert 'value="My Fix"' in form and "Two lines\nof it</textarea>" in form
-    assert '<details class="w3-card w3-white w3-padding w3-margin-bottom" id="edit-details" open>' in sent.text
+    assert (
+        '<details class="w3-card w3-white w3-padding w3-margin-bottom edit-card" id="edit-details" open>' in sent.text
+    )
     assert f'name="version" value="{int(version) + 1}"' in form  # sending it again now works
     assert lead(container, lead_id).contact_name == "Lead 2"
 

@@ -154,6 +154,9 @@ def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Respo
     if isinstance(error, Conflict):
         message = f"Not saved: {error}. What you chose is kept in the form below, next to the lead as it is now."
         return lead_detail(request, status_code=409, error=message, typed=typed, refused=error)
+    if isinstance(error, ValidationError) and typed.get("action") == "details":
+        message = "Not saved: please correct the fields marked in the details form; what you typed is kept there."
+        return lead_detail(request, status_code=400, error=message, typed=typed, refused=error)
     return lead_detail(request, status_code=400, error=str(error), typed=typed, refused=error)
 
 
