@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 
 from leadsmanager.adapters.form_sources.client import SiteClient
+from leadsmanager.adapters.form_sources.intralog.source import IntralogFormSource
 from leadsmanager.adapters.form_sources.plugin import WordPressFormSource
 from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.adapters.http_retry import RetryPolicy
@@ -16,6 +17,7 @@ from leadsmanager.application.sync_types import FormSourceError, SubmissionPage
 Builder = Callable[[list[WordPressSite], SiteClient], FormSource]
 BUILDERS: Mapping[SiteKind, Builder] = {
     SiteKind.LEADSMANAGER: lambda sites, client: WordPressFormSource(sites, client=client),
+    SiteKind.INTRALOG_LEGACY: lambda sites, client: IntralogFormSource(sites, client=client),
 }
 
 

@@ -50,13 +50,18 @@ def read_body(
 
 
 def _code(reply: httpx.Response) -> str:
+    code = error_code(reply)
+    return f", {code}" if code else ""
+
+
+def error_code(reply: httpx.Response) -> str | None:
     """WordPress names the reason in its JSON error body ("incorrect_password", "rest_forbidden")."""
     try:
         data = json_document(_read_up_to(reply, MAX_ERROR_BODY_BYTES) or b"{}")
     except (httpx.HTTPError, ValidationError):  # the code only adds detail: never fail for it
-        return ""
+        return None
     code = data.get("code") if isinstance(data, dict) else None
-    return f", {code}" if isinstance(code, str) and ERROR_CODE.fullmatch(code) else ""
+    return code if isinstance(code, str) and ERROR_CODE.fullmatch(code) else None
 
 
 def _read_up_to(reply: httpx.Response, limit: int) -> bytes | None:

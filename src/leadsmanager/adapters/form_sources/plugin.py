@@ -7,11 +7,11 @@ from types import TracebackType
 from urllib.parse import quote
 
 from leadsmanager.adapters.form_sources.client import SiteClient
-from leadsmanager.adapters.form_sources.plugin_payload import SUBMISSION_ID, parse_page
-from leadsmanager.adapters.form_sources.site import WordPressSite
+from leadsmanager.adapters.form_sources.plugin_payload import parse_page
+from leadsmanager.adapters.form_sources.site import WordPressSite, site_to_fetch
 from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.application.ports import FormSource
-from leadsmanager.application.sync_types import FormSourceError, SubmissionPage
+from leadsmanager.application.sync_types import SubmissionPage
 
 API_PATH = "/wp-json/leadsmanager/v1/forms/{form_id}/submissions"
 MAX_PER_PAGE = 100  # the ceiling WordPress REST endpoints conventionally accept for per_page
@@ -38,11 +38,7 @@ class WordPressFormSource(FormSource):
             self._client.close()
 
     def fetch(self, site: str, form_id: str, *, after_id: str | None, limit: int) -> SubmissionPage:
-        if limit < 1 or (after_id is not None and not SUBMISSION_ID.fullmatch(after_id)):
-            raise ValueError("limit must be at least 1 and after_id an id this source returned")
-        config = self._sites.get(site)
-        if config is None:
-            raise FormSourceError("no WordPress site of that name is configured", site=site, form_id=form_id)
+        config = site_to_fetch(self._sites, site, form_id, after_id=after_id, limit=limit)
         params = {"per_page": str(min(limit, MAX_PER_PAGE))}
         if after_id is not None:
             params["after_id"] = after_id

@@ -6,17 +6,15 @@ person filled in: a field a submission lacks is fine, and a null field counts as
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any, TypeVar
 
+from leadsmanager.adapters.form_sources.site import ROW_ID
 from leadsmanager.application.parsing import instant, json_document
 from leadsmanager.application.sync_types import FormSourceBadResponse, RemoteSubmission, SubmissionPage
 from leadsmanager.domain.errors import ValidationError
 
 T = TypeVar("T")
-# WordPress row ids are unsigned 64-bit integers: at most 20 digits.
-SUBMISSION_ID = re.compile(r"[0-9]{1,20}")
 
 
 class _OffContract(Exception):
@@ -85,7 +83,7 @@ def _id(item: dict[str, Any]) -> str:
     value = item.get("id")
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         value = str(value)
-    if not isinstance(value, str) or not SUBMISSION_ID.fullmatch(value):
+    if not isinstance(value, str) or not ROW_ID.fullmatch(value):
         raise _OffContract("'id' is missing or not a decimal number")
     return str(int(value))
 

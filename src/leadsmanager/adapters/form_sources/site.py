@@ -16,10 +16,12 @@ from attrs import Attribute, field, frozen
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.intake.form_mapping import SyncedForm, check_site_name
 from leadsmanager.application.push import PushTarget
-from leadsmanager.application.sync_types import RemoteSubmission
+from leadsmanager.application.sync_types import FormSourceError, RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1"})
+# The form plugins' entry ids are WordPress row ids, unsigned 64-bit integers: at most 20 digits.
+ROW_ID = re.compile(r"[0-9]{1,20}")
 # A push token travels in a query string (Elementor) and as a Basic user name (Formidable): URL-safe,
 # no ':', and long enough that guessing it is hopeless.
 PUSH_TOKEN = re.compile(r"[A-Za-z0-9._~-]{24,200}")
@@ -123,3 +125,16 @@ class WordPressSite:
 
     def auth(self) -> httpx.BasicAuth:
         return httpx.BasicAuth(self.username, self.app_password)
+
+
+def site_to_fetch(
+    sites: Mapping[str, WordPressSite], site: str, form_id: str, *, after_id: str | None, limit: int
+) -> WordPressSite:
+    """The configured site a fetch asks for. A limit below one or a position no source gave is the
+    caller's mistake (ValueError); a site not configured is a FormSourceError naming it."""
+    if limit < 1 or (after_id is not None and not ROW_ID.fullmatch(after_id)):
+        raise ValueError("limit must be at least 1 and after_id an id this source returned")
+    config = sites.get(site)
+    if config is None:
+        raise FormSourceError("no WordPress site of that name is configured", site=site, form_id=form_id)
+    return config

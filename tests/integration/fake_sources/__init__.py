@@ -1,0 +1,1 @@
+"""Fakes of the form plugins' APIs, one module per site kind, on a shared fake WordPress (site.py)."""
