@@ -133,7 +133,8 @@ final class Settings {
 			'secret',
 			__( 'Webhook secret', 'leadsmanager-forms' ),
 			'<input type="password" class="regular-text" id="leadsmanager-secret" name="' . esc_attr( $name ) . '[secret]" value="" autocomplete="new-password" placeholder="' . esc_attr( $placeholder ) . '">'
-			. '<p class="description">' . esc_html__( 'The same value as LEADSMANAGER_WORDPRESS_<SITE>_WEBHOOK_SECRET. It is never shown again.', 'leadsmanager-forms' ) . '</p>'
+			// The variable's name is one long word: let it wrap on a phone rather than widen the page.
+			. '<p class="description" style="overflow-wrap:anywhere">' . esc_html__( 'The same value as LEADSMANAGER_WORDPRESS_<SITE>_WEBHOOK_SECRET. It is never shown again.', 'leadsmanager-forms' ) . '</p>'
 			. '<label><input type="checkbox" name="' . esc_attr( $name ) . '[forget_secret]" value="1"> ' . esc_html__( 'Forget the secret (stops pushing)', 'leadsmanager-forms' ) . '</label>'
 		);
 		echo '</tbody></table>';
