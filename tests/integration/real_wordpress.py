@@ -11,6 +11,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,7 +93,7 @@ class RealWordPress:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._process is not None:
-            self._process.terminate()
+            os.killpg(self._process.pid, signal.SIGTERM)
             self._process.wait(timeout=30)
         if self._site_db is not None:
             self._site_db.dispose()
@@ -118,8 +119,14 @@ class RealWordPress:
         command = ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(self.root), str(self.root / "router.php")]
         # A few workers, so that a browser's parallel requests do not queue behind each other.
         env = {**os.environ, "PHP_CLI_SERVER_WORKERS": "4"}
+        # Its own process group: the workers are its children, and stop with it.
         self._process = subprocess.Popen(
-            command, cwd=self.root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            command,
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         wait_for(self._answers, f"php -S on port {self.port}")
 
