@@ -27,6 +27,8 @@ from leadsmanager.application.sync_report import SyncReport
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from tests.conftest import UowFactory
+from tests.integration.fake_sources.formidable import FakeFormidable, FrmField
+from tests.integration.fake_sources.gravityforms import FakeGravityForms, GfField
 from tests.integration.fake_sources.intralog import FakeIntralog, entry
 from tests.integration.fake_sources.site import PASSWORD, USERNAME, FakeSite, Fault
 from tests.integration.fake_wordpress import FakeWordPress, quick_policy
@@ -119,6 +121,43 @@ class IntralogBackend(MappedBackend):
         )
 
 
+class GravityFormsBackend(MappedBackend):
+    """Mapped by field id and by label alike; interests in a multi-select, whose value is a list."""
+
+    kind = SiteKind.GRAVITYFORMS
+    FIELDS = {"1": "name", "Correo": "email", "3": "phone", "Empresa": "company", "5": "message"}
+    FORM = (
+        GfField(1, "Nombre"),
+        GfField(2, "Correo", "email"),
+        GfField(3, "Teléfono", "phone"),
+        GfField(4, "Empresa"),
+        GfField(5, "Mensaje", "textarea"),
+        GfField(6, "Intereses", "multiselect"),
+    )
+    IDS = {"1": "1", "Correo": "2", "3": "3", "Empresa": "4", "5": "5"}
+
+    def add(self, form_id: str, *people: Person) -> None:
+        assert isinstance(self.fake, FakeGravityForms)
+        self.fake.add_form(int(form_id), f"Form {form_id}", *self.FORM)  # idempotent: the form's fields
+        for p in people:
+            values = {self.IDS[k]: v for k, v in self.filled(p)} | {"6": list(p.interests)}
+            self.fake.put(int(form_id), p.id, values, p.sent_at)
+
+
+class FormidableBackend(MappedBackend):
+    """Mapped by field key; interests in checkboxes, whose value is a list."""
+
+    kind = SiteKind.FORMIDABLE
+    FIELDS = {"nombre": "name", "correo": "email", "telefono": "phone", "empresa": "company", "mensaje": "message"}
+
+    def add(self, form_id: str, *people: Person) -> None:
+        assert isinstance(self.fake, FakeFormidable)
+        fields = [FrmField(key, key.title()) for key in [*self.FIELDS, "intereses"]]
+        self.fake.add_form(int(form_id), f"form-{form_id}", f"Form {form_id}", *fields)
+        for p in people:
+            self.fake.put(int(form_id), p.id, dict(self.filled(p)) | {"intereses": list(p.interests)}, p.sent_at)
+
+
 @contextmanager
 def leadsmanager_backend() -> Iterator[Backend]:
     with FakeWordPress() as fake:
@@ -131,9 +170,23 @@ def intralog_backend() -> Iterator[Backend]:
         yield IntralogBackend(fake)
 
 
+@contextmanager
+def gravityforms_backend() -> Iterator[Backend]:
+    with FakeGravityForms() as fake:
+        yield GravityFormsBackend(fake)
+
+
+@contextmanager
+def formidable_backend() -> Iterator[Backend]:
+    with FakeFormidable() as fake:
+        yield FormidableBackend(fake)
+
+
 BACKENDS: dict[str, Callable[[], AbstractContextManager[Backend]]] = {
     "leadsmanager": leadsmanager_backend,
     "intralog-legacy": intralog_backend,
+    "gravityforms": gravityforms_backend,
+    "formidable": formidable_backend,
 }
 
 

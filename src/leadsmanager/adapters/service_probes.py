@@ -1,6 +1,8 @@
 """Can we reach the outside services, and do they take our credentials? Without sending anything real.
 
-- WordPress: fetch one submission of the site's first form (the sync's own request, with a short timeout).
+- WordPress: fetch one submission of the site's first form (the sync's own request, with a short timeout);
+  for a kind that walks its entries newest first (Formidable), past the newest id there can be, so that
+  one page answers instead of every page.
 - Perfit: an empty `mail/send`; a valid key gets the documented validation error (400 with an error
   type), a bad one 401/403. Anything else (a 404 from a service that is gone, a proxy's page) is no
   sign of health.
@@ -13,11 +15,12 @@ from __future__ import annotations
 import httpx
 
 from leadsmanager.adapters.form_sources.by_kind import SitesFormSource
-from leadsmanager.adapters.form_sources.site import WordPressSite
+from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.adapters.http_delivery import error_code
 from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.perfit import SENDING_LIMIT
 from leadsmanager.adapters.probes import Probe
+from leadsmanager.application.parsing import MAX_ID
 from leadsmanager.application.sync_types import FormSourceError
 
 TIMEOUT = 3.0
@@ -25,6 +28,7 @@ QUICK = RetryPolicy(attempts=1, connect_timeout=TIMEOUT, read_timeout=TIMEOUT)
 REFUSED = frozenset({401, 403, 404, 410})
 # The error types Perfit documents for a request it read and found invalid (an empty one, here).
 PERFIT_INVALID = frozenset({"bad_request", "validation_error"})
+PROBE_AFTER = {SiteKind.FORMIDABLE: str(MAX_ID)}
 
 
 def wordpress_probe(site: WordPressSite) -> Probe:
@@ -32,7 +36,7 @@ def wordpress_probe(site: WordPressSite) -> Probe:
     form_id = next(iter(site.forms))
     try:
         with SitesFormSource([site], policy=QUICK) as source:
-            source.fetch(site.name, form_id, after_id=None, limit=1)
+            source.fetch(site.name, form_id, after_id=PROBE_AFTER.get(site.kind), limit=1)
     except FormSourceError as e:
         return Probe(name, False, e.detail)
     return Probe(name, True, f"{site.base_url} answers and accepts our credentials (form {form_id})")

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
 
+from leadsmanager.application.discovery.catalogue import CatalogueForm
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
 from leadsmanager.application.notification_types import EmailMessage
 from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
@@ -224,6 +225,15 @@ class FormSource(Protocol):
 
         Raises a FormSourceError (an ExternalServiceError): FormSourceUnavailable is worth retrying later;
         any other (credentials refused, a response off the contract, an unknown site or form) needs a person.
+        """
+
+
+class FormCatalogue(Protocol):
+    def forms(self, site: str) -> Sequence[CatalogueForm]:
+        """Every form the site's plugin lists, with its fields.
+
+        Raises FormsNotListable when the site's kind of API cannot list forms, a FormSourceError when the
+        site fails or refuses us (its `form_id` is empty).
         """
 
 

@@ -81,4 +81,5 @@ class FormSourceBadResponse(FormSourceError):
 
 
 def _where(site: str, form_id: str) -> str:
-    return f"site {site!r}, form {form_id!r}"
+    """An empty `form_id`: the request was about the site, not one form (listing its forms, say)."""
+    return f"site {site!r}, form {form_id!r}" if form_id else f"site {site!r}"

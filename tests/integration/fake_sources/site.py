@@ -51,7 +51,7 @@ class Fault:
 
 @frozen
 class Seen:
-    form_id: str
+    form_id: str  # for a fake serving several routes, the route asked for (form_of's answer)
     query: dict[str, str]
     authorised: bool
 
@@ -126,10 +126,12 @@ class FakeSite:
             fault = self._faults.pop(0) if self._faults else None
             if fault is not None and fault.status is not None:
                 return Reply(fault.status, fault.body, fault.headers, fault.hang)
-            answer = self._refusal(authorization) or self.answer(form_id, query)
+            answer = self.refusal(authorization, form_id) or self.answer(form_id, query)
         return answer if fault is None else Reply(answer.status, answer.body, answer.headers, fault.hang)
 
-    def _refusal(self, authorization: str | None) -> Reply | None:
+    def refusal(self, authorization: str | None, form_id: str) -> Reply | None:
+        """WordPress's own refusals, before the plugin answers (called holding the lock); a plugin that
+        signs callers in its own way, or asks a capability per route, overrides it."""
         if not authorization:
             return error(401, "rest_forbidden", "Sorry, you are not allowed to do that.")
         if not self._authorised(authorization):
@@ -139,12 +141,21 @@ class FakeSite:
         return None
 
     def _authorised(self, authorization: str | None) -> bool:
-        scheme, _, encoded = (authorization or "").partition(" ")
-        try:
-            user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-        return scheme.lower() == "basic" and (user, _squashed(password)) == self._credentials
+        return self.signs_in(*(basic_credentials(authorization) or ("", "")))
+
+    def signs_in(self, user: str, password: str) -> bool:
+        """The site's user with its application password."""
+        return (user, _squashed(password)) == self._credentials
+
+
+def basic_credentials(authorization: str | None) -> tuple[str, str] | None:
+    """The user name and password of Basic credentials; None without them."""
+    scheme, _, encoded = (authorization or "").partition(" ")
+    try:
+        user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (user, password) if scheme.lower() == "basic" else None
 
 
 class _Server(ThreadingHTTPServer):

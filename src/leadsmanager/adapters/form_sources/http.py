@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 import httpx
 
@@ -22,21 +23,24 @@ MAX_ERROR_BODY_BYTES = 64_000
 ERROR_CODE = re.compile(r"[a-z0-9_]{1,64}")
 
 
-def refusal(reply: httpx.Response, *, site: str, form_id: str) -> FormSourceError:
+def refusal(reply: httpx.Response, *, site: str, form_id: str, code: str | None = None) -> FormSourceError:
+    """The usual reading of a refused reply; `code` when the caller has read the body's error code already
+    (a body is read once)."""
     status = reply.status_code
     if status in (401, 403):
-        why = f"the site refused our credentials (HTTP {status}{_code(reply)}): check the user and application password"
+        shown = _code(reply, code)
+        why = f"the site refused our credentials (HTTP {status}{shown}): check the user and application password"
         return FormSourceAuthFailed(why, site=site, form_id=form_id)
     if status in (408, 429) or status >= 500:
         wait = retry_after_seconds(reply.headers.get("Retry-After"))
         why = f"the site is busy or failing (HTTP {status})"
         return FormSourceUnavailable(why, site=site, form_id=form_id, retry_after=wait)
     if status == 404:
-        why = f"no such form, or the LeadsManager plugin is not active (HTTP 404{_code(reply)})"
+        why = f"no such form, or the LeadsManager plugin is not active (HTTP 404{_code(reply, code)})"
     elif 300 <= status < 400:
         why = f"the site redirects (HTTP {status}): configure the address it redirects to"
     else:
-        why = f"unexpected HTTP {status}{_code(reply)}"
+        why = f"unexpected HTTP {status}{_code(reply, code)}"
     return FormSourceBadResponse(why, site=site, form_id=form_id)
 
 
@@ -49,8 +53,8 @@ def read_body(
     return body
 
 
-def _code(reply: httpx.Response) -> str:
-    code = error_code(reply)
+def _code(reply: httpx.Response, known: str | None = None) -> str:
+    code = error_code(reply) if known is None else known
     return f", {code}" if code else ""
 
 
@@ -74,3 +78,25 @@ def _read_up_to(reply: httpx.Response, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+# A kind's own refusals: (status, WordPress error code) -> the error class and what to do about it.
+# `{settings}` in a message becomes the site's variable prefix, LEADSMANAGER_WORDPRESS_<SITE>_.
+KnownRefusals = Mapping[tuple[int, str], tuple[type[FormSourceError], str]]
+
+
+def kind_refusal(known: KnownRefusals) -> Callable[[httpx.Response, str, str], FormSourceError]:
+    """Reads a refused reply as the kind knows it (naming the fix), else as usual."""
+    statuses = {status for status, _ in known}
+
+    def read(reply: httpx.Response, site: str, form_id: str) -> FormSourceError:
+        if reply.status_code not in statuses:
+            return refusal(reply, site=site, form_id=form_id)
+        code = error_code(reply) or ""
+        if (reply.status_code, code) not in known:
+            return refusal(reply, site=site, form_id=form_id, code=code)
+        error, fix = known[reply.status_code, code]
+        why = f"{fix.format(settings=f'LEADSMANAGER_WORDPRESS_{site.upper()}_')} (HTTP {reply.status_code}, {code})"
+        return error(why, site=site, form_id=form_id)
+
+    return read

@@ -1,18 +1,20 @@
-"""An in-memory FormSource for use-case tests, held to the same contract as the WordPress adapter."""
+"""An in-memory FormSource (and FormCatalogue) for use-case tests, held to the WordPress adapter's contract."""
 
 from __future__ import annotations
 
 import threading
 
-from leadsmanager.application.ports import FormSource
+from leadsmanager.application.discovery.catalogue import CatalogueForm, FormsNotListable
+from leadsmanager.application.ports import FormCatalogue, FormSource
 from leadsmanager.application.sync_types import FormSourceBadResponse, FormSourceError, RemoteSubmission, SubmissionPage
 
 
-class MemoryFormSource(FormSource):
+class MemoryFormSource(FormSource, FormCatalogue):
     """Forms keyed by (site, form id); ids are decimal numbers, ordered by value as WordPress row ids are."""
 
     def __init__(self) -> None:
         self._forms: dict[tuple[str, str], list[RemoteSubmission]] = {}
+        self._catalogues: dict[str, tuple[CatalogueForm, ...]] = {}
         self._failures: list[FormSourceError] = []
         self._lock = threading.Lock()
 
@@ -27,6 +29,17 @@ class MemoryFormSource(FormSource):
                 known.add(submission.id)
                 stored.append(submission)
             stored.sort(key=lambda s: int(s.id))
+
+    def describe(self, site: str, *forms: CatalogueForm) -> None:
+        """What the site lists when asked for its forms; a site never described cannot list them."""
+        with self._lock:
+            self._catalogues[site] = forms
+
+    def forms(self, site: str) -> tuple[CatalogueForm, ...]:
+        with self._lock:
+            if site not in self._catalogues:
+                raise FormsNotListable(f"site {site!r} cannot list its forms")
+            return self._catalogues[site]
 
     def fail_next(self, *errors: FormSourceError) -> None:
         """The next fetches raise these, one each, as a site that is down or refuses us would."""

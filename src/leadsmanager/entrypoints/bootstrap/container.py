@@ -24,6 +24,7 @@ from leadsmanager.application import leads
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.consistency import CheckConsistency
 from leadsmanager.application.dashboard import Dashboard
+from leadsmanager.application.discovery.discover import DiscoverForms
 from leadsmanager.application.failed_submissions import FailedSubmissions
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
@@ -117,6 +118,7 @@ class Container(containers.DeclarativeContainer):
     sessions: P[Sessions] = use_cases.sessions
     sync_forms: P[SyncForms] = use_cases.sync_forms
     failed_submissions: P[FailedSubmissions] = use_cases.failed_submissions
+    discover_forms: P[DiscoverForms] = use_cases.discover_forms
 
     broker_settings: P[BrokerSettings] = jobs.broker_settings
     broker: P[dramatiq.Broker] = jobs.broker

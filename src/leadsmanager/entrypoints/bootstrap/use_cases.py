@@ -9,6 +9,7 @@ from dependency_injector import containers, providers
 from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
+from leadsmanager.application.discovery.discover import DiscoverForms
 from leadsmanager.application.failed_submissions import FailedSubmissions
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.key_notices import KeyNotices
@@ -78,3 +79,5 @@ class UseCases(containers.DeclarativeContainer):
         clock,
         reread=settings.provided.sync_reread_ids,
     )
+    # The form source lists forms too, over the same connections (FormCatalogue).
+    discover_forms = providers.Singleton(DiscoverForms, adapters.synced_forms, adapters.form_source)
