@@ -221,12 +221,25 @@ def test_pages_follow_the_cursor_in_id_order(wordpress: RealWordPress) -> None:
 
 @pytest.fixture
 def served_leadsmanager(tmp_path: Path, wordpress: RealWordPress) -> Iterator[tuple[Served, dict[str, str]]]:
-    """LeadsManager serving, taking the site's pushes for form cf7-900."""
+    """LeadsManager serving, taking the site's pushes for form cf7-900, and the environment of a CLI that also
+    reads the site. The server knows the site as push-only (no URL): its scheduler's own sync, two seconds after
+    start, would otherwise race the test's sync for the same submissions."""
     env = clean_env(tmp_path, **site_env(wordpress, tmp_path / "serve.sqlite3", "cf7-900"))
     env["LEADSMANAGER_WORDPRESS_BLOG_WEBHOOK_SECRET"] = SECRET
     (tmp_path / "data").mkdir()
     leadsmanager(env, "db", "upgrade")
-    server = Served(env)
+    push_only = {
+        k: v
+        for k, v in env.items()
+        if not k.startswith(
+            (
+                "LEADSMANAGER_WORDPRESS_BLOG_URL",
+                "LEADSMANAGER_WORDPRESS_BLOG_USER",
+                "LEADSMANAGER_WORDPRESS_BLOG_PASSWORD",
+            )
+        )
+    }
+    server = Served(push_only)
     yield server, env
     server.stop()
     wordpress.cli("push-settings", {})

@@ -139,6 +139,13 @@ def test_a_site_with_a_push_token_needs_no_url_user_or_password() -> None:
     assert TOKEN not in repr(shop)
 
 
+def test_a_site_with_only_our_plugins_webhook_secret_takes_its_signed_pushes_and_is_not_synced() -> None:
+    shop, _ = sites_from_env(
+        pushing(LEADSMANAGER_WORDPRESS_SHOP_TOKEN="<unset>", LEADSMANAGER_WORDPRESS_SHOP_WEBHOOK_SECRET="s" * 32)
+    )
+    assert (shop.syncs, shop.takes_pushes, shop.push_token) == (False, True, "")
+
+
 def test_a_site_that_syncs_may_take_pushes_too() -> None:
     [shop, _] = sites_from_env(environ(LEADSMANAGER_WORDPRESS_SHOP_TOKEN=TOKEN))
     assert shop.syncs and shop.takes_pushes and shop.base_url == "https://shop.example.com"

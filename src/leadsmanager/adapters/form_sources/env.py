@@ -10,7 +10,8 @@
     LEADSMANAGER_WORDPRESS_SHOP_TOKEN=<24+ random URL-safe characters>  # optional: takes plugins' webhooks
     LEADSMANAGER_WORDPRESS_SHOP_ID_KEY=id       # optional: the pushed field with the plugin's entry id
 
-A site with a token may go without URL, user and password: it only takes pushes (docs/form-sources.md).
+A site with a token or a webhook secret may go without URL, user and password: it only takes pushes
+(docs/form-sources.md, docs/wordpress-plugin.md).
 Messages name the variable at fault, never a password or token.
 """
 
@@ -53,8 +54,8 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
     forms = _words(required("FORMS"))
     mappings = _field_maps(optional("FIELDS"), forms, variable=prefix + "FIELDS")
     token = optional("TOKEN")
-    # Without a token a site is synced, as it always was; with one, all three or none of these.
-    syncs = not token or any(optional(s) for s in PULL_SETTINGS)
+    # Without a way in for pushes a site is synced, as it always was; with one, all three or none of these.
+    syncs = not (token or optional("WEBHOOK_SECRET")) or any(optional(s) for s in PULL_SETTINGS)
     url, user, password = (required(s) if syncs else "" for s in PULL_SETTINGS)
     try:
         return WordPressSite(
