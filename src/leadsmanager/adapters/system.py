@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import argon2
 
+from leadsmanager.adapters.passwords.django import is_django_hash, verify_django
 from leadsmanager.application.ports import Clock, PasswordHasher, TokenGenerator
 
 
@@ -16,6 +17,8 @@ class SystemClock(Clock):
 
 
 class Argon2Hasher(PasswordHasher):
+    """argon2 for every password set here; a Django hash of an imported user is checked and then replaced."""
+
     def __init__(self, hasher: argon2.PasswordHasher | None = None) -> None:
         self._hasher = hasher or argon2.PasswordHasher()
 
@@ -23,13 +26,15 @@ class Argon2Hasher(PasswordHasher):
         return self._hasher.hash(password)
 
     def verify(self, password_hash: str, password: str) -> bool:
+        if is_django_hash(password_hash):
+            return verify_django(password_hash, password)
         try:
             return self._hasher.verify(password_hash, password)
         except (argon2.exceptions.VerificationError, argon2.exceptions.InvalidHashError):
             return False
 
     def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)
+        return is_django_hash(password_hash) or self._hasher.check_needs_rehash(password_hash)
 
 
 class SecretTokens(TokenGenerator):
