@@ -3,7 +3,8 @@
 Each kind's fake plugin (a real HTTP server on loopback, quirks included) is filled through a Backend
 that writes the same people in that plugin's own shape. Whatever the kind: nothing is lost, nothing is
 imported twice, a re-run imports nothing, a run that crashes part-way resumes, a failing form lets the
-others go on. A new kind joins by adding its Backend to BACKENDS.
+others go on, a submission nobody can answer waits in the failed-submissions inbox (once, and never
+without the cursor moving past it). A new kind joins by adding its Backend to BACKENDS.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from sqlalchemy.orm import sessionmaker
 from leadsmanager.adapters.form_sources.by_kind import SitesFormSource
 from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.adapters.sql.engine import make_session_factory
+from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.application.intake import LeadForm, SubmitLead, SubmitResult
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.sync_report import SyncReport
 from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.failed_submission import FailedSubmission, ReceivedBy
 from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.sync_cursor import SyncCursor
 from tests.conftest import UowFactory
 from tests.integration.fake_sources.formidable import FakeFormidable, FrmField
 from tests.integration.fake_sources.gravityforms import FakeGravityForms, GfField
@@ -59,6 +63,11 @@ class Person:
 
 def person(n: int) -> Person:
     return Person(n, f"Persona {n}", f"persona{n}@example.com", f"+54 9 11 5555-{n:04d}", f"Empresa {n}", f"hola {n}")
+
+
+def unreachable(n: int) -> Person:
+    """Someone who left neither an email nor a phone: not a lead, kept in the failed-submissions inbox."""
+    return Person(n, f"Persona {n}", "", "", f"Empresa {n}", f"sin contacto {n}")
 
 
 class Backend(Protocol):
@@ -244,6 +253,15 @@ class Harness:
             leads = {external: uow.leads.get(lead_id) for external, lead_id in found.items()}
         return {k: lead for k, lead in leads.items() if lead is not None}
 
+    def inbox(self) -> list[FailedSubmission]:
+        with self.uow() as uow:
+            return uow.failed_submissions.waiting()
+
+    def cursor(self, form_id: str) -> str | None:
+        with self.uow() as uow:
+            cursor = uow.sync_cursors.get(SITE, form_id)
+        return None if cursor is None else cursor.after_id
+
 
 @pytest.fixture
 def harness(backend: Backend, storage: UowFactory, clock: FakeClock) -> Iterator[Harness]:
@@ -320,3 +338,40 @@ def test_a_form_that_fails_lets_the_others_go_on_and_is_imported_next_time(harne
     again = harness.sync()
     assert again.failures == ()
     assert created(again) == {"4": (7, 7), "5": (0, 0)}
+
+
+def test_a_submission_nobody_can_answer_is_kept_whole_in_the_inbox_once(harness: Harness) -> None:
+    harness.backend.add("4", person(1), unreachable(2), person(3), person(4))
+    [form_4, _] = harness.sync().forms
+    assert (form_4.fetched, form_4.created, [r.submission_id for r in form_4.rejected]) == (4, 3, ["2"])
+    [kept] = harness.inbox()
+    assert (kept.site, kept.form_id, kept.submission_id, kept.received_by) == (SITE, "4", "2", ReceivedBy.SYNC)
+    assert kept.reason.startswith("no email and no phone: map the form's fields in the site's _FIELDS")
+    assert kept.fields is not None and {"Persona 2", "Empresa 2", "sin contacto 2"} <= set(kept.fields.values())
+    assert kept.submitted_at == unreachable(2).sent_at and form_4.rejected[0].kept_as == kept.id
+    assert harness.cursor("4") == "4" and len(harness.leads(*(("4", person(n)) for n in (1, 3, 4)))) == 3
+
+    [again, _] = harness.sync().forms
+    assert (again.fetched, again.rechecked, again.rejected) == (0, 4, ())
+    assert harness.inbox() == [kept]
+
+
+def test_a_crash_saving_the_cursor_keeps_neither_it_nor_the_inbox_entry_and_the_rerun_keeps_both(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    harness.backend.add("4", person(1), unreachable(2), person(3), person(4))
+    save = SqlSyncCursorRepository.save
+
+    def crash(self: SqlSyncCursorRepository, cursor: SyncCursor) -> None:
+        monkeypatch.setattr(SqlSyncCursorRepository, "save", save)  # the process dies once, mid-transaction
+        save(self, cursor)
+        raise Crash
+
+    monkeypatch.setattr(SqlSyncCursorRepository, "save", crash)
+    with pytest.raises(Crash):
+        harness.sync()
+    assert harness.inbox() == [] and harness.cursor("4") is None
+
+    [form_4, _] = harness.sync().forms
+    assert (form_4.created, form_4.duplicates, [r.submission_id for r in form_4.rejected]) == (1, 2, ["2"])
+    assert [s.submission_id for s in harness.inbox()] == ["2"] and harness.cursor("4") == "4"

@@ -43,7 +43,9 @@ def site_env(name: str, server: FakeWordPress, forms: str, *, password: str = PA
         prefix + "USER": USERNAME,
         prefix + "PASSWORD": password,
         prefix + "FORMS": forms,
-        prefix + "FIELDS": ",".join(f"{f}:first-name=name,{f}:last-name=name" for f in forms.split(",")),
+        prefix + "FIELDS": ",".join(
+            f"{f}:first-name=name,{f}:last-name=name,{f}:your-email=email" for f in forms.split(",")
+        ),
     }
 
 

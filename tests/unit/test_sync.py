@@ -273,7 +273,7 @@ def test_a_refused_submission_is_reported_and_the_rest_of_the_page_imported(
     sync = SyncForms(FORMS, source, StricterIntake(submit), memory_uow, clock, page_size=3)
     contact = of(sync(), CONTACT)
     assert counts(contact) == (4, 3, 0, 0, 1)
-    assert contact.rejected == (Rejection("2", "the lead was not accepted (name: refused)"),)
+    assert contact.rejected == (Rejection("2", "the lead was not accepted (name: refused)", kept_as=1),)
     assert (contact.error, contact.cursor_after) == (None, "4")
     assert external_ids(memory_views) == ["shop/contact/1", "shop/contact/3", "shop/contact/4"]
     stored = cursor(memory_uow)

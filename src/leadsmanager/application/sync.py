@@ -7,6 +7,11 @@ that page again and SubmitLead answers DUPLICATE for each of them, as the extern
 is stored once. So nothing is lost and nothing is imported twice, without SubmitLead having to join a
 caller's unit of work.
 
+A submission that cannot become a lead (no email and no phone, or refused by intake) is kept whole in the
+failed-submissions inbox, in the transaction that saves the cursor past it: the cursor never passes a
+submission that is neither a lead nor in the inbox. The inbox holds a form's submission once, so a page
+read again keeps nothing twice.
+
 A WordPress site's ids are auto-increment row ids, and rows can become visible out of id order (an
 insert that commits after a later one). So each run starts `reread` ids behind its cursor: a
 submission that appeared there since is imported, and the rest answer DUPLICATE and change nothing.
@@ -27,14 +32,21 @@ from typing import Protocol
 
 from attrs import define, field
 
+from leadsmanager.application.failed_submissions import Unreachable, check_reachable, synced_failure
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.parsing import whole_number
-from leadsmanager.application.ports import Clock, FormSource, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, FormSource, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport
-from leadsmanager.application.sync_types import FormSourceBadResponse, FormSourceError, SubmissionPage
+from leadsmanager.application.sync_types import (
+    FormSourceBadResponse,
+    FormSourceError,
+    RemoteSubmission,
+    SubmissionPage,
+)
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound, ValidationError
+from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.sync_cursor import SyncCursor
 
 PAGE_SIZE = 100  # the most the WordPress plugin serves at once
@@ -59,7 +71,20 @@ class _Run:
     outcomes: Counter[Outcome] = field(factory=Counter)
     rejected: list[Rejection] = field(factory=list)
     error: str | None = None
-    rechecked: int = 0  # submissions read again behind the cursor that were already imported (or refused)
+    rechecked: int = 0  # submissions read again behind the cursor, already imported or in the inbox
+
+    def count_kept(
+        self, refused: Sequence[FailedSubmission], kept: Sequence[FailedSubmission | None], saved: str | None
+    ) -> None:
+        """Count a page's refused submissions, now in the inbox. Behind the cursor `saved`, one the inbox
+        held already was counted by the run that kept it."""
+        for failure, added in zip(refused, kept, strict=True):
+            submission_id = failure.submission_id or ""
+            if added is None and _later(submission_id, saved) == saved:
+                self.rechecked += 1
+                continue
+            self.fetched += 1
+            self.rejected.append(Rejection(submission_id, failure.reason, None if added is None else added.id))
 
     def report(self, cursor_before: str | None, now: datetime) -> FormReport:
         return FormReport(
@@ -140,14 +165,14 @@ class SyncForms:
         after, more = _behind(saved, self._reread), True
         while more:
             page = self._fetch(run, after)
-            imported = self._import(run, page, saved)
+            imported, refused = self._import(run, page, saved)
             after = page.next_after_id
             cursor = _later(run.cursor.after_id, after)
             run.cursor = run.cursor.advanced(cursor, imported=imported, at=self._clock.now())
             more = page.has_more
             if not more:
                 run.cursor = run.cursor.completed()
-            self._save(run.cursor)
+            run.count_kept(refused, self._save(run.cursor, refused), saved)
             if on_page is not None:
                 on_page(PageDone(run.form.site, run.form.form_id, run.fetched, page.next_after_id))
 
@@ -158,26 +183,49 @@ class SyncForms:
             raise FormSourceBadResponse("more submissions promised after an empty page", site=site, form_id=form_id)
         return page
 
-    def _import(self, run: _Run, page: SubmissionPage, saved: str | None) -> int:
-        """Leads created or merged from the page; a refused submission is reported and the page goes on.
+    def _import(self, run: _Run, page: SubmissionPage, saved: str | None) -> tuple[int, list[FailedSubmission]]:
+        """Leads created or merged from the page, and the submissions refused, for the inbox; the page goes on.
         Behind the cursor `saved`, only a submission imported now counts: the rest were counted before."""
         before = run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED]
-        results = self._submit.page([run.form.lead_form(s) for s in page.submissions])
-        for submission, result in zip(page.submissions, results, strict=True):
-            seen = isinstance(result, ValidationError) or result.outcome is Outcome.DUPLICATE
-            if seen and _later(submission.id, saved) == saved:
-                run.rechecked += 1
-                continue
-            run.fetched += 1
+        refused: list[FailedSubmission] = []
+        now = self._clock.now()
+        for submission, result in zip(page.submissions, self._results(run.form, page.submissions), strict=True):
             if isinstance(result, ValidationError):
-                run.rejected.append(Rejection(submission.id, str(result)))
+                refused.append(synced_failure(run.form, submission, result, at=now))
+            elif result.outcome is Outcome.DUPLICATE and _later(submission.id, saved) == saved:
+                run.rechecked += 1
             else:
+                run.fetched += 1
                 run.outcomes[result.outcome] += 1
-        return run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED] - before
+        return run.outcomes[Outcome.CREATED] + run.outcomes[Outcome.MERGED] - before, refused
 
-    def _save(self, cursor: SyncCursor) -> None:
+    def _results(
+        self, form: SyncedForm, submissions: Sequence[RemoteSubmission]
+    ) -> list[SubmitResult | ValidationError]:
+        """Intake's answer for each submission, in order; one with no email and no phone never reaches it."""
+        forms = [form.lead_form(s) for s in submissions]
+        unreachable = [_unreachable(f, s) for f, s in zip(forms, submissions, strict=True)]
+        stored = iter(self._submit.page([f for f, refused in zip(forms, unreachable, strict=True) if refused is None]))
+        return [next(stored) if refused is None else refused for refused in unreachable]
+
+    def _save(self, cursor: SyncCursor, refused: Sequence[FailedSubmission] = ()) -> list[FailedSubmission | None]:
+        """Save the cursor and keep what it moves past refused in the inbox (None: held already), at once."""
+
+        def save(uow: UnitOfWork) -> list[FailedSubmission | None]:
+            kept = [uow.failed_submissions.add(failure) for failure in refused]
+            uow.sync_cursors.save(cursor)
+            return kept
+
         # Forms saving their first cursors at once may deadlock on the table's gap locks: saving again is safe.
-        in_transaction(self._uow, lambda uow: uow.sync_cursors.save(cursor), attempts=5)
+        return in_transaction(self._uow, save, attempts=5)
+
+
+def _unreachable(form: LeadForm, submission: RemoteSubmission) -> Unreachable | None:
+    try:
+        check_reachable(form, submission.fields)
+    except Unreachable as e:
+        return e
+    return None
 
 
 def _behind(after_id: str | None, ids: int) -> str | None:

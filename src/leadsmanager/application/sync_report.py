@@ -9,10 +9,12 @@ from attrs import frozen
 
 @frozen
 class Rejection:
-    """A submission intake refused; the sync moves past it, as it would be refused again on every run."""
+    """A submission that cannot become a lead, kept in the failed-submissions inbox as `kept_as` (None: the
+    inbox held it already); the sync moves past it, as it would be refused again on every run."""
 
     submission_id: str
     reason: str
+    kept_as: int | None = None
 
 
 @frozen

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from attrs import evolve, frozen
 
-from leadsmanager.application.failed_submissions.reasons import refusal_reason
+from leadsmanager.application.failed_submissions.reasons import check_reachable, refusal_reason
 from leadsmanager.application.intake import LeadForm, Outcome, to_submission
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.intake.rule import Arrival, store_page
@@ -81,21 +81,24 @@ class FailedSubmissions:
         )
         return in_transaction(self._uow, lambda uow: uow.failed_submissions.add(failed))
 
-    def waiting(self) -> list[FailedSubmission]:
+    def waiting(self, *, site: str | None = None, form_id: str | None = None) -> list[FailedSubmission]:
+        """What waits in the inbox, oldest first; only `site`'s and/or forms with id `form_id` if given."""
         with self._uow() as uow:
-            return uow.failed_submissions.waiting()
+            held = uow.failed_submissions.waiting()
+        return [f for f in held if site in (None, f.site) and form_id in (None, f.form_id)]
 
-    def replay(self, failed_id: int | None = None) -> list[Replay]:
-        """Replay one waiting submission, or every one (None), each in a transaction of its own."""
+    def replay(
+        self, failed_id: int | None = None, *, site: str | None = None, form_id: str | None = None
+    ) -> list[Replay]:
+        """Replay one waiting submission, or every one (None) of `site` and/or `form_id` if given, each in a
+        transaction of its own."""
+        if failed_id is None:
+            return [self._replay(failed) for failed in self.waiting(site=site, form_id=form_id)]
         with self._uow() as uow:
-            if failed_id is None:
-                chosen = uow.failed_submissions.waiting()
-            else:
-                one = uow.failed_submissions.get(failed_id)
-                if one is None or not one.waiting:
-                    raise NotFound(f"no failed submission {failed_id} is waiting in the inbox")
-                chosen = [one]
-        return [self._replay(failed) for failed in chosen]
+            one = uow.failed_submissions.get(failed_id)
+        if one is None or not one.waiting:
+            raise NotFound(f"no failed submission {failed_id} is waiting in the inbox")
+        return [self._replay(one)]
 
     def _replay(self, failed: FailedSubmission) -> Replay:
         ready = self._ready(failed)
@@ -105,6 +108,7 @@ class FailedSubmissions:
         """The submission intake would store now, or why it still cannot."""
         try:
             form = self._lead_form(failed)
+            check_reachable(form, failed.fields or {})
         except ValidationError as e:
             return str(e)
         try:

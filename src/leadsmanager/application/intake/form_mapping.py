@@ -2,7 +2,9 @@
 
 The result always passes intake (the WordPress channel is lenient about contact data): values too long
 for a lead are cut and fields beyond the extras limit are folded into one, so that a single odd
-submission can never stall a sync.
+submission can never stall a sync. One with no email and no phone at all is refused before intake, by
+the sync and the push intakes alike (failed_submissions.check_reachable), and waits in the
+failed-submissions inbox.
 """
 
 from __future__ import annotations

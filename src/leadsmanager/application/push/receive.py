@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from attrs import evolve, frozen
 
-from leadsmanager.application.failed_submissions import FailedSubmissions
+from leadsmanager.application.failed_submissions import FailedSubmissions, check_reachable
 from leadsmanager.application.failed_submissions.inbox import NO_ID
-from leadsmanager.application.intake import Idempotency, LeadForm, SubmitLead, SubmitResult
+from leadsmanager.application.intake import Idempotency, SubmitLead, SubmitResult
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock
 from leadsmanager.application.sync_types import RemoteSubmission
@@ -28,7 +28,6 @@ from leadsmanager.domain.errors import ValidationError
 WINDOW = timedelta(minutes=10)
 # A plugin's id for a submission, kept in an external id `{site}/{form}/{id}` (see sync_types).
 SUBMISSION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
-SHOWN_FIELD_NAMES = 20
 
 
 @frozen
@@ -101,7 +100,7 @@ class ReceivePush:
         form = target.form.lead_form(RemoteSubmission(submission_id or NO_ID, now, fields))
         if not submission_id:
             form = evolve(form, external_id="")
-        _check_reachable(form, fields)
+        check_reachable(form, fields)
         once = None if submission_id else _same_content(target, fields, now)
         return self._submit(form, idempotency=once)
 
@@ -114,16 +113,6 @@ def _submission_id(id_key: str, fields: Mapping[str, str]) -> str:
     if not SUBMISSION_ID.fullmatch(raw):
         raise PushRefused(f"the id key {id_key!r} holds {raw[:60]!r}, not an id of 1-40 letters, digits, '.', '_', '-'")
     return str(int(raw)) if raw.isdigit() else raw  # '07' and 7 are one submission, as in the sync
-
-
-def _check_reachable(form: LeadForm, fields: Mapping[str, str]) -> None:
-    if form.email.strip() or form.phone.strip():
-        return
-    names = sorted(fields)
-    shown = ", ".join(repr(n[:60]) for n in names[:SHOWN_FIELD_NAMES])
-    more = f" and {len(names) - SHOWN_FIELD_NAMES} more" if len(names) > SHOWN_FIELD_NAMES else ""
-    received = f"the fields received are {shown}{more}" if names else "no fields were received"
-    raise PushRefused(f"no email and no phone: map the form's fields in the site's _FIELDS ({received})")
 
 
 def _same_content(target: PushTarget, fields: Mapping[str, str], now: datetime) -> Idempotency:
