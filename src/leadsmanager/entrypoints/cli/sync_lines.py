@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from leadsmanager.application.sync_report import FormReport, PageDone, SyncReport
+from leadsmanager.application.sync_report import FormReport, PageDone, Rejection, SyncReport
 from leadsmanager.domain.sync_cursor import SyncCursor
 
 NOTHING_CONFIGURED = "no WordPress forms are configured (LEADSMANAGER_WORDPRESS_SITES is empty)"
@@ -18,7 +18,7 @@ def form_line(form: FormReport) -> str:
     rechecked = f"rechecked {form.rechecked}, " if form.rechecked else ""
     counts = (
         f"fetched {form.fetched}, created {form.created}, merged {form.merged}, "
-        f"duplicates {form.duplicates}, rejected {len(form.rejected)}, {rechecked}"
+        f"duplicates {form.duplicates}, rejected {len(form.rejected)}{_inbox(form)}, {rechecked}"
         f"cursor {_id(form.cursor_before)} -> {_id(form.cursor_after)}"
     )
     if form.error is not None:
@@ -26,8 +26,16 @@ def form_line(form: FormReport) -> str:
     return f"{form.site}/{form.form_id}: {counts} ({form.duration.total_seconds():.1f} s)"
 
 
+def _inbox(form: FormReport) -> str:
+    return " (kept in the failed-submissions inbox)" if form.rejected else ""
+
+
 def rejection_lines(form: FormReport) -> list[str]:
-    return [f"  rejected submission {r.submission_id}: {r.reason}" for r in form.rejected]
+    return [f"  rejected submission {r.submission_id} ({_kept(r)}): {r.reason}" for r in form.rejected]
+
+
+def _kept(rejection: Rejection) -> str:
+    return "in the inbox already" if rejection.kept_as is None else f"failed submission {rejection.kept_as}"
 
 
 def progress_line(page: PageDone) -> str:
