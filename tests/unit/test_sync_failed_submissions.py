@@ -178,3 +178,17 @@ def test_a_submission_with_only_an_invalid_email_is_still_a_lead_someone_can_rea
     assert (report.created, report.rejected) == (1, ())
     [lead] = leads(memory_views)
     assert lead.email is None and lead.extras["invalid_email"] == "ana at example"
+
+
+def test_a_lead_read_again_after_its_mapping_broke_is_not_put_in_the_inbox(
+    source: MemoryFormSource, memory_uow: UowFactory, memory_views: ViewsFactory, clock: FakeClock
+) -> None:
+    source.add("shop", "contact", sent(1), sent(2))
+    run(syncing(source, memory_uow, clock))
+    broken = SyncedForm("shop", "contact", {"your-name": "name", "correo": "email"})  # your-email unmapped now
+    source.add("shop", "contact", sent(3))
+
+    again = run(syncing(source, memory_uow, clock, broken))
+
+    assert (again.rechecked, [r.submission_id for r in again.rejected]) == (2, ["3"])
+    assert [s.submission_id for s in inbox(memory_uow, clock)] == ["3"] and len(leads(memory_views)) == 2

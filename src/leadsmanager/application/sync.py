@@ -47,6 +47,7 @@ from leadsmanager.application.sync_types import (
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.failed_submission import FailedSubmission
+from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.sync_cursor import SyncCursor
 
 PAGE_SIZE = 100  # the most the WordPress plugin serves at once
@@ -202,11 +203,26 @@ class SyncForms:
     def _results(
         self, form: SyncedForm, submissions: Sequence[RemoteSubmission]
     ) -> list[SubmitResult | ValidationError]:
-        """Intake's answer for each submission, in order; one with no email and no phone never reaches it."""
+        """Intake's answer for each submission, in order. One with no email and no phone never reaches it:
+        it is refused, unless it is a lead already (imported before the form's mapping changed, or replayed)."""
         forms = [form.lead_form(s) for s in submissions]
-        unreachable = [_unreachable(f, s) for f, s in zip(forms, submissions, strict=True)]
-        stored = iter(self._submit.page([f for f, refused in zip(forms, unreachable, strict=True) if refused is None]))
-        return [next(stored) if refused is None else refused for refused in unreachable]
+        refusals = [_unreachable(f, s) for f, s in zip(forms, submissions, strict=True)]
+        known = self._imported(
+            [f.external_id for f, refused in zip(forms, refusals, strict=True) if refused is not None]
+        )
+        stored = iter(self._submit.page([f for f, refused in zip(forms, refusals, strict=True) if refused is None]))
+        return [
+            next(stored) if refused is None else known.get(f.external_id, refused)
+            for f, refused in zip(forms, refusals, strict=True)
+        ]
+
+    def _imported(self, external_ids: list[str]) -> dict[str, SubmitResult]:
+        """The leads these submissions are already, answered as intake would answer them again."""
+        if not external_ids:
+            return {}
+        with self._uow() as uow:
+            found = uow.leads.find_by_external_ids(Channel.WORDPRESS, external_ids)
+        return {external: SubmitResult(lead_id, Outcome.DUPLICATE) for external, lead_id in found.items()}
 
     def _save(self, cursor: SyncCursor, refused: Sequence[FailedSubmission] = ()) -> list[FailedSubmission | None]:
         """Save the cursor and keep what it moves past refused in the inbox (None: held already), at once."""
