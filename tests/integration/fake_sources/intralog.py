@@ -6,6 +6,7 @@ answers every entry of the form on each call, in no guaranteed order (shuffled h
 "created_at", "updated_at"` (`Y-m-d H:i:s` UTC), then one key per field *label*; an empty field is
 absent; checkbox and multi-select answers are PHP-serialized arrays. Two fields with one label: the
 later overwrites the earlier. A form without entries answers 404 "No form submissions found".
+With the plugin inactive (`active = False`) the route does not exist: WordPress's 404 `rest_no_route`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class FakeIntralog(FakeSite):
         self._entries: dict[str, dict[str, dict[str, Any]]] = {}
         self._shuffle = random.Random(seed).shuffle
         self.listings = 0  # listings served: the plugin sends every entry each time, so each one is costly
+        self.active = True
 
     def add(self, form_id: str, *entries: Mapping[str, Any]) -> None:
         """Entries exactly as the plugin would send them (see `entry`), or malformed on purpose."""
@@ -42,7 +44,7 @@ class FakeIntralog(FakeSite):
 
     def form_of(self, path: str) -> str | None:
         route = ROUTE.fullmatch(path)
-        return None if route is None else route.group(1)
+        return route.group(1) if route is not None and self.active else None
 
     def answer(self, form_id: str, query: Mapping[str, str]) -> Reply:
         entries = list(self._entries.get(form_id, {}).values())
