@@ -38,8 +38,8 @@ def config(fake: FakeIntralog, *, password: str = PASSWORD, forms: tuple[str, ..
     )
 
 
-def source_for(fake: FakeIntralog, **changes: str) -> IntralogFormSource:
-    return IntralogFormSource([config(fake, **changes)], client=SiteClient(policy=quick_policy([], attempts=1)))
+def source_for(fake: FakeIntralog, *, password: str = PASSWORD) -> IntralogFormSource:
+    return IntralogFormSource([config(fake, password=password)], client=SiteClient(policy=quick_policy([], attempts=1)))
 
 
 def every_page(
