@@ -156,6 +156,17 @@ def test_more_extras_than_intake_keeps_are_folded_into_one_not_lost() -> None:
     assert extras[OVERFLOW].splitlines()[-1] == "q79: answer 79"
 
 
+def test_a_message_longer_than_a_lead_keeps_is_kept_cut_and_says_so() -> None:
+    long = "Necesito cotizar. " + "x" * 100_000
+    form = CONTACT.lead_form(sent({"your-email": "ana@example.com", "about": long}))
+    assert len(form.message) == 10_000
+    assert form.message.startswith("Necesito cotizar. xxx")
+    assert form.message.endswith("xxx\n[cut: the message had 100,018 characters]")
+    assert to_submission(form, region="US").message == form.message
+    exact = CONTACT.lead_form(sent({"your-email": "ana@example.com", "about": "y" * 10_000}))
+    assert exact.message == "y" * 10_000
+
+
 def test_a_mapped_form_becomes_a_lead_once_even_when_synced_twice() -> None:
     store = MemoryStore()
     submit = SubmitLead(lambda: MemoryUnitOfWork(store), FakeClock(), phone_region="US")

@@ -34,6 +34,7 @@ class FakeIntralog(FakeSite):
         self._shuffle = random.Random(seed).shuffle
         self.listings = 0  # listings served: the plugin sends every entry each time, so each one is costly
         self.active = True
+        self.broken: dict[str, Reply] = {}  # forms answered with this instead of their listing, until removed
 
     def add(self, form_id: str, *entries: Mapping[str, Any]) -> None:
         """Entries exactly as the plugin would send them (see `entry`), or malformed on purpose."""
@@ -47,6 +48,8 @@ class FakeIntralog(FakeSite):
         return route.group(1) if route is not None and self.active else None
 
     def answer(self, form_id: str, query: Mapping[str, str]) -> Reply:
+        if form_id in self.broken:
+            return self.broken[form_id]
         entries = list(self._entries.get(form_id, {}).values())
         sql = SQL.format(form_id)
         if not entries:

@@ -137,7 +137,17 @@ def _joined(lead_field: str, values: Mapping[str, str], sources: tuple[str, ...]
     """Several form fields may fill one lead field (first and last name): joined in mapping order."""
     parts = [values.get(k, "").strip() for k in sources]
     separator = "\n" if lead_field == "message" else " "
-    return separator.join(p for p in parts if p)[: LIMITS[lead_field]]
+    text = separator.join(p for p in parts if p)
+    if lead_field == "message" and len(text) > LIMITS["message"]:
+        return _cut(text, LIMITS["message"])
+    return text[: LIMITS[lead_field]]
+
+
+def _cut(message: str, limit: int) -> str:
+    """A message longer than a lead keeps: its start, and a last line saying it was cut (a lead is never
+    refused for what the person wrote, and nobody should read the start as the whole)."""
+    note = f"\n[cut: the message had {len(message):,} characters]"
+    return message[: limit - len(note)].rstrip() + note
 
 
 def _bounded(extras: Mapping[str, str]) -> dict[str, str]:
