@@ -172,3 +172,71 @@ def test_a_form_whose_reply_breaks_keeps_its_cursor_and_the_others_go_on(
     assert lines(failed)[3].startswith("frm/contacto: fetched 1, created 1")
     retried = cli("sync", "--site", "gf", "--form", "1", LEADSMANAGER_WORDPRESS_SITES="gf,frm")
     assert lines(retried) == ["gf/1: fetched 1, created 1, merged 0, duplicates 0, rejected 0, cursor start -> 1"]
+
+
+def gf_body(*entries: str) -> bytes:
+    return b'{"total_count": %d, "entries": [%s]}' % (len(entries), ", ".join(entries).encode())
+
+
+def frm_body(*entries: str) -> bytes:
+    return b"{%s}" % ", ".join(entries).encode()
+
+
+BROKEN = {
+    "gf": [
+        (gf_body('"' + "x" * 30_000_000 + '"'), "the response is larger than 20,000,000 bytes"),
+        (b"<br /><b>Fatal error</b>: Allowed memory size exhausted", "the body is not valid JSON"),
+        (gf_body('{"id": "2x", "date_created": "2026-03-01 09:00:00"}'), "entry #1: 'id' is missing or not a decimal"),
+        (b'{"total_count": 1, "entries": [{"id": "2", "2": "\xe9"}]}', "the body is not UTF-8"),
+        (
+            gf_body(
+                '{"id": "3", "date_created": "2026-03-01 09:00:00"}',
+                '{"id": "2", "date_created": "2026-03-01 09:00:00"}',
+            ),
+            "entry ids must ascend after the start; 2 does not",  # the run rereads behind its cursor, from the start
+        ),
+    ],
+    "frm": [
+        (frm_body('"k": "' + "x" * 30_000_000 + '"'), "the response is larger than 20,000,000 bytes"),
+        (b"<html>Error establishing a database connection</html>", "the body is not valid JSON"),
+        (
+            frm_body('"k2": {"id": "dos", "item_key": "k2", "meta": {}, "created_at": "2026-03-01 09:00:00"}'),
+            "entry 'k2': 'id' is missing or not a decimal number",
+        ),
+        (b'{"k2": {"id": "2", "meta": {"x7k2p": "\xe9"}}}', "the body is not UTF-8"),
+        (
+            frm_body(
+                *(f'"k{n}": {{"id": "{n}", "meta": {{}}, "created_at": "2026-03-01 09:00:00"}}' for n in (5, 7, 6))
+            ),
+            "ids must descend; page 1 goes back up to 7 after 5",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "says"),
+    [(name, body, says) for name, cases in BROKEN.items() for body, says in cases],
+    ids=[f"{name}-{says[:30]}" for name, cases in BROKEN.items() for _, says in cases],
+)
+def test_each_broken_reply_is_one_clear_line_that_keeps_the_forms_cursor_while_the_others_go_on(
+    cli: Cli, gravity: FakeGravityForms, formidable: FakeFormidable, name: str, body: bytes, says: str
+) -> None:
+    gravity.add(1, {"1.3": "Ana", "2": "ana@example.com"})
+    formidable.add(4, {"nombre": "Beto", "x7k2p": "beto@example.com"})
+    sites = "gf,frm" if name == "gf" else "frm,gf"  # the broken reply answers the run's first request
+    assert cli("sync", LEADSMANAGER_WORDPRESS_SITES=sites).exit_code == 0
+    gravity.add(1, {"1.3": "Carla", "2": "carla@example.com"})
+    formidable.add(4, {"nombre": "Dani", "x7k2p": "dani@example.com"})
+    (gravity if name == "gf" else formidable).fail_next(Fault(status=200, body=body))
+    failed = cli("sync", LEADSMANAGER_WORDPRESS_SITES=sites)
+    assert failed.exit_code == 8
+    form = "gf/1" if name == "gf" else "frm/contacto"
+    [broken] = [line for line in lines(failed) if line.startswith(f"{form}: ")]
+    assert says in broken and broken.startswith(f"{form}: failed: the response ")
+    assert broken.endswith("(fetched 0, created 0, merged 0, duplicates 0, rejected 0, cursor 1 -> 1)")
+    [other] = [line for line in lines(failed) if line.startswith("frm/contacto: " if name == "gf" else "gf/1: ")]
+    assert other.startswith("frm/contacto: fetched 1, created 1" if name == "gf" else "gf/1: fetched 1, created 1")
+    again = cli("sync", LEADSMANAGER_WORDPRESS_SITES=sites)
+    [mended] = [line for line in lines(again) if line.startswith(f"{form}: ")]
+    assert mended.startswith(f"{form}: fetched 1, created 1") and mended.endswith("cursor 1 -> 2")
