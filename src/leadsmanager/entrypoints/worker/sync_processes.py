@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from leadsmanager.entrypoints.bootstrap.container import Container
 
 OnForm = Callable[[FormReport], None]
+CONTAINER = "leadsmanager.entrypoints.bootstrap.container"
 _CHILD: dict[str, Container] = {}  # in a child process: its container, built once by the pool's initializer
 
 
@@ -41,13 +42,22 @@ def sync_forms(
     processes = min(sync_processes(settings), len(forms))
     if processes <= 1:
         return sync(site=site, form_id=form_id, on_page=on_page)
-    spawn = multiprocessing.get_context("spawn")  # a fresh interpreter: no pooled connection is inherited
-    with ProcessPoolExecutor(processes, mp_context=spawn, initializer=_start, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(processes, mp_context=_context(), initializer=_start, initargs=(settings,)) as pool:
         running = [pool.submit(_sync_one, form.site, form.form_id) for form in forms]
         if on_form is not None:
             for done in running:
                 done.add_done_callback(_telling(on_form))
         return SyncReport(tuple(done.result() for done in running))
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """Children forked from a server process that imported the application once: no pooled connection or
+    thread of this process is inherited (as with spawn), and no child pays the imports again (as with spawn)."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([CONTAINER])
+    return context
 
 
 def sync_processes(settings: Settings) -> int:
