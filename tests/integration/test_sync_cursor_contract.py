@@ -88,3 +88,29 @@ def test_a_unit_of_work_reads_its_own_saves_before_commit(uow_factory: UowFactor
         assert [c.after_id for c in uow.sync_cursors.list()] == ["5"]
         uow.rollback()
         assert uow.sync_cursors.get("shop", "contact") is None
+
+
+def test_the_times_the_sources_page_reads_are_kept(uow_factory: UowFactory) -> None:
+    micro = timedelta(microseconds=1)
+    stored = SyncCursor(
+        "shop",
+        "contact",
+        "7",
+        START + 3 * micro,
+        "HTTP 503",
+        7,
+        succeeded_at=START + micro,
+        failed_at=START + 3 * micro,
+        newest_entry_at=START - timedelta(days=400) + 2 * micro,
+    )
+    save(uow_factory, stored)
+    loaded = get(uow_factory)
+    assert loaded == stored
+    assert loaded is not None and all(
+        t is not None and t.utcoffset() == timedelta(0)
+        for t in (loaded.succeeded_at, loaded.failed_at, loaded.newest_entry_at)
+    )
+    recovered = stored.completed(at=START + timedelta(hours=1))
+    save(uow_factory, recovered)
+    assert get(uow_factory) == recovered
+    assert (recovered.last_error, recovered.failed_at) == (None, None)

@@ -75,6 +75,9 @@ class LeadViews(Protocol):
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         """Leads per facet key and assignee, of those created in the query's range."""
 
+    def imported(self, site: str, form_id: str, *, since: Sequence[datetime]) -> tuple[int, ...]:
+        """For each time in `since`, how many leads the site's form made (synced or pushed) from then on."""
+
 
 class LeadViewsFactory(Protocol):
     def __call__(self) -> LeadViews: ...

@@ -169,10 +169,11 @@ class SyncForms:
             imported, refused = self._import(run, page, saved)
             after = page.next_after_id
             cursor = _later(run.cursor.after_id, after)
-            run.cursor = run.cursor.advanced(cursor, imported=imported, at=self._clock.now())
+            newest, at = max((s.created_at for s in page.submissions), default=None), self._clock.now()
+            run.cursor = run.cursor.advanced(cursor, imported=imported, at=at, newest=newest)
             more = page.has_more
             if not more:
-                run.cursor = run.cursor.completed()
+                run.cursor = run.cursor.completed(at=at)
             run.count_kept(refused, self._save(run.cursor, refused), saved)
             if on_page is not None:
                 on_page(PageDone(run.form.site, run.form.form_id, run.fetched, page.next_after_id))

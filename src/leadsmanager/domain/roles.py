@@ -21,6 +21,7 @@ class Permission(enum.StrEnum):
     ENTER_LEADS = "enter_leads"
     SEE_REPORTS = "see_reports"
     MANAGE_USERS = "manage_users"
+    MANAGE_SOURCES = "manage_sources"  # the Sources page: form sites' health and the failed-submissions inbox
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

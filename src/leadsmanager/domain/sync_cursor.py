@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from attrs import evolve, frozen
 
@@ -20,15 +20,29 @@ class SyncCursor:
     last_run_at: datetime | None = None
     last_error: str | None = None
     imported_total: int = 0  # leads created or merged by the sync, over every run
+    succeeded_at: datetime | None = None  # when a run last read the form to its end
+    failed_at: datetime | None = None  # when `last_error` happened
+    newest_entry_at: datetime | None = None  # when the newest submission stored was sent, as the site says
 
-    def advanced(self, after_id: str | None, *, imported: int, at: datetime) -> SyncCursor:
-        """A page was stored: resume after it; an earlier error stays until the form is synced to the end."""
-        return evolve(self, after_id=after_id, imported_total=self.imported_total + imported, last_run_at=at)
+    def advanced(
+        self, after_id: str | None, *, imported: int, at: datetime, newest: datetime | None = None
+    ) -> SyncCursor:
+        """A page was stored: resume after it; an earlier error stays until the form is synced to the end.
+        `newest` is when the page's newest submission was sent; the cursor keeps the latest seen."""
+        newest_entry_at = self.newest_entry_at
+        if newest is not None and (newest_entry_at is None or newest > newest_entry_at):
+            newest_entry_at = newest
+        total = self.imported_total + imported
+        return evolve(self, after_id=after_id, imported_total=total, last_run_at=at, newest_entry_at=newest_entry_at)
 
-    def completed(self) -> SyncCursor:
+    def completed(self, *, at: datetime) -> SyncCursor:
         """Every submission up to now is imported: no error stands."""
-        return evolve(self, last_error=None)
+        return evolve(self, last_error=None, failed_at=None, succeeded_at=at)
 
     def failed(self, error: str, *, at: datetime) -> SyncCursor:
         """The run stopped here: the cursor stays where the last stored page left it."""
-        return evolve(self, last_error=error[:MAX_ERROR_LENGTH], last_run_at=at)
+        return evolve(self, last_error=error[:MAX_ERROR_LENGTH], last_run_at=at, failed_at=at)
+
+    def lag(self, now: datetime) -> timedelta | None:
+        """How long ago the newest submission stored was sent; None before any was."""
+        return None if self.newest_entry_at is None else max(now - self.newest_entry_at, timedelta(0))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -11,7 +13,7 @@ from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.ports import LeadViews
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
-from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
@@ -63,6 +65,10 @@ class MemoryLeadViews(LeadViews):
     def tallies(self, query: TallyQuery) -> list[Tally]:
         return count([Counted.of(x) for x in self._leads() if _in_range(x, query)], query.facets)
 
+    def imported(self, site: str, form_id: str, *, since: Sequence[datetime]) -> tuple[int, ...]:
+        made = [x.created_at for x in self._committed.values() if _from_form(x, site, form_id)]
+        return tuple(sum(1 for at in made if at >= start) for start in since)
+
     def list(self, query: LeadQuery) -> LeadPage:
         descending = query.by_score or not query.oldest_first
         key = _by_score if query.by_score else _order
@@ -97,6 +103,10 @@ def _in_range(lead: Lead, q: TallyQuery) -> bool:
         and (q.end is None or lead.created_at < q.end)
         and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
     )
+
+
+def _from_form(lead: Lead, site: str, form_id: str) -> bool:
+    return lead.source is Channel.WORDPRESS and lead.site == site and lead.form_id == form_id
 
 
 def _by_score(lead: Lead) -> tuple[Any, int]:

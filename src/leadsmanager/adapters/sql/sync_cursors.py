@@ -43,6 +43,9 @@ def _values(cursor: SyncCursor) -> dict[str, Any]:
         "last_run_at": cursor.last_run_at,
         "last_error": cursor.last_error,
         "imported_total": cursor.imported_total,
+        "succeeded_at": cursor.succeeded_at,
+        "failed_at": cursor.failed_at,
+        "newest_entry_at": cursor.newest_entry_at,
     }
 
 

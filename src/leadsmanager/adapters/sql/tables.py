@@ -85,6 +85,8 @@ leads = Table(
     Index(None, "source", "created_at", "id"),
     Index(None, "site", "form_id", "created_at", "id"),
     Index(None, "service", "created_at", "id"),
+    # The Sources page counts each synced form's recent leads within this index.
+    Index(None, "source", "site", "form_id", "created_at"),
     # Lists sorted by score, best first.
     Index(None, "score", "id"),
     Index(None, "status", "score", "id"),
@@ -205,6 +207,9 @@ sync_cursors = Table(
     Column("last_run_at", UtcDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("imported_total", BigInteger, nullable=False),
+    Column("succeeded_at", UtcDateTime, nullable=True),
+    Column("failed_at", UtcDateTime, nullable=True),
+    Column("newest_entry_at", UtcDateTime, nullable=True),
     **MYSQL_OPTIONS,
 )
 

@@ -43,6 +43,7 @@ from leadsmanager.application.ports import (
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
+from leadsmanager.application.sources import SourceHealth
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.bootstrap.adapters import Adapters
@@ -119,6 +120,7 @@ class Container(containers.DeclarativeContainer):
     sync_forms: P[SyncForms] = use_cases.sync_forms
     failed_submissions: P[FailedSubmissions] = use_cases.failed_submissions
     discover_forms: P[DiscoverForms] = use_cases.discover_forms
+    source_health: P[SourceHealth] = use_cases.source_health
 
     broker_settings: P[BrokerSettings] = jobs.broker_settings
     broker: P[dramatiq.Broker] = jobs.broker

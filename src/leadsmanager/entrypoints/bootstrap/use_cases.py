@@ -26,6 +26,7 @@ from leadsmanager.application.leads import (
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
+from leadsmanager.application.sources import SourceHealth, SourceSite
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
 from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
@@ -36,6 +37,11 @@ def _pulled(forms: tuple[SyncedForm, ...], sites: tuple[WordPressSite, ...]) -> 
     """The forms the sync reads: not those of sites that only take pushes."""
     syncing = {site.name for site in sites if site.syncs}
     return tuple(form for form in forms if form.site in syncing)
+
+
+def _source_sites(sites: tuple[WordPressSite, ...]) -> tuple[SourceSite, ...]:
+    """The configured sites as the Sources page lists them, push-only sites too."""
+    return tuple(SourceSite(s.name, s.kind.value, s.syncs, s.takes_pushes, tuple(s.forms)) for s in sites)
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -78,6 +84,9 @@ class UseCases(containers.DeclarativeContainer):
         uow,
         clock,
         reread=settings.provided.sync_reread_ids,
+    )
+    source_health = providers.Singleton(
+        SourceHealth, providers.Callable(_source_sites, settings.provided.wordpress_sites), uow, views, clock
     )
     # The form source lists forms too, over the same connections (FormCatalogue).
     discover_forms = providers.Singleton(DiscoverForms, adapters.synced_forms, adapters.form_source)

@@ -26,7 +26,15 @@ from leadsmanager.entrypoints.api import problems, push, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.http.status import status_for
-from leadsmanager.entrypoints.web import pages_auth, pages_jobs, pages_leads, pages_public, pages_reports, pages_users
+from leadsmanager.entrypoints.web import (
+    pages_auth,
+    pages_jobs,
+    pages_leads,
+    pages_public,
+    pages_reports,
+    pages_sources,
+    pages_users,
+)
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.form_start import FormStarts
@@ -111,6 +119,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_reports.routes,
             *pages_users.routes,
             *pages_jobs.routes,
+            *pages_sources.routes,
             *pages_public.routes,
             *api_routes.routes,
             *webhooks.routes,

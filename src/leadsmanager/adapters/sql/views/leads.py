@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +16,7 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.lead_rows import lead_with_history, to_lead
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.users import SqlUserRepository
+from leadsmanager.adapters.sql.views.form_counts import imported
 from leadsmanager.adapters.sql.views.list_pages import values, walked
 from leadsmanager.adapters.sql.views.report_tallies import tallies
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
@@ -76,6 +78,9 @@ class SqlLeadViews(LeadViews):
 
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         return tallies(self._session, query)
+
+    def imported(self, site: str, form_id: str, *, since: Sequence[datetime]) -> tuple[int, ...]:
+        return imported(self._session, site, form_id, since)
 
     def lead(self, lead_id: int) -> Lead | None:
         return lead_with_history(self._session, lead_id) if storable(lead_id) else None
