@@ -96,6 +96,7 @@ def open_page(page: Page, base: str, name: str, lead_id: int) -> None:
 
 STAFF_PAGES = (
     *("dashboard", "leads-list", "lead-detail", "lead-edit-errors", "new-lead-errors", "users", "reports", "jobs"),
+    "sources",
 )
 PUBLIC_PAGES = ("sign-in", "public-form", "public-form-errors")
 
