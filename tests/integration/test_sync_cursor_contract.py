@@ -110,7 +110,7 @@ def test_the_times_the_sources_page_reads_are_kept(uow_factory: UowFactory) -> N
         t is not None and t.utcoffset() == timedelta(0)
         for t in (loaded.succeeded_at, loaded.failed_at, loaded.newest_entry_at)
     )
-    recovered = stored.completed(at=START + timedelta(hours=1))
+    recovered = stored.advanced("8", imported=1, at=START + timedelta(hours=1)).completed()
     save(uow_factory, recovered)
     assert get(uow_factory) == recovered
     assert (recovered.last_error, recovered.failed_at) == (None, None)

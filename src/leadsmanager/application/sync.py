@@ -169,11 +169,10 @@ class SyncForms:
             imported, refused = self._import(run, page, saved)
             after = page.next_after_id
             cursor = _later(run.cursor.after_id, after)
-            newest, at = max((s.created_at for s in page.submissions), default=None), self._clock.now()
-            run.cursor = run.cursor.advanced(cursor, imported=imported, at=at, newest=newest)
+            run.cursor = run.cursor.advanced(cursor, imported=imported, at=self._clock.now(), newest=_newest(page))
             more = page.has_more
             if not more:
-                run.cursor = run.cursor.completed(at=at)
+                run.cursor = run.cursor.completed()
             run.count_kept(refused, self._save(run.cursor, refused), saved)
             if on_page is not None:
                 on_page(PageDone(run.form.site, run.form.form_id, run.fetched, page.next_after_id))
@@ -272,3 +271,8 @@ def _number(position: str | None) -> int | None:
         return whole_number(position, "cursor")
     except ValidationError:
         return None
+
+
+def _newest(page: SubmissionPage) -> datetime | None:
+    """When the page's newest submission was sent (ids and times need not agree); None for an empty page."""
+    return max((s.created_at for s in page.submissions), default=None)

@@ -35,9 +35,9 @@ class SyncCursor:
         total = self.imported_total + imported
         return evolve(self, after_id=after_id, imported_total=total, last_run_at=at, newest_entry_at=newest_entry_at)
 
-    def completed(self, *, at: datetime) -> SyncCursor:
-        """Every submission up to now is imported: no error stands."""
-        return evolve(self, last_error=None, failed_at=None, succeeded_at=at)
+    def completed(self) -> SyncCursor:
+        """Every submission up to now is imported, by the page stored last: no error stands."""
+        return evolve(self, last_error=None, failed_at=None, succeeded_at=self.last_run_at)
 
     def failed(self, error: str, *, at: datetime) -> SyncCursor:
         """The run stopped here: the cursor stays where the last stored page left it."""
