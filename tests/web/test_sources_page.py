@@ -72,8 +72,9 @@ def test_an_admin_sees_each_form_with_its_sync_its_leads_and_its_inbox(
     source.add("shop", "3", entry(1, START - timedelta(hours=1)))
     sync(site="shop", form_id="3")  # a lead made on 1 March
     clock.current = later = START + timedelta(days=2)
-    source.add("shop", "3", entry(2, later - timedelta(hours=3), **{"Razón social": "Acme"}))
-    sync(site="shop", form_id="3")  # and one on 3 March, from an entry sent at 06:00
+    nobody = RemoteSubmission("3", later - timedelta(hours=4), {"Razón social": "Sin Contacto SA"})
+    source.add("shop", "3", entry(2, later - timedelta(hours=3), **{"Razón social": "Acme"}), nobody)
+    sync(site="shop", form_id="3")  # one more lead on 3 March, from an entry sent at 06:00; one kept in the inbox
     source.fail_next(FormSourceAuthFailed("HTTP 401: the application password was refused", site="shop", form_id="4"))
     sync(site="shop", form_id="4")
     admin = as_role("admin")
@@ -92,7 +93,7 @@ def test_an_admin_sees_each_form_with_its_sync_its_leads_and_its_inbox(
     assert (cell(text, "shop/3", "day"), cell(text, "shop/3", "month"), cell(text, "shop/3", "failed")) == (
         "1",  # a lead counts from when it was made, here: the one of 1 March is older than a day
         "2",
-        "0",
+        "1",  # the entry with no email and no phone
     )
     assert "intralog-legacy" in row(text, "shop/3")
     assert cell(text, "shop/4", "succeeded") == "never"
@@ -105,7 +106,10 @@ def test_an_admin_sees_each_form_with_its_sync_its_leads_and_its_inbox(
         "1",
         "1",
     )
-    [waiting] = container.failed_submissions().waiting()
+    synced, waiting = container.failed_submissions().waiting()
+    kept = re.search(rf'<tr data-failed="{synced.id}">(.*?)</tr>', text, re.S)
+    assert kept and "shop/3" in kept.group(1) and "<td>3</td>" in kept.group(1)  # the site's entry id
+    assert "no email and no phone" in kept.group(1)
     listed = re.search(rf'<tr data-failed="{waiting.id}">(.*?)</tr>', text, re.S)
     assert listed and "hooks/5" in listed.group(1) and "2026-03-03 09:00" in listed.group(1)
     assert "no email and no phone" in listed.group(1)
