@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import InvalidStatusTransition
 from leadsmanager.domain.roles import Role
-from leadsmanager.domain.status import TRANSITIONS, LeadStatus, allowed_targets, transition
+from leadsmanager.domain.status import LeadStatus, allowed_targets, transition
 from tests.support import START, new_lead
 
 EMPLOYEE = Actor(user_id=7, role=Role.EMPLOYEE, name="Emma")
@@ -24,7 +24,7 @@ def test_the_pipeline_moves_forward_for_everyone() -> None:
     lead = new_lead()
     for target in (S.CONTACTED, S.QUALIFIED, S.PROPOSAL, S.WON):
         lead.change_status(target, by=EMPLOYEE, at=START)
-    assert lead.status is S.WON
+    assert lead.status == S.WON
     assert [e.new for e in lead.history] == ["new", "contacted", "qualified", "proposal", "won"]
 
 
@@ -44,18 +44,18 @@ def test_an_employee_is_told_why_a_reopen_is_refused() -> None:
     with pytest.raises(InvalidStatusTransition, match="only a manager or admin"):
         lead.change_status(S.CONTACTED, by=EMPLOYEE, at=START)
     lead.change_status(S.CONTACTED, by=MANAGER, at=START)
-    assert lead.status is S.CONTACTED
+    assert lead.status == S.CONTACTED
 
 
-def test_closed_leads_cannot_jump_anywhere() -> None:
+def test_a_closed_lead_is_reopened_before_it_closes_another_way() -> None:
     assert transition(S.WON, S.LOST) is None
-    assert transition(S.SPAM, S.WON) is None
-    assert transition(S.NEW, S.WON) is None
+    assert transition(S.LOST, S.WON) is None
+    assert transition(S.NEW, S.WON) is not None  # an open lead may close straight away
 
 
 def test_every_status_is_reachable_and_every_closed_one_can_be_left() -> None:
-    targets = {t.target for t in TRANSITIONS}
-    assert targets | {S.NEW} == set(LeadStatus)
+    targets = {target for source in LeadStatus for target in allowed_targets(source, Role.ADMIN)}
+    assert targets == set(LeadStatus)
     for closed in (S.WON, S.LOST, S.SPAM):
         assert allowed_targets(closed, Role.MANAGER)
 
@@ -79,11 +79,11 @@ class LeadLifecycle(RuleBasedStateMachine):
         move = transition(before, status)
         if move is not None and actor.role in move.roles:
             self.lead.change_status(status, by=actor, at=self.clock)
-            self.expected.append(("status", before.value, status.value))
+            self.expected.append(("status", str(before), str(status)))
         else:
             with pytest.raises(InvalidStatusTransition):
                 self.lead.change_status(status, by=actor, at=self.clock)
-            assert self.lead.status is before
+            assert self.lead.status == before
 
     @rule(assignee=st.sampled_from([None, 7, 8]))
     def assign(self, assignee: int | None) -> None:
@@ -108,7 +108,7 @@ class LeadLifecycle(RuleBasedStateMachine):
     @invariant()
     def the_status_is_the_last_recorded_one(self) -> None:
         last = [new for field, _, new in self.expected if field == "status"][-1]
-        assert self.lead.status.value == last
+        assert self.lead.status == last
 
 
 def _s(value: int | None) -> str | None:

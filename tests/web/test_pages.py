@@ -175,7 +175,7 @@ def test_only_legal_moves_are_offered_and_a_stale_form_is_refused(
     rep = as_role("employee")
     page = rep.get(f"/leads/{lead_id}").text
     offered = re.findall(r'<option value="(\w+)">\1</option>', page)
-    assert offered == ["contacted", "qualified", "lost"]
+    assert offered == ["contacted", "qualified", "proposal", "won", "lost"]
     token = csrf_of(page)
     first = rep.post(f"/leads/{lead_id}/status", data={"csrf_token": token, "status": "contacted", "version": "2"})
     assert first.status_code == 303
