@@ -76,7 +76,7 @@ class UpdateLead:
                 correct_details(uow, lead, details, by=by, at=now)
             if changes.status is not None:
                 _check_reopen(uow, lead, changes.status)
-                lead.change_status(changes.status, by=by, at=now)
+                lead.change_status(changes.status, by=by, at=now, pipeline=uow.pipeline.get())
             if changes.assign:
                 _check_assignee(uow, changes.assignee_id)
                 if changes.assignee_id not in (None, lead.assignee_id):

@@ -18,6 +18,7 @@ from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.pipeline import Pipeline, StageChange
 from leadsmanager.domain.session import WebSession
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.sync_cursor import SyncCursor
@@ -112,6 +113,7 @@ class UnitOfWork(Protocol):
     deliveries: DeliveryLog
     failed_tasks: FailedTaskRepository
     checks: ConsistencyQueries
+    pipeline: PipelineRepository
 
     def __enter__(self) -> UnitOfWork: ...
 
@@ -122,6 +124,18 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
+
+
+class PipelineRepository(Protocol):
+    """The configured pipeline (the default preset until one is applied) and the log of its changes."""
+
+    def get(self) -> Pipeline: ...
+
+    def replace(self, pipeline: Pipeline, change: StageChange) -> None: ...
+
+    def changes(self) -> list[StageChange]: ...
+
+    def leads_by_status(self) -> dict[str, int]: ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -14,8 +14,9 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.channel import Channel as Channel  # noqa: PLC0414 (re-exported: most code imports it from here)
 from leadsmanager.domain.errors import InvalidStatusTransition, ValidationError
 from leadsmanager.domain.events import LeadEvent
+from leadsmanager.domain.pipeline import DEFAULT, Pipeline
 from leadsmanager.domain.scoring import LeadScore, score_of
-from leadsmanager.domain.status import LeadStatus, furthest, transition
+from leadsmanager.domain.status import LeadStatus
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -184,10 +185,11 @@ class Lead:
             resubmissions=self.resubmissions,
         )
 
-    def change_status(self, target: LeadStatus, *, by: Actor, at: datetime) -> None:
+    def change_status(self, target: LeadStatus, *, by: Actor, at: datetime, pipeline: Pipeline = DEFAULT) -> None:
+        """Moves the lead along `pipeline` (the configured one), as its stages' kinds allow `by`."""
         if target == self.status:
             raise InvalidStatusTransition(f"lead is already {target.value}")
-        move = transition(self.status, target)
+        move = pipeline.transition(self.status, target)
         if move is None:
             raise InvalidStatusTransition(f"a lead cannot move from {self.status.value} to {target.value}")
         if by.role not in move.roles:
@@ -196,7 +198,7 @@ class Lead:
             )
         old = self.status
         self.status = target
-        self.stage_reached = furthest(self.stage_reached, target)
+        self.stage_reached = LeadStatus(pipeline.furthest(self.stage_reached, target))
         self._record(HistoryField.STATUS, old.value, target.value, by.user_id, at)
         self._responded(by, at)
         self.events.append(events.StatusChanged(old, target))

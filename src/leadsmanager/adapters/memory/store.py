@@ -8,6 +8,7 @@ from datetime import datetime
 
 from leadsmanager.adapters.memory.failed_submissions import FailedSubmissionStore
 from leadsmanager.adapters.memory.jobs import JobStore
+from leadsmanager.adapters.memory.pipeline import PipelineStore
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
@@ -35,6 +36,7 @@ class MemoryStore:
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
         self.failed_submissions = FailedSubmissionStore()
         self.jobs = JobStore()
+        self.pipeline = PipelineStore()
         # The external ids of submissions that joined an open lead: the lead's id by (source, external id).
         self.joined_ids: dict[tuple[Channel, str], int] = {}
         # When each user last signed in from each address.

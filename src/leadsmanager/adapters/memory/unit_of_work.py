@@ -22,6 +22,7 @@ from leadsmanager.adapters.memory.jobs import (
     MemoryOutboxRepository,
 )
 from leadsmanager.adapters.memory.leads import MemoryLeadRepository
+from leadsmanager.adapters.memory.pipeline import MemoryPipelineRepository
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.adapters.memory.sync_cursors import MemorySyncCursorRepository
 from leadsmanager.application.ports import UnitOfWork
@@ -49,6 +50,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.deliveries = MemoryDeliveryLog(jobs, leads, self.jobs_pending)
             self.failed_tasks = MemoryFailedTaskRepository(jobs, self.jobs_pending)
             self.checks = MemoryConsistencyQueries(leads, self._active, self.jobs_pending)
+            self.pipeline = MemoryPipelineRepository(self._store.pipeline, leads)
         return self
 
     def _active(self, user_id: int) -> bool:
@@ -64,6 +66,7 @@ class MemoryUnitOfWork(UnitOfWork):
         with self._store.lock:
             self._check()
             self._store.failed_submissions.commit(self.failed_submissions.saved)
+            self.pipeline.commit()
             for user in [*self.users.added, *self.users.saved.values()]:
                 assert user.id is not None
                 self._store.users[user.id] = copy.deepcopy(user)
@@ -96,6 +99,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.key_notices.pending = []
         self.sync_cursors.saved = {}
         self.failed_submissions.saved = {}
+        self.pipeline.replaced = None
         self.jobs_pending.clear()
 
     def _check(self) -> None:

@@ -338,3 +338,29 @@ report_pending = Table(
     Column("service", exact_string(120), nullable=False),
     **MYSQL_OPTIONS,
 )
+
+# The configured pipeline (domain/pipeline): one row per stage; leads.status holds a stage's key.
+stages = Table(
+    "stages",
+    metadata,
+    Column("key", exact_string(16), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("labels", JSON, nullable=False),
+    Column("retired", Boolean, nullable=False),
+    Column("requires_reason", Boolean, nullable=False),
+    Column("is_start", Boolean, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
+# Every change to the stages: who (a user's email, or "cli"), when, and what.
+stage_changes = Table(
+    "stage_changes",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(254), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("detail", Text, nullable=False),
+    **MYSQL_OPTIONS,
+)

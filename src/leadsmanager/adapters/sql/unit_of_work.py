@@ -13,6 +13,7 @@ from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.failed_submissions import SqlFailedSubmissionRepository
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.leads import SqlLeadRepository
+from leadsmanager.adapters.sql.pipeline import SqlPipelineRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
 from leadsmanager.adapters.sql.users import SqlUserRepository
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.deliveries = SqlDeliveryLog(self._session)
         self.failed_tasks = SqlFailedTaskRepository(self._session)
         self.checks = SqlConsistencyQueries(self._session)
+        self.pipeline = SqlPipelineRepository(self._session)
         return self
 
     def __exit__(

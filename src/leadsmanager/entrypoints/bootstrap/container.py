@@ -30,6 +30,7 @@ from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.notices import NoticeSettings, SendNotice
+from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
 from leadsmanager.application.ports import (
     Clock,
     FormSource,
@@ -115,6 +116,9 @@ class Container(containers.DeclarativeContainer):
     user_admin: P[UserAdmin] = use_cases.user_admin
     authenticate: P[Authenticate] = use_cases.authenticate
     api_keys: P[ApiKeys] = use_cases.api_keys
+    stages: P[Stages] = use_cases.stages
+    stage_log: P[StageLog] = use_cases.stage_log
+    apply_preset: P[ApplyPreset] = use_cases.apply_preset
     key_notices: P[KeyNotices] = use_cases.key_notices
     sessions: P[Sessions] = use_cases.sessions
     sync_forms: P[SyncForms] = use_cases.sync_forms

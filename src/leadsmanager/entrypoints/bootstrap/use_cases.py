@@ -23,6 +23,7 @@ from leadsmanager.application.leads import (
     ListLeads,
     UpdateLead,
 )
+from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
@@ -70,6 +71,9 @@ class UseCases(containers.DeclarativeContainer):
     user_admin = providers.Singleton(UserAdmin, uow, clock, adapters.hasher, phone_region=phone_region)
     authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)
     api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
+    stages = providers.Singleton(Stages, uow)
+    stage_log = providers.Singleton(StageLog, uow)
+    apply_preset = providers.Singleton(ApplyPreset, uow, clock)
     key_notices = providers.Singleton(KeyNotices, uow, clock)
     sessions = providers.Singleton(Sessions, uow, clock, adapters.tokens, authenticate, adapters.rate_limiter)
     failed_submissions = providers.Singleton(

@@ -6,7 +6,7 @@ import click
 
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
-from leadsmanager.entrypoints.cli import api_keys, db, jobs, leads, reports, serve, sync, users
+from leadsmanager.entrypoints.cli import api_keys, db, jobs, leads, pipeline, reports, serve, sync, users
 from leadsmanager.entrypoints.cli.context import reports_errors
 from leadsmanager.entrypoints.cli.ops import check
 
@@ -33,6 +33,7 @@ for command in (
     db.db,
     users.users,
     api_keys.api_keys,
+    pipeline.pipeline,
     leads.leads,
     sync.sync,
     reports.report,

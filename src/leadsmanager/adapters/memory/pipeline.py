@@ -1,0 +1,43 @@
+"""The configured pipeline in memory: a replacement waits in the unit of work until it commits."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from attrs import define, field
+
+from leadsmanager.application.ports import PipelineRepository
+from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.pipeline import DEFAULT, Pipeline, StageChange
+
+
+@define
+class PipelineStore:
+    pipeline: Pipeline = DEFAULT
+    changes: list[StageChange] = field(factory=list)
+
+
+class MemoryPipelineRepository(PipelineRepository):
+    def __init__(self, committed: PipelineStore, leads: Callable[[], dict[int, Lead]]) -> None:
+        self._committed = committed
+        self._leads = leads
+        self.replaced: tuple[Pipeline, StageChange] | None = None
+
+    def get(self) -> Pipeline:
+        return self._committed.pipeline if self.replaced is None else self.replaced[0]
+
+    def replace(self, pipeline: Pipeline, change: StageChange) -> None:
+        self.replaced = (pipeline, change)
+
+    def changes(self) -> list[StageChange]:
+        return [*self._committed.changes, *([self.replaced[1]] if self.replaced else [])]
+
+    def leads_by_status(self) -> dict[str, int]:
+        return dict(Counter(str(lead.status) for lead in self._leads().values()))
+
+    def commit(self) -> None:
+        if self.replaced is not None:
+            self._committed.pipeline, change = self.replaced
+            self._committed.changes.append(change)
+            self.replaced = None

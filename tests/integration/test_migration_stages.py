@@ -1,0 +1,76 @@
+"""Migration 0014 on a database with leads in every status: the stages are the default preset's, and
+every lead, status and report figure stays as it was."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine
+
+from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.migrate import upgrade
+from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
+from leadsmanager.application.reports import Report, ReportQuery, Reports
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.period import Period
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import reset, views_of
+from tests.support import START, FakeClock, new_lead
+
+S = LeadStatus
+MANAGER = Actor(user_id=None, role=Role.MANAGER, name="Max")
+PATHS = {
+    S.NEW: [],
+    S.CONTACTED: [S.CONTACTED],
+    S.QUALIFIED: [S.QUALIFIED],
+    S.PROPOSAL: [S.PROPOSAL],
+    S.WON: [S.PROPOSAL, S.WON],
+    S.LOST: [S.QUALIFIED, S.LOST],
+    S.SPAM: [S.SPAM],
+}
+
+
+def _report(engine: Engine) -> Report:
+    reports = Reports(views_of(engine), FakeClock(START + timedelta(days=3)), follow_up=timedelta(hours=24))
+    return reports(ReportQuery(Period(None, None, ZoneInfo("UTC"))), by=Actor.system())
+
+
+def check(engine: Engine) -> None:
+    with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
+        for n, path in enumerate(PATHS.values(), 1):
+            lead = new_lead(n)
+            for step in path:
+                lead.change_status(step, by=MANAGER, at=START + timedelta(hours=n))
+            uow.leads.add(lead)
+        uow.commit()
+    before = _report(engine)
+    upgrade(engine)
+    with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
+        assert [uow.leads.get(n).status for n in range(1, 8)] == list(PATHS)  # type: ignore[union-attr]
+        assert uow.pipeline.get().keys == [s.value for s in LeadStatus]
+        assert uow.pipeline.get().start == "new"
+    after = _report(engine)
+    assert after.by_status == before.by_status == dict.fromkeys(LeadStatus, 1)
+    assert [f.leads for f in after.funnel] == [f.leads for f in before.funnel] == [6, 5, 4, 2, 1]
+
+
+def test_sqlite_keeps_every_lead_in_its_stage(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    try:
+        upgrade(engine, "0013")
+        check(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.mariadb
+def test_mariadb_keeps_every_lead_in_its_stage(mysql_engine: Engine) -> None:
+    reset(mysql_engine, "0013")
+    try:
+        check(mysql_engine)
+    finally:
+        reset(mysql_engine)

@@ -1,0 +1,46 @@
+"""`leadsmanager pipeline`: listing the stages, applying a preset, and the audit log of it."""
+
+from __future__ import annotations
+
+from tests.integration.conftest import Cli
+
+
+def test_the_default_pipeline_is_listed_in_order_with_both_languages(cli: Cli) -> None:
+    listed = cli("pipeline", "list")
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines() == [
+        "new\topen\tnew\tnuevo\tstart",
+        "contacted\topen\tcontacted\tcontactado\t",
+        "qualified\topen\tqualified\tcalificado\t",
+        "proposal\topen\tproposal\tpropuesta\t",
+        "won\twon\twon\tganado\t",
+        "lost\tlost\tlost\tperdido\t",
+        "spam\tspam\tspam\tspam\t",
+    ]
+
+
+def test_a_preset_is_refused_while_leads_hold_stages_it_lacks(cli: Cli) -> None:
+    for n in range(3):
+        assert cli("leads", "add", "--name", f"P {n}", "--email", f"p{n}@example.com").exit_code == 0
+    refused = cli("pipeline", "apply", "intralog")
+    assert refused.exit_code == 6
+    assert "leads are in stages the intralog pipeline lacks: new (3 leads); nothing was changed" in refused.output
+    assert cli("pipeline", "list").output.startswith("new\topen")
+
+
+def test_applying_a_preset_is_logged_as_the_cli(cli: Cli) -> None:
+    applied = cli("pipeline", "apply", "default")
+    assert applied.output == "the pipeline is now default: new, contacted, qualified, proposal, won, lost, spam\n"
+    log = cli("pipeline", "list").output.splitlines()[-1]
+    assert log.startswith("# ") and " UTC cli: applied preset default: new (open), contacted (open)" in log
+
+
+def test_an_unknown_preset_is_named_with_the_choices(cli: Cli) -> None:
+    refused = cli("pipeline", "apply", "odoo")
+    assert refused.exit_code != 0 and "'default', 'intralog'" in refused.output
+
+
+def test_a_pipeline_reports_cannot_count_yet_is_refused_even_with_no_leads(cli: Cli) -> None:
+    refused = cli("pipeline", "apply", "intralog")
+    assert refused.exit_code == 6 and "cannot count in reports yet (esperandoDatos, faltaCotizar" in refused.output
+    assert cli("pipeline", "list").output.startswith("new\topen")

@@ -1,0 +1,52 @@
+"""One contract for the configured pipeline and its audit log: in memory, SQLite and MariaDB alike."""
+
+from __future__ import annotations
+
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, Pipeline, Stage, StageChange, StageKind
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.status import LeadStatus
+from tests.conftest import UowFactory
+from tests.support import START, new_lead, store
+
+MANAGER = Actor(user_id=None, role=Role.MANAGER, name="Max")
+RENAMED = Pipeline.of(
+    [
+        Stage("new", {"en": "Fresh", "es": "Nuevo ñandú"}, 1, StageKind.OPEN),
+        Stage("won", {"en": "Won"}, 2, StageKind.WON),
+        Stage("lost", {"en": "Lost"}, 3, StageKind.LOST, retired=True, requires_reason=True),
+        Stage("spam", {"en": "Spam"}, 4, StageKind.SPAM),
+    ],
+    start="new",
+)
+
+
+def test_a_fresh_database_has_the_default_pipeline_and_no_changes(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        assert uow.pipeline.get() == DEFAULT
+        assert uow.pipeline.changes() == []
+
+
+def test_a_replaced_pipeline_reads_back_whole_with_its_change_logged(uow_factory: UowFactory) -> None:
+    change = StageChange(START, CLI_ACTOR, "apply", "renamed new to Fresh")
+    with uow_factory() as uow:
+        uow.pipeline.replace(RENAMED, change)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.pipeline.get() == RENAMED
+        assert uow.pipeline.changes() == [change]
+
+
+def test_a_replacement_not_committed_leaves_the_pipeline_as_it_was(uow_factory: UowFactory) -> None:
+    with uow_factory() as uow:
+        uow.pipeline.replace(RENAMED, StageChange(START, CLI_ACTOR, "apply", "x"))
+    with uow_factory() as uow:
+        assert uow.pipeline.get() == DEFAULT and uow.pipeline.changes() == []
+
+
+def test_leads_are_counted_by_the_stage_they_hold(uow_factory: UowFactory) -> None:
+    won = new_lead(2)
+    won.change_status(LeadStatus.WON, by=MANAGER, at=START)
+    store(uow_factory, new_lead(1), won, new_lead(3))
+    with uow_factory() as uow:
+        assert uow.pipeline.leads_by_status() == {"new": 2, "won": 1}
