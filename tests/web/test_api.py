@@ -308,3 +308,21 @@ def test_an_employee_matching_a_colleagues_lead_learns_only_that_the_team_has_it
     lead = container.get_lead()(staff.leads["employee2"], by=Actor.system()).lead
     assert [(e.field, e.actor_id) for e in lead.history][-1] == ("resubmission", staff.ids["employee"])
     assert lead.resubmissions == 0
+
+
+def test_the_stages_list_the_keys_status_takes_in_order(client: TestClient, keys: dict[str, dict[str, str]]) -> None:
+    answer = client.get("/api/v1/stages", headers=keys["read"])
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["start"] == "new"
+    assert [(s["key"], s["kind"]) for s in body["items"]] == [
+        ("new", "open"),
+        ("contacted", "open"),
+        ("qualified", "open"),
+        ("proposal", "open"),
+        ("won", "won"),
+        ("lost", "lost"),
+        ("spam", "spam"),
+    ]
+    assert body["items"][4]["labels"] == {"en": "won", "es": "ganado"}
+    assert client.get("/api/v1/stages").status_code == 401

@@ -68,8 +68,21 @@ def structured_query(case: schemathesis.Case[Any]) -> bool:
     return any(isinstance(v, dict | list) for v in (case.query or {}).values())
 
 
-@pytest.mark.parametrize("mode", list(CHECKS), ids=str)
-@pytest.mark.parametrize(("path", "method"), OPERATIONS, ids=[f"{m.upper()} {p}" for p, m in OPERATIONS])
+def takes_input(path: str, method: str) -> bool:
+    """An operation with neither parameters nor a body has no negative data to send."""
+    operation = document()["paths"][path][method]
+    return bool(operation.get("parameters") or operation.get("requestBody") or "{" in path)
+
+
+FUZZED = [
+    (path, method, mode)
+    for path, method in OPERATIONS
+    for mode in CHECKS
+    if mode is GenerationMode.POSITIVE or takes_input(path, method)
+]
+
+
+@pytest.mark.parametrize(("path", "method", "mode"), FUZZED, ids=[f"{m.upper()} {p}-{g}" for p, m, g in FUZZED])
 def test_every_operation_answers_within_its_schema(
     container: Container, staff: Staff, path: str, method: str, mode: GenerationMode
 ) -> None:
@@ -81,6 +94,10 @@ def test_every_operation_answers_within_its_schema(
     @FUZZ
     def check(case: schemathesis.Case[Any]) -> None:
         assume(not only_headers_mutated(case) and not structured_query(case))
+        if mode is GenerationMode.NEGATIVE and case.headers:
+            # A precondition is checked before the body, and a broken If-Match has its own refusal (412):
+            # without it, the negative body itself must be refused.
+            case.headers.pop("If-Match", None)
         case.call_and_validate(headers={"Authorization": f"Bearer {secret}"}, checks=CHECKS[mode])
 
     check()

@@ -28,6 +28,7 @@ from leadsmanager.entrypoints.api.schemas import (
     lead_changes,
     lead_json,
 )
+from leadsmanager.entrypoints.api.stages import stages_json
 from leadsmanager.entrypoints.api.stats import stats_json
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import Params, lead_query, one, params_from
@@ -152,6 +153,12 @@ def stats(request: Request) -> Response:
     return JSONResponse(stats_json(report))
 
 
+def stages(request: Request) -> Response:
+    """The configured pipeline: the keys `status` takes, in order, with their kinds and labels."""
+    caller(request, Scope.LEADS_READ)
+    return JSONResponse(stages_json(container(request).stages()()))
+
+
 def openapi(request: Request) -> Response:
     return JSONResponse(document())
 
@@ -162,5 +169,6 @@ routes = [
     Route("/api/v1/leads/{lead_id:id}", get_lead, methods=["GET"]),
     Route("/api/v1/leads/{lead_id:id}", patch_lead, methods=["PATCH"]),
     Route("/api/v1/stats", stats, methods=["GET"]),
+    Route("/api/v1/stages", stages, methods=["GET"]),
     Route("/api/v1/openapi.json", openapi, methods=["GET"]),
 ]

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
 from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.formats.report_tables import duration
+from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import FILTER_KEYS
 
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).
@@ -43,9 +47,24 @@ def first_response(lead: Lead, now: datetime, follow_up: timedelta) -> tuple[str
     return f"waiting {duration(waiting)}", "overdue" if waiting > follow_up else ""
 
 
+def pipeline_of(request: Request) -> Pipeline:
+    """The configured pipeline, read once per request however many leads a page shows."""
+    if not hasattr(request.state, "pipeline"):
+        request.state.pipeline = container(request).stages()()
+    found: Pipeline = request.state.pipeline
+    return found
+
+
+@pass_context
+def stage_label(context: Context, key: str, language: str = "en") -> str:
+    """What people read for stage `key` in `language` (English when the stage has no such label)."""
+    return pipeline_of(context["request"]).label(str(key), language)
+
+
 def register_filters(environment: Environment) -> None:
     environment.filters["waited"] = waited
     environment.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M") if at else ""
     environment.filters["status_colour"] = lambda status: STATUS_CLASSES.get(str(status), "w3-light-grey")
     environment.globals["with_params"] = with_params
     environment.globals["first_response"] = first_response
+    environment.globals["stage_label"] = stage_label

@@ -21,13 +21,14 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import LeadStatus, allowed_targets, parse_status
+from leadsmanager.domain.status import LeadStatus, parse_status
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.formats.lead_text import history_entry
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.filters import pipeline_of
 
 
 def dashboard(request: Request) -> Response:
@@ -109,7 +110,9 @@ def lead_detail(
         lead=view.lead,
         people=view.people,
         history=[(entry, history_entry(entry, view.people)) for entry in reversed(view.lead.history)],
-        targets=allowed_targets(view.lead.status, actor.role) if actor.can_work(view.lead.assignee_id) else [],
+        targets=pipeline_of(request).allowed_targets(view.lead.status, actor.role)
+        if actor.can_work(view.lead.assignee_id)
+        else [],
         assignable=_assignable(request, actor),
         error=error,
         typed=typed or {},

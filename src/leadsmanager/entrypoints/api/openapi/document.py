@@ -17,6 +17,7 @@ from leadsmanager.entrypoints.api.openapi.schemas import (
     PUSH_RESULT,
     PUSHED,
     REPORT_FILTERS,
+    STAGES,
     STATS,
     changed,
     json_response,
@@ -112,6 +113,16 @@ def document() -> dict[str, Any]:
                 },
             },
             **push_paths(),
+            "/api/v1/stages": {
+                "get": {
+                    "operationId": "listStages",
+                    "description": "The configured pipeline's stages in order: the keys a lead's status takes.",
+                    "responses": {
+                        "200": json_response(STAGES, "the stages, and the one new leads begin in"),
+                        **problems(401, 403, 429),
+                    },
+                },
+            },
             "/api/v1/stats": {
                 "get": {
                     "operationId": "leadStats",

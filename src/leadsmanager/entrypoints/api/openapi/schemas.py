@@ -6,11 +6,37 @@ from typing import Any
 
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
-from leadsmanager.domain.status import LeadStatus
 
 STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIME = {"type": "string", "format": "date-time"}
+STATUS = {
+    "type": "string",
+    "maxLength": 16,
+    "description": "a stage key of the configured pipeline: GET /api/v1/stages",
+}
+STAGES = {
+    "type": "object",
+    "required": ["start", "items"],
+    "properties": {
+        "start": {"type": "string", "description": "the stage new leads begin in"},
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["key", "order", "kind", "labels", "retired", "requires_reason"],
+                "properties": {
+                    "key": {"type": "string"},
+                    "order": {"type": "integer"},
+                    "kind": {"enum": ["open", "won", "lost", "spam", "excluded"]},
+                    "labels": {**STRING_MAP, "description": "by language code: en, es"},
+                    "retired": {"type": "boolean"},
+                    "requires_reason": {"type": "boolean"},
+                },
+            },
+        },
+    },
+}
 
 
 def ref(name: str) -> dict[str, str]:
@@ -35,7 +61,7 @@ LEAD = {
     "properties": {
         "id": {"type": "integer"},
         "version": {"type": "integer"},
-        "status": {"enum": [s.value for s in LeadStatus]},
+        "status": STATUS,
         "assignee_id": {"type": ["integer", "null"]},
         "name": {"type": "string"},
         "email": NULLABLE_STRING,
@@ -90,7 +116,7 @@ CHANGE = {
     "phone that another open lead has is refused (409, naming it in conflicting_leads). Each changed field is "
     "recorded in the history with its old and new value.",
     "properties": {
-        "status": {"enum": [s.value for s in LeadStatus]},
+        "status": STATUS,
         "assignee_id": {"type": ["integer", "null"]},
         "name": {"type": "string", "maxLength": 200, "minLength": 1},
         "email": {"type": ["string", "null"], "maxLength": 254, "description": "null or empty clears it"},
@@ -148,7 +174,7 @@ PUSH_RESULT = {
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer"}}
 # Every filter also takes an empty value, meaning "no filter", as an HTML form sends it.
 FILTERS = [
-    {"name": "status", "in": "query", "schema": {"enum": ["", *(s.value for s in LeadStatus)]}},
+    {"name": "status", "in": "query", "schema": STATUS},
     {
         "name": "assignee",
         "in": "query",

@@ -1,0 +1,32 @@
+"""Pages show each status by its stage's label in the configured pipeline, not by its key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from attrs import evolve
+from starlette.testclient import TestClient
+
+from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, StageChange
+from leadsmanager.entrypoints.bootstrap.container import Container
+from tests.support import START
+from tests.web.conftest import Staff
+
+RELABELLED = evolve(
+    DEFAULT,
+    stages=tuple(evolve(s, labels={"en": f"Stage {s.key.title()}", "es": s.label("es")}) for s in DEFAULT.stages),
+)
+
+
+def test_lists_the_dashboard_and_a_lead_show_the_configured_labels(
+    as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    with container.uow() as uow:
+        uow.pipeline.replace(RELABELLED, StageChange(START, CLI_ACTOR, "apply", "relabelled"))
+        uow.commit()
+    boss = as_role("admin")
+    lead_page = boss.get(f"/leads/{staff.leads['employee']}").text
+    assert '<span class="w3-tag status-new" id="lead-status">Stage New</span>' in lead_page
+    assert '<option value="contacted">Stage Contacted</option>' in lead_page
+    assert ">Stage New</span>" in boss.get("/leads").text
+    assert ">Stage Qualified</span>" in boss.get("/").text
