@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from attrs import evolve
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, StageChange
 from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.web.app import create_app
 from tests.support import START
 from tests.web.conftest import Staff
 
@@ -30,3 +32,12 @@ def test_lists_the_dashboard_and_a_lead_show_the_configured_labels(
     assert '<option value="contacted">Stage Contacted</option>' in lead_page
     assert ">Stage New</span>" in boss.get("/leads").text
     assert ">Stage Qualified</span>" in boss.get("/").text
+
+
+def test_a_template_asks_for_a_label_in_a_language_and_gets_english_when_there_is_none(container: Container) -> None:
+    app = create_app(container)
+    request = Request({"type": "http", "app": app, "headers": [], "state": {}})
+    page = app.state.templates.env.from_string(
+        "{{ stage_label('won', 'es') }}|{{ stage_label('won') }}|{{ stage_label('won', 'fr') }}|{{ stage_label('x') }}"
+    )
+    assert page.render(request=request) == "ganado|won|won|x"
