@@ -56,7 +56,7 @@ def test_two_writers_read_the_same_version_and_exactly_one_wins(mysql_uow: UowFa
     winner = targets[results.index("ok")]
     with mysql_uow() as uow:
         final = uow.leads.get(lead.id or 0, with_history=True)
-    assert final is not None and final.status is winner and final.version == 2
+    assert final is not None and final.status == winner and final.version == 2
     assert [(e.old, e.new) for e in final.history] == [(None, "new"), ("new", winner.value)]
 
 

@@ -111,7 +111,7 @@ def busy_quarter(uow_factory: UowFactory, seed: int) -> None:
         who, at = rng.choice(team), moment
 
         def work(lead: Lead, who: Actor = who, at: datetime = at) -> None:
-            targets = allowed_targets(lead.status, who.role)
+            targets = allowed_targets(LeadStatus(lead.status), who.role)
             if targets and rng.random() < 0.6:
                 lead.change_status(rng.choice(targets), by=who, at=at)
             elif rng.random() < 0.5:

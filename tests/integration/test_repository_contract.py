@@ -114,7 +114,7 @@ def test_saving_appends_history_and_moves_the_version(uow_factory: UowFactory) -
         uow.commit()
     with uow_factory() as uow:
         loaded = uow.leads.get(lead_id, with_history=True)
-    assert loaded is not None and loaded.version == 2 and loaded.status is LeadStatus.CONTACTED
+    assert loaded is not None and loaded.version == 2 and loaded.status == LeadStatus.CONTACTED
     assert [(e.field, e.old, e.new) for e in loaded.history] == [
         ("status", None, "new"),
         ("status", "new", "contacted"),
@@ -137,7 +137,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_change(uow_factory: UowFactory, r
             second.commit()
         with uow_factory() as uow:
             final = uow.leads.get(lead_id, with_history=True)
-        assert final is not None and final.status is LeadStatus.CONTACTED
+        assert final is not None and final.status == LeadStatus.CONTACTED
         assert [e.new for e in final.history] == ["new", "contacted"]
         return
     with uow_factory() as first, uow_factory() as second:
@@ -152,7 +152,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_change(uow_factory: UowFactory, r
             second.commit()
     with uow_factory() as uow:
         final = uow.leads.get(lead_id, with_history=True)
-    assert final is not None and final.status is LeadStatus.CONTACTED
+    assert final is not None and final.status == LeadStatus.CONTACTED
     assert [e.new for e in final.history] == ["new", "contacted"]
 
 
@@ -507,7 +507,7 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory, re
         with uow_factory() as editor:
             edited = editor.leads.get(lead_id)
             assert edited is not None
-            if edited.status is LeadStatus.NEW:
+            if edited.status == LeadStatus.NEW:
                 edited.change_status(LeadStatus.CONTACTED, by=SYSTEM, at=START + timedelta(minutes=1))
             if not appended:
                 with uow_factory() as intake:
@@ -526,7 +526,7 @@ def test_a_resubmission_during_an_edit_loses_neither(uow_factory: UowFactory, re
     edit()
     with uow_factory() as uow:
         final = uow.leads.get(lead_id, with_history=True)
-    assert final is not None and final.status is LeadStatus.CONTACTED and final.version == 3
+    assert final is not None and final.status == LeadStatus.CONTACTED and final.version == 3
     assert final.resubmissions == 1
     assert sorted(e.field for e in final.history) == ["resubmission", "status", "status"]
 
@@ -614,7 +614,7 @@ def _search_leads(rep: int) -> list[Lead]:
         lead = new_lead(n, at=START + timedelta(minutes=minutes), contact_name=name, email=email)
         if assigned:
             lead.assign(rep, by=SYSTEM, at=START)
-        if status is not LeadStatus.NEW:
+        if status != LeadStatus.NEW:
             lead.change_status(status, by=SYSTEM, at=START)
         leads.append(lead)
     return leads

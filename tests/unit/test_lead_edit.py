@@ -214,7 +214,7 @@ def test_details_and_status_land_together_or_not_at_all(team: Team, memory_uow: 
     boss = team.manager.as_actor()
     with pytest.raises(ContactTaken):
         team.update(second, LeadChanges(status=LeadStatus.CONTACTED, details={"phone": "+12025550001"}), by=boss)
-    assert team.get(second, by=boss).lead.status is LeadStatus.NEW
+    assert team.get(second, by=boss).lead.status == LeadStatus.NEW
     team.update(second, LeadChanges(status=LeadStatus.CONTACTED, details={"service": "freight"}), by=boss)
     lead = team.get(second, by=boss).lead
     assert (lead.status, lead.service, lead.version) == (LeadStatus.CONTACTED, "freight", 2)

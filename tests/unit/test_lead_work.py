@@ -43,7 +43,7 @@ def test_a_manager_assigns_and_the_rep_works_the_lead(team: Team, memory_uow: Uo
     team.change_status(lead_id, LeadStatus.CONTACTED, by=me(team.rep))
     team.add_note(lead_id, "  Left a voicemail  ", by=me(team.rep))
     view = team.get(lead_id, by=me(team.rep))
-    assert view.lead.status is LeadStatus.CONTACTED and view.lead.assignee_id == team.rep.id
+    assert view.lead.status == LeadStatus.CONTACTED and view.lead.assignee_id == team.rep.id
     assert [(e.field, e.old, e.new, e.actor_id) for e in view.lead.history] == [
         ("status", None, "new", None),
         ("assignee", None, str(team.rep.id), team.manager.id),
@@ -65,7 +65,7 @@ def test_another_reps_lead_does_not_exist_for_an_employee(team: Team, memory_uow
     ):
         with pytest.raises(NotFound):
             attempt()
-    assert team.get(lead_id, by=me(team.other_rep)).lead.status is LeadStatus.NEW
+    assert team.get(lead_id, by=me(team.other_rep)).lead.status == LeadStatus.NEW
 
 
 def test_unassigned_leads_are_invisible_to_employees(team: Team, memory_uow: UowFactory, clock: FakeClock) -> None:
@@ -110,7 +110,7 @@ def test_a_stale_form_is_refused_and_the_newer_change_kept(
     team.change_status(lead_id, LeadStatus.CONTACTED, by=me(team.admin), expected_version=seen_version)
     with pytest.raises(Conflict, match="changed by someone else"):
         team.change_status(lead_id, LeadStatus.LOST, by=me(team.manager), expected_version=seen_version)
-    assert team.get(lead_id, by=me(team.admin)).lead.status is LeadStatus.CONTACTED
+    assert team.get(lead_id, by=me(team.admin)).lead.status == LeadStatus.CONTACTED
 
 
 def test_reopening_is_refused_while_the_contact_has_another_open_lead(
@@ -123,7 +123,7 @@ def test_reopening_is_refused_while_the_contact_has_another_open_lead(
         team.change_status(first, LeadStatus.CONTACTED, by=me(team.manager))
     team.change_status(second, LeadStatus.SPAM, by=me(team.manager))
     team.change_status(first, LeadStatus.CONTACTED, by=me(team.manager))
-    assert team.get(first, by=me(team.admin)).lead.status is LeadStatus.CONTACTED
+    assert team.get(first, by=me(team.admin)).lead.status == LeadStatus.CONTACTED
 
 
 def test_an_empty_note_is_refused(team: Team, memory_uow: UowFactory, clock: FakeClock) -> None:

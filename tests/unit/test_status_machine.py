@@ -76,7 +76,7 @@ class LeadLifecycle(RuleBasedStateMachine):
     def change_status(self, status: LeadStatus, actor: Actor) -> None:
         self._tick()
         before = self.lead.status
-        move = transition(before, status)
+        move = transition(LeadStatus(before), status)
         if move is not None and actor.role in move.roles:
             self.lead.change_status(status, by=actor, at=self.clock)
             self.expected.append(("status", str(before), str(status)))

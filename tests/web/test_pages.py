@@ -181,7 +181,7 @@ def test_only_legal_moves_are_offered_and_a_stale_form_is_refused(
     assert first.status_code == 303
     stale = rep.post(f"/leads/{lead_id}/status", data={"csrf_token": token, "status": "lost", "version": "2"})
     assert stale.status_code == 409 and "changed by someone else" in stale.text
-    assert container.get_lead()(lead_id, by=Actor.system()).lead.status is LeadStatus.CONTACTED
+    assert container.get_lead()(lead_id, by=Actor.system()).lead.status == LeadStatus.CONTACTED
 
 
 def test_the_dashboard_counts_and_shows_who_is_waiting(as_role: Callable[[str], TestClient], staff: Staff) -> None:

@@ -43,7 +43,7 @@ def test_a_note_typed_on_a_stale_page_is_saved(
     assert sent.status_code == 303
     after = lead(container, lead_id)
     assert [e.new for e in after.history if e.field == "note"] == ["Called back"]
-    assert after.status is LeadStatus.CONTACTED and after.version == int(version) + 2
+    assert after.status == LeadStatus.CONTACTED and after.version == int(version) + 2
 
 
 def test_a_stale_status_change_comes_back_with_the_choice_kept(
@@ -60,7 +60,7 @@ def test_a_stale_status_change_comes_back_with_the_choice_kept(
     assert "changed by someone else" in sent.text and "kept in the form" in sent.text
     assert '<option value="lost" selected>' in sent.text
     assert f'name="version" value="{int(version) + 1}"' in sent.text  # sending it again now works
-    assert lead(container, lead_id).status is LeadStatus.NEW
+    assert lead(container, lead_id).status == LeadStatus.NEW
 
 
 def test_a_stale_assignment_comes_back_with_the_choice_kept(

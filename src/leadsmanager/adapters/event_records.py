@@ -14,7 +14,6 @@ from leadsmanager.domain import events
 from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.errors import StorageError
 from leadsmanager.domain.lead import HistoryEntry
-from leadsmanager.domain.status import LeadStatus
 
 Record = tuple[str, dict[str, Any]]
 
@@ -26,7 +25,7 @@ def event_record(event: events.LeadEvent) -> Record:
         case events.LeadSubmitted(channel):
             record = "lead_submitted", {"channel": channel.value}
         case events.StatusChanged(old, new):
-            record = "status_changed", {"old": old.value, "new": new.value}
+            record = "status_changed", {"old": old, "new": new}
         case events.LeadAssigned(old, new):
             record = "lead_assigned", {"old": old, "new": new}
         case events.NoteAdded():
@@ -42,7 +41,7 @@ def event_record(event: events.LeadEvent) -> Record:
 
 _READERS: dict[str, Callable[[Mapping[str, Any]], events.LeadEvent]] = {
     "lead_submitted": lambda d: events.LeadSubmitted(Channel(d["channel"])),
-    "status_changed": lambda d: events.StatusChanged(LeadStatus(d["old"]), LeadStatus(d["new"])),
+    "status_changed": lambda d: events.StatusChanged(d["old"], d["new"]),
     "lead_assigned": lambda d: events.LeadAssigned(d.get("old"), d.get("new")),
     "note_added": lambda d: events.NoteAdded(),
     "lead_resubmitted": lambda d: events.LeadResubmitted(Channel(d["channel"])),

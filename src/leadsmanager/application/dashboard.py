@@ -16,7 +16,7 @@ OPEN_STATUSES = tuple(s for s in LeadStatus if s not in CLOSED_STATUSES)
 
 @frozen
 class DashboardView:
-    counts: dict[LeadStatus, int]
+    counts: dict[str, int]
     my_open: list[Lead]
     waiting: list[Lead]  # still new, longest waiting first
 

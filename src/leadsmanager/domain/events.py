@@ -5,7 +5,6 @@ from __future__ import annotations
 from attrs import frozen
 
 from leadsmanager.domain.channel import Channel
-from leadsmanager.domain.status import LeadStatus
 
 
 @frozen
@@ -15,8 +14,8 @@ class LeadSubmitted:
 
 @frozen
 class StatusChanged:
-    old: LeadStatus
-    new: LeadStatus
+    old: str
+    new: str
 
 
 @frozen

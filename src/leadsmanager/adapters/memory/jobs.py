@@ -184,9 +184,9 @@ class MemoryConsistencyQueries(ConsistencyQueries):
         for lead in batch:
             statuses = [e.new for e in lead.history if e.field == HistoryField.STATUS]
             recorded = statuses[-1] if statuses else None
-            if recorded != lead.status.value:
+            if recorded != lead.status:
                 assert lead.id is not None
-                gaps.append((lead.id, lead.status.value, recorded))
+                gaps.append((lead.id, lead.status, recorded))
         go_on = batch[-1].id if len(batch) == limit and batch else None
         return GapScan(gaps, len(batch), go_on)
 

@@ -45,7 +45,7 @@ class MemoryLeadViews(LeadViews):
     def names(self, user_ids: set[int]) -> dict[int, str]:
         return {i: self._users[i].full_name for i in user_ids if i in self._users}
 
-    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
+    def count_by_status(self, assignee_id: int | None = None) -> dict[str, int]:
         return _count(self._leads(), assignee_id)
 
     def stats(self, query: StatsQuery) -> LeadStats:
@@ -57,7 +57,7 @@ class MemoryLeadViews(LeadViews):
             and (query.assignee_id is None or x.assignee_id == query.assignee_id)
         ]
         return LeadStats(
-            dict(Counter(x.status.value for x in chosen)),
+            dict(Counter(x.status for x in chosen)),
             dict(Counter(x.source.value for x in chosen)),
             dict(Counter(x.assignee_id for x in chosen)),
         )
@@ -85,8 +85,8 @@ class MemoryLeadViews(LeadViews):
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
 
-def _count(leads: list[Lead], assignee_id: int | None) -> dict[LeadStatus, int]:
-    counts: dict[LeadStatus, int] = {}
+def _count(leads: list[Lead], assignee_id: int | None) -> dict[str, int]:
+    counts: dict[str, int] = {}
     for lead in leads:
         if assignee_id is None or lead.assignee_id == assignee_id:
             counts[lead.status] = counts.get(lead.status, 0) + 1
@@ -116,7 +116,7 @@ def _by_score(lead: Lead) -> tuple[Any, int]:
 def _selected(lead: Lead, q: LeadQuery) -> bool:
     checks = (
         not q.statuses or lead.status in q.statuses,
-        not q.hide_spam or lead.status is not LeadStatus.SPAM,
+        not q.hide_spam or lead.status != LeadStatus.SPAM,
         q.assignee_id is None or lead.assignee_id == q.assignee_id,
         not q.unassigned or lead.assignee_id is None,
         q.source is None or lead.source == q.source,

@@ -18,7 +18,6 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import joined_external_ids, lead_history, lead_search, leads
 from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
 from leadsmanager.domain.search import lead_terms
-from leadsmanager.domain.status import LeadStatus
 
 # What reading a lead needs: every column but the open-contact keys, which only the database uses.
 SUMMARY_COLUMNS = [c for c in leads.c if c.name not in ("open_email", "open_phone")]
@@ -109,9 +108,9 @@ def _lead_fields(lead: Lead) -> tuple[Any, ...]:
     open_email, open_phone = (lead.email, lead.phone) if lead.is_open else (None, None)
     return (
         *(lead.contact_name, lead.email, lead.phone, lead.company, lead.service, lead.message, lead.source.value),
-        *(lead.site, lead.form_id, lead.external_id, lead.extras, lead.utm, lead.status.value, lead.assignee_id),
+        *(lead.site, lead.form_id, lead.external_id, lead.extras, lead.utm, lead.status, lead.assignee_id),
         *(lead.created_at, lead.updated_at, lead.version, open_email, open_phone, lead.first_response_at),
-        *(lead.stage_reached.value, lead.resubmissions, lead.score),
+        *(lead.stage_reached, lead.resubmissions, lead.score),
     )
 
 
@@ -121,7 +120,6 @@ def _terms(lead: Lead) -> list[str]:
 
 # Enum members by value: a dict lookup costs a fraction of calling the enum class, 50 times a page.
 _CHANNELS = {c.value: c for c in Channel}
-_STATUSES = {s.value: s for s in LeadStatus}
 
 
 def to_lead(row: Sequence[Any]) -> Lead:
@@ -166,13 +164,13 @@ def to_lead(row: Sequence[Any]) -> Lead:
         external_id=external_id,
         extras=extras or {},  # a fresh dict from the JSON column: nothing else holds it
         utm=utm or {},
-        status=_STATUSES[status],
+        status=status,
         assignee_id=assignee_id,
         created_at=created_at,
         updated_at=updated_at,
         version=version,
         first_response_at=first_response_at,
-        stage_reached=_STATUSES[stage_reached],
+        stage_reached=stage_reached,
         resubmissions=resubmissions,
         score=score,
     )

@@ -17,13 +17,13 @@ def _person(user_id: int | None, people: dict[int, str]) -> str:
 def lead_line(lead: Lead) -> str:
     contact = lead.email or lead.phone or "-"
     stamp = lead.created_at.strftime("%Y-%m-%d %H:%M")
-    return tab_separated(str(lead.id), stamp, lead.status.value, lead.source.value, lead.contact_name, contact)
+    return tab_separated(str(lead.id), stamp, lead.status, lead.source.value, lead.contact_name, contact)
 
 
 def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
     fields = [
         ("id", str(lead.id)),
-        ("status", lead.status.value),
+        ("status", lead.status),
         ("assignee", _person(lead.assignee_id, people)),
         ("name", lead.contact_name),
         ("email", lead.email or ""),

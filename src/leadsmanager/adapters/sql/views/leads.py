@@ -26,7 +26,6 @@ from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadSt
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.search import query_terms
-from leadsmanager.domain.status import LeadStatus
 
 
 class SqlLeadViews(LeadViews):
@@ -55,11 +54,11 @@ class SqlLeadViews(LeadViews):
         more = len(rows) > query.limit
         return LeadPage(page, Cursor.after(page[-1], by_score=query.by_score) if more else None)
 
-    def count_by_status(self, assignee_id: int | None = None) -> dict[LeadStatus, int]:
+    def count_by_status(self, assignee_id: int | None = None) -> dict[str, int]:
         statement = select(leads.c.status, func.count()).group_by(leads.c.status)
         if assignee_id is not None:
             statement = statement.where(leads.c.assignee_id == assignee_id)
-        return {LeadStatus(status): int(n) for status, n in run(self._session, statement)}
+        return {status: int(n) for status, n in run(self._session, statement)}
 
     def stats(self, query: StatsQuery) -> LeadStats:
         conditions = []
