@@ -1,4 +1,4 @@
-"""Migration 0014 on a database with leads in every status: the stages are the default preset's, and
+"""Migration 0015 on a database with leads in every status: the stages are the default preset's, and
 every lead, status and report figure stays as it was."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def check(engine: Engine) -> None:
 def test_sqlite_keeps_every_lead_in_its_stage(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     try:
-        upgrade(engine, "0013")
+        upgrade(engine, "0014")
         check(engine)
     finally:
         engine.dispose()
@@ -69,7 +69,7 @@ def test_sqlite_keeps_every_lead_in_its_stage(tmp_path: Path) -> None:
 
 @pytest.mark.mariadb
 def test_mariadb_keeps_every_lead_in_its_stage(mysql_engine: Engine) -> None:
-    reset(mysql_engine, "0013")
+    reset(mysql_engine, "0014")
     try:
         check(mysql_engine)
     finally:

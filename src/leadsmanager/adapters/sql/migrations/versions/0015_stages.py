@@ -1,8 +1,8 @@
 """Stages are data: the stages table, seeded with the default preset (the keys leads already hold, so no
 lead changes), and the audit log of stage changes.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from alembic import op
 
 from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, Id, UtcDateTime, exact_string
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 
 # The default preset as it stood when this migration was written: a migration does not follow later code.
 _DEFAULT = (
