@@ -8,6 +8,7 @@ from typing import Any
 
 from attrs import frozen
 
+from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.errors import ExternalServiceError
 from leadsmanager.domain.events import LeadEvent
 
@@ -29,6 +30,11 @@ class Notice(enum.StrEnum):
     FOLLOW_UP = "follow_up_reminder"
     ESCALATION = "escalation"
     CONFIRMATION = "confirmation"
+
+
+# Leads from these sources are not news: brought over from another system, they announce nothing (no
+# new-lead notice, no confirmation to a person who wrote perhaps years ago). Reminders still follow.
+UNANNOUNCED_SOURCES = frozenset({Channel.IMPORT})
 
 
 class TaskName(enum.StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from leadsmanager.application.job_types import FailedTask, Notice, QueueUnavailable, TaskName
+from leadsmanager.application.job_types import UNANNOUNCED_SOURCES, FailedTask, Notice, QueueUnavailable, TaskName
 from leadsmanager.application.notices import NoticeSettings
 from leadsmanager.application.ports import Clock, TaskQueue, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
@@ -69,6 +69,8 @@ class RelayOutbox:
             return uow.outbox.count_pending()
 
     def _notices(self, event: LeadEvent) -> list[Notice]:
+        if isinstance(event, LeadSubmitted) and event.channel in UNANNOUNCED_SOURCES:
+            return []
         return [notice for handler in EVENT_HANDLERS.get(type(event), []) for notice in handler(self._settings)]
 
 

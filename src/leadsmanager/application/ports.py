@@ -15,6 +15,7 @@ from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.api_key import ApiKey
 from leadsmanager.domain.failed_submission import FailedSubmission
+from leadsmanager.domain.file_import import FileImport, RowRefusal
 from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
@@ -109,6 +110,7 @@ class UnitOfWork(Protocol):
     key_notices: KeyNoticeRepository
     sync_cursors: SyncCursorRepository
     failed_submissions: FailedSubmissionRepository
+    imports: FileImportRepository
     outbox: OutboxRepository
     deliveries: DeliveryLog
     failed_tasks: FailedTaskRepository
@@ -279,6 +281,20 @@ class FailedSubmissionRepository(Protocol):
 
     def waiting(self) -> list[FailedSubmission]:
         """Every one not yet replayed into a lead, oldest first."""
+
+
+class FileImportRepository(Protocol):
+    """Files of leads being imported, by the SHA-256 of their bytes, and the rows intake refused."""
+
+    def get(self, file_hash: str) -> FileImport | None: ...
+
+    def save(self, file_import: FileImport) -> None:
+        """Store the import's position and counts, replacing what was stored for its file."""
+
+    def add_refusals(self, file_hash: str, refusals: Sequence[RowRefusal]) -> None: ...
+
+    def refusals(self, file_hash: str, *, after_row: int, limit: int) -> list[RowRefusal]:
+        """At most `limit` refused rows of the file with numbers after `after_row`, in row order."""
 
 
 class OutboxRepository(Protocol):

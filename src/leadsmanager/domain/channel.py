@@ -10,3 +10,4 @@ class Channel(enum.StrEnum):
     MANUAL = "manual"
     API = "api"
     WORDPRESS = "wordpress"
+    IMPORT = "import"  # a file of existing leads (a CSV export of another system or a spreadsheet)

@@ -22,6 +22,7 @@ class Permission(enum.StrEnum):
     SEE_REPORTS = "see_reports"
     MANAGE_USERS = "manage_users"
     MANAGE_SOURCES = "manage_sources"  # the Sources page: form sites' health and the failed-submissions inbox
+    IMPORT_LEADS = "import_leads"  # bring a file of existing leads in (admins)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

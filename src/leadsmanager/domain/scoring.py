@@ -16,6 +16,7 @@ SOURCE_POINTS = {
     "web_form": (10, "sent our web form"),
     "wordpress": (10, "sent a form on one of our sites"),
     "api": (5, "sent by another system"),
+    "import": (5, "imported from a file"),
 }
 
 

@@ -9,7 +9,15 @@ from typing import Any
 
 from attrs import define, evolve, field
 
-from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
+from leadsmanager.application.job_types import (
+    UNANNOUNCED_SOURCES,
+    Claim,
+    DeliveryChannel,
+    FailedTask,
+    GapScan,
+    Notice,
+    OutboxEvent,
+)
 from leadsmanager.application.ports import ConsistencyQueries, DeliveryLog, FailedTaskRepository, OutboxRepository
 from leadsmanager.domain.errors import TransientConflict
 from leadsmanager.domain.lead import HistoryEntry, HistoryField, Lead
@@ -124,6 +132,7 @@ class MemoryDeliveryLog(DeliveryLog):
             if lead.status == LeadStatus.NEW
             and created_from <= lead.created_at < created_before
             and lead.id not in done
+            and not (notice == Notice.NEW_LEAD and lead.source in UNANNOUNCED_SOURCES)
         ]
         found.sort(key=lambda lead: (lead.created_at, lead.id))
         return [lead.id for lead in found[:limit] if lead.id is not None]

@@ -7,6 +7,7 @@ import threading
 from datetime import datetime
 
 from leadsmanager.adapters.memory.failed_submissions import FailedSubmissionStore
+from leadsmanager.adapters.memory.file_imports import FileImportStore
 from leadsmanager.adapters.memory.jobs import JobStore
 from leadsmanager.adapters.memory.pipeline import PipelineStore
 from leadsmanager.domain.api_key import ApiKey
@@ -35,6 +36,7 @@ class MemoryStore:
         self.api_key_ids = itertools.count(1)
         self.sync_cursors: dict[tuple[str, str], SyncCursor] = {}
         self.failed_submissions = FailedSubmissionStore()
+        self.file_imports = FileImportStore()
         self.jobs = JobStore()
         self.pipeline = PipelineStore()
         # The external ids of submissions that joined an open lead: the lead's id by (source, external id).

@@ -15,6 +15,7 @@ from leadsmanager.adapters.memory.accounts import (
     MemoryUserRepository,
 )
 from leadsmanager.adapters.memory.failed_submissions import MemoryFailedSubmissionRepository
+from leadsmanager.adapters.memory.file_imports import MemoryFileImportRepository
 from leadsmanager.adapters.memory.jobs import (
     MemoryConsistencyQueries,
     MemoryDeliveryLog,
@@ -44,6 +45,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.key_notices = MemoryKeyNoticeRepository(self._store.key_notices)
             self.sync_cursors = MemorySyncCursorRepository(self._store.sync_cursors)
             self.failed_submissions = MemoryFailedSubmissionRepository(self._store.failed_submissions)
+            self.imports = MemoryFileImportRepository(self._store.file_imports)
             self.jobs_pending: list[Callable[[], None]] = []
             jobs, leads = self._store.jobs, lambda: self._store.leads
             self.outbox = MemoryOutboxRepository(jobs, self.jobs_pending)
@@ -85,6 +87,7 @@ class MemoryUnitOfWork(UnitOfWork):
             for forget in self.key_notices.pending:
                 forget(self._store.key_notices)
             self._store.sync_cursors.update(self.sync_cursors.saved)
+            self._store.file_imports.commit(self.imports.saved, self.imports.refused)
             for apply_job in self.jobs_pending:
                 apply_job()
         self.rollback()
@@ -100,6 +103,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self.sync_cursors.saved = {}
         self.failed_submissions.saved = {}
         self.pipeline.replaced = None
+        self.imports.saved, self.imports.refused = {}, {}
         self.jobs_pending.clear()
 
     def _check(self) -> None:

@@ -15,7 +15,14 @@ from leadsmanager.adapters.event_records import event_record, read_event
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
-from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, Notice, OutboxEvent
+from leadsmanager.application.job_types import (
+    UNANNOUNCED_SOURCES,
+    Claim,
+    DeliveryChannel,
+    FailedTask,
+    Notice,
+    OutboxEvent,
+)
 from leadsmanager.application.ports import DeliveryLog, FailedTaskRepository, OutboxRepository
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
@@ -127,6 +134,8 @@ class SqlDeliveryLog(DeliveryLog):
             .order_by(leads.c.created_at, leads.c.id)
             .limit(limit)
         )
+        if notice == Notice.NEW_LEAD:
+            statement = statement.where(leads.c.source.not_in([s.value for s in UNANNOUNCED_SOURCES]))
         return [int(i) for i in run(self._session, statement).scalars()]
 
     def _set(self, lead_id: int, notice: Notice, channel: DeliveryChannel, **values: Any) -> None:

@@ -279,6 +279,36 @@ failed_tasks = Table(
     **MYSQL_OPTIONS,
 )
 
+# Files of leads being imported (domain/file_import.py), by the SHA-256 of their bytes, and where each stands.
+file_imports = Table(
+    "file_imports",
+    metadata,
+    Column("file_hash", exact_string(64), primary_key=True),
+    Column("file_name", String(255), nullable=False),
+    Column("columns", JSON, nullable=False),
+    Column("mapping", JSON, nullable=False),
+    Column("started_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("next_row", BigInteger, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("merged", BigInteger, nullable=False),
+    Column("duplicates", BigInteger, nullable=False),
+    Column("refused", BigInteger, nullable=False),
+    Column("finished_at", UtcDateTime, nullable=True),
+    **MYSQL_OPTIONS,
+)
+
+# The rows of an import that intake refused, with their values, for the error report.
+file_import_refusals = Table(
+    "file_import_refusals",
+    metadata,
+    Column("file_hash", exact_string(64), primary_key=True),
+    Column("row_no", BigInteger, primary_key=True, autoincrement=False),
+    Column("row_values", JSON, nullable=False),
+    Column("reason", Text, nullable=False),
+    **MYSQL_OPTIONS,
+)
+
 # Running counts for reports (adapters/sql/views/report_counts.py): every write of a lead adds rows to
 # report_pending, and a periodic job folds them into report_counts and report_keys.
 # One row per UTC day ('D') and per UTC month ('M') the leads arrived in, and per assignee (0: nobody).

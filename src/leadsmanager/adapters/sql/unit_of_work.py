@@ -11,6 +11,7 @@ from leadsmanager.adapters.sql.api_keys import SqlApiKeyRepository, SqlIdempoten
 from leadsmanager.adapters.sql.engine import release
 from leadsmanager.adapters.sql.errors import translate
 from leadsmanager.adapters.sql.failed_submissions import SqlFailedSubmissionRepository
+from leadsmanager.adapters.sql.file_imports import SqlFileImportRepository
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.leads import SqlLeadRepository
 from leadsmanager.adapters.sql.pipeline import SqlPipelineRepository
@@ -36,6 +37,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.key_notices = SqlKeyNoticeRepository(self._session)
         self.sync_cursors = SqlSyncCursorRepository(self._session)
         self.failed_submissions = SqlFailedSubmissionRepository(self._session)
+        self.imports = SqlFileImportRepository(self._session)
         self.outbox = SqlOutboxRepository(self._session)
         self.deliveries = SqlDeliveryLog(self._session)
         self.failed_tasks = SqlFailedTaskRepository(self._session)

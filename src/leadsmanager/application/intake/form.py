@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -44,6 +45,8 @@ class LeadForm:
     assignee_id: int | None = None
     # Set by the public form's bot checks: the lead is stored as spam with this reason.
     spam_reason: str = ""
+    # When the person wrote, for leads brought over from another system: a new lead is dated then.
+    created_at: datetime | None = None
 
     @classmethod
     def from_fields(cls, channel: Channel, fields: Mapping[str, str], **details: Any) -> LeadForm:

@@ -98,7 +98,7 @@ class SyncedForm:
             site=self.site,
             form_id=self.form_id,
             external_id=f"{self.site}/{self.form_id}/{submission.id}",
-            extras=_bounded(extras),
+            extras=bounded_extras(extras),
             utm=utm,
         )
 
@@ -150,7 +150,7 @@ def _cut(message: str, limit: int) -> str:
     return message[: limit - len(note)].rstrip() + note
 
 
-def _bounded(extras: Mapping[str, str]) -> dict[str, str]:
+def bounded_extras(extras: Mapping[str, str]) -> dict[str, str]:
     """Intake refuses more than MAX_EXTRAS extras: the overflow is kept, folded into one."""
     pairs = [(k[:EXTRA_NAME_LIMIT], v[:EXTRA_VALUE_LIMIT]) for k, v in extras.items() if v.strip()]
     if len(pairs) <= MAX_EXTRAS:

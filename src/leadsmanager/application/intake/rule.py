@@ -39,6 +39,7 @@ class Arrival:
     by: Actor | None = None
     assignee_id: int | None = None
     spam_reason: str = ""
+    created_at: datetime | None = None  # a new lead's date, when it is older than its arrival (an import)
 
 
 class IntakePage:
@@ -86,7 +87,8 @@ class IntakePage:
             return self._created(Placed(Outcome.SPAM, spam), key)
         existing = self._open_lead(submission)
         if existing is None:
-            lead = Lead.from_submission(submission, at=at, by=arrival.by, assignee_id=arrival.assignee_id)
+            dated = arrival.created_at or at
+            lead = Lead.from_submission(submission, at=dated, by=arrival.by, assignee_id=arrival.assignee_id)
             self._hold(lead)
             return self._created(Placed(Outcome.CREATED, lead), key)
         existing.record_resubmission(submission, at=at, by=arrival.by)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from attrs import frozen
@@ -18,6 +18,8 @@ from leadsmanager.domain.idempotency import IdempotencyRecord
 from leadsmanager.domain.lead import Submission
 from leadsmanager.domain.roles import Permission
 
+# Writes what a caller keeps about a page, in the page's transaction, given each form's result in order.
+PageDone = Callable[[UnitOfWork, Sequence[SubmitResult | ValidationError]], None]
 # All an employee learns when what they enter matches a colleague's lead: not its id, not its record.
 HANDLED_BY_THE_TEAM = "this person is already being handled by the team"
 
@@ -62,22 +64,37 @@ class SubmitLead:
             uow.idempotency.add(record)
         return result
 
-    def page(self, forms: Sequence[LeadForm]) -> list[SubmitResult | ValidationError]:
+    def page(self, forms: Sequence[LeadForm], *, then: PageDone | None = None) -> list[SubmitResult | ValidationError]:
         """Store public submissions (nobody signed in, no Idempotency-Key) in one transaction.
 
         Each gets the outcome one call each, in order, would give it; a form intake refuses gets its
         ValidationError in its place, and the others are stored. If the page collides with a concurrent
         change, it is stored one submission at a time instead.
+
+        `then`, when given, writes what the caller keeps about the page (an import's position) in the
+        page's own transaction, with the results: both are stored, or neither. A collision then stores
+        the whole page again, in a fresh transaction.
         """
         checked = [self._checked(form) for form in forms]
+        if then is not None:
+            return in_transaction(self._uow, lambda uow: self._page_in(uow, forms, checked, then))
         valid = [form for form, sub in zip(forms, checked, strict=True) if isinstance(sub, Submission)]
         results = iter(self._stored(valid, [sub for sub in checked if isinstance(sub, Submission)]))
         return [next(results) if isinstance(sub, Submission) else sub for sub in checked]
 
+    def _page_in(
+        self, uow: UnitOfWork, forms: Sequence[LeadForm], checked: list[Submission | ValidationError], then: PageDone
+    ) -> list[SubmitResult | ValidationError]:
+        arrivals = [_arrival(f, sub) for f, sub in zip(forms, checked, strict=True) if isinstance(sub, Submission)]
+        stored = iter(store_page(uow.leads, arrivals, self._clock.now) if arrivals else [])
+        results = [next(stored) if isinstance(sub, Submission) else sub for sub in checked]
+        then(uow, results)
+        return results
+
     def _stored(self, forms: list[LeadForm], submissions: list[Submission]) -> list[SubmitResult]:
         if not submissions:
             return []
-        arrivals = [Arrival(sub, spam_reason=form.spam_reason) for form, sub in zip(forms, submissions, strict=True)]
+        arrivals = [_arrival(form, sub) for form, sub in zip(forms, submissions, strict=True)]
         try:
             return in_transaction(self._uow, lambda uow: store_page(uow.leads, arrivals, self._clock.now), attempts=1)
         except TransientConflict:
@@ -88,6 +105,10 @@ class SubmitLead:
             return to_submission(form, region=self._region)
         except ValidationError as e:
             return e
+
+
+def _arrival(form: LeadForm, submission: Submission) -> Arrival:
+    return Arrival(submission, spam_reason=form.spam_reason, created_at=form.created_at)
 
 
 def _replay(uow: UnitOfWork, idempotency: Idempotency) -> SubmitResult | None:

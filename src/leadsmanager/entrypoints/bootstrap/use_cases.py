@@ -11,6 +11,7 @@ from leadsmanager.application.api_keys import ApiKeys
 from leadsmanager.application.dashboard import Dashboard
 from leadsmanager.application.discovery.discover import DiscoverForms
 from leadsmanager.application.failed_submissions import FailedSubmissions
+from leadsmanager.application.imports import ImportCsv
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.leads import (
@@ -30,6 +31,7 @@ from leadsmanager.application.sessions import Sessions
 from leadsmanager.application.sources import SourceHealth, SourceSite
 from leadsmanager.application.sync import SyncForms
 from leadsmanager.application.users import Authenticate, UserAdmin
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.bootstrap.counted_intake import CountedSubmitLead
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 
@@ -94,3 +96,11 @@ class UseCases(containers.DeclarativeContainer):
     )
     # The form source lists forms too, over the same connections (FormCatalogue).
     discover_forms = providers.Singleton(DiscoverForms, adapters.synced_forms, adapters.form_source)
+    import_csv = providers.Singleton(
+        ImportCsv,
+        submit_lead,
+        uow,
+        clock,
+        phone_region=phone_region,
+        zone=providers.Callable(time_zone, settings.provided.time_zone),
+    )

@@ -1,0 +1,12 @@
+"""Importing files of existing leads (a CSV export of another system, a spreadsheet) by the intake rules."""
+
+from leadsmanager.application.imports.columns import FIELDS, field_name
+from leadsmanager.application.imports.import_csv import (
+    CsvImport,
+    ImportCsv,
+    ImportProgress,
+    ImportSummary,
+    Preview,
+)
+
+__all__ = ["FIELDS", "CsvImport", "ImportCsv", "ImportProgress", "ImportSummary", "Preview", "field_name"]
