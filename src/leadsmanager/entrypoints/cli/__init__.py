@@ -6,7 +6,7 @@ import click
 
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
-from leadsmanager.entrypoints.cli import api_keys, db, jobs, leads, pipeline, reports, serve, sync, users
+from leadsmanager.entrypoints.cli import api_keys, db, imports, jobs, leads, pipeline, reports, serve, sync, users
 from leadsmanager.entrypoints.cli.context import reports_errors
 from leadsmanager.entrypoints.cli.ops import check
 
@@ -37,6 +37,7 @@ for command in (
     leads.leads,
     sync.sync,
     reports.report,
+    imports.import_leads,
     *jobs.COMMANDS,
 ):
     main.add_command(command)
