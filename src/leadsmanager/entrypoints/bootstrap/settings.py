@@ -36,6 +36,8 @@ class Settings:
     public_forms: tuple[str, ...] = ("contact",)
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
+    # A CSV file uploaded on the import page (/imports/csv) may be this large instead.
+    import_max_bytes: int = 50_000_000
     # A request head (request line and headers): larger is answered 431, slower to arrive 408.
     max_header_bytes: int = 32 * 1024
     header_timeout_seconds: float = 10.0
@@ -100,6 +102,7 @@ class Settings:
             public_forms=_words(get("PUBLIC_FORMS", "contact")),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=_number(get, "MAX_BODY_BYTES", "1000000"),
+            import_max_bytes=_number(get, "IMPORT_MAX_BYTES", "50000000"),
             max_header_bytes=_at_least_one(_number(get, "MAX_HEADER_BYTES", "32768"), "MAX_HEADER_BYTES"),
             header_timeout_seconds=_seconds(get("HEADER_TIMEOUT_SECONDS", "10"), "HEADER_TIMEOUT_SECONDS"),
             api_requests_per_minute=_number(get, "API_REQUESTS_PER_MINUTE", "600"),

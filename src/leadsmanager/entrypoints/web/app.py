@@ -28,6 +28,7 @@ from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.http.status import status_for
 from leadsmanager.entrypoints.web import (
     pages_auth,
+    pages_imports,
     pages_jobs,
     pages_leads,
     pages_public,
@@ -38,6 +39,7 @@ from leadsmanager.entrypoints.web import (
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.form_start import FormStarts
+from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
@@ -120,6 +122,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_users.routes,
             *pages_jobs.routes,
             *pages_sources.routes,
+            *pages_imports.routes,
             *pages_public.routes,
             *api_routes.routes,
             *webhooks.routes,
@@ -131,7 +134,7 @@ def create_app(container: Container | None = None) -> Starlette:
             Middleware(TrustedProxies, networks=settings.trusted_proxies),
             Middleware(RequestLog),
             Middleware(Probes),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger={UPLOAD_PATH: settings.import_max_bytes}),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(SecurityHeaders, form_frame_ancestors=settings.form_frame_ancestors),
         ],

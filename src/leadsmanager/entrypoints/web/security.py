@@ -22,20 +22,23 @@ ANONYMOUS_CSRF_COOKIE = "lm_csrf"
 
 
 class BodyLimit:
-    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed."""
+    """Refuses request bodies over `max_bytes` with 413, whether announced or streamed; the paths in
+    `larger` (an upload page) may take bodies up to their own limit instead."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_bytes)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None:
             try:
-                whole_number(declared.decode("latin-1"), "Content-Length", maximum=self.max_bytes)
+                whole_number(declared.decode("latin-1"), "Content-Length", maximum=limit)
             except ValidationError as e:
                 too_large = declared.isdigit()  # ASCII digits: a length over the limit; anything else: no length
                 await _refuse(send, 413 if too_large else 400, TOO_LARGE if too_large else e)
@@ -46,7 +49,7 @@ class BodyLimit:
             nonlocal seen
             message = await receive()
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
+            if seen > limit:
                 raise BodyTooLarge
             return message
 
