@@ -26,7 +26,10 @@ ROWS = [
 def upload(admin: TestClient, data: bytes, name: str = "clientes.csv") -> Response:
     page = admin.get("/imports/csv")
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.text
-    return admin.post("/imports/csv", data={"csrf_token": csrf_of(page.text)}, files={"file": (name, data, "text/csv")})
+    response: Response = admin.post(
+        "/imports/csv", data={"csrf_token": csrf_of(page.text)}, files={"file": (name, data, "text/csv")}
+    )
+    return response
 
 
 def uploaded(admin: TestClient, data: bytes, name: str = "clientes.csv") -> str:
