@@ -113,7 +113,8 @@ def run(name: str, engine: Engine, path: Path, *, traced: bool, batch: int) -> N
         if rows >= MEASURE_AT and "at 10k" not in memory:
             memory["at 10k"] = measure()
         if rows % 10_000 < 500:
-            print(f"  {name}: {rows:,} rows, {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            elapsed, spent = time.perf_counter() - started, time.process_time() - cpu
+            print(f"  {name}: {rows:,} rows, {elapsed:.1f} s, CPU {spent:.1f} s", file=sys.stderr)
 
     if traced:
         tracemalloc.start()

@@ -9,9 +9,8 @@ a hash of its values) makes a row imported again, from this file or another, a d
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime, timedelta, tzinfo
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import timedelta, tzinfo
 from itertools import islice
 from typing import Protocol
 
@@ -19,21 +18,19 @@ from attrs import field, frozen
 
 from leadsmanager.application.imports.columns import ColumnMap
 from leadsmanager.application.imports.csv_file import CsvRow, CsvShape, Opener, file_hash, rows, shape
-from leadsmanager.application.imports.outcomes import DryRun
-from leadsmanager.application.intake import LeadForm, Outcome, SubmitResult, to_submission
+from leadsmanager.application.imports.runs import Batch, ImportSummary, OnBatch, OnRefused, Run
+from leadsmanager.application.intake import LeadForm, SubmitResult, to_submission
 from leadsmanager.application.intake.submit import PageDone
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, PermissionDenied, ValidationError
-from leadsmanager.domain.file_import import FileImport, ImportCounts, RowRefusal
+from leadsmanager.domain.file_import import FileImport, RowRefusal
 from leadsmanager.domain.lead import Submission
 from leadsmanager.domain.roles import Permission
 
 BATCH_ROWS = 500
 # A row dated later than this is a typing mistake (a year 2062), not a lead from the future.
 CLOCK_SLACK = timedelta(days=1)
-OnBatch = Callable[["ImportProgress"], None]
-OnRefused = Callable[[RowRefusal], None]
 
 
 class Intake(Protocol):
@@ -52,26 +49,6 @@ class CsvImport:
     file_name: str
     mapping: Mapping[str, str] = field(factory=dict)
     separator: str | None = None
-
-
-@frozen
-class ImportProgress:
-    next_row: int
-    counts: ImportCounts
-
-
-@frozen
-class ImportSummary:
-    file_hash: str
-    file_name: str
-    columns: tuple[str, ...]
-    first_row: int  # where this run started
-    next_row: int
-    counts: ImportCounts  # this run's rows
-    total: ImportCounts  # every run's of this file (a dry run: this one's)
-    reasons: tuple[tuple[str, int], ...]  # why rows were refused, most frequent first
-    dry_run: bool = False
-    finished_before: datetime | None = None  # the file was imported to its end already
 
 
 @frozen
@@ -114,7 +91,7 @@ class ImportCsv:
         found = shape(source.open_file, source.file_name, separator=source.separator)
         columns = ColumnMap.of(found.columns, source.mapping)
         state = self._state(file_hash(source.open_file), source, columns)
-        run = _Run(state, dry_run=dry_run, on_batch=on_batch, on_refused=on_refused)
+        run = Run(state, dry_run=dry_run, on_batch=on_batch, on_refused=on_refused)
         if state.finished_at is not None:
             return run.summary(finished_before=state.finished_at)
         pending = (r for r in rows(source.open_file, source.file_name, found.separator) if r.number >= state.next_row)
@@ -163,7 +140,7 @@ class ImportCsv:
         except ValidationError as e:
             return e
 
-    def _plan(self, run: _Run, prepared: list[tuple[CsvRow, LeadForm | ValidationError]]) -> None:
+    def _plan(self, run: Run, prepared: list[tuple[CsvRow, LeadForm | ValidationError]]) -> None:
         checked = [(row, self._checked(f)) for row, f in prepared]
         with self._uow() as uow:  # read only: never committed
             valid = [s for _, s in checked if isinstance(s, Submission)]
@@ -180,15 +157,15 @@ class ImportCsv:
         except ValidationError as e:
             return e
 
-    def _store(self, run: _Run, prepared: list[tuple[CsvRow, LeadForm | ValidationError]]) -> None:
+    def _store(self, run: Run, prepared: list[tuple[CsvRow, LeadForm | ValidationError]]) -> None:
         forms = [f for _, f in prepared if isinstance(f, LeadForm)]
         next_row = prepared[-1][0].number + 1
-        kept: list[_Batch] = []
+        kept: list[Batch] = []
 
         def keep(uow: UnitOfWork, results: Sequence[SubmitResult | ValidationError]) -> None:
             given = iter(results)
             done = [(row, next(given) if isinstance(f, LeadForm) else f) for row, f in prepared]
-            batch = _Batch.of(done)
+            batch = Batch.of(done)
             uow.imports.add_refusals(run.state.file_hash, batch.refusals)
             uow.imports.save(run.state.advanced(next_row, batch.counts, at=self._clock.now()))
             kept[:] = [batch]  # a retried transaction replaces what the failed attempt made
@@ -200,67 +177,6 @@ class ImportCsv:
         with self._uow() as uow:
             uow.imports.save(state)
             uow.commit()
-
-
-Verdict = Outcome | SubmitResult | ValidationError
-
-
-@frozen
-class _Batch:
-    done: Sequence[tuple[CsvRow, Verdict]]
-    counts: ImportCounts
-    refusals: list[RowRefusal]
-
-    @classmethod
-    def of(cls, done: Sequence[tuple[CsvRow, Verdict]]) -> _Batch:
-        outcomes = Counter(_outcome(v) for _, v in done)
-        refusals = [RowRefusal(row.number, row.values, _reason(v)) for row, v in done if isinstance(v, ValidationError)]
-        counts = ImportCounts(
-            outcomes[Outcome.CREATED], outcomes[Outcome.MERGED], outcomes[Outcome.DUPLICATE], len(refusals)
-        )
-        return cls(done, counts, refusals)
-
-
-class _Run:
-    def __init__(self, state: FileImport, *, dry_run: bool, on_batch: OnBatch | None, on_refused: OnRefused | None):
-        self.state, self.first_row, self.dry_run = state, state.next_row, dry_run
-        self.dry = DryRun()
-        self.counts = ImportCounts()
-        self.reasons: Counter[str] = Counter()
-        self._on_batch, self._on_refused = on_batch, on_refused
-
-    def add(self, next_row: int, done: Sequence[tuple[CsvRow, Verdict]]) -> None:
-        batch = _Batch.of(done)
-        self.counts += batch.counts
-        self.state = self.state.advanced(next_row, batch.counts, at=self.state.updated_at)
-        self.reasons.update(_reason(v) for _, v in done if isinstance(v, ValidationError))
-        for refusal in batch.refusals:
-            if self._on_refused is not None:
-                self._on_refused(refusal)
-        if self._on_batch is not None:
-            self._on_batch(ImportProgress(next_row, self.counts))
-
-    def summary(self, *, finished_before: datetime | None = None) -> ImportSummary:
-        s = self.state
-        total = self.counts if self.dry_run else s.counts
-        reasons = tuple(self.reasons.most_common())
-        return ImportSummary(
-            s.file_hash, s.file_name, s.columns, self.first_row, s.next_row, self.counts, total, reasons,
-            dry_run=self.dry_run, finished_before=finished_before,
-        )  # fmt: skip
-
-
-def _outcome(verdict: Verdict) -> Outcome | None:
-    if isinstance(verdict, SubmitResult):
-        return verdict.outcome
-    return verdict if isinstance(verdict, Outcome) else None
-
-
-def _reason(error: ValidationError) -> str:
-    """A refusal's reason without the row's own values, so that rows refused alike count together."""
-    if error.fields:
-        return "; ".join(f"{name}: {problem}" for name, problem in error.fields.items())
-    return str(error)
 
 
 def _batches(items: Iterable[CsvRow], size: int) -> Iterator[list[CsvRow]]:
