@@ -47,15 +47,16 @@ def check(engine: Engine) -> None:
                 lead.change_status(step, by=MANAGER, at=START + timedelta(hours=n))
             uow.leads.add(lead)
         uow.commit()
-    before = _report(engine)
+    # The figures are read after the upgrade only: the code reads today's report_counts columns, which a
+    # later migration (0016, imported leads' counters) adds.
     upgrade(engine)
     with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
         assert [uow.leads.get(n).status for n in range(1, 8)] == list(PATHS)  # type: ignore[union-attr]
         assert uow.pipeline.get().keys == [s.value for s in LeadStatus]
         assert uow.pipeline.get().start == "new"
     after = _report(engine)
-    assert after.by_status == before.by_status == dict.fromkeys(LeadStatus, 1)
-    assert [f.leads for f in after.funnel] == [f.leads for f in before.funnel] == [6, 5, 4, 2, 1]
+    assert after.by_status == dict.fromkeys(LeadStatus, 1)
+    assert [f.leads for f in after.funnel] == [6, 5, 4, 2, 1]
 
 
 def test_sqlite_keeps_every_lead_in_its_stage(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Imports of files of leads (where each stands, the rows refused) and the report counters of imported leads.
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from alembic import op
 
 from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, UtcDateTime, exact_string
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 
 # The statuses as they stand at this revision: imported leads are counted by status like every source's.
 _STATUSES = ("new", "contacted", "qualified", "proposal", "won", "lost", "spam")
