@@ -283,6 +283,30 @@ class Lead:
         joined, self.joined_ids = self.joined_ids, []
         return joined
 
+    @classmethod
+    def imported(
+        cls,
+        submission: Submission,
+        *,
+        status: str,
+        history: Sequence[HistoryEntry],
+        pipeline: Pipeline,
+        at: datetime,
+        assignee_id: int | None = None,
+    ) -> Lead:
+        """A lead another system kept, brought over as it stands there: in its stage `status`, with that
+        system's history (original times and actors) instead of a start of its own. It announces nothing."""
+        lead = cls.from_submission(submission, at=at, assignee_id=assignee_id)
+        lead.history, lead.events = list(history), []  # in the order the other system kept it
+        lead.status, lead.stage_reached = status, pipeline.start
+        for entry in lead.history:
+            if entry.field is HistoryField.STATUS and entry.new:
+                lead.stage_reached = pipeline.furthest(lead.stage_reached, entry.new)
+        lead.stage_reached = pipeline.furthest(lead.stage_reached, status)
+        lead.first_response_at = next((e.at for e in lead.history if e.actor_id is not None), None)
+        lead.updated_at = max([at, *(e.at for e in lead.history)])
+        return lead
+
     def _responded(self, by: Actor, at: datetime) -> None:
         # Only a person's action ends the wait: the system's (spam checks, imports) does not.
         if self.first_response_at is None and by.user_id is not None:

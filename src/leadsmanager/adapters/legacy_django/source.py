@@ -24,8 +24,10 @@ class DjangoLegacySource(LegacySource):
     def from_url(cls, url: str) -> DjangoLegacySource:
         try:
             engine = sa.create_engine(url, pool_pre_ping=True)
-        except (sa.exc.ArgumentError, ImportError) as e:
-            raise ExternalServiceError(f"cannot read the legacy database URL: {e}") from None
+        except (sa.exc.ArgumentError, ImportError, ValueError):
+            # The library's message repeats the URL, password included: it is not passed on.
+            message = "cannot read the legacy database URL: write it as mysql+pymysql://user:password@host/db"
+            raise ExternalServiceError(message) from None
         if engine.dialect.name in ("mysql", "mariadb"):
             sa.event.listen(engine, "connect", _read_only)
         return cls(engine)

@@ -29,6 +29,7 @@ from leadsmanager.application.failed_submissions import FailedSubmissions
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutbox
 from leadsmanager.application.key_notices import KeyNotices
+from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers
 from leadsmanager.application.notices import NoticeSettings, SendNotice
 from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
 from leadsmanager.application.ports import (
@@ -119,6 +120,8 @@ class Container(containers.DeclarativeContainer):
     stages: P[Stages] = use_cases.stages
     stage_log: P[StageLog] = use_cases.stage_log
     apply_preset: P[ApplyPreset] = use_cases.apply_preset
+    import_legacy_users: P[ImportLegacyUsers] = use_cases.import_legacy_users
+    import_legacy_leads: P[ImportLegacyLeads] = use_cases.import_legacy_leads
     key_notices: P[KeyNotices] = use_cases.key_notices
     sessions: P[Sessions] = use_cases.sessions
     sync_forms: P[SyncForms] = use_cases.sync_forms

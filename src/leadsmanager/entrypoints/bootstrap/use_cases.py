@@ -24,6 +24,7 @@ from leadsmanager.application.leads import (
     ListLeads,
     UpdateLead,
 )
+from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers
 from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
@@ -76,6 +77,8 @@ class UseCases(containers.DeclarativeContainer):
     stages = providers.Singleton(Stages, uow)
     stage_log = providers.Singleton(StageLog, uow)
     apply_preset = providers.Singleton(ApplyPreset, uow, clock)
+    import_legacy_users = providers.Singleton(ImportLegacyUsers, uow, clock)
+    import_legacy_leads = providers.Singleton(ImportLegacyLeads, uow, clock)
     key_notices = providers.Singleton(KeyNotices, uow, clock)
     sessions = providers.Singleton(Sessions, uow, clock, adapters.tokens, authenticate, adapters.rate_limiter)
     failed_submissions = providers.Singleton(

@@ -6,7 +6,19 @@ import click
 
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
-from leadsmanager.entrypoints.cli import api_keys, db, imports, jobs, leads, pipeline, reports, serve, sync, users
+from leadsmanager.entrypoints.cli import (
+    api_keys,
+    db,
+    imports,
+    jobs,
+    leads,
+    legacy,
+    pipeline,
+    reports,
+    serve,
+    sync,
+    users,
+)
 from leadsmanager.entrypoints.cli.context import reports_errors
 from leadsmanager.entrypoints.cli.ops import check
 
@@ -41,3 +53,4 @@ for command in (
     *jobs.COMMANDS,
 ):
     main.add_command(command)
+imports.import_leads.add_command(legacy.import_legacy)  # leadsmanager import legacy, beside import csv
