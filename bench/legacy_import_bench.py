@@ -32,6 +32,7 @@ from leadsmanager.adapters.sql.tables import lead_history, leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.system import SystemClock
 from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers, LegacyRun
+from leadsmanager.application.ports import UnitOfWorkFactory
 from leadsmanager.domain.pipeline import INTRALOG, StageChange
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,11 +69,11 @@ def fill_legacy(engine: Engine, count: int) -> None:
         insert(engine, "formsapp_leadhistory", *history)
 
 
-def run_import(uow: object, url: str) -> tuple[float, dict[str, int]]:
+def run_import(uow: UnitOfWorkFactory, url: str) -> tuple[float, dict[str, int]]:
     started = time.perf_counter()
     source = DjangoLegacySource.from_url(url)
-    users = ImportLegacyUsers(uow, SystemClock())(source.users())  # type: ignore[arg-type]
-    use_case = ImportLegacyLeads(uow, SystemClock())  # type: ignore[arg-type]
+    users = ImportLegacyUsers(uow, SystemClock())(source.users())
+    use_case = ImportLegacyLeads(uow, SystemClock())
     ids = {p.legacy_id: p.user_id for p in users if p.user_id is not None}
     plans = use_case(source, LegacyRun("intralog", "AR", use_case.status_table([]), ids))
     counts: dict[str, int] = {}

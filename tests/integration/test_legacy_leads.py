@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from leadsmanager.adapters.legacy_django import DjangoLegacySource
-from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers, LeadOutcome, LegacyRun
+from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers, LeadOutcome, LeadPlan, LegacyRun
 from leadsmanager.application.legacy.statuses import DEFAULT_STATUS_MAP
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryField, Lead
@@ -70,7 +70,7 @@ def intralog_uow(mysql_uow: UowFactory) -> UowFactory:
     return mysql_uow
 
 
-def run_import(url: str, uow: UowFactory, *, dry_run: bool = False) -> list:  # type: ignore[type-arg]
+def run_import(url: str, uow: UowFactory, *, dry_run: bool = False) -> list[LeadPlan]:
     source = DjangoLegacySource.from_url(url)
     users = ImportLegacyUsers(uow, FakeClock())(source.users(), dry_run=dry_run)
     ids = {p.legacy_id: p.user_id for p in users if p.user_id is not None}

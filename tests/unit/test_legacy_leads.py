@@ -1,0 +1,153 @@
+"""The legacy import's rules against the in-memory storage: resuming after a crash, batches meeting each
+other's people, the history ending where the lead is, estados the table lacks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from attrs import evolve
+
+from leadsmanager.application.legacy import ImportLegacyLeads, LegacyRun
+from leadsmanager.application.legacy import leads as legacy_leads
+from leadsmanager.application.legacy.records import LegacyCampaign, LegacyStatusChange, LegacySubmission, LegacyUser
+from leadsmanager.application.legacy.statuses import DEFAULT_STATUS_MAP
+from leadsmanager.domain.errors import ExternalServiceError
+from leadsmanager.domain.lead import Channel, HistoryField, Lead
+from leadsmanager.domain.pipeline import INTRALOG, StageChange
+from tests.conftest import UowFactory
+from tests.support import FakeClock
+
+DAY = datetime(2025, 1, 1, 9, 0, tzinfo=UTC)
+
+
+def row(n: int, **changes: Any) -> LegacySubmission:
+    base = LegacySubmission(
+        id=n,
+        submission_id=1000 + n,
+        form_id=4,
+        created_at=DAY + timedelta(days=n),
+        company=f"Empresa {n}",
+        name=f"Cliente {n}",
+        email=f"cliente{n}@example.com",
+        phone="",
+        service="Almacenamiento",
+        message="",
+        origin="web",
+        sub_origin="",
+        progress="",
+        status="esperandoDatos",
+        assigned_user_id=None,
+        management_message="",
+        campaign_id=None,
+        data="",
+    )
+    return evolve(base, **changes)
+
+
+class FakeLegacy:
+    """The original system's rows in memory; `fail_after` submissions, its connection drops."""
+
+    def __init__(self, rows: Sequence[LegacySubmission], changes: Sequence[LegacyStatusChange] = ()) -> None:
+        self.rows, self.changes = list(rows), list(changes)
+        self.fail_after: int | None = None
+
+    def users(self) -> Iterator[LegacyUser]:
+        return iter(())
+
+    def campaigns(self) -> Iterator[LegacyCampaign]:
+        return iter(())
+
+    def submissions(self, *, after_id: int = 0) -> Iterator[LegacySubmission]:
+        for i, submission in enumerate(r for r in self.rows if r.id > after_id):
+            if self.fail_after is not None and i >= self.fail_after:
+                raise ExternalServiceError("reading the legacy database failed: Lost connection")
+            yield submission
+
+    def history(self, *, after_id: int = 0) -> Iterator[LegacyStatusChange]:
+        return iter(sorted((c for c in self.changes if c.submission_id > after_id), key=lambda c: c.submission_id))
+
+
+@pytest.fixture
+def uow(memory_uow: UowFactory, monkeypatch: pytest.MonkeyPatch) -> UowFactory:
+    monkeypatch.setattr(legacy_leads, "BATCH", 2)
+    with memory_uow() as unit:
+        unit.pipeline.replace(INTRALOG, StageChange(DAY, "test", "apply", "intralog"))
+        unit.commit()
+    return memory_uow
+
+
+def run(uow: UowFactory, source: FakeLegacy, *, dry_run: bool = False) -> list[tuple[int, str, str]]:
+    plans = ImportLegacyLeads(uow, FakeClock())(
+        source, LegacyRun("intralog", "AR", DEFAULT_STATUS_MAP, {}), dry_run=dry_run
+    )
+    return [(p.row_id, p.outcome.value, p.reason) for p in plans]
+
+
+def stored(uow: UowFactory) -> dict[str, Lead]:
+    with uow() as unit:
+        wanted = [f"intralog/4/{1000 + n}" for n in range(1, 10)]
+        ids = unit.leads.find_by_external_ids(Channel.WORDPRESS, wanted)
+        leads = {e: unit.leads.get(i, with_history=True) for e, i in ids.items()}
+    return {e: lead for e, lead in leads.items() if lead is not None}
+
+
+def test_a_run_that_stopped_is_run_again_and_imports_the_rest_exactly_once(uow: UowFactory) -> None:
+    source = FakeLegacy([row(n) for n in range(1, 6)])
+    source.fail_after = 3  # the connection drops while the second batch is read
+    with pytest.raises(ExternalServiceError):
+        run(uow, source)
+    assert sorted(stored(uow)) == ["intralog/4/1001", "intralog/4/1002"]  # the first batch's transaction
+    source.fail_after = None
+    assert run(uow, source) == [
+        (1, "skipped", "already imported"),
+        (2, "skipped", "already imported"),
+        (3, "created", ""),
+        (4, "created", ""),
+        (5, "created", ""),
+    ]
+    assert len({lead.id for lead in stored(uow).values()}) == 5
+
+
+def test_a_person_met_again_in_a_later_batch_joins_their_open_lead_in_a_dry_run_as_in_a_real_one(
+    uow: UowFactory,
+) -> None:
+    rows = [row(1), row(2), row(3, email="CLIENTE1@example.com"), row(4, email="", phone="011 4555 1234")]
+    rows.append(row(5, email="", phone="+54 11 4555-1234", management_message="Volvió a escribir"))
+    source = FakeLegacy(rows)
+    planned = run(uow, source, dry_run=True)
+    assert stored(uow) == {}
+    assert planned == run(uow, source)
+    assert [p[1:] for p in planned] == [
+        ("created", ""),
+        ("created", ""),
+        ("merged", "same email as an open lead"),
+        ("created", ""),
+        ("merged", "same phone as an open lead"),
+    ]
+    leads = stored(uow)
+    assert leads["intralog/4/1003"].id == leads["intralog/4/1001"].id
+    fourth = leads["intralog/4/1004"]
+    assert [e.new for e in fourth.history if e.field is HistoryField.NOTE] == ["Volvió a escribir"]
+    assert (fourth.resubmissions, fourth.events) == (1, [])
+
+
+def test_the_history_keeps_its_times_and_ends_where_the_lead_is(uow: UowFactory) -> None:
+    moved = DAY + timedelta(days=3)
+    change = LegacyStatusChange(1, 1, "pendiente", "contactado", None, moved)  # a deleted user's move
+    run(uow, FakeLegacy([row(1, status="cotizado")], [change]))
+    lead = stored(uow)["intralog/4/1001"]
+    assert [(e.old, e.new, e.actor_id, e.at) for e in lead.history if e.field is HistoryField.STATUS] == [
+        (None, "esperandoDatos", None, DAY + timedelta(days=1)),
+        ("esperandoDatos", "faltaCotizar", None, moved),
+        ("faltaCotizar", "cotizado", None, moved),  # the estado moved on with no history row
+    ]
+    assert (lead.status, lead.stage_reached, lead.first_response_at) == ("cotizado", "cotizado", None)
+
+
+def test_an_estado_the_table_lacks_is_skipped_saying_how_to_map_it(uow: UowFactory) -> None:
+    assert run(uow, FakeLegacy([row(1, status="enEspera")])) == [
+        (1, "skipped", "estado 'enEspera' has no stage: pass --status enEspera=STAGE")
+    ]
