@@ -147,7 +147,11 @@ def test_the_history_keeps_its_times_and_ends_where_the_lead_is(uow: UowFactory)
     assert (lead.status, lead.stage_reached, lead.first_response_at) == ("cotizado", "cotizado", None)
 
 
-def test_an_estado_the_table_lacks_is_skipped_saying_how_to_map_it(uow: UowFactory) -> None:
-    assert run(uow, FakeLegacy([row(1, status="enEspera")])) == [
-        (1, "skipped", "estado 'enEspera' has no stage: pass --status enEspera=STAGE")
+def test_rows_that_cannot_be_leads_are_skipped_saying_why(uow: UowFactory) -> None:
+    rows = [row(1, status="enEspera"), row(2, form_id=None), row(3, email="no es un mail", phone="12")]
+    assert run(uow, FakeLegacy(rows)) == [
+        (1, "skipped", "estado 'enEspera' has no stage: pass --status enEspera=STAGE"),
+        (2, "skipped", "no form_id"),
+        (3, "skipped", "no email and no phone that could be read"),
     ]
+    assert stored(uow) == {}

@@ -58,6 +58,8 @@ def external_id(site: str, row: LegacySubmission) -> str:
 
 def convert(row: LegacySubmission, changes: Sequence[LegacyStatusChange], ctx: RowContext, now: datetime) -> Converted:
     """The row as a lead to place; ValidationError (its message the reason) when it cannot be one."""
+    if row.form_id is None:  # nullable in the original schema: without it the WordPress entry has no name here
+        raise ValidationError("no form_id")
     status = ctx.statuses.get(row.status)
     if status is None:
         raise ValidationError(f"estado {row.status!r} has no stage: pass --status {row.status or 'OLD'}=STAGE")

@@ -46,7 +46,7 @@ class LegacySubmission:
 
     id: int
     submission_id: int  # the WordPress entry id: the intralog-legacy sync's external id is {site}/{form}/{this}
-    form_id: int
+    form_id: int | None  # NULL in some rows of the original schema
     created_at: datetime | None
     company: str  # `razon_social`, else `empresa`
     name: str  # `nombre_y_apellido`
