@@ -22,6 +22,8 @@ class User:
     # Bumped whenever existing sessions must end: deactivation, password reset, role change.
     session_version: int = 0
     id: int | None = None
+    # The language their pages are in; None follows the deployment's (LEADSMANAGER_LANGUAGE).
+    language: str | None = None
 
     def as_actor(self) -> Actor:
         return Actor(user_id=self.id, role=self.role, name=self.full_name)

@@ -45,6 +45,7 @@ users = Table(
     Column("password_hash", String(255), nullable=False),
     Column("session_version", Integer, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
+    Column("language", String(8), nullable=True),
     **MYSQL_OPTIONS,
 )
 

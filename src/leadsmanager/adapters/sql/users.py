@@ -62,6 +62,7 @@ def _user_values(user: User) -> dict[str, Any]:
         "password_hash": user.password_hash,
         "session_version": user.session_version,
         "created_at": user.created_at,
+        "language": user.language,
     }
 
 
@@ -77,4 +78,5 @@ def _to_user(row: Row[Any]) -> User:
         password_hash=m["password_hash"],
         session_version=m["session_version"],
         created_at=m["created_at"],
+        language=m["language"],
     )

@@ -42,6 +42,7 @@ from leadsmanager.application.ports import (
     TokenGenerator,
     UnitOfWork,
 )
+from leadsmanager.application.profile import Profile
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
@@ -116,6 +117,7 @@ class Container(containers.DeclarativeContainer):
     reports: P[Reports] = use_cases.reports
     user_admin: P[UserAdmin] = use_cases.user_admin
     authenticate: P[Authenticate] = use_cases.authenticate
+    profile: P[Profile] = use_cases.profile
     api_keys: P[ApiKeys] = use_cases.api_keys
     stages: P[Stages] = use_cases.stages
     stage_log: P[StageLog] = use_cases.stage_log

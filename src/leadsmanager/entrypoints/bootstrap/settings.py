@@ -17,6 +17,7 @@ from leadsmanager.adapters.form_sources.site import WordPressSite
 from leadsmanager.adapters.notifier_settings import NotifierSettings, notifier_settings_from_env
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.errors import ValidationError
+from leadsmanager.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from leadsmanager.domain.period import time_zone
 
 PREFIX = "LEADSMANAGER_"
@@ -74,6 +75,8 @@ class Settings:
     demo: bool = False
     # Where report days start at midnight, unless a report asks for another zone (an IANA name).
     time_zone: str = "UTC"
+    # The pages' language unless a user chose theirs (the public form: unless the visitor asks for another).
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def is_embedded(self) -> bool:
@@ -127,6 +130,7 @@ class Settings:
             log_format=_choice("LOG_FORMAT", get("LOG_FORMAT", "auto").lower(), ("auto", "json", "text")),
             metrics_token=get("METRICS_TOKEN"),
             time_zone=_zone(get("TIME_ZONE", "UTC")),
+            language=_choice("LANGUAGE", get("LANGUAGE", DEFAULT_LANGUAGE).lower(), tuple(LANGUAGES)),
         )
         return settings.for_demo() if _flag(get("DEMO", "false")) else settings
 

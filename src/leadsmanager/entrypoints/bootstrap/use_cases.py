@@ -26,6 +26,7 @@ from leadsmanager.application.leads import (
 )
 from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers
 from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
+from leadsmanager.application.profile import Profile
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
 from leadsmanager.application.sessions import Sessions
@@ -73,6 +74,7 @@ class UseCases(containers.DeclarativeContainer):
 
     user_admin = providers.Singleton(UserAdmin, uow, clock, adapters.hasher, phone_region=phone_region)
     authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)
+    profile = providers.Singleton(Profile, uow)
     api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
     stages = providers.Singleton(Stages, uow)
     stage_log = providers.Singleton(StageLog, uow)

@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import quote
 
 from dependency_injector import providers
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -19,9 +18,9 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.templating import Jinja2Templates
 
 from leadsmanager.domain import errors
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.api import problems, push, webhooks
 from leadsmanager.entrypoints.api import routes as api_routes
 from leadsmanager.entrypoints.bootstrap.container import Container, build
@@ -31,15 +30,16 @@ from leadsmanager.entrypoints.web import (
     pages_imports,
     pages_jobs,
     pages_leads,
+    pages_profile,
     pages_public,
     pages_reports,
     pages_sources,
     pages_users,
 )
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
-from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.form_start import FormStarts
 from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
+from leadsmanager.entrypoints.web.i18n.environments import templates_by_language
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
@@ -47,14 +47,6 @@ from leadsmanager.entrypoints.web.security import BodyLimit, SecurityHeaders, Si
 
 HERE = Path(__file__).parent
 LOG = logging.getLogger("leadsmanager.web")
-
-
-def templates() -> Jinja2Templates:
-    environment = Environment(
-        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), auto_reload=False
-    )
-    register_filters(environment)
-    return Jinja2Templates(env=environment)
 
 
 def is_api(request: Request) -> bool:
@@ -120,6 +112,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_leads.routes,
             *pages_reports.routes,
             *pages_users.routes,
+            *pages_profile.routes,
             *pages_jobs.routes,
             *pages_sources.routes,
             *pages_imports.routes,
@@ -143,7 +136,7 @@ def create_app(container: Container | None = None) -> Starlette:
         debug=settings.debug,
     )
     app.state.container = built
-    app.state.templates = templates()
+    app.state.templates = templates_by_language(time_zone(settings.time_zone))
     secret = settings.web_secret()
     app.state.flash_signer = Signer(secret, "flash")
     app.state.form_starts = FormStarts(Signer(secret, "public-form"))

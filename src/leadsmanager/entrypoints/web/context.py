@@ -14,6 +14,7 @@ from leadsmanager.domain.errors import PermissionDenied
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.context import container, signed_in
+from leadsmanager.entrypoints.web.i18n.choice import staff_language
 from leadsmanager.entrypoints.web.security import ANONYMOUS_CSRF_COOKIE, CSRF_FIELD, Signer, check_csrf, new_token
 
 FLASH_COOKIE = "lm_flash"
@@ -82,8 +83,12 @@ def redirect(request: Request, url: str, message: str = "", kind: str = "success
     return response
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
-    templates: Jinja2Templates = request.app.state.templates
+def render(
+    request: Request, template: str, status_code: int = 200, *, language: str | None = None, **context: Any
+) -> Response:
+    """The page in `language`, else in the signed-in person's (or the deployment's) language."""
+    chosen = language or staff_language(request)
+    templates: Jinja2Templates = request.app.state.templates[chosen]
     current = signed_in(request)
     flash = None
     if raw := request.cookies.get(FLASH_COOKIE):

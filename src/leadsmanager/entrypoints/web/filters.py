@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from jinja2 import Environment, pass_context
@@ -13,9 +14,10 @@ from starlette.requests import Request
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.formats.report_tables import duration
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import FILTER_KEYS
+from leadsmanager.entrypoints.web.i18n.durations import Durations
+from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).
 STATUS_CLASSES = {status.value: f"status-{status.value}" for status in LeadStatus}
@@ -28,23 +30,22 @@ def with_params(params: QueryParams, **changes: str | None) -> str:
     return urlencode(kept)
 
 
-def waited(since: datetime, now: datetime | None = None) -> str:
+def waited(since: datetime, durations: Durations, now: datetime | None = None) -> str:
     minutes = int(((now or datetime.now(UTC)) - since).total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)} min"
-    hours = minutes // 60
-    return f"{hours} h {minutes % 60} min" if hours < 48 else f"{hours // 24} days"
+    return durations.waited(minutes)
 
 
-def first_response(lead: Lead, now: datetime, follow_up: timedelta) -> tuple[str, str]:
+def first_response(lead: Lead, now: datetime, follow_up: timedelta, durations: Durations) -> tuple[str, str]:
     """What the pages say about a lead's wait for a first response, and the CSS class to say it in."""
+    _ = durations.gettext
     answered = lead.response_time
     if answered is not None:
-        return f"after {duration(answered)}", ""
+        return _("after %(time)s") % {"time": durations.span(answered)}, ""
     waiting = lead.waiting(now)
     if waiting is None:
         return "—", ""  # closed before anyone answered (spam, mostly)
-    return f"waiting {duration(waiting)}", "overdue" if waiting > follow_up else ""
+    shown = _("waiting %(time)s") % {"time": durations.span(waiting)}
+    return shown, "overdue" if waiting > follow_up else ""
 
 
 def pipeline_of(request: Request) -> Pipeline:
@@ -56,15 +57,21 @@ def pipeline_of(request: Request) -> Pipeline:
 
 
 @pass_context
-def stage_label(context: Context, key: str, language: str = "en") -> str:
-    """What people read for stage `key` in `language` (English when the stage has no such label)."""
-    return pipeline_of(context["request"]).label(str(key), language)
+def stage_label(context: Context, key: str, language: str | None = None) -> str:
+    """What people read for stage `key` in `language`, by default the page's (English when the stage has no
+    such label)."""
+    return pipeline_of(context["request"]).label(str(key), language or context.get("language") or "en")
 
 
-def register_filters(environment: Environment) -> None:
-    environment.filters["waited"] = waited
-    environment.filters["when"] = lambda at: at.strftime("%Y-%m-%d %H:%M") if at else ""
+def register_filters(environment: Environment, formats: LocalFormats, durations: Durations) -> None:
+    """The helpers of one language's templates: times in the deployment's zone, in that language's words."""
+    environment.filters["waited"] = partial(waited, durations=durations)
+    environment.filters["when"] = formats.when
+    environment.filters["day"] = formats.day
+    environment.filters["number"] = formats.number
+    environment.filters["percent"] = formats.percent
+    environment.filters["span"] = durations.span
     environment.filters["status_colour"] = lambda status: STATUS_CLASSES.get(str(status), "w3-light-grey")
     environment.globals["with_params"] = with_params
-    environment.globals["first_response"] = first_response
+    environment.globals["first_response"] = partial(first_response, durations=durations)
     environment.globals["stage_label"] = stage_label

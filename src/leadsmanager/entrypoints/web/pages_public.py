@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,12 +11,14 @@ from starlette.routing import Route
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.errors import Conflict, NotFound, TransientConflict, ValidationError
+from leadsmanager.domain.language import LANGUAGES
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.http.context import check_origin, container
 from leadsmanager.entrypoints.web.context import render
 from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
+from leadsmanager.entrypoints.web.i18n.choice import visitor_language
 
 HONEYPOT = "website"
 MIN_FILL_SECONDS = 3
@@ -50,7 +53,22 @@ def form_page(request: Request) -> Response:
     slug = _slug(request)
     utm = {k: v[:200] for k, v in request.query_params.items() if k in UTM_FIELDS}
     started = _starts(request).issue(slug, embedding_site(request), _now(request))
-    return render(request, "public_form.html", slug=slug, values={}, errors={}, utm=utm, started=started)
+    return render(
+        request,
+        "public_form.html",
+        **_language(request),
+        slug=slug,
+        values={},
+        errors={},
+        utm=utm,
+        started=started,
+    )
+
+
+def _language(request: Request) -> dict[str, Any]:
+    """The visitor's language, and the one their address asked for, kept in the form's links."""
+    asked = request.query_params.get("lang", "")
+    return {"language": visitor_language(request), "asked_language": asked if asked in LANGUAGES else ""}
 
 
 def spam_reason(request: Request, form: dict[str, str], start: FormStart | None) -> str:
@@ -102,7 +120,8 @@ def submit_form(request: Request) -> Response:
         response = _form_again(request, slug, form, 429, notice=HELD)
         response.headers["Retry-After"] = str(int(_WINDOW.total_seconds()))
         return response
-    return render(request, "public_thanks.html", slug=slug, site=start.site if start else "")
+    site = start.site if start else ""
+    return render(request, "public_thanks.html", **_language(request), slug=slug, site=site)
 
 
 def _form_again(
@@ -120,6 +139,7 @@ def _form_again(
         request,
         "public_form.html",
         status_code=status,
+        **_language(request),
         slug=slug,
         values={k: form.get(k, "") for k in FIELDS},
         errors=errors or {},
