@@ -1,0 +1,112 @@
+"""Pages in each person's language: their own choice, the team's default, and the public form's visitor."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from attrs import evolve
+from dependency_injector import providers
+from starlette.testclient import TestClient
+
+from leadsmanager.adapters.sql.migrate import upgrade
+from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.entrypoints.web.app import create_app
+from tests.support import FakeClock, PlainHasher
+from tests.web.conftest import Staff, csrf_of, sign_in
+from tests.web.test_public_form import open_form, person
+
+
+def choose_language(client: TestClient, language: str) -> None:
+    token = csrf_of(client.get("/profile").text)
+    saved = client.post("/profile", data={"language": language, "csrf_token": token})
+    assert saved.status_code == 303 and saved.headers["location"] == "/profile"
+
+
+def test_each_person_sees_the_pages_in_the_language_they_chose(as_role: Callable[[str], TestClient]) -> None:
+    spanish, english = as_role("employee"), as_role("manager")
+    choose_language(spanish, "es")
+    profile = spanish.get("/profile")
+    assert 'id="flash"' in profile.text and "Tu perfil quedó guardado." in profile.text
+    assert '<html lang="es">' in profile.text and '<option value="es" lang="es" selected>' in profile.text
+    dashboard = spanish.get("/")
+    assert "Esperando el primer contacto" in dashboard.text and "Mis leads abiertos" in dashboard.text
+    assert ">Salir</button>" in dashboard.text and 'href="/profile"' in dashboard.text
+    assert "Ningún lead coincide" in spanish.get("/leads/mine?q=nobody-like-this").text
+
+    page = english.get("/")
+    assert '<html lang="en">' in page.text and "Waiting for first contact" in page.text
+    assert "Esperando" not in page.text
+
+    choose_language(spanish, "")  # back to the team's language
+    assert "Waiting for first contact" in spanish.get("/").text
+
+
+def test_a_language_we_do_not_speak_is_refused_and_nothing_changes(as_role: Callable[[str], TestClient]) -> None:
+    client = as_role("employee")
+    token = csrf_of(client.get("/profile").text)
+    refused = client.post("/profile", data={"language": "fr", "csrf_token": token})
+    assert refused.status_code == 303
+    page = client.get("/profile")
+    assert "Choose one of the languages offered." in page.text and '<html lang="en">' in page.text
+
+
+def test_the_profile_page_needs_a_signed_in_person(client: TestClient) -> None:
+    assert client.get("/profile").headers["location"] == "/login?next=/profile"
+
+
+@pytest.fixture
+def spanish_team(tmp_path: Path, container: Container, clock: FakeClock) -> Iterator[Container]:
+    """A team whose deployment speaks Spanish and keeps Buenos Aires time."""
+    settings = evolve(
+        container.settings(), language="es", time_zone="America/Argentina/Buenos_Aires", data_dir=tmp_path / "es"
+    )
+    built = build(settings)
+    built.hasher.override(providers.Singleton(PlainHasher))
+    built.clock.override(providers.Object(clock))
+    upgrade(built.engine())
+    yield built
+    built.shutdown_resources()
+
+
+def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_local(
+    spanish_team: Container, clock: FakeClock
+) -> None:
+    Staff(spanish_team)  # leads arrive at 09:00 UTC on 1 March 2026: 06:00 in Buenos Aires
+    with TestClient(create_app(spanish_team), follow_redirects=False) as client:
+        assert "Contraseña" in client.get("/login").text
+        sign_in(client, "manager@example.com")
+        listing = client.get("/leads").text
+        assert "Todos los leads" in listing and "Llegó" in listing
+        arrived = re.findall(r'<td class="nowrap">([^<]+)</td>', listing)
+        assert arrived and all(re.fullmatch(r"01/03/2026 06:0\d UTC-03", cell) for cell in arrived), arrived
+        clock.current += timedelta(minutes=90)  # within the session's 2 h idle limit
+        assert "esperando 1 h 30 min" in client.get("/leads").text
+        choose_language(client, "en")
+        listing = client.get("/leads").text
+        assert "All leads" in listing and "2026-03-01 06:0" in listing and "UTC-03" in listing
+
+
+def test_the_public_form_follows_the_address_then_the_browser_then_the_team(client: TestClient) -> None:
+    assert "Contanos qué necesitás" in client.get("/forms/contact?lang=es").text
+    asked = client.get("/forms/contact", headers={"accept-language": "fr-FR, es-AR;q=0.8, en;q=0.5"}).text
+    assert '<html lang="es">' in asked and "Enviar" in asked
+    address_wins = client.get("/forms/contact?lang=en", headers={"accept-language": "es"}).text
+    assert "Tell us what you need" in address_wins
+    assert "Tell us what you need" in client.get("/forms/contact", headers={"accept-language": "de, fr"}).text
+
+
+def test_a_visitor_who_asked_for_spanish_keeps_it_through_mistakes_and_the_thanks(
+    client: TestClient, clock: FakeClock
+) -> None:
+    started = open_form(client, "/forms/contact?lang=es")
+    page = client.get("/forms/contact?lang=es").text
+    assert 'action="/forms/contact?lang=es"' in page
+    clock.current += timedelta(seconds=5)
+    wrong = client.post("/forms/contact?lang=es", data={**person(1, started), "email": "not an address"})
+    assert wrong.status_code == 400 and "Corregí los campos marcados abajo." in wrong.text
+    thanks = client.post("/forms/contact?lang=es", data=person(1, started))
+    assert "¡Gracias!" in thanks.text and 'href="/forms/contact?lang=es"' in thanks.text
