@@ -45,6 +45,11 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
 
 
 def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
+    return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {history_change(entry, people)}"
+
+
+def history_change(entry: HistoryEntry, people: dict[int, str]) -> str:
+    """What changed, by whom: a history entry without its time, which the pages show in the local zone."""
     old, new = entry.old, entry.new
     if entry.field == HistoryField.ASSIGNEE:
         old = _person(int(old), people) if old else None
@@ -53,7 +58,7 @@ def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
         old, new = old or "(none)", new or "(none)"
     change = f"{old} -> {new}" if old is not None else f"{new}"
     actor = _person(entry.actor_id, people) if entry.actor_id is not None else "system"
-    return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {entry.field}: {change}  ({actor})"
+    return f"{entry.field}: {change}  ({actor})"
 
 
 def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:

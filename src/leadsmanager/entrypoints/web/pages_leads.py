@@ -24,7 +24,7 @@ from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus, parse_status
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
-from leadsmanager.entrypoints.formats.lead_text import history_entry
+from leadsmanager.entrypoints.formats.lead_text import history_change
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
@@ -109,7 +109,7 @@ def lead_detail(
         status_code=status_code,
         lead=view.lead,
         people=view.people,
-        history=[(entry, history_entry(entry, view.people)) for entry in reversed(view.lead.history)],
+        history=[(entry, history_change(entry, view.people)) for entry in reversed(view.lead.history)],
         targets=pipeline_of(request).allowed_targets(view.lead.status, actor.role)
         if actor.can_work(view.lead.assignee_id)
         else [],

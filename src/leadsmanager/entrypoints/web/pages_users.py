@@ -27,7 +27,7 @@ class _Identified(Protocol):
 
 T = TypeVar("T", bound=_Identified)
 # Told next to every password field, before anyone types one (a browser also checks the length).
-PASSWORD_RULE = {"min_password": MIN_PASSWORD_LENGTH, "password_rule": f"At least {MIN_PASSWORD_LENGTH} characters."}
+PASSWORD_RULE = {"min_password": MIN_PASSWORD_LENGTH}
 
 
 def users_page(request: Request, status_code: int = 200, **context: Any) -> Response:
