@@ -78,7 +78,11 @@ def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_lo
     Staff(spanish_team)  # leads arrive at 09:00 UTC on 1 March 2026: 06:00 in Buenos Aires
     with TestClient(create_app(spanish_team), follow_redirects=False) as client:
         assert "Contraseña" in client.get("/login").text
+        token = csrf_of(client.get("/login").text)
+        refused = client.post("/login", data={"email": "manager@example.com", "password": "wrong", "csrf_token": token})
+        assert "el email o la contraseña no son correctos" in refused.text
         sign_in(client, "manager@example.com")
+        assert "Hola, Manager" in client.get("/").text
         listing = client.get("/leads").text
         assert "Todos los leads" in listing and "Llegó" in listing
         arrived = re.findall(r'<td class="nowrap">([^<]+)</td>', listing)
@@ -108,5 +112,6 @@ def test_a_visitor_who_asked_for_spanish_keeps_it_through_mistakes_and_the_thank
     clock.current += timedelta(seconds=5)
     wrong = client.post("/forms/contact?lang=es", data={**person(1, started), "email": "not an address"})
     assert wrong.status_code == 400 and "Corregí los campos marcados abajo." in wrong.text
+    assert 'data-error-for="email">no es un email válido<' in wrong.text
     thanks = client.post("/forms/contact?lang=es", data=person(1, started))
     assert "¡Gracias!" in thanks.text and 'href="/forms/contact?lang=es"' in thanks.text

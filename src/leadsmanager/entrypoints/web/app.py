@@ -40,6 +40,7 @@ from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_e
 from leadsmanager.entrypoints.web.form_start import FormStarts
 from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.i18n.environments import templates_by_language
+from leadsmanager.entrypoints.web.i18n.messages import translate
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
@@ -71,14 +72,17 @@ def api_problem(request: Request, exc: Exception) -> Response:
 
 def sign_in_first(request: Request, exc: Exception) -> Response:
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return redirect(request, f"/login?next={quote(target)}", "Please sign in", kind="info")
+    return redirect(request, f"/login?next={quote(target)}", translate(request, "Please sign in"), kind="info")
 
 
 def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if is_api(request):
         return problems.problem(exc.status_code, str(exc.detail))
-    messages = {404: "There is nothing at this address.", 405: "That action is not available here."}
+    messages = {
+        404: translate(request, "There is nothing at this address."),
+        405: translate(request, "That action is not available here."),
+    }
     message = messages.get(exc.status_code, str(exc.detail))
     return render_error(request, exc.status_code, message)
 
@@ -87,7 +91,7 @@ def server_error(request: Request, exc: Exception) -> Response:
     message = "Something went wrong on our side. It has been logged; please try again."
     if is_api(request):
         return problems.problem(500, message)
-    return render_error(request, 500, message)
+    return render_error(request, 500, translate(request, message))
 
 
 def favicon(request: Request) -> Response:

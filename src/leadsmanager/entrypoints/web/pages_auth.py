@@ -10,6 +10,7 @@ from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
 from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.http.context import SESSION_COOKIE, container, signed_in
 from leadsmanager.entrypoints.web.context import redirect, render, verified_form
+from leadsmanager.entrypoints.web.i18n.messages import translate
 
 
 def login_page(request: Request) -> Response:
@@ -26,9 +27,11 @@ def login(request: Request) -> Response:
         done = sessions.sign_in(email, form.get("password", ""), address=client_address(request))
     except (AuthenticationFailed, RateLimited) as e:
         status = 429 if isinstance(e, RateLimited) else 400
-        return render(request, "login.html", status_code=status, error=str(e), email=email, next=target)
-    response = redirect(request, target, f"Welcome, {done.user.full_name}")
+        error = translate(request, "email or password is incorrect") if isinstance(e, AuthenticationFailed) else str(e)
+        return render(request, "login.html", status_code=status, error=error, email=email, next=target)
     settings = container(request).settings()
+    welcome = translate(request, "Welcome, %(name)s", language=done.user.language or settings.language)
+    response = redirect(request, target, welcome % {"name": done.user.full_name})
     max_age = int(sessions.policy.absolute.total_seconds())
     response.set_cookie(
         SESSION_COOKIE, done.token, httponly=True, samesite="lax", secure=settings.secure_cookies, max_age=max_age
@@ -41,7 +44,7 @@ def logout(request: Request) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         container(request).sessions().sign_out(token)
-    response = redirect(request, "/login", "You are signed out")
+    response = redirect(request, "/login", translate(request, "You are signed out"))
     response.delete_cookie(SESSION_COOKIE)
     return response
 

@@ -29,6 +29,7 @@ from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.filters import pipeline_of
+from leadsmanager.entrypoints.web.i18n.messages import translate
 
 
 def dashboard(request: Request) -> Response:
@@ -136,17 +137,21 @@ def lead_action(request: Request) -> Response:
         if action == "details":
             changes = LeadChanges(details={name: form.get(name, "") for name in DETAIL_NAMES})
             saved = built.update_lead()(lead_id, changes, by=actor, expected_version=version)
-            message = "Details saved" if saved.version != version else "Nothing was changed"
+            message = (
+                translate(request, "Details saved")
+                if saved.version != version
+                else translate(request, "Nothing was changed")
+            )
         elif action == "status":
             built.change_status()(lead_id, parse_status(form.get("status", "")), by=actor, expected_version=version)
-            message = "Status changed"
+            message = translate(request, "Status changed")
         elif action == "assign":
             assignee = _optional_number(form.get("assignee", ""), "assignee")
             built.assign_lead()(lead_id, assignee, by=actor, expected_version=version)
-            message = "Assignee changed"
+            message = translate(request, "Assignee changed")
         else:
             built.add_note()(lead_id, form.get("note", ""), by=actor)
-            message = "Note added"
+            message = translate(request, "Note added")
     except (ValidationError, Conflict, InvalidStatusTransition) as e:
         return _refused(request, e, {"action": action, **form})
     return redirect(request, f"/leads/{lead_id}", message)
@@ -158,7 +163,9 @@ def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Respo
         message = f"Not saved: {error}. What you chose is kept in the form below, next to the lead as it is now."
         return lead_detail(request, status_code=409, error=message, typed=typed, refused=error)
     if isinstance(error, ValidationError) and typed.get("action") == "details":
-        message = "Not saved: please correct the fields marked in the details form; what you typed is kept there."
+        message = translate(
+            request, "Not saved: please correct the fields marked in the details form; what you typed is kept there."
+        )
         return lead_detail(request, status_code=400, error=message, typed=typed, refused=error)
     return lead_detail(request, status_code=400, error=str(error), typed=typed, refused=error)
 
@@ -198,7 +205,10 @@ def new_lead(request: Request) -> Response:
         container(request).get_lead().submitted(result, by=actor)
     except NotFound:  # a colleague's lead: what was entered is in its history, its id is not shown
         return redirect(request, "/leads/mine", HANDLED_BY_THE_TEAM.capitalize())
-    note = "Lead created" if result.outcome is Outcome.CREATED else "This person already had an open lead; added to it"
+    if result.outcome is Outcome.CREATED:
+        note = translate(request, "Lead created")
+    else:
+        note = translate(request, "This person already had an open lead; added to it")
     return redirect(request, f"/leads/{result.lead_id}", note)
 
 

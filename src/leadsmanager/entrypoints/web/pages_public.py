@@ -19,6 +19,7 @@ from leadsmanager.entrypoints.http.context import check_origin, container
 from leadsmanager.entrypoints.web.context import render
 from leadsmanager.entrypoints.web.form_start import FormStart, FormStarts, embedding_site
 from leadsmanager.entrypoints.web.i18n.choice import visitor_language
+from leadsmanager.entrypoints.web.i18n.messages import N_, translate
 
 HONEYPOT = "website"
 MIN_FILL_SECONDS = 3
@@ -26,11 +27,11 @@ MAX_FORM_AGE_SECONDS = 24 * 3600
 FORMS_PER_WINDOW = 10
 _WINDOW = timedelta(minutes=10)  # per address: a person sends one or two, a bot hundreds
 FIELDS = ("name", "email", "phone", "company", "service", "message")
-HELD = (
+HELD = N_(
     "We have your message. Many forms were sent from your address in the last few minutes, so a person "
     "will read it before anyone replies: there is no need to send it again. What you wrote is below."
 )
-ALREADY_SENT = "This form was already sent with other details. Check what you wrote below and send it again."
+ALREADY_SENT = N_("This form was already sent with other details. Check what you wrote below and send it again.")
 
 
 def _slug(request: Request) -> str:
@@ -143,7 +144,7 @@ def _form_again(
         slug=slug,
         values={k: form.get(k, "") for k in FIELDS},
         errors=errors or {},
-        notice=notice,
+        notice=translate(request, notice, language=visitor_language(request)) if notice else "",
         utm={k: v for k, v in form.items() if k in UTM_FIELDS},
         started=form.get("started", "") if started is None else started,
     )

@@ -11,8 +11,9 @@ from starlette.templating import Jinja2Templates
 
 from leadsmanager.domain.language import LANGUAGES
 from leadsmanager.entrypoints.web.filters import register_filters
-from leadsmanager.entrypoints.web.i18n.catalogues import translations
+from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, translations
 from leadsmanager.entrypoints.web.i18n.durations import Durations
+from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
 from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 
@@ -35,6 +36,7 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     roles, sources = role_names(catalogue.gettext), source_names(catalogue.gettext)
     env.filters["role_name"] = lambda role: roles.get(str(role), str(role))
     env.filters["source_name"] = lambda source: sources.get(str(source), str(source))
+    env.filters["field_error"] = FieldErrors(catalogue.gettext, translated=language != SOURCE_LANGUAGE)
     return env
 
 
