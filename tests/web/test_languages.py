@@ -87,6 +87,9 @@ def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_lo
         assert "Todos los leads" in listing and "Llegó" in listing
         arrived = re.findall(r'<td class="nowrap">([^<]+)</td>', listing)
         assert arrived and all(re.fullmatch(r"01/03/2026 06:0\d UTC-03", cell) for cell in arrived), arrived
+        report = client.get("/reports?from=&to=").text
+        assert "Embudo" in report and "Leads por estado actual" in report and "(ninguno)" in report
+        assert "01/03/2026 a hoy" not in report and "el primer lead a hoy" in report
         clock.current += timedelta(minutes=90)  # within the session's 2 h idle limit
         assert "esperando 1 h 30 min" in client.get("/leads").text
         choose_language(client, "en")

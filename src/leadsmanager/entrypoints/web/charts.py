@@ -20,7 +20,9 @@ class Bar:
     colour: str = DARK
 
 
-def bar_chart(bars: list[Bar], title: str, *, log: bool = False, text: int = 120) -> Markup:
+def bar_chart(
+    bars: list[Bar], title: str, *, log: bool = False, text: int = 120, empty: str = "nothing in this period"
+) -> Markup:
     """One row per bar, longest value filling the plot; `log` for values that span orders of magnitude.
     `text` is the room (in pixels) left after the longest bar for what is written there."""
     plot = WIDTH - LABEL - text
@@ -31,7 +33,7 @@ def bar_chart(bars: list[Bar], title: str, *, log: bool = False, text: int = 120
         f'width="100%" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     if not bars or biggest <= 0:
-        parts.append(f'<text x="0" y="20" class="chart-empty">{escape("nothing in this period")}</text>')
+        parts.append(f'<text x="0" y="20" class="chart-empty">{escape(empty)}</text>')
     for i, bar in enumerate(bars):
         top = 4 + i * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{top + 13}" text-anchor="end">{escape(_short(bar.label))}</text>')

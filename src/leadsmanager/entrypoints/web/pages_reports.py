@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -15,12 +17,14 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import NotFound
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.status import LeadStatus
-from leadsmanager.entrypoints.formats.report_tables import as_csv, duration, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.formats.report_tables import as_csv, report_tables, shown, table_named, within
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import params_from
 from leadsmanager.entrypoints.http.report_params import report_query
 from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
 from leadsmanager.entrypoints.web.context import render, require
+from leadsmanager.entrypoints.web.i18n.catalogues import translations
+from leadsmanager.entrypoints.web.i18n.choice import staff_language
 
 TOP = 10  # rows a chart shows; its table has them all
 
@@ -41,9 +45,7 @@ def reports_page(request: Request) -> Response:
         "reports.html",
         report=report,
         tables=report_tables(report),
-        charts=charts(report),
-        shown=shown,
-        duration=duration,
+        charts=charts(report, translations(staff_language(request)).gettext),
         within=within,
         users=users,
         params=request.query_params,
@@ -62,28 +64,35 @@ def report_csv(request: Request) -> Response:
     return Response(as_csv(table), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def charts(report: Report) -> dict[str, Markup]:
+def charts(report: Report, _: Callable[[str], str] = str) -> dict[str, Markup]:
+    """The report's charts, their titles and words through `_` (the page's gettext)."""
     entered = report.funnel[0].leads
     funnel = [Bar(f.stage.value, f.leads, _of(f.leads, entered)) for f in report.funnel]
     lost = report.by_status.get(LeadStatus.LOST, 0)
     funnel.append(Bar("lost", lost, _of(lost, entered), colour=RED))
-    sources = [Bar(s.source, s.leads, f"{s.leads:,} · {_rate(s.conversion)} won") for s in report.sources]
-    sites = [Bar(f"{site or '(none)'} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]
-    services = [Bar(s or "(none)", n, f"{n:,}") for s, n in report.services[:TOP]]
-    response = [_response_bar(r.name, r.response) for r in report.reps]
+    won = _("%(leads)s · %(rate)s won")
+    sources = [
+        Bar(s.source, s.leads, won % {"leads": f"{s.leads:,}", "rate": _rate(s.conversion)}) for s in report.sources
+    ]
+    none = _("(none)")
+    sites = [Bar(f"{site or none} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]
+    services = [Bar(s or none, n, f"{n:,}") for s, n in report.services[:TOP]]
+    response = [_response_bar(r.name, r.response, _("nobody answered yet")) for r in report.reps]
+    reps = _("First response: median, and the 90th percentile behind it")
+    chart = partial(bar_chart, empty=_("nothing in this period"))
     return {
-        "funnel": bar_chart(funnel, "Funnel: leads that reached each stage") if entered else bar_chart([], "Funnel"),
-        "sources": bar_chart(sources, "Leads by source"),
-        "sites": bar_chart(sites, "Leads by site and form"),
-        "services": bar_chart(services, "Leads by service"),
-        "reps": bar_chart(response, "First response: median, and the 90th percentile behind it", log=True, text=220),
+        "funnel": chart(funnel, _("Funnel: leads that reached each stage")) if entered else chart([], _("Funnel")),
+        "sources": chart(sources, _("Leads by source")),
+        "sites": chart(sites, _("Leads by site and form")),
+        "services": chart(services, _("Leads by service")),
+        "reps": chart(response, reps, log=True, text=220),
     }
 
 
-def _response_bar(name: str, times: ResponseTimes) -> Bar:
+def _response_bar(name: str, times: ResponseTimes, unanswered: str) -> Bar:
     median, p90 = within(times, times.median_bucket), within(times, times.p90_bucket)
     if median is None:
-        return Bar(name, 0, "nobody answered yet")
+        return Bar(name, 0, unanswered)
     minutes = [cell.total_seconds() / 60 if isinstance(cell, timedelta) else 200_000.0 for cell in (median, p90)]
     return Bar(name, minutes[0], f"{shown(median, 'within')} · 90%: {shown(p90, 'within')}", behind=minutes[1])
 

@@ -16,6 +16,7 @@ from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
 from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
+from leadsmanager.entrypoints.web.i18n.report_text import ReportText, report_words
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -31,11 +32,15 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     install: Any = env.install_gettext_translations  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
     install(catalogue, newstyle=True)
     durations = Durations(catalogue.gettext, catalogue.ngettext)
-    register_filters(env, LocalFormats(language, zone), durations)
+    formats = LocalFormats(language, zone)
+    register_filters(env, formats, durations)
     env.globals["language"] = language
     roles, sources = role_names(catalogue.gettext), source_names(catalogue.gettext)
     env.filters["role_name"] = lambda role: roles.get(str(role), str(role))
     env.filters["source_name"] = lambda source: sources.get(str(source), str(source))
+    text = ReportText(report_words(catalogue.gettext), formats, durations)
+    env.globals["shown"] = text.cell
+    env.filters["report_word"] = text.word
     env.filters["field_error"] = FieldErrors(catalogue.gettext, translated=language != SOURCE_LANGUAGE)
     return env
 

@@ -41,7 +41,7 @@ class LocalFormats:
         return format_decimal(value, locale=self.locale)
 
     def percent(self, share: float) -> str:
-        return format_percent(share, locale=self.locale)
+        return format_percent(share, "#,##0.0%", locale=self.locale)
 
     @property
     def _date_pattern(self) -> str:
