@@ -26,7 +26,9 @@ def choose_language(client: TestClient, language: str) -> None:
     assert saved.status_code == 303 and saved.headers["location"] == "/profile"
 
 
-def test_each_person_sees_the_pages_in_the_language_they_chose(as_role: Callable[[str], TestClient]) -> None:
+def test_each_person_sees_the_pages_in_the_language_they_chose(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
     spanish, english = as_role("employee"), as_role("manager")
     choose_language(spanish, "es")
     profile = spanish.get("/profile")
@@ -36,6 +38,9 @@ def test_each_person_sees_the_pages_in_the_language_they_chose(as_role: Callable
     assert "Esperando el primer contacto" in dashboard.text and "Mis leads abiertos" in dashboard.text
     assert ">Salir</button>" in dashboard.text and 'href="/profile"' in dashboard.text
     assert "Ningún lead coincide" in spanish.get("/leads/mine?q=nobody-like-this").text
+    lead = spanish.get(f"/leads/{staff.leads['employee']}").text
+    assert "datos de contacto" in lead and "sin teléfono" in lead and "envió nuestro formulario web" in lead
+    assert "responsable: nadie -&gt;" not in lead and "responsable: " in lead and "(sistema)" in lead
 
     page = english.get("/")
     assert '<html lang="en">' in page.text and "Waiting for first contact" in page.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from leadsmanager.domain.lead import DETAILS, HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
@@ -48,17 +50,19 @@ def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
     return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {history_change(entry, people)}"
 
 
-def history_change(entry: HistoryEntry, people: dict[int, str]) -> str:
-    """What changed, by whom: a history entry without its time, which the pages show in the local zone."""
+def history_change(entry: HistoryEntry, people: dict[int, str], words: Mapping[str, str] | None = None) -> str:
+    """What changed, by whom: a history entry without its time, which the pages show in the local zone.
+    `words` says the field's name, "nobody", "(none)" and "system" in the page's language."""
+    say = words or {}
     old, new = entry.old, entry.new
     if entry.field == HistoryField.ASSIGNEE:
         old = _person(int(old), people) if old else None
-        new = _person(int(new), people) if new else "nobody"
+        new = _person(int(new), people) if new else say.get("nobody", "nobody")
     if entry.field in DETAILS:  # a correction: what it was and what it became, also when one is blank
-        old, new = old or "(none)", new or "(none)"
+        old, new = old or say.get("(none)", "(none)"), new or say.get("(none)", "(none)")
     change = f"{old} -> {new}" if old is not None else f"{new}"
-    actor = _person(entry.actor_id, people) if entry.actor_id is not None else "system"
-    return f"{entry.field}: {change}  ({actor})"
+    actor = _person(entry.actor_id, people) if entry.actor_id is not None else say.get("system", "system")
+    return f"{say.get(entry.field, entry.field)}: {change}  ({actor})"
 
 
 def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:

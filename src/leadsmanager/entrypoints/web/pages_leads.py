@@ -29,6 +29,9 @@ from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.filters import pipeline_of
+from leadsmanager.entrypoints.web.i18n.catalogues import translations
+from leadsmanager.entrypoints.web.i18n.choice import staff_language
+from leadsmanager.entrypoints.web.i18n.labels import history_words
 from leadsmanager.entrypoints.web.i18n.messages import translate
 
 
@@ -104,13 +107,14 @@ def lead_detail(
     fields `refused` found fault with marked."""
     actor = require(request)
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
+    words = history_words(translations(staff_language(request)).gettext)
     return render(
         request,
         "lead_detail.html",
         status_code=status_code,
         lead=view.lead,
         people=view.people,
-        history=[(entry, history_change(entry, view.people)) for entry in reversed(view.lead.history)],
+        history=[(entry, history_change(entry, view.people, words)) for entry in reversed(view.lead.history)],
         targets=pipeline_of(request).allowed_targets(view.lead.status, actor.role)
         if actor.can_work(view.lead.assignee_id)
         else [],

@@ -17,6 +17,7 @@ from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
 from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 from leadsmanager.entrypoints.web.i18n.report_text import ReportText, report_words
+from leadsmanager.entrypoints.web.i18n.score_text import ScoreText
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -41,6 +42,7 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     text = ReportText(report_words(catalogue.gettext), formats, durations)
     env.globals["shown"] = text.cell
     env.filters["report_word"] = text.word
+    env.filters["score_word"] = ScoreText(catalogue.gettext)
     env.filters["field_error"] = FieldErrors(catalogue.gettext, translated=language != SOURCE_LANGUAGE)
     return env
 

@@ -5,11 +5,31 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from leadsmanager.domain.channel import Channel
+from leadsmanager.domain.lead import HistoryField
 from leadsmanager.domain.roles import Role
 
 
 def role_names(_: Callable[[str], str]) -> dict[str, str]:
     return {Role.ADMIN: _("admin"), Role.MANAGER: _("manager"), Role.EMPLOYEE: _("employee")}
+
+
+def history_words(_: Callable[[str], str]) -> dict[str, str]:
+    """What a lead's history line says besides its values: the field changed, and who did it."""
+    return {
+        HistoryField.STATUS: _("status"),
+        HistoryField.ASSIGNEE: _("assignee"),
+        HistoryField.NOTE: _("note"),
+        HistoryField.RESUBMISSION: _("resubmission"),
+        HistoryField.NAME: _("name"),
+        HistoryField.EMAIL: _("email"),
+        HistoryField.PHONE: _("phone"),
+        HistoryField.COMPANY: _("company"),
+        HistoryField.SERVICE: _("service"),
+        HistoryField.MESSAGE: _("message"),
+        "nobody": _("nobody"),
+        "(none)": _("(none)"),
+        "system": _("system"),
+    }
 
 
 def source_names(_: Callable[[str], str]) -> dict[str, str]:
