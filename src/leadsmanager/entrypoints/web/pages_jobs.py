@@ -10,6 +10,7 @@ import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id}
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.i18n.messages import translate
 
 
 def jobs_page(request: Request) -> Response:
@@ -39,7 +40,8 @@ def retry_failed(request: Request) -> Response:
     verified_form(request)
     task_id = request.path_params.get("task_id")
     retried = container(request).failed_tasks().retry(task_id)
-    return redirect(request, "/jobs", f"{len(retried)} task(s) queued again")
+    queued = translate(request, "%(count)s task(s) queued again")
+    return redirect(request, "/jobs", queued % {"count": len(retried)})
 
 
 routes = [

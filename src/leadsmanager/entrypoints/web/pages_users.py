@@ -18,6 +18,7 @@ from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.i18n.messages import translate
 
 
 class _Identified(Protocol):
@@ -69,7 +70,8 @@ def create_user(request: Request) -> Response:
         errors = e.fields if isinstance(e, ValidationError) else {"email": str(e)}
         values = {k: v for k, v in form.items() if k != "password"}
         return users_page(request, status_code=400, values=values, errors=errors)
-    return redirect(request, "/users", f"{user.full_name} can now sign in as {user.email}")
+    done = translate(request, "%(name)s can now sign in as %(email)s")
+    return redirect(request, "/users", done % {"name": user.full_name, "email": user.email})
 
 
 def change_user(request: Request) -> Response:
@@ -79,8 +81,13 @@ def change_user(request: Request) -> Response:
     admin, user_id, change = container(request).user_admin(), int(request.path_params["user_id"]), form.get("change")
     if change == "deactivate" and not confirmed(form):
         user = _listed(admin.list(by=actor), user_id, "user")
-        message = f"{user.full_name} ({user.email}) is signed out at once and can no longer sign in; their leads stay."
-        return confirm(request, f"Deactivate {user.full_name}?", message, "Deactivate", {"change": "deactivate"})
+        said = {"name": user.full_name, "email": user.email}
+        title = translate(request, "Deactivate %(name)s?") % said
+        message = translate(
+            request, "%(name)s (%(email)s) is signed out at once and can no longer sign in; their leads stay."
+        )
+        button = translate(request, "Deactivate")
+        return confirm(request, title, message % said, button, {"change": "deactivate"})
     try:
         if change == "role":
             user = admin.change_role(user_id, parse_role(form.get("role", "")), by=actor)
@@ -98,7 +105,10 @@ def change_user(request: Request) -> Response:
         typed = {k: v for k, v in form.items() if k in ("change", "role", "phone")} | {"user_id": str(user_id)}
         status = 409 if isinstance(e, Conflict) else 400
         return users_page(request, status_code=status, change_error=str(e), typed=typed)
-    return redirect(request, "/users", f"Saved: {user.full_name} ({change})")
+    saved = translate(request, "Saved: %(name)s (%(change)s)")
+    return redirect(
+        request, "/users", saved % {"name": user.full_name, "change": _change_words(request).get(change, change)}
+    )
 
 
 def create_api_key(request: Request) -> Response:
@@ -122,10 +132,25 @@ def revoke_api_key(request: Request) -> Response:
     keys, key_id = container(request).api_keys(), int(request.path_params["key_id"])
     if not confirmed(form):
         shown = _listed(keys.list(by=actor), key_id, "API key")
-        message = f"Whatever uses {shown.name} ({shown.prefix}) is refused from then on; this cannot be undone."
-        return confirm(request, f"Revoke the API key {shown.name}?", message, "Revoke", {})
+        said = {"name": shown.name, "prefix": shown.prefix}
+        title = translate(request, "Revoke the API key %(name)s?") % said
+        message = translate(
+            request, "Whatever uses %(name)s (%(prefix)s) is refused from then on; this cannot be undone."
+        )
+        return confirm(request, title, message % said, translate(request, "Revoke"), {})
     key = keys.revoke(key_id, by=actor)
-    return redirect(request, "/users", f"API key {key.name} ({key.prefix}) is revoked")
+    revoked = translate(request, "API key %(name)s (%(prefix)s) is revoked")
+    return redirect(request, "/users", revoked % {"name": key.name, "prefix": key.prefix})
+
+
+def _change_words(request: Request) -> dict[str | None, str]:
+    return {
+        "role": translate(request, "role"),
+        "phone": translate(request, "phone"),
+        "deactivate": translate(request, "deactivate"),
+        "reactivate": translate(request, "reactivate"),
+        "password": translate(request, "password"),
+    }
 
 
 def confirmed(form: dict[str, str]) -> bool:
