@@ -37,6 +37,7 @@ SPANISH = {
     "reports": "Últimos 30 días",
     "jobs": "Tareas en segundo plano",
     "profile": "Idioma de tus páginas",
+    "sources": "Envíos fallidos",
 }
 
 

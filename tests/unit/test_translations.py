@@ -23,8 +23,8 @@ from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 WEB = TEMPLATES.parent
 # Attributes a person reads or hears (a screen reader speaks aria-label and title).
 READ_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt"}
-# Words that are the same in every language: the product's name, file formats.
-SAME_EVERYWHERE = re.compile(r"LeadsManager|CSV|API")
+# Words that are the same in every language: the product's name, file formats, setting names.
+SAME_EVERYWHERE = re.compile(r"LeadsManager|CSV|API|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b")
 LETTER = re.compile(r"[^\W\d_]")
 # A string literal in an expression that reads like a sentence or a label, not a key or a CSS class.
 WORDS = re.compile(r"[A-Z][a-z]|[a-z]+ [a-z]+")

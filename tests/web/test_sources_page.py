@@ -87,7 +87,7 @@ def test_an_admin_sees_each_form_with_its_sync_its_leads_and_its_inbox(
     assert page.status_code == 200
     assert '<a href="/sources"' in page.text  # the admin's menu leads here
     text = page.text
-    assert cell(text, "shop/3", "succeeded") == "2026-03-03 09:00"
+    assert cell(text, "shop/3", "succeeded") == "2026-03-03 09:00 UTC"  # labelled with LEADSMANAGER_TIME_ZONE
     assert cell(text, "shop/3", "error") == "—"
     assert cell(text, "shop/3", "lag") == "3 h 30 min"  # the newest entry was sent at 06:00
     assert (cell(text, "shop/3", "day"), cell(text, "shop/3", "month"), cell(text, "shop/3", "failed")) == (
@@ -97,7 +97,7 @@ def test_an_admin_sees_each_form_with_its_sync_its_leads_and_its_inbox(
     )
     assert "intralog-legacy" in row(text, "shop/3")
     assert cell(text, "shop/4", "succeeded") == "never"
-    assert cell(text, "shop/4", "error") == "HTTP 401: the application password was refused 2026-03-03 09:00"
+    assert cell(text, "shop/4", "error") == "HTTP 401: the application password was refused 2026-03-03 09:00 UTC"
     assert cell(text, "shop/4", "lag") == "—"
     assert "pushes only" in row(text, "hooks/5") and "leadsmanager" in row(text, "hooks/5")
     assert cell(text, "hooks/5", "succeeded") == "— (not synced)"

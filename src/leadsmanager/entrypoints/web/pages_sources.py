@@ -14,7 +14,6 @@ from leadsmanager.application.failed_submissions import Replay
 from leadsmanager.application.intake import Outcome
 from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints.formats.report_tables import duration
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 
@@ -27,7 +26,7 @@ MADE = {Outcome.CREATED: "made lead", Outcome.MERGED: "joined open lead", Outcom
 def sources_page(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_SOURCES)
     view = container(request).source_health()(by=actor)
-    return render(request, "sources.html", view=view, duration=duration)
+    return render(request, "sources.html", view=view)
 
 
 def replay_failed(request: Request) -> Response:
