@@ -13,7 +13,9 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.language import LANGUAGES
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, catalogue_path, translations
 from leadsmanager.entrypoints.web.i18n.choice import accepted
 from leadsmanager.entrypoints.web.i18n.durations import Durations
@@ -140,3 +142,10 @@ def test_waits_are_said_in_the_readers_words() -> None:
     assert words.waited(24 * 60 * 3) == "3 días"
     english = translations("en")
     assert Durations(english.gettext, english.ngettext).span(timedelta(days=1, hours=72)) == "4 days"
+
+
+def test_the_deployment_language_is_one_we_speak() -> None:
+    assert Settings.from_env({}, env_file=None).language == "en"
+    assert Settings.from_env({"LEADSMANAGER_LANGUAGE": " ES "}, env_file=None).language == "es"
+    with pytest.raises(ValidationError, match="LEADSMANAGER_LANGUAGE must be one of en, es, not 'fr'"):
+        Settings.from_env({"LEADSMANAGER_LANGUAGE": "fr"}, env_file=None)
