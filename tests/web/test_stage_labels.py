@@ -37,7 +37,9 @@ def test_lists_the_dashboard_and_a_lead_show_the_configured_labels(
 def test_a_template_asks_for_a_label_in_a_language_and_gets_english_when_there_is_none(container: Container) -> None:
     app = create_app(container)
     request = Request({"type": "http", "app": app, "headers": [], "state": {}})
-    page = app.state.templates.env.from_string(
+    page = app.state.templates["en"].env.from_string(
         "{{ stage_label('won', 'es') }}|{{ stage_label('won') }}|{{ stage_label('won', 'fr') }}|{{ stage_label('x') }}"
     )
     assert page.render(request=request) == "ganado|won|won|x"
+    spanish = app.state.templates["es"].env.from_string("{{ stage_label('won') }}|{{ stage_label('won', 'en') }}")
+    assert spanish.render(request=request) == "ganado|won"  # a Spanish page's labels are Spanish by default
