@@ -38,9 +38,9 @@ from leadsmanager.entrypoints.web import (
 )
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.form_start import FormStarts
-from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.i18n.environments import templates_by_language
 from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
 from leadsmanager.entrypoints.web.request_log import RequestLog
