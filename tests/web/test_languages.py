@@ -80,7 +80,7 @@ def spanish_team(tmp_path: Path, container: Container, clock: FakeClock) -> Iter
 def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_local(
     spanish_team: Container, clock: FakeClock
 ) -> None:
-    Staff(spanish_team)  # leads arrive at 09:00 UTC on 1 March 2026: 06:00 in Buenos Aires
+    staff = Staff(spanish_team)  # leads arrive at 09:00 UTC on 1 March 2026: 06:00 in Buenos Aires
     with TestClient(create_app(spanish_team), follow_redirects=False) as client:
         assert "Contraseña" in client.get("/login").text
         token = csrf_of(client.get("/login").text)
@@ -95,6 +95,8 @@ def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_lo
         report = client.get("/reports?from=&to=").text
         assert "Embudo" in report and "Leads por estado actual" in report and "(ninguno)" in report
         assert "01/03/2026 a hoy" not in report and "el primer lead a hoy" in report
+        history = client.get(f"/leads/{staff.leads['nobody']}").text
+        assert "estado: nuevo  (sistema)" in history  # the stage's Spanish label, not its key
         clock.current += timedelta(minutes=90)  # within the session's 2 h idle limit
         assert "esperando 1 h 30 min" in client.get("/leads").text
         choose_language(client, "en")

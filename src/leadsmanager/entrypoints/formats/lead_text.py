@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from leadsmanager.domain.lead import DETAILS, HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
@@ -50,11 +50,19 @@ def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
     return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {history_change(entry, people)}"
 
 
-def history_change(entry: HistoryEntry, people: dict[int, str], words: Mapping[str, str] | None = None) -> str:
+def history_change(
+    entry: HistoryEntry,
+    people: dict[int, str],
+    words: Mapping[str, str] | None = None,
+    stage_label: Callable[[str], str] | None = None,
+) -> str:
     """What changed, by whom: a history entry without its time, which the pages show in the local zone.
-    `words` says the field's name, "nobody", "(none)" and "system" in the page's language."""
+    `words` says the field's name, "nobody", "(none)" and "system" in the page's language; `stage_label`
+    names a status by its stage's label there."""
     say = words or {}
     old, new = entry.old, entry.new
+    if entry.field == HistoryField.STATUS and stage_label is not None:
+        old, new = (stage_label(value) if value else value for value in (old, new))
     if entry.field == HistoryField.ASSIGNEE:
         old = _person(int(old), people) if old else None
         new = _person(int(new), people) if new else say.get("nobody", "nobody")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from attrs import evolve
@@ -107,14 +108,16 @@ def lead_detail(
     fields `refused` found fault with marked."""
     actor = require(request)
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
-    words = history_words(translations(staff_language(request)).gettext)
+    language = staff_language(request)
+    words = history_words(translations(language).gettext)
+    label = partial(pipeline_of(request).label, language=language)
     return render(
         request,
         "lead_detail.html",
         status_code=status_code,
         lead=view.lead,
         people=view.people,
-        history=[(entry, history_change(entry, view.people, words)) for entry in reversed(view.lead.history)],
+        history=[(e, history_change(e, view.people, words, label)) for e in reversed(view.lead.history)],
         targets=pipeline_of(request).allowed_targets(view.lead.status, actor.role)
         if actor.can_work(view.lead.assignee_id)
         else [],
