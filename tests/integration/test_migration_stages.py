@@ -1,5 +1,5 @@
-"""Migration 0015 on a database with leads in every status: the stages are the default preset's, and
-every lead, status and report figure stays as it was."""
+"""Migrations 0015 to 0018 on a database with leads in every status: the stages are the default
+preset's, every lead, status and report figure stays as it was, and each lead holds its stage's kind."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
 from leadsmanager.adapters.sql.migrate import upgrade
@@ -40,6 +40,10 @@ def _report(engine: Engine) -> Report:
 
 
 def check(engine: Engine) -> None:
+    # Today's code writes the column 0018 adds: it is there while the old leads are written, then dropped,
+    # so that 0018 adds and fills it as on a database of that age.
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE leads ADD COLUMN status_kind VARCHAR(16) NOT NULL DEFAULT 'open'"))
     with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
         for n, path in enumerate(PATHS.values(), 1):
             lead = new_lead(n)
@@ -47,6 +51,8 @@ def check(engine: Engine) -> None:
                 lead.change_status(step, by=MANAGER, at=START + timedelta(hours=n))
             uow.leads.add(lead)
         uow.commit()
+    with engine.begin() as connection:
+        connection.execute(text("ALTER TABLE leads DROP COLUMN status_kind"))
     # The figures are read after the upgrade only: the code reads today's report_counts columns, which a
     # later migration (0016, imported leads' counters) adds.
     upgrade(engine)
@@ -54,6 +60,8 @@ def check(engine: Engine) -> None:
         assert [uow.leads.get(n).status for n in range(1, 8)] == list(PATHS)  # type: ignore[union-attr]
         assert uow.pipeline.get().keys == [s.value for s in LeadStatus]
         assert uow.pipeline.get().start == "new"
+        kinds = [uow.leads.get(n).status_kind for n in range(1, 8)]  # type: ignore[union-attr]
+        assert kinds == ["open", "open", "open", "open", "won", "lost", "spam"]
     after = _report(engine)
     assert after.by_status == dict.fromkeys(LeadStatus, 1)
     assert [f.leads for f in after.funnel] == [6, 5, 4, 2, 1]

@@ -50,3 +50,29 @@ def test_leads_are_counted_by_the_stage_they_hold(uow_factory: UowFactory) -> No
     store(uow_factory, new_lead(1), won, new_lead(3))
     with uow_factory() as uow:
         assert uow.pipeline.leads_by_status() == {"new": 2, "won": 1}
+
+
+def test_leads_in_a_stage_that_changes_kind_take_the_new_kind_and_free_their_contact(uow_factory: UowFactory) -> None:
+    excluding = Pipeline.of(
+        [
+            Stage("new", {"en": "New"}, 1, StageKind.OPEN),
+            Stage("contacted", {"en": "Not a prospect"}, 2, StageKind.EXCLUDED),
+            Stage("won", {"en": "Won"}, 3, StageKind.WON),
+            Stage("spam", {"en": "Spam"}, 4, StageKind.SPAM),
+        ],
+        start="new",
+    )
+    vendor = new_lead(1)
+    vendor.change_status(LeadStatus.CONTACTED, by=MANAGER, at=START)
+    [vendor_id] = store(uow_factory, vendor)
+    with uow_factory() as uow:
+        uow.pipeline.replace(excluding, StageChange(START, CLI_ACTOR, "apply", "contacted excludes"))
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.leads.get(vendor_id)
+        assert found is not None
+        assert (found.status, found.status_kind, found.is_open) == ("contacted", "excluded", False)
+    again = new_lead(1)  # the same person writes again: their excluded lead is not open, so this is a new one
+    assert again.email == vendor.email
+    [again_id] = store(uow_factory, again)
+    assert again_id != vendor_id

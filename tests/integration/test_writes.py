@@ -124,7 +124,7 @@ def test_a_new_lead_and_a_change_each_send_their_follow_up_rows_in_one_round_tri
 
 
 @pytest.mark.mariadb
-def test_a_new_persons_intake_sends_no_select(
+def test_a_new_persons_intake_reads_only_the_pipeline(
     mysql_uow: UowFactory, mysql_views: ViewsFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     own = make_engine(MYSQL_URL)
@@ -133,12 +133,14 @@ def test_a_new_persons_intake_sends_no_select(
         submit(LeadForm(Channel.API, name="Ada One", email="ada@example.com"))  # the pool's first connection
         commands = Commands(monkeypatch)
         created = submit(LeadForm(Channel.API, name="Bo Two", email="bo@example.com", phone="+1 202 555 0102"))
-        assert (created.outcome, commands.sent) == (Outcome.CREATED, {"INSERT": 2, "COMMIT": 1})
+        # The configured pipeline (where new leads start), then the lead and its follow-up rows.
+        assert (created.outcome, commands.sent) == (Outcome.CREATED, {"SELECT": 1, "INSERT": 2, "COMMIT": 1})
         commands.sent.clear()
         again = submit(LeadForm(Channel.API, name="Bo Two", email="bo@example.com", message="call me"))
         assert (again.outcome, again.lead_id) == (Outcome.MERGED, created.lead_id)
-        # The INSERT the open contact refused, the look-up and the lead read for update, then the change.
-        assert commands.sent == {"INSERT": 2, "SELECT": 2, "UPDATE": 1, "COMMIT": 1}
+        # The pipeline, the INSERT the open contact refused, the look-up and the lead read for update, then
+        # the change.
+        assert commands.sent == {"INSERT": 2, "SELECT": 3, "UPDATE": 1, "COMMIT": 1}
     finally:
         own.dispose()
     with mysql_views() as views:

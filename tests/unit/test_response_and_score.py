@@ -50,7 +50,7 @@ def test_spam_at_intake_waits_for_nobody() -> None:
 
 def test_the_furthest_stage_stays_when_a_lead_is_lost_or_reopened() -> None:
     lead = new_lead()
-    assert lead.stage_reached is S.NEW
+    assert lead.stage_reached == S.NEW
     lead.change_status(S.CONTACTED, by=REP, at=START)
     lead.change_status(S.PROPOSAL, by=REP, at=START)
     lead.change_status(S.LOST, by=REP, at=START)
@@ -64,7 +64,7 @@ def test_the_furthest_stage_stays_when_a_lead_is_lost_or_reopened() -> None:
 def test_spam_reaches_no_stage() -> None:
     lead = new_lead()
     lead.change_status(S.SPAM, by=MANAGER, at=START)
-    assert lead.stage_reached is S.NEW
+    assert lead.stage_reached == S.NEW
 
 
 def scored(lead: Lead) -> dict[str, tuple[int, list[str]]]:

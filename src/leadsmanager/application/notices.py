@@ -31,8 +31,8 @@ from leadsmanager.application.ports import (
 )
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.roles import Role
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 Send = Callable[[], None]
@@ -91,7 +91,7 @@ class SendNotice:
         return sent
 
     def _plan(self, uow: UnitOfWork, lead: Lead, notice: Notice) -> dict[DeliveryChannel, Send]:
-        if lead.status == LeadStatus.SPAM:
+        if lead.status_kind is StageKind.SPAM:
             return {}  # suspected spam notifies nobody
         t, key = self._templates, notice_key(lead, notice)
         if notice == Notice.CONFIRMATION:
@@ -105,8 +105,8 @@ class SendNotice:
                 plan[DeliveryChannel.EMAIL] = lambda: self._send(t.new_lead(lead, to=team), key)
             plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead), key=key)
             return plan
-        if lead.status != LeadStatus.NEW:
-            return {}  # somebody answered it meanwhile
+        if lead.status != uow.pipeline.get().start:
+            return {}  # somebody answered it meanwhile, or it was closed or excluded
         assignee = uow.users.get(lead.assignee_id) if lead.assignee_id is not None else None
         reachable = assignee if assignee is not None and assignee.active else None
         if notice == Notice.FOLLOW_UP and reachable is not None:

@@ -14,7 +14,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.channel import Channel as Channel  # noqa: PLC0414 (re-exported: most code imports it from here)
 from leadsmanager.domain.errors import InvalidStatusTransition, ValidationError
 from leadsmanager.domain.events import LeadEvent
-from leadsmanager.domain.pipeline import DEFAULT, Pipeline
+from leadsmanager.domain.pipeline import DEFAULT, Pipeline, StageKind
 from leadsmanager.domain.scoring import LeadScore, score_of
 from leadsmanager.domain.status import LeadStatus
 
@@ -123,6 +123,9 @@ class Lead:
     stage_reached: str = LeadStatus.NEW
     resubmissions: int = 0
     score: int = 0
+    # The kind of the lead's stage, kept beside its key (and stored) so that whether it is open follows
+    # the configured pipeline without reading it; every status change sets both.
+    status_kind: StageKind = StageKind.OPEN
     history: list[HistoryEntry] = field(factory=list)
     events: list[LeadEvent] = field(factory=list)
     # The (channel, external id) of each submission that joined this lead, not stored yet: stored with
@@ -131,8 +134,15 @@ class Lead:
 
     @classmethod
     def from_submission(
-        cls, submission: Submission, *, at: datetime, by: Actor | None = None, assignee_id: int | None = None
+        cls,
+        submission: Submission,
+        *,
+        at: datetime,
+        by: Actor | None = None,
+        assignee_id: int | None = None,
+        pipeline: Pipeline = DEFAULT,
     ) -> Lead:
+        """A new lead, in `pipeline`'s starting stage (the configured pipeline's; the default's if none)."""
         lead = cls(
             contact_name=submission.contact_name,
             email=submission.email,
@@ -146,13 +156,15 @@ class Lead:
             external_id=submission.external_id,
             extras=dict(submission.extras),
             utm=dict(submission.utm),
-            status=LeadStatus.NEW,
+            status=pipeline.start,
             assignee_id=assignee_id,
             created_at=at,
             updated_at=at,
+            stage_reached=pipeline.start,
+            status_kind=pipeline.kind(pipeline.start),
         )
         actor_id = by.user_id if by else None
-        lead._record(HistoryField.STATUS, None, LeadStatus.NEW.value, actor_id, at)
+        lead._record(HistoryField.STATUS, None, pipeline.start, actor_id, at)
         if assignee_id is not None:
             lead._record(HistoryField.ASSIGNEE, None, str(assignee_id), actor_id, at)
         lead.events.append(events.LeadSubmitted(submission.channel))
@@ -161,9 +173,15 @@ class Lead:
 
     @property
     def is_open(self) -> bool:
-        # Leads hold the default pipeline's keys until leads store their stage's kind (pipeline apply
-        # refuses any other keys meanwhile): an unknown key counts as open, so it is seen and worked.
-        return DEFAULT.is_open(self.status)
+        return self.status_kind.is_open
+
+    def place(self, status: str, pipeline: Pipeline) -> None:
+        """Puts the lead straight into stage `status` of `pipeline`, as an import that brings a lead with
+        its own history does: no move is checked and nothing is recorded. A key the pipeline lacks is
+        held as open, so the lead is seen and worked."""
+        self.status = status
+        self.status_kind = pipeline.kind(status)
+        self.stage_reached = pipeline.furthest(self.stage_reached, status)
 
     @property
     def response_time(self) -> timedelta | None:
@@ -198,6 +216,7 @@ class Lead:
             raise InvalidStatusTransition(f"only a manager or admin can move a lead from {self.status} to {target}")
         old = self.status
         self.status = target
+        self.status_kind = pipeline.kind(target)
         self.stage_reached = pipeline.furthest(self.stage_reached, target)
         self._record(HistoryField.STATUS, old, target, by.user_id, at)
         self._responded(by, at)
@@ -260,10 +279,11 @@ class Lead:
         if errors:
             raise ValidationError("the lead was not changed", errors)
 
-    def mark_spam(self, reason: str, *, at: datetime) -> None:
-        """Suspected spam at intake: kept for a person to check, never dropped, and nobody is notified."""
-        self.status = LeadStatus.SPAM
-        self._record(HistoryField.STATUS, LeadStatus.NEW.value, LeadStatus.SPAM.value, None, at)
+    def mark_spam(self, reason: str, *, at: datetime, pipeline: Pipeline = DEFAULT) -> None:
+        """Suspected spam at intake: kept in `pipeline`'s spam stage for a person to check, never dropped,
+        and nobody is notified."""
+        old, self.status, self.status_kind = self.status, pipeline.spam, StageKind.SPAM
+        self._record(HistoryField.STATUS, old, self.status, None, at)
         self._record(HistoryField.NOTE, None, f"suspected spam: {reason}", None, at)
         self.events = [events.SpamReceived(reason)]
 

@@ -73,8 +73,14 @@ class MemoryOutboxRepository(OutboxRepository):
 
 
 class MemoryDeliveryLog(DeliveryLog):
-    def __init__(self, jobs: JobStore, leads: Callable[[], dict[int, Lead]], pending: list[Change]) -> None:
-        self._jobs, self._leads, self._pending = jobs, leads, pending
+    def __init__(
+        self,
+        jobs: JobStore,
+        leads: Callable[[], dict[int, Lead]],
+        pending: list[Change],
+        start: Callable[[], str] = lambda: LeadStatus.NEW.value,
+    ) -> None:
+        self._jobs, self._leads, self._pending, self._start = jobs, leads, pending, start
 
     def claim(
         self, lead_id: int, notice: Notice, channel: DeliveryChannel, *, now: datetime, lease: timedelta
@@ -129,7 +135,7 @@ class MemoryDeliveryLog(DeliveryLog):
         found = [
             lead
             for lead in self._leads().values()
-            if lead.status == LeadStatus.NEW
+            if lead.status == self._start()
             and created_from <= lead.created_at < created_before
             and lead.id not in done
             and not (notice == Notice.NEW_LEAD and lead.source in UNANNOUNCED_SOURCES)

@@ -39,5 +39,7 @@ class MemoryPipelineRepository(PipelineRepository):
     def commit(self) -> None:
         if self.replaced is not None:
             self._committed.pipeline, change = self.replaced
+            for lead in self._leads().values():
+                lead.status_kind = self._committed.pipeline.kind(lead.status)
             self._committed.changes.append(change)
             self.replaced = None

@@ -49,7 +49,8 @@ class MemoryUnitOfWork(UnitOfWork):
             self.jobs_pending: list[Callable[[], None]] = []
             jobs, leads = self._store.jobs, lambda: self._store.leads
             self.outbox = MemoryOutboxRepository(jobs, self.jobs_pending)
-            self.deliveries = MemoryDeliveryLog(jobs, leads, self.jobs_pending)
+            start = lambda: self._store.pipeline.pipeline.start  # noqa: E731
+            self.deliveries = MemoryDeliveryLog(jobs, leads, self.jobs_pending, start)
             self.failed_tasks = MemoryFailedTaskRepository(jobs, self.jobs_pending)
             self.checks = MemoryConsistencyQueries(leads, self._active, self.jobs_pending)
             self.pipeline = MemoryPipelineRepository(self._store.pipeline, leads)

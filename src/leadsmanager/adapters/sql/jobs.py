@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from leadsmanager.adapters.event_records import event_record, read_event
 from leadsmanager.adapters.sql.bulk_insert import BulkInsert, Writes
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events
+from leadsmanager.adapters.sql.tables import deliveries, failed_tasks, leads, outbox_events, stages
 from leadsmanager.application.job_types import (
     UNANNOUNCED_SOURCES,
     Claim,
@@ -26,6 +26,9 @@ from leadsmanager.application.job_types import (
 from leadsmanager.application.ports import DeliveryLog, FailedTaskRepository, OutboxRepository
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.status import LeadStatus
+
+# Where new leads start in the configured pipeline (`new` in a database whose stages were emptied by hand).
+_START = func.coalesce(select(stages.c.key).where(stages.c.is_start).limit(1).scalar_subquery(), LeadStatus.NEW.value)
 
 SENDING, PENDING, SENT, FAILED = "sending", "pending", "sent", "failed"
 
@@ -119,14 +122,15 @@ class SqlDeliveryLog(DeliveryLog):
         return [(Notice(n), DeliveryChannel(c)) for n, c in run(self._session, statement)]
 
     def due(self, notice: Notice, *, created_from: datetime, created_before: datetime, limit: int) -> list[int]:
-        # Leads are found through (status, created_at, id); the anti-join reads one delivery key per lead.
+        # Leads still in the configured pipeline's starting stage are found through (status, created_at,
+        # id); the anti-join reads one delivery key per lead.
         done = select(deliveries.c.lead_id).where(
             deliveries.c.lead_id == leads.c.id, deliveries.c.notice == notice.value
         )
         statement = (
             select(leads.c.id)
             .where(
-                leads.c.status == LeadStatus.NEW.value,
+                leads.c.status == _START,
                 leads.c.created_at >= created_from,
                 leads.c.created_at < created_before,
                 ~done.exists(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
@@ -25,6 +25,7 @@ class SqlPipelineRepository(PipelineRepository):
         return Pipeline(tuple(_to_stage(r._mapping) for r in rows), start)
 
     def replace(self, pipeline: Pipeline, change: StageChange) -> None:
+        self._rekind(pipeline)
         run(self._session, delete(stages))
         rows = [_values(stage, start=stage.key == pipeline.start) for stage in pipeline.stages]
         run(self._session, insert(stages), rows)
@@ -32,6 +33,19 @@ class SqlPipelineRepository(PipelineRepository):
             self._session,
             insert(stage_changes).values(at=change.at, actor=change.actor, action=change.action, detail=change.detail),
         )
+
+    def _rekind(self, pipeline: Pipeline) -> None:
+        """Leads in a stage whose kind changes take the new kind; they stop (or start) counting as open
+        contacts. A stage reopened while another open lead holds the same contact is refused (Conflict)."""
+        before = {key: kind for key, kind in run(self._session, select(stages.c.key, stages.c.kind))}
+        c = leads.c
+        for stage in pipeline.stages:
+            if before.get(stage.key, StageKind.OPEN.value) == stage.kind.value:
+                continue
+            email, phone = (c.email, c.phone) if stage.is_open else (null(), null())
+            contacts = {"open_email": email, "open_phone": phone}
+            values = {"status_kind": stage.kind.value, "version": c.version + 1, **contacts}
+            run(self._session, update(leads).where(c.status == stage.key).values(values))
 
     def changes(self) -> list[StageChange]:
         c = stage_changes.c

@@ -77,6 +77,8 @@ leads = Table(
     Column("stage_reached", String(16), nullable=False),
     Column("resubmissions", Integer, nullable=False),
     Column("score", Integer, nullable=False),
+    # The kind of the status's stage (open, won, lost, spam, excluded): open-lead queries need no join.
+    Column("status_kind", String(16), nullable=False, server_default="open"),
     UniqueConstraint("source", "external_id"),
     # Every list filter walks one of these newest-first; the primary key rides along in each.
     Index(None, "created_at", "id"),

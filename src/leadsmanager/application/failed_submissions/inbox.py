@@ -127,7 +127,7 @@ class FailedSubmissions:
             after = current.failed_again(ready, at=now)
             uow.failed_submissions.save(after)
             return Replay(failed, after)
-        [result] = store_page(uow.leads, [Arrival(ready)], self._clock.now)
+        [result] = store_page(uow, [Arrival(ready)], self._clock.now)
         after = current.replayed(result.lead_id, at=now)
         uow.failed_submissions.save(after)
         return Replay(failed, after, result.outcome)

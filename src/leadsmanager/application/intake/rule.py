@@ -12,8 +12,9 @@ one lead, and a submission delivered twice in one page is stored once.
 A page reads what is stored once: its external ids and, for more than one submission, the open leads
 with any of its contacts, then writes its new leads in a few multi-row statements. A page of one reads
 no contacts: the repository inserts its lead first and hands back the open lead only when the
-open-contact keys refuse it, so a new person, the usual case, costs no SELECT; the submission then joins
-the lead handed back.
+open-contact keys refuse it, so a new person, the usual case, costs one SELECT: the configured pipeline
+(where new leads start, where spam goes), read once per page and only when the page creates a lead; the
+submission then joins the lead handed back.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from datetime import datetime
 from attrs import frozen
 
 from leadsmanager.application.intake.outcome import Outcome, Placed, SubmitResult
-from leadsmanager.application.ports import LeadRepository
+from leadsmanager.application.ports import LeadRepository, UnitOfWork
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel, Lead, Submission
+from leadsmanager.domain.pipeline import Pipeline
 
 ExternalKey = tuple[Channel, str]
 
@@ -45,8 +47,11 @@ class Arrival:
 class IntakePage:
     """What a page knows while it is placed: stored leads and those it placed, by external id and contact."""
 
-    def __init__(self, stored_ids: Mapping[ExternalKey, int], open_leads: Iterable[Lead] = ()) -> None:
+    def __init__(
+        self, stored_ids: Mapping[ExternalKey, int], pipeline: _Pipeline, open_leads: Iterable[Lead] = ()
+    ) -> None:
         self._stored_ids = stored_ids
+        self._pipeline = pipeline
         self._ids: dict[ExternalKey, Lead | int] = dict(stored_ids)
         self._by_email: dict[str, Lead] = {}
         self._by_phone: dict[str, Lead] = {}
@@ -56,7 +61,7 @@ class IntakePage:
         self._joined: dict[int, Lead] = {}  # stored leads that got a re-submission, by id
 
     @classmethod
-    def read(cls, leads: LeadRepository, submissions: Sequence[Submission]) -> IntakePage:
+    def read(cls, leads: LeadRepository, submissions: Sequence[Submission], pipeline: _Pipeline) -> IntakePage:
         stored: dict[ExternalKey, int] = {}
         for channel in {s.channel for s in submissions if s.external_id}:
             wanted = [s.external_id for s in submissions if s.channel == channel and s.external_id]
@@ -64,12 +69,12 @@ class IntakePage:
         emails = {s.email for s in submissions if s.email}
         phones = {s.phone for s in submissions if s.phone}
         if len(submissions) == 1 or not (emails or phones):
-            return cls(stored)
-        return cls(stored, leads.find_open_by_contacts(emails, phones))
+            return cls(stored, pipeline)
+        return cls(stored, pipeline, leads.find_open_by_contacts(emails, phones))
 
     def joining(self, found: Lead) -> IntakePage:
         """The page placed again from what it read, knowing the open lead that refused its new lead."""
-        return IntakePage(self._stored_ids, [found])
+        return IntakePage(self._stored_ids, self._pipeline, [found])
 
     @property
     def joined(self) -> list[Lead]:
@@ -82,13 +87,14 @@ class IntakePage:
             return Placed(Outcome.DUPLICATE, stored)
         at = now()
         if arrival.spam_reason:
-            spam = Lead.from_submission(submission, at=at)
-            spam.mark_spam(arrival.spam_reason, at=at)
+            pipeline = self._pipeline()
+            spam = Lead.from_submission(submission, at=at, pipeline=pipeline)
+            spam.mark_spam(arrival.spam_reason, at=at, pipeline=pipeline)
             return self._created(Placed(Outcome.SPAM, spam), key)
         existing = self._open_lead(submission)
         if existing is None:
-            dated = arrival.created_at or at
-            lead = Lead.from_submission(submission, at=dated, by=arrival.by, assignee_id=arrival.assignee_id)
+            dated, by, owner = arrival.created_at or at, arrival.by, arrival.assignee_id
+            lead = Lead.from_submission(submission, at=dated, by=by, assignee_id=owner, pipeline=self._pipeline())
             self._hold(lead)
             return self._created(Placed(Outcome.CREATED, lead), key)
         existing.record_resubmission(submission, at=at, by=arrival.by)
@@ -118,10 +124,11 @@ class IntakePage:
         return self._by_phone.get(submission.phone) if submission.phone else None
 
 
-def store_page(leads: LeadRepository, arrivals: Sequence[Arrival], now: Callable[[], datetime]) -> list[SubmitResult]:
+def store_page(uow: UnitOfWork, arrivals: Sequence[Arrival], now: Callable[[], datetime]) -> list[SubmitResult]:
     """Place every arrival, in order, and write them through the caller's unit of work (which commits)."""
+    leads = uow.leads
     times = [_Once(now) for _ in arrivals]  # placed again after a refusal, a submission keeps its time
-    page = IntakePage.read(leads, [a.submission for a in arrivals])
+    page = IntakePage.read(leads, [a.submission for a in arrivals], _Pipeline(uow.pipeline.get))
     placed = [page.place(a, at) for a, at in zip(arrivals, times, strict=True)]
     found = leads.store(page.new, page.joined)
     if found is not None:  # its one new lead was refused: the submission joins the open lead instead
@@ -129,6 +136,19 @@ def store_page(leads: LeadRepository, arrivals: Sequence[Arrival], now: Callable
         placed = [page.place(a, at) for a, at in zip(arrivals, times, strict=True)]
         leads.store(page.new, page.joined)
     return [p.result() for p in placed]
+
+
+class _Pipeline:
+    """The configured pipeline, read once, when a page first creates a lead: a page of replays reads none."""
+
+    def __init__(self, read: Callable[[], Pipeline]) -> None:
+        self._read = read
+        self._pipeline: Pipeline | None = None
+
+    def __call__(self) -> Pipeline:
+        if self._pipeline is None:
+            self._pipeline = self._read()
+        return self._pipeline
 
 
 class _Once:

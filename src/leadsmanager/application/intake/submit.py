@@ -56,7 +56,7 @@ class SubmitLead:
         if once is not None and (replayed := _replay(uow, once)) is not None:
             return replayed
         arrival = Arrival(submission, by, _assignee(uow, form, by), form.spam_reason)
-        [result] = store_page(uow.leads, [arrival], self._clock.now)
+        [result] = store_page(uow, [arrival], self._clock.now)
         if result.lead is None:  # a replay: its caller shows the lead, read in this transaction
             result = SubmitResult(result.lead_id, result.outcome, uow.leads.get(result.lead_id))
         if once is not None:
@@ -86,7 +86,7 @@ class SubmitLead:
         self, uow: UnitOfWork, forms: Sequence[LeadForm], checked: list[Submission | ValidationError], then: PageDone
     ) -> list[SubmitResult | ValidationError]:
         arrivals = [_arrival(f, sub) for f, sub in zip(forms, checked, strict=True) if isinstance(sub, Submission)]
-        stored = iter(store_page(uow.leads, arrivals, self._clock.now) if arrivals else [])
+        stored = iter(store_page(uow, arrivals, self._clock.now) if arrivals else [])
         results = [next(stored) if isinstance(sub, Submission) else sub for sub in checked]
         then(uow, results)
         return results
@@ -96,7 +96,7 @@ class SubmitLead:
             return []
         arrivals = [_arrival(form, sub) for form, sub in zip(forms, submissions, strict=True)]
         try:
-            return in_transaction(self._uow, lambda uow: store_page(uow.leads, arrivals, self._clock.now), attempts=1)
+            return in_transaction(self._uow, lambda uow: store_page(uow, arrivals, self._clock.now), attempts=1)
         except TransientConflict:
             return [self(form) for form in forms]  # each retried on its own
 

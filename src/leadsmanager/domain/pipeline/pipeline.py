@@ -67,6 +67,11 @@ class Pipeline:
             raise NotFound(f"there is no stage {key!r}")
         return found
 
+    @property
+    def spam(self) -> str:
+        """The stage the intake's spam checks put suspected spam in: the first spam stage in use."""
+        return next((s.key for s in self.stages if s.kind is StageKind.SPAM and not s.retired), "spam")
+
     def of_kind(self, *kinds: StageKind) -> list[str]:
         return [s.key for s in self.stages if s.kind in kinds]
 
