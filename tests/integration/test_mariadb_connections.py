@@ -25,6 +25,7 @@ from leadsmanager.application.leads import ListLeads
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import StorageError
+from leadsmanager.domain.pipeline import DEFAULT
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import MYSQL_URL, NOBODY_LISTENS, UowFactory, ViewsFactory, views_of
 from tests.support import START, new_lead
@@ -75,7 +76,7 @@ def test_a_list_page_after_its_pooled_connection_was_killed_is_answered(
         work.leads.add(new_lead(1))
         work.commit()
     assert kill_pooled_connections(engine) >= 1
-    page = ListLeads(views)(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
+    page = ListLeads(views, lambda: DEFAULT)(LeadQuery(statuses=(LeadStatus.NEW,)), by=SYSTEM)
     assert [lead.contact_name for lead in page.leads] == ["Person 1"]
 
 
@@ -131,13 +132,13 @@ def test_a_database_that_cannot_be_reached_is_tried_once_a_request(monkeypatch: 
     monkeypatch.setattr(pymysql.connections.Connection, "connect", counted)
     engine = make_engine(f"mysql+pymysql://root@{NOBODY_LISTENS}/nothing")
     with pytest.raises(StorageError):
-        ListLeads(views_of(engine))(LeadQuery(), by=SYSTEM)
+        ListLeads(views_of(engine), lambda: DEFAULT)(LeadQuery(), by=SYSTEM)
     engine.dispose()
     assert len(attempts) == 1  # not once more when the unit of work ends
 
 
 def test_a_list_page_costs_its_select_and_one_rollback(views: ViewsFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    list_leads = ListLeads(views)
+    list_leads = ListLeads(views, lambda: DEFAULT)
     list_leads(LeadQuery(), by=SYSTEM)  # the pool's first connection, and SQLAlchemy's first look at the server
     commands = Commands(monkeypatch)
     for _ in range(5):

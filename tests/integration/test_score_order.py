@@ -13,6 +13,7 @@ from leadsmanager.application.queries import Cursor, LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.pipeline import DEFAULT
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory, ViewsFactory
 from tests.support import START, new_lead, submission
@@ -46,7 +47,7 @@ def stored(uow_factory: UowFactory) -> dict[str, int]:
 def pages(views_factory: ViewsFactory, query: LeadQuery) -> list[list[int | None]]:
     found: list[list[int | None]] = []
     after = None
-    list_leads = ListLeads(views_factory)
+    list_leads = ListLeads(views_factory, lambda: DEFAULT)
     while True:
         page = list_leads(evolve(query, after=after, limit=2), by=SYSTEM)
         found.append([x.id for x in page.leads])
@@ -76,14 +77,14 @@ def flat(pages: list[list[int | None]]) -> list[int | None]:
 
 def test_a_cursor_from_another_order_is_refused(uow_factory: UowFactory, views_factory: ViewsFactory) -> None:
     ids = stored(uow_factory)
-    newest = ListLeads(views_factory)(LeadQuery(limit=2), by=SYSTEM).next_cursor
+    newest = ListLeads(views_factory, lambda: DEFAULT)(LeadQuery(limit=2), by=SYSTEM).next_cursor
     assert newest is not None and newest.score is None
     with pytest.raises(ValidationError, match="another order"):
-        ListLeads(views_factory)(LeadQuery(by_score=True, after=newest), by=SYSTEM)
+        ListLeads(views_factory, lambda: DEFAULT)(LeadQuery(by_score=True, after=newest), by=SYSTEM)
     best = Cursor(START, ids["a"], 70)
     assert Cursor.decode(best.encode()) == best
     with pytest.raises(ValidationError, match="another order"):
-        ListLeads(views_factory)(LeadQuery(after=best), by=SYSTEM)
+        ListLeads(views_factory, lambda: DEFAULT)(LeadQuery(after=best), by=SYSTEM)
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from leadsmanager.application.leads import AddNote, AssignLead, ChangeStatus, Ge
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from leadsmanager.domain.pipeline import DEFAULT
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
@@ -25,7 +26,7 @@ class Team:
         self.assign = AssignLead(uow, clock)
         self.add_note = AddNote(uow, clock)
         self.get = GetLead(views)
-        self.list = ListLeads(views)
+        self.list = ListLeads(views, lambda: DEFAULT)
 
 
 @pytest.fixture

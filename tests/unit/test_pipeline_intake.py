@@ -9,11 +9,14 @@ import pytest
 
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.intake import LeadForm, Outcome, SubmitLead
+from leadsmanager.application.leads import LeadChanges, ListLeads, UpdateLead
+from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.pipeline import INTRALOG, StageKind
 from leadsmanager.domain.roles import Role
-from tests.conftest import UowFactory
+from tests.conftest import UowFactory, ViewsFactory
 from tests.support import FakeClock
 
 MANAGER = Actor(user_id=7, role=Role.MANAGER, name="Max")
@@ -58,3 +61,19 @@ def test_an_excluded_lead_is_closed_waits_for_nobody_and_a_new_message_makes_a_n
     )
     again = submit(LeadForm(Channel.WEB_FORM, name="Job Seeker", email="cv@example.com"))
     assert again.outcome is Outcome.CREATED and again.lead_id != first.lead_id
+
+
+def test_status_changes_and_list_filters_take_the_configured_pipelines_keys(
+    submit: SubmitLead, memory_uow: UowFactory, memory_views: ViewsFactory, clock: FakeClock
+) -> None:
+    created = submit(LeadForm(Channel.WEB_FORM, name="Ana Paz", email="ana@example.com"))
+    update = UpdateLead(memory_uow, clock, phone_region="AR")
+    moved = update(created.lead_id, LeadChanges(status="faltacotizar"), by=MANAGER)  # the key, case aside
+    assert (moved.status, moved.status_kind) == ("faltaCotizar", StageKind.OPEN)
+    with pytest.raises(ValidationError) as refused:
+        update(created.lead_id, LeadChanges(status="won"), by=MANAGER)
+    assert "use one of: esperandoDatos, faltaCotizar" in str(refused.value)
+    listed = ListLeads(memory_views, lambda: INTRALOG)
+    assert [x.id for x in listed(LeadQuery(statuses=("faltaCotizar",)), by=MANAGER).leads] == [created.lead_id]
+    with pytest.raises(ValidationError, match="unknown status 'qualified'"):
+        listed(LeadQuery(statuses=("qualified",)), by=MANAGER)

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from attrs import frozen
 
 from leadsmanager.application.ports import LeadViewsFactory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Lead
+from leadsmanager.domain.pipeline import Pipeline, StageKind
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import CLOSED_STATUSES, LeadStatus
-
-OPEN_STATUSES = tuple(s for s in LeadStatus if s not in CLOSED_STATUSES)
 
 
 @frozen
 class DashboardView:
     counts: dict[str, int]
     my_open: list[Lead]
-    waiting: list[Lead]  # still new, longest waiting first
+    waiting: list[Lead]  # still in the starting stage, longest waiting first
 
     @property
     def total(self) -> int:
@@ -26,8 +26,9 @@ class DashboardView:
 
 
 class Dashboard:
-    def __init__(self, views: LeadViewsFactory, *, rows: int = 10) -> None:
+    def __init__(self, views: LeadViewsFactory, stages: Callable[[], Pipeline], *, rows: int = 10) -> None:
         self._views = views
+        self._stages = stages
         self._rows = rows
 
     def __call__(self, *, by: Actor) -> DashboardView:
@@ -35,8 +36,9 @@ class Dashboard:
         if not sees_all and by.user_id is None:
             return DashboardView({}, [], [])
         scope = None if sees_all else by.user_id
-        mine = LeadQuery(statuses=OPEN_STATUSES, assignee_id=by.user_id, limit=self._rows)
-        waiting = LeadQuery(statuses=(LeadStatus.NEW,), assignee_id=scope, limit=self._rows, oldest_first=True)
+        pipeline = self._stages()
+        mine = LeadQuery(statuses=tuple(pipeline.of_kind(StageKind.OPEN)), assignee_id=by.user_id, limit=self._rows)
+        waiting = LeadQuery(statuses=(pipeline.start,), assignee_id=scope, limit=self._rows, oldest_first=True)
         with self._views() as views:
             my_open = views.list(mine).leads if by.user_id is not None else []
             return DashboardView(views.count_by_status(scope), my_open, views.list(waiting).leads)

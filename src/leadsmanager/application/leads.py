@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from attrs import evolve, field, frozen
 
@@ -16,8 +16,8 @@ from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, NotFound, PermissionDenied, TransientConflict, ValidationError
 from leadsmanager.domain.lead import HistoryField, Lead
+from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import LeadStatus
 
 
 @frozen
@@ -49,7 +49,7 @@ class LeadChanges:
     """What one request changes; `assign` says whether `assignee_id` (None: nobody) is part of it.
     `details` are the person's details it corrects, as typed, by name (`name`, `email`, ...; "" clears)."""
 
-    status: LeadStatus | None = None
+    status: str | None = None  # a stage key of the configured pipeline, as given (case aside)
     assign: bool = False
     assignee_id: int | None = None
     details: Mapping[str, str] = field(factory=dict)
@@ -75,8 +75,10 @@ class UpdateLead:
             if details:  # before a status change, so reopening checks the corrected contact
                 correct_details(uow, lead, details, by=by, at=now)
             if changes.status is not None:
-                _check_reopen(uow, lead, changes.status)
-                lead.change_status(changes.status, by=by, at=now, pipeline=uow.pipeline.get())
+                pipeline = uow.pipeline.get()
+                target = pipeline.parse(changes.status)  # an unknown key names the ones there are
+                _check_reopen(uow, lead, target, pipeline)
+                lead.change_status(target, by=by, at=now, pipeline=pipeline)
             if changes.assign:
                 _check_assignee(uow, changes.assignee_id)
                 if changes.assignee_id not in (None, lead.assignee_id):
@@ -90,8 +92,8 @@ class UpdateLead:
         return in_transaction(self._uow, change)
 
 
-def _check_reopen(uow: UnitOfWork, lead: Lead, target: LeadStatus) -> None:
-    if not lead.is_open and target.is_open:
+def _check_reopen(uow: UnitOfWork, lead: Lead, target: str, pipeline: Pipeline) -> None:
+    if not lead.is_open and pipeline.is_open(target):
         emails, phones = [lead.email] if lead.email else [], [lead.phone] if lead.phone else []
         others = [x for x in uow.leads.find_open_by_contacts(emails, phones) if x.id != lead.id]
         if others:
@@ -110,7 +112,7 @@ class ChangeStatus:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._update = UpdateLead(uow, clock, phone_region=NO_REGION)  # it corrects no phone
 
-    def __call__(self, lead_id: int, target: LeadStatus, *, by: Actor, expected_version: int | None = None) -> Lead:
+    def __call__(self, lead_id: int, target: str, *, by: Actor, expected_version: int | None = None) -> Lead:
         return self._update(lead_id, LeadChanges(status=target), by=by, expected_version=expected_version)
 
 
@@ -185,15 +187,16 @@ def visible(query: LeadQuery, actor: Actor) -> LeadQuery | None:
 
 
 class ListLeads:
-    def __init__(self, views: LeadViewsFactory) -> None:
+    def __init__(self, views: LeadViewsFactory, stages: Callable[[], Pipeline]) -> None:
         self._views = views
+        self._stages = stages
 
     def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
         if not 1 <= query.limit <= MAX_PAGE_SIZE:
             raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} leads", {"limit": "out of range"})
         if query.after is not None and (query.after.score is not None) != query.by_score:
             raise ValidationError("the page cursor belongs to a list in another order", {"cursor": "another order"})
-        narrowed = visible(query, by)
+        narrowed = visible(checked_statuses(query, self._stages), by)
         if narrowed is None:
             return LeadPage([], None)
         with self._views() as views:
@@ -203,12 +206,13 @@ class ListLeads:
 class ExportLeads:
     """Every lead a list would show, batch after batch, each in a short transaction of its own."""
 
-    def __init__(self, views: LeadViewsFactory, *, batch: int = 1000) -> None:
+    def __init__(self, views: LeadViewsFactory, stages: Callable[[], Pipeline], *, batch: int = 1000) -> None:
         self._views = views
+        self._stages = stages
         self._batch = batch
 
     def __call__(self, query: LeadQuery, *, by: Actor) -> Iterator[list[Lead]]:
-        narrowed = visible(evolve(query, limit=self._batch, after=None), by)
+        narrowed = visible(evolve(checked_statuses(query, self._stages), limit=self._batch, after=None), by)
         if narrowed is None:
             return iter([])
         first = self._page(narrowed)  # read now, so a failure is reported before anything is sent
@@ -239,3 +243,12 @@ class LeadStatistics:
             query = evolve(query, assignee_id=by.user_id)
         with self._views() as views:
             return views.stats(query)
+
+
+def checked_statuses(query: LeadQuery, stages: Callable[[], Pipeline]) -> LeadQuery:
+    """The query with its statuses as the configured pipeline's keys; an unknown one is a ValidationError
+    naming the keys there are. The pipeline is read only when statuses are asked for."""
+    if not query.statuses:
+        return query
+    pipeline = stages()
+    return evolve(query, statuses=tuple(pipeline.parse(s) for s in query.statuses))

@@ -10,7 +10,6 @@ from attrs import frozen
 from leadsmanager.application.parsing import instant, whole_number
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, Lead
-from leadsmanager.domain.status import LeadStatus
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -51,7 +50,7 @@ class Cursor:
 
 @frozen
 class LeadQuery:
-    statuses: tuple[LeadStatus, ...] = ()
+    statuses: tuple[str, ...] = ()  # stage keys of the configured pipeline (ListLeads checks them)
     hide_spam: bool = False  # leave out suspected spam (the lists' default, unless statuses are chosen)
     assignee_id: int | None = None
     unassigned: bool = False

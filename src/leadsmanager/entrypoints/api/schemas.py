@@ -14,7 +14,6 @@ from leadsmanager.application.leads import LeadChanges
 from leadsmanager.application.parsing import json_document
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
-from leadsmanager.domain.status import parse_status
 from leadsmanager.entrypoints.api.problems import ApiProblem
 
 INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id")
@@ -91,7 +90,7 @@ def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
         errors["status"] = "change the status, the assignee_id or a detail (" + ", ".join(DETAIL_NAMES) + ")"
     if errors:
         raise ValidationError("the change was not accepted", errors)
-    status = parse_status(body["status"]) if "status" in body else None
+    status = body.get("status")  # UpdateLead checks it against the configured pipeline
     details = {name: body[name] or "" for name in DETAIL_NAMES if name in body}
     return LeadChanges(status=status, assign="assignee_id" in body, assignee_id=assignee, details=details), version
 

@@ -59,16 +59,17 @@ class UseCases(containers.DeclarativeContainer):
     clock = adapters.clock
     phone_region = settings.provided.phone_region
 
+    stages = providers.Singleton(Stages, uow)
     submit_lead = providers.Singleton(CountedSubmitLead, uow, clock, phone_region=phone_region)
     change_status = providers.Singleton(ChangeStatus, uow, clock)
     assign_lead = providers.Singleton(AssignLead, uow, clock)
     add_note = providers.Singleton(AddNote, uow, clock)
     update_lead = providers.Singleton(UpdateLead, uow, clock, phone_region=phone_region)
     get_lead = providers.Singleton(GetLead, views)
-    list_leads = providers.Singleton(ListLeads, views)
-    export_leads = providers.Singleton(ExportLeads, views)
+    list_leads = providers.Singleton(ListLeads, views, stages)
+    export_leads = providers.Singleton(ExportLeads, views, stages)
     lead_statistics = providers.Singleton(LeadStatistics, views)
-    dashboard = providers.Singleton(Dashboard, views)
+    dashboard = providers.Singleton(Dashboard, views, stages)
     follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
     reports = providers.Singleton(Reports, views, clock, follow_up=follow_up)
 
@@ -76,7 +77,6 @@ class UseCases(containers.DeclarativeContainer):
     authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)
     profile = providers.Singleton(Profile, uow)
     api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
-    stages = providers.Singleton(Stages, uow)
     stage_log = providers.Singleton(StageLog, uow)
     apply_preset = providers.Singleton(ApplyPreset, uow, clock)
     import_legacy_users = providers.Singleton(ImportLegacyUsers, uow, clock)

@@ -22,7 +22,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import LeadStatus, parse_status
+from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.formats.lead_text import history_change
@@ -150,7 +150,7 @@ def lead_action(request: Request) -> Response:
                 else translate(request, "Nothing was changed")
             )
         elif action == "status":
-            built.change_status()(lead_id, parse_status(form.get("status", "")), by=actor, expected_version=version)
+            built.change_status()(lead_id, str(form.get("status", "")), by=actor, expected_version=version)
             message = translate(request, "Status changed")
         elif action == "assign":
             assignee = _optional_number(form.get("assignee", ""), "assignee")

@@ -151,7 +151,7 @@ def shape(q: LeadQuery) -> Shape:
 def values(q: LeadQuery) -> dict[str, Any]:
     """The query's values under the names its shape's statement binds them by."""
     found: dict[str, Any] = {
-        "statuses": [s.value for s in q.statuses],
+        "statuses": list(q.statuses),
         "assignee_id": q.assignee_id,
         "source": q.source and q.source.value,
         "site": q.site,
@@ -162,7 +162,7 @@ def values(q: LeadQuery) -> dict[str, Any]:
         PAGE_ROWS.key: q.limit + 1,
     }
     if len(q.statuses) == 1:
-        found["status"] = q.statuses[0].value  # a pinned status, for the index checks of a search
+        found["status"] = q.statuses[0]  # a pinned status, for the index checks of a search
     if q.after is not None:
         found["after_key"] = q.after.score if q.by_score else q.after.created_at
         found["after_id"] = q.after.id
