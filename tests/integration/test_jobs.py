@@ -25,6 +25,7 @@ from leadsmanager.application.leads import AssignLead, ChangeStatus
 from leadsmanager.application.notices import NoticeSettings, SendNotice
 from leadsmanager.domain.events import LeadResubmitted, LeadSubmitted
 from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.pipeline import CLI_ACTOR, INTRALOG, StageChange
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
@@ -415,3 +416,22 @@ def test_leads_stored_as_a_batch_have_their_events_in_the_outbox(uow_factory: Uo
     with uow_factory() as uow:
         pending = uow.outbox.pending(10)
     assert [(type(e.event), e.lead_id) for e in pending] == [(LeadSubmitted, lead.id) for lead in batch]
+
+
+def test_the_consistency_check_knows_the_configured_pipelines_stages(sql_uow: UowFactory, clock: FakeClock) -> None:
+    jobs = Jobs(sql_uow, clock)
+    stray, kept = jobs.lead(1), jobs.lead(2)  # both start in `new`, which the intralog pipeline lacks
+    with sql_uow() as uow:
+        uow.pipeline.replace(INTRALOG, StageChange(clock.now(), CLI_ACTOR, "apply", "intralog"))
+        uow._session.execute(update(leads).where(leads.c.id == kept).values(status="cotizado"))  # type: ignore[attr-defined]
+        uow.commit()
+    check = CheckConsistency(sql_uow, clock)
+    [finding] = [f for f in check(fix=True).findings if f.kind == "unknown_status"]
+    assert finding.lead_id == stray and finding.detail.endswith("set to esperandoDatos")
+    with sql_uow() as uow:
+        fixed = uow.leads.get(stray)
+        assert fixed is not None and (fixed.status, fixed.status_kind, fixed.is_open) == (
+            "esperandoDatos",
+            "open",
+            True,
+        )

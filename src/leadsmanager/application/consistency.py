@@ -12,7 +12,6 @@ from leadsmanager.application.job_types import GapScan
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.status import LeadStatus
 
 BATCH = 5000
 MAX_FINDINGS = 10_000  # per kind and run: a report a person can read; the next run finds the rest
@@ -57,14 +56,14 @@ class CheckConsistency:
         return ConsistencyReport((*findings, *gaps), scanned)
 
     def _unknown_statuses(self, fix: bool) -> list[Finding]:
-        def set_new(uow: UnitOfWork) -> list[tuple[int, str]]:
-            found = uow.checks.unknown_statuses(MAX_FINDINGS)
+        def set_start(uow: UnitOfWork) -> tuple[list[tuple[int, str]], str]:
+            found, start = uow.checks.unknown_statuses(MAX_FINDINGS), uow.pipeline.get().start
             for lead_id, _ in found if fix else ():
-                uow.checks.set_unknown_status(lead_id, LeadStatus.NEW, at=self._clock.now())
-            return found
+                uow.checks.set_unknown_status(lead_id, start, at=self._clock.now())
+            return found, start
 
-        found = in_transaction(self._uow, set_new)
-        detail = "status {!r} is not one the product knows" + (", set to new" if fix else "")
+        found, start = in_transaction(self._uow, set_start)
+        detail = "status {!r} is not a stage of the configured pipeline" + (f", set to {start}" if fix else "")
         return [Finding(FindingKind.UNKNOWN_STATUS, i, detail.format(status), fixed=fix) for i, status in found]
 
     def _inactive_assignees(self, fix: bool) -> list[Finding]:

@@ -21,7 +21,6 @@ from leadsmanager.domain.key_notice import KeyNotice
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.pipeline import Pipeline, StageChange
 from leadsmanager.domain.session import WebSession
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.sync_cursor import SyncCursor
 from leadsmanager.domain.user import User
 
@@ -353,7 +352,7 @@ class ConsistencyQueries(Protocol):
         """(lead id, inactive user id) pairs."""
 
     def unknown_statuses(self, limit: int) -> list[tuple[int, str]]:
-        """(lead id, stored status) for statuses the product does not know."""
+        """(lead id, stored status) for statuses that are no stage of the configured pipeline."""
 
     def status_history_gaps(self, after_id: int, limit: int) -> GapScan:
         """Leads whose status differs from the last one their history records, among up to `limit` leads
@@ -362,8 +361,9 @@ class ConsistencyQueries(Protocol):
     def record_status_correction(self, lead_id: int, recorded: str | None, current: str, *, at: datetime) -> None:
         """Close a gap: a history entry by the system from the last recorded status to the current one."""
 
-    def set_unknown_status(self, lead_id: int, status: LeadStatus, *, at: datetime) -> None:
-        """Replace a status the product does not know, recording the old value in the history."""
+    def set_unknown_status(self, lead_id: int, status: str, *, at: datetime) -> None:
+        """Put a lead whose status is no stage into `status` (the pipeline's open starting stage),
+        recording the old value in the history."""
 
 
 class TaskQueue(Protocol):

@@ -215,5 +215,5 @@ class MemoryConsistencyQueries(ConsistencyQueries):
 
         self._pending.append(apply)
 
-    def set_unknown_status(self, lead_id: int, status: LeadStatus, *, at: datetime) -> None:
+    def set_unknown_status(self, lead_id: int, status: str, *, at: datetime) -> None:
         return None

@@ -9,13 +9,11 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.tables import lead_history, leads, users
+from leadsmanager.adapters.sql.tables import lead_history, leads, stages, users
 from leadsmanager.application.job_types import GapScan
 from leadsmanager.application.ports import ConsistencyQueries
 from leadsmanager.domain.lead import HistoryField
-from leadsmanager.domain.status import LeadStatus
-
-KNOWN = [s.value for s in LeadStatus]
+from leadsmanager.domain.pipeline import DEFAULT
 
 
 class SqlConsistencyQueries(ConsistencyQueries):
@@ -35,7 +33,7 @@ class SqlConsistencyQueries(ConsistencyQueries):
     def unknown_statuses(self, limit: int) -> list[tuple[int, str]]:
         # MariaDB's collation would call 'NEW ' equal to 'new'; the product reads them as different.
         exact = leads.c.status if self._session.get_bind().dialect.name == "sqlite" else func.binary(leads.c.status)
-        statement = select(leads.c.id, leads.c.status).where(exact.not_in(KNOWN)).order_by(leads.c.id)
+        statement = select(leads.c.id, leads.c.status).where(exact.not_in(self._known())).order_by(leads.c.id)
         return [(int(i), str(s)) for i, s in run(self._session, statement.limit(limit))]
 
     def status_history_gaps(self, after_id: int, limit: int) -> GapScan:
@@ -70,18 +68,22 @@ class SqlConsistencyQueries(ConsistencyQueries):
         }
         run(self._session, insert(lead_history).values(**entry))
 
-    def set_unknown_status(self, lead_id: int, status: LeadStatus, *, at: datetime) -> None:
+    def set_unknown_status(self, lead_id: int, status: str, *, at: datetime) -> None:
         query = select(leads.c.status, leads.c.email, leads.c.phone).where(leads.c.id == lead_id).with_for_update()
         row = run(self._session, query).first()
-        if row is None or row.status in KNOWN:
+        if row is None or row.status in self._known():
             return
-        changes: dict[str, Any] = {"status": status.value, "updated_at": at, "version": leads.c.version + 1}
-        if status.is_open:
-            # The contact joins the open-lead keys unless another open lead already holds them.
-            changes["open_email"] = row.email if row.email and not self._held(leads.c.open_email, row.email) else None
-            changes["open_phone"] = row.phone if row.phone and not self._held(leads.c.open_phone, row.phone) else None
+        changes: dict[str, Any] = {"status": status, "status_kind": "open", "updated_at": at}
+        changes["version"] = leads.c.version + 1
+        # The contact joins the open-lead keys (the starting stage is open) unless another open lead holds them.
+        changes["open_email"] = row.email if row.email and not self._held(leads.c.open_email, row.email) else None
+        changes["open_phone"] = row.phone if row.phone and not self._held(leads.c.open_phone, row.phone) else None
         run(self._session, update(leads).where(leads.c.id == lead_id).values(**changes))
-        self.record_status_correction(lead_id, row.status, status.value, at=at)
+        self.record_status_correction(lead_id, row.status, status, at=at)
+
+    def _known(self) -> list[str]:
+        """The configured pipeline's keys (the default's in a database whose stages were emptied by hand)."""
+        return list(run(self._session, select(stages.c.key)).scalars()) or DEFAULT.keys
 
     def _held(self, column: Any, value: str) -> bool:
         return run(self._session, select(leads.c.id).where(column == value).limit(1)).first() is not None
