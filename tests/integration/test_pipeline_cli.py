@@ -24,7 +24,7 @@ def test_a_preset_is_refused_while_leads_hold_stages_it_lacks(cli: Cli) -> None:
         assert cli("leads", "add", "--name", f"P {n}", "--email", f"p{n}@example.com").exit_code == 0
     refused = cli("pipeline", "apply", "intralog")
     assert refused.exit_code == 6
-    assert "leads are in stages the intralog pipeline lacks: new (3 leads); nothing was changed" in refused.output
+    assert "leads are in stages the intralog pipeline lacks: new (3 leads); say where they go" in refused.output
     assert cli("pipeline", "list").output.startswith("new\topen")
 
 
@@ -44,3 +44,11 @@ def test_a_pipeline_reports_cannot_count_yet_is_refused_even_with_no_leads(cli: 
     refused = cli("pipeline", "apply", "intralog")
     assert refused.exit_code == 6 and "cannot count in reports yet (esperandoDatos, faltaCotizar" in refused.output
     assert cli("pipeline", "list").output.startswith("new\topen")
+
+
+def test_a_move_is_old_equals_new_from_a_stage_the_preset_lacks(cli: Cli) -> None:
+    malformed = cli("pipeline", "apply", "default", "--map", "pendiente")
+    assert malformed.exit_code == 2 and "'pendiente' is not OLD=NEW" in malformed.output
+    kept = cli("pipeline", "apply", "default", "--map", "new=contacted")
+    assert kept.exit_code != 0 and "new is a stage of the default pipeline: its leads keep it" in kept.output
+    assert "applied" not in cli("pipeline", "list").output

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
+from leadsmanager.application.pipeline import ApplyPreset
 from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.errors import Conflict, ValidationError
 from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, Pipeline, Stage, StageChange, StageKind
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
-from tests.support import START, new_lead, store
+from tests.support import START, FakeClock, new_lead, store
 
 MANAGER = Actor(user_id=None, role=Role.MANAGER, name="Max")
 RENAMED = Pipeline.of(
@@ -76,3 +80,34 @@ def test_leads_in_a_stage_that_changes_kind_take_the_new_kind_and_free_their_con
     assert again.email == vendor.email
     [again_id] = store(uow_factory, again)
     assert again_id != vendor_id
+
+
+def test_applying_a_preset_moves_the_leads_of_stages_it_lacks_where_the_map_says(
+    uow_factory: UowFactory,
+) -> None:
+    imported = []
+    for n, key in enumerate(["pendiente", "pendiente", "gestionExitosa"], 1):
+        lead = new_lead(n)
+        lead.place(key, DEFAULT)  # leads brought in with stages no pipeline has, as an import might
+        imported.append(lead)
+    ids = store(uow_factory, *imported)
+    apply = ApplyPreset(uow_factory, FakeClock(), batch=1)
+    with pytest.raises(Conflict, match=r"lacks: gestionExitosa \(1 lead\); say where they go"):
+        apply("default", actor=CLI_ACTOR, moves={"pendiente": "new"})
+    with pytest.raises(ValidationError, match="unknown status 'ganado'"):
+        apply("default", actor=CLI_ACTOR, moves={"pendiente": "new", "gestionExitosa": "ganado"})
+    apply("default", actor=CLI_ACTOR, moves={"pendiente": "new", "gestionExitosa": "WON"})
+    with uow_factory() as uow:
+        moved = [uow.leads.get(i, with_history=True) for i in ids]
+        log = uow.pipeline.changes()
+    assert [(x.status, x.status_kind, x.is_open) for x in moved if x] == [
+        ("new", "open", True),
+        ("new", "open", True),
+        ("won", "won", False),
+    ]
+    assert [(e.old, e.new, e.actor_id) for e in moved[2].history if e.field == "status"][-1] == (  # type: ignore[union-attr]
+        "gestionExitosa",
+        "won",
+        None,
+    )
+    assert log[-1].detail.endswith("; moved 1 lead from gestionExitosa to won; moved 2 leads from pendiente to new")

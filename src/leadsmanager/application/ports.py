@@ -138,6 +138,9 @@ class PipelineRepository(Protocol):
 
     def leads_by_status(self) -> dict[str, int]: ...
 
+    def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
+        """Ids above `after_id` of leads in any of `statuses`, ascending, at most `limit`."""
+
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...

@@ -222,6 +222,16 @@ class Lead:
         self._responded(by, at)
         self.events.append(events.StatusChanged(old, target))
 
+    def restage(self, target: str, *, pipeline: Pipeline, reached: str, at: datetime) -> None:
+        """Moves the lead out of a stage `pipeline` lacks into its stage `target`, as applying a pipeline
+        does: no move is checked, the history records it as the system's (no person), and nothing is
+        notified. `reached` is the furthest stage it had reached, in `pipeline`'s keys."""
+        old = self.status
+        self.status, self.status_kind = target, pipeline.kind(target)
+        start = reached if pipeline.find(reached) is not None else pipeline.start
+        self.stage_reached = pipeline.furthest(start, target)
+        self._record(HistoryField.STATUS, old, target, None, at)
+
     def assign(self, assignee_id: int | None, *, by: Actor, at: datetime) -> None:
         if assignee_id == self.assignee_id:
             return

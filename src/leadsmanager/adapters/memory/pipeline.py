@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from attrs import define, field
 
@@ -35,6 +35,9 @@ class MemoryPipelineRepository(PipelineRepository):
 
     def leads_by_status(self) -> dict[str, int]:
         return dict(Counter(str(lead.status) for lead in self._leads().values()))
+
+    def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
+        return sorted(i for i, lead in self._leads().items() if lead.status in statuses and i > after_id)[:limit]
 
     def commit(self) -> None:
         if self.replaced is not None:

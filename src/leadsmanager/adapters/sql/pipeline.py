@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, null, select, update
@@ -51,6 +52,11 @@ class SqlPipelineRepository(PipelineRepository):
         c = stage_changes.c
         statement = select(c.at, c.actor, c.action, c.detail).order_by(c.id)
         return [StageChange(*row) for row in run(self._session, statement)]
+
+    def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
+        c = leads.c
+        statement = select(c.id).where(c.status.in_(list(statuses)), c.id > after_id).order_by(c.id).limit(limit)
+        return [int(i) for i in run(self._session, statement).scalars()]
 
     def leads_by_status(self) -> dict[str, int]:
         statement = select(leads.c.status, func.count()).group_by(leads.c.status)

@@ -28,11 +28,24 @@ def pipeline_list(ctx: click.Context) -> None:
         click.echo(f"# {change.at:%Y-%m-%d %H:%M} UTC {change.actor}: {change.detail}")
 
 
+def _moves(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, str]:
+    moves: dict[str, str] = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        if not (sep and old.strip() and new.strip()):
+            raise click.BadParameter(f"{value!r} is not OLD=NEW (a stage the preset lacks = one of its stages)")
+        moves[old.strip()] = new.strip()
+    return moves
+
+
 @pipeline.command("apply")
 @click.argument("preset", type=click.Choice(sorted(PRESETS)))
+@click.option(
+    "--map", "moves", multiple=True, callback=_moves, metavar="OLD=NEW", help="move OLD's leads to NEW; repeatable"
+)
 @click.pass_context
 @reports_errors
-def pipeline_apply(ctx: click.Context, preset: str) -> None:
-    """Make PRESET the pipeline; refused while leads are in stages it lacks."""
-    applied = container(ctx).apply_preset()(preset, actor=CLI_ACTOR)
+def pipeline_apply(ctx: click.Context, preset: str, moves: dict[str, str]) -> None:
+    """Make PRESET the pipeline; refused while leads are in stages it lacks, unless --map moves them."""
+    applied = container(ctx).apply_preset()(preset, actor=CLI_ACTOR, moves=moves)
     click.echo(f"the pipeline is now {preset}: {', '.join(applied.keys)}")
