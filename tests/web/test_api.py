@@ -326,3 +326,19 @@ def test_the_stages_list_the_keys_status_takes_in_order(client: TestClient, keys
     ]
     assert body["items"][4]["labels"] == {"en": "won", "es": "ganado"}
     assert client.get("/api/v1/stages").status_code == 401
+
+
+def test_a_status_the_pipeline_lacks_is_a_422_naming_the_keys_in_a_patch_and_a_filter(
+    client: TestClient, keys: dict[str, dict[str, str]], staff: Staff
+) -> None:
+    url = f"/api/v1/leads/{staff.leads['nobody']}"
+    etag = client.get(url, headers=keys["read"]).headers["etag"]
+    refused = client.patch(url, json={"status": "cotizado"}, headers={**keys["write"], "If-Match": etag})
+    assert refused.status_code == 422  # the product's status for a ValidationError
+    assert (
+        "unknown status 'cotizado'; use one of: new, contacted, qualified, proposal, won, lost, spam"
+        in (refused.json()["detail"])
+    )
+    filtered = client.get("/api/v1/leads?status=cotizado", headers=keys["read"])
+    assert filtered.status_code == 422 and "use one of: new, contacted" in filtered.json()["detail"]
+    assert client.get("/api/v1/leads?status=CONTACTED", headers=keys["read"]).status_code == 200
