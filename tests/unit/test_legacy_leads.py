@@ -155,3 +155,14 @@ def test_rows_that_cannot_be_leads_are_skipped_saying_why(uow: UowFactory) -> No
         (3, "skipped", "no email and no phone that could be read"),
     ]
     assert stored(uow) == {}
+
+
+def test_a_lead_imported_in_a_closed_stage_holds_its_kind_and_the_person_writing_again_is_a_new_lead(
+    uow: UowFactory,
+) -> None:
+    outcomes = run(uow, FakeLegacy([row(1, status="negativo"), row(2, status="nuevoCliente", email="x@example.com")]))
+    later = run(uow, FakeLegacy([row(3, email="cliente1@example.com"), row(4, email="x@example.com")]))
+    leads = stored(uow)
+    kinds = [(leads[f"intralog/4/{1000 + n}"].status_kind, leads[f"intralog/4/{1000 + n}"].is_open) for n in (1, 2)]
+    assert kinds == [("excluded", False), ("won", False)]
+    assert [o for _, o, _ in outcomes + later] == ["created", "created", "created", "created"]

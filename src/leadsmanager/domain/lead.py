@@ -326,9 +326,9 @@ class Lead:
     ) -> Lead:
         """A lead another system kept, brought over as it stands there: in its stage `status`, with that
         system's history (original times and actors) instead of a start of its own. It announces nothing."""
-        lead = cls.from_submission(submission, at=at, assignee_id=assignee_id)
+        lead = cls.from_submission(submission, at=at, assignee_id=assignee_id, pipeline=pipeline)
         lead.history, lead.events = list(history), []  # in the order the other system kept it
-        lead.status, lead.stage_reached = status, pipeline.start
+        lead.status, lead.status_kind, lead.stage_reached = status, pipeline.kind(status), pipeline.start
         for entry in lead.history:
             if entry.field is HistoryField.STATUS and entry.new:
                 lead.stage_reached = pipeline.furthest(lead.stage_reached, entry.new)
