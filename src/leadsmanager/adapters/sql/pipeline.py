@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,11 +16,50 @@ from leadsmanager.application.ports import PipelineRepository
 from leadsmanager.domain.pipeline import DEFAULT, Pipeline, Stage, StageChange, StageKind
 
 
+class PipelineCache:
+    """The configured pipeline as one process last read it. Reading the stages cost every new lead a round
+    trip and a quarter of its CPU (bench/README.md), for a table an admin changes a few times a year; so a
+    process reads it again after `seconds`, and at once after changing it itself. Another process's change
+    reaches this one within `seconds`."""
+
+    def __init__(self, seconds: float = 5.0) -> None:
+        self._seconds = seconds
+        self._lock = threading.Lock()
+        self._held: tuple[float, Pipeline] | None = None
+
+    def get(self) -> Pipeline | None:
+        held = self._held
+        return held[1] if held is not None and time.monotonic() - held[0] < self._seconds else None
+
+    def keep(self, pipeline: Pipeline) -> None:
+        with self._lock:
+            self._held = (time.monotonic(), pipeline)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._held = None
+
+
 class SqlPipelineRepository(PipelineRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: PipelineCache | None = None) -> None:
         self._session = session
+        self._cache = cache or PipelineCache(seconds=0)
+        self.replaced = False
+
+    def committed(self) -> None:
+        """After a commit: a pipeline replaced in it is read from the table next, not from what another
+        thread of this process may have kept meanwhile."""
+        if self.replaced:
+            self._cache.forget()
 
     def get(self) -> Pipeline:
+        if (kept := self._cache.get()) is not None:
+            return kept
+        pipeline = self._read()
+        self._cache.keep(pipeline)
+        return pipeline
+
+    def _read(self) -> Pipeline:
         rows = run(self._session, select(stages).order_by(stages.c.position, stages.c.key)).all()
         if not rows:  # a database emptied by hand: the pipeline every lead began with
             return DEFAULT
@@ -26,6 +67,8 @@ class SqlPipelineRepository(PipelineRepository):
         return Pipeline(tuple(_to_stage(r._mapping) for r in rows), start)
 
     def replace(self, pipeline: Pipeline, change: StageChange) -> None:
+        self._cache.forget()  # and again once committed (the unit of work calls `committed`)
+        self.replaced = True
         self._rekind(pipeline)
         run(self._session, delete(stages))
         rows = [_values(stage, start=stage.key == pipeline.start) for stage in pipeline.stages]

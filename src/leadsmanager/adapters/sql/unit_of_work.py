@@ -14,7 +14,7 @@ from leadsmanager.adapters.sql.failed_submissions import SqlFailedSubmissionRepo
 from leadsmanager.adapters.sql.file_imports import SqlFileImportRepository
 from leadsmanager.adapters.sql.jobs import SqlDeliveryLog, SqlFailedTaskRepository, SqlOutboxRepository
 from leadsmanager.adapters.sql.leads import SqlLeadRepository
-from leadsmanager.adapters.sql.pipeline import SqlPipelineRepository
+from leadsmanager.adapters.sql.pipeline import PipelineCache, SqlPipelineRepository
 from leadsmanager.adapters.sql.sessions import SqlSessionRepository
 from leadsmanager.adapters.sql.sync_cursors import SqlSyncCursorRepository
 from leadsmanager.adapters.sql.users import SqlUserRepository
@@ -24,8 +24,10 @@ from leadsmanager.application.ports import UnitOfWork
 
 
 class SqlAlchemyUnitOfWork(UnitOfWork):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(self, session_factory: sessionmaker[Session], pipelines: PipelineCache | None = None) -> None:
+        """`pipelines`: the process's cache of the configured pipeline; without one, every read asks the table."""
         self._session_factory = session_factory
+        self._pipelines = pipelines
 
     def __enter__(self) -> SqlAlchemyUnitOfWork:
         self._session = self._session_factory()
@@ -42,7 +44,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
         self.deliveries = SqlDeliveryLog(self._session)
         self.failed_tasks = SqlFailedTaskRepository(self._session)
         self.checks = SqlConsistencyQueries(self._session)
-        self.pipeline = SqlPipelineRepository(self._session)
+        self.pipeline = SqlPipelineRepository(self._session, self._pipelines)
         return self
 
     def __exit__(
@@ -55,6 +57,7 @@ class SqlAlchemyUnitOfWork(UnitOfWork):
             self._session.commit()
         except exc.DBAPIError as e:
             raise translate(e) from e
+        self.pipeline.committed()
 
     def rollback(self) -> None:
         self._session.rollback()

@@ -17,6 +17,7 @@ from leadsmanager.adapters.probes import Readiness, redis_client
 from leadsmanager.adapters.redis_rate import RedisRateLimiter
 from leadsmanager.adapters.service_probes import TIMEOUT
 from leadsmanager.adapters.sql.engine import make_engine, make_session_factory
+from leadsmanager.adapters.sql.pipeline import PipelineCache
 from leadsmanager.adapters.sql.rate_limits import SqlRateLimiter
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.sql.views.leads import SqlLeadViews
@@ -80,7 +81,7 @@ class Adapters(containers.DeclarativeContainer):
     engine = providers.Resource(_engine, settings.provided.database_url)
     session_factory = providers.Singleton(make_session_factory, engine)
     # A factory: each use case opens its own unit of work, never a shared one.
-    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, providers.Singleton(PipelineCache))
     # For use cases that only read: on SQLite they neither wait for nor hold up the one writer.
     read_session_factory = providers.Singleton(make_session_factory, engine, read_only=True)
     # Lists, searches, counts and reports: each use reads on a read-only session of its own; what
