@@ -338,6 +338,8 @@ report_counts = Table(
 
 # The keys no counter column can hold (sites, forms and services), by the same days and months; `who`
 # is an assignee (0: nobody) or EVERYONE, so that a manager's report reads one row per key and day.
+# A status or furthest stage outside the default pipeline (facets source_status and reached) is kept
+# here too, under its assignee only.
 report_keys = Table(
     "report_keys",
     metadata,
@@ -348,6 +350,8 @@ report_keys = Table(
     Column("first_key", exact_string(200), primary_key=True),
     Column("second_key", exact_string(100), primary_key=True),
     Column("leads", Integer, nullable=False),
+    # Every assignee's rows of one facet: the statuses no counter column holds, read for all reps at once.
+    Index(None, "facet", "span", "starts"),
     **MYSQL_OPTIONS,
 )
 

@@ -127,12 +127,15 @@ def _apply(session: Session, moves: Iterable[Move]) -> None:
         assignee = NOBODY if lead.assignee_id is None else lead.assignee_id
         for span, starts in ((s, of(lead.created_at)) for s, of in SPANS.items()):
             for facet, key in lead.facet_keys():
-                if facet in BY_ASSIGNEE:
-                    counts[(span, starts, assignee)][COUNTER_OF[(facet, key)]] += sign
-                else:
-                    first, second = (*key, "")[:2]
-                    for who in (assignee, EVERYONE):
-                        keys[(who, span, starts, facet.value, first, second)] += sign
+                name = COUNTER_OF.get((facet, key))
+                if name is not None:
+                    counts[(span, starts, assignee)][name] += sign
+                    continue
+                first, second = (*key, "")[:2]
+                # A status no counter column holds (a stage outside the default pipeline) is kept by
+                # key, under its assignee only: those facets are read per assignee.
+                for who in (assignee,) if facet in BY_ASSIGNEE else (assignee, EVERYONE):
+                    keys[(who, span, starts, facet.value, first, second)] += sign
     for row, changes in sorted(counts.items()):
         _add_counts(session, row, {name: n for name, n in changes.items() if n})
     named = ("who", "span", "starts", "facet", "first_key", "second_key")
@@ -210,6 +213,7 @@ def stored_tallies(session: Session, spans: Spans, facets: frozenset[Facet], ass
     for tally in (
         *_counted(session, spans, facets, assignee_id),
         *_keyed(session, spans, facets - BY_ASSIGNEE, assignee_id),
+        *_keyed_by_assignee(session, spans, facets & KEYED_BY_ASSIGNEE, assignee_id),
         *_pending(session, spans, facets, assignee_id),
     ):
         sums[(tally.facet, tally.assignee_id, tally.key)] += tally.leads
@@ -282,7 +286,34 @@ def _keyed(session: Session, spans: Spans, facets: frozenset[Facet], assignee_id
     )
     found = []
     for facet, first, second, n in run(session, statement.group_by(*columns)):
-        key = (first, second) if facet == Facet.SITE_FORM.value else (first,)
         if n:
-            found.append(Tally(Facet(facet), None, key, int(n)))
+            found.append(Tally(Facet(facet), None, _key(facet, first, second), int(n)))
+    return found
+
+
+# The facets split by assignee whose keys may lack a counter column: any stage key of a pipeline.
+KEYED_BY_ASSIGNEE = frozenset({Facet.SOURCE_STATUS, Facet.REACHED})
+
+
+def _key(facet: str, first: str, second: str) -> tuple[str, ...]:
+    return (first, second) if facet in (Facet.SITE_FORM.value, Facet.SOURCE_STATUS.value) else (first,)
+
+
+def _keyed_by_assignee(
+    session: Session, spans: Spans, facets: frozenset[Facet], assignee_id: int | None
+) -> Iterable[Tally]:
+    """The per-assignee keys that no counter column holds, stored in report_keys under each assignee."""
+    if not facets:
+        return []
+    t = report_keys
+    columns = (t.c.who, t.c.facet, t.c.first_key, t.c.second_key)
+    mine = t.c.who != EVERYONE if assignee_id is None else t.c.who == assignee_id
+    statement = select(*columns, func.sum(t.c.leads)).where(
+        mine, t.c.facet.in_([f.value for f in facets]), _within(t, spans)
+    )
+    found = []
+    for who, facet, first, second, n in run(session, statement.group_by(*columns)):
+        if n:
+            assignee = None if who == NOBODY else int(who)
+            found.append(Tally(Facet(facet), assignee, _key(facet, first, second), int(n)))
     return found

@@ -4,7 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Integer, Select, and_, case, delete, func, insert, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    Select,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    tuple_,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -82,6 +96,8 @@ def rebuild(connection: Connection, counters: Counters = COUNTERS, *, pending: b
     for facet, keys in ((Facet.SITE_FORM, ("site", "form_id")), (Facet.SERVICE, ("service",))):
         for each in (True, False):
             connection.execute(insert(report_keys).from_select(columns, _day_keys(facet, keys, each, exact)))
+    for facet in (Facet.SOURCE_STATUS, Facet.REACHED):
+        connection.execute(insert(report_keys).from_select(columns, _uncounted_keys(facet, counters)))
     connection.execute(insert(report_keys).from_select(columns, _month_keys()))
 
 
@@ -114,6 +130,27 @@ def _holds(lead: Any, facet: Facet, key: tuple[str, ...]) -> ColumnElement[bool]
     if facet is Facet.RESPONSE:
         return and_(c.unanswered == 0, c.bucket == int(key[0]))
     return and_(c.unanswered == 1, c.status.not_in(sorted(CLOSED)))
+
+
+def _uncounted_keys(facet: Facet, counters: Counters) -> Select[Any]:
+    """Per day and assignee, the leads whose status (or furthest stage) no counter column holds: a
+    stage outside the default pipeline, kept by key as the fold keeps it."""
+    held = [key for f, key in counters.values() if f is facet]
+    who = func.coalesce(leads.c.assignee_id, NOBODY)
+    day = func.date(leads.c.created_at)
+    first: ColumnElement[str]
+    second: ColumnElement[str]
+    where: ColumnElement[bool]
+    if facet is Facet.SOURCE_STATUS:
+        first, second = leads.c.source, leads.c.status
+        where = tuple_(first, second).not_in(held) if held else true()
+        grouped = [first, second]
+    else:
+        first, second = leads.c.stage_reached, literal("")
+        where = and_(first.not_in([k[0] for k in held]), leads.c.status != LeadStatus.SPAM.value)
+        grouped = [first]
+    statement = select(who, literal("D"), day, literal(facet.value), first, second, func.count()).where(where)
+    return statement.group_by(who, day, *grouped)
 
 
 def _months(counters: Counters) -> Select[Any]:
