@@ -40,10 +40,15 @@ def test_an_unknown_preset_is_named_with_the_choices(cli: Cli) -> None:
     assert refused.exit_code != 0 and "'default', 'intralog'" in refused.output
 
 
-def test_a_pipeline_reports_cannot_count_yet_is_refused_even_with_no_leads(cli: Cli) -> None:
-    refused = cli("pipeline", "apply", "intralog")
-    assert refused.exit_code == 6 and "cannot count in reports yet (esperandoDatos, faltaCotizar" in refused.output
-    assert cli("pipeline", "list").output.startswith("new\topen")
+def test_intralog_applies_and_its_leads_are_reported_by_its_stages(cli: Cli) -> None:
+    assert cli("leads", "add", "--name", "P 1", "--email", "p1@example.com").exit_code == 0
+    applied = cli("pipeline", "apply", "intralog", "--map", "new=esperandoDatos")
+    assert applied.exit_code == 0, applied.output
+    assert cli("pipeline", "list").output.startswith("esperandoDatos\topen")
+    assert cli("db", "recount-reports").exit_code == 0
+    statuses = cli("report", "--csv", "statuses")
+    assert statuses.exit_code == 0, statuses.output
+    assert "esperandoDatos,1" in statuses.output and "negativo,0" in statuses.output
 
 
 def test_a_move_is_old_equals_new_from_a_stage_the_preset_lacks(cli: Cli) -> None:

@@ -127,7 +127,7 @@ def test_each_reps_figures(views_factory: ViewsFactory, march: March) -> None:
 def test_an_employee_sees_the_same_figures_for_their_own_leads_only(views_factory: ViewsFactory, march: March) -> None:
     r = report(views_factory, march.rita)
     assert r.total == 3 and [rep.name for rep in r.reps] == ["Rita Rep"]
-    assert [(f.stage.value, f.leads) for f in r.funnel] == [
+    assert [(f.stage, f.leads) for f in r.funnel] == [
         ("new", 3),
         ("contacted", 2),
         ("qualified", 1),

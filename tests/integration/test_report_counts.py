@@ -55,7 +55,7 @@ def test_counts_follow_status_assignee_and_first_response(uow_factory: UowFactor
 
     def seen(by: Actor) -> tuple[int, int, int, list[tuple[str, int]], int]:
         r = reports(ReportQuery(ALL_TIME), by=by)
-        return r.total, r.waiting, r.response.answered, [(f.stage.value, f.leads) for f in r.funnel][1:3], len(r.reps)
+        return r.total, r.waiting, r.response.answered, [(f.stage, f.leads) for f in r.funnel][1:3], len(r.reps)
 
     assert seen(boss.as_actor()) == (1, 1, 0, [("contacted", 0), ("qualified", 0)], 1)
     assert seen(rep.as_actor())[0] == 0

@@ -1,8 +1,10 @@
 """The report's figures, added up from tallies: pure arithmetic, the same whichever storage counted.
 
-Funnel: every lead of the period except spam enters at `new`. It counts at contacted, qualified and
-proposal when it ever reached that stage or a later one (the lead's `stage_reached`, kept as its
-status changes), even if it was lost or reopened later; it counts as won while its status is won.
+Funnel: it follows the configured pipeline's progression (its open stages in order, then its won
+stages). Every lead of the period except spam and excluded enters at the first stage. It counts at
+each later open stage when it ever reached that stage or a later one (the lead's `stage_reached`,
+kept as its status changes), even if it was lost or reopened later; it counts at a won stage while
+its status is that stage. Excluded leads (not sales at all) are counted apart, in the statuses.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from datetime import timedelta
 from attrs import frozen
 
 from leadsmanager.application.tallies import RESPONSE_LIMITS, Facet, Tally
-from leadsmanager.domain.status import PIPELINE, LeadStatus
-
-FUNNEL_MIDDLE = PIPELINE[1:-1]  # contacted, qualified, proposal: counted by the furthest stage reached
+from leadsmanager.domain.pipeline import Pipeline, StageKind
 
 
 @frozen
@@ -44,21 +44,22 @@ def _limit(bucket: int | None) -> timedelta | None:
 
 @frozen
 class FunnelStage:
-    stage: LeadStatus
+    stage: str  # a stage key of the pipeline
     leads: int
 
 
 @frozen
 class SourceFigures:
     source: str
-    leads: int  # every lead from the source, spam included
+    leads: int  # every lead from the source, spam and excluded included
     spam: int
     won: int
+    excluded: int = 0  # not sales at all (job seekers, vendors): left out of the conversion
 
     @property
     def conversion(self) -> float | None:
-        """Won over the source's leads that were not spam; None when it had none."""
-        real = self.leads - self.spam
+        """Won over the source's leads that were neither spam nor excluded; None when it had none."""
+        real = self.leads - self.spam - self.excluded
         return self.won / real if real else None
 
 
@@ -91,28 +92,40 @@ def _percentile(buckets: Counter[int], answered: int, share: float) -> int:
     raise AssertionError("unreachable: the ranks add up to the answered leads")
 
 
-def statuses(tallies: Iterable[Tally]) -> list[tuple[int | None, str, LeadStatus, int]]:
-    """(assignee, source, status, leads) of every SOURCE_STATUS tally."""
-    return [(t.assignee_id, t.key[0], LeadStatus(t.key[1]), t.leads) for t in tallies if t.facet is Facet.SOURCE_STATUS]
+def statuses(tallies: Iterable[Tally]) -> list[tuple[int | None, str, str, int]]:
+    """(assignee, source, status key, leads) of every SOURCE_STATUS tally."""
+    return [(t.assignee_id, t.key[0], t.key[1], t.leads) for t in tallies if t.facet is Facet.SOURCE_STATUS]
 
 
-def funnel(tallies: Iterable[Tally]) -> list[FunnelStage]:
+def of_kinds(tallies: Iterable[Tally], pipeline: Pipeline, *kinds: StageKind) -> int:
+    """The leads whose status is a stage of one of `kinds` (a key the pipeline lacks counts as open)."""
+    return sum(n for _, _, status, n in statuses(tallies) if pipeline.kind(status) in kinds)
+
+
+def funnel(tallies: Iterable[Tally], pipeline: Pipeline) -> list[FunnelStage]:
     kept = list(tallies)
-    reached = [(LeadStatus(t.key[0]), t.leads) for t in kept if t.facet is Facet.REACHED]
-    stages = [FunnelStage(LeadStatus.NEW, sum(n for _, n in reached))]
-    for stage in FUNNEL_MIDDLE:
-        at_least = sum(n for furthest, n in reached if PIPELINE.index(furthest) >= PIPELINE.index(stage))
-        stages.append(FunnelStage(stage, at_least))
-    won = sum(n for _, _, status, n in statuses(kept) if status is LeadStatus.WON)
-    return [*stages, FunnelStage(LeadStatus.WON, won)]
+    opened, won = pipeline.of_kind(StageKind.OPEN), pipeline.of_kind(StageKind.WON)
+    order = {key: i for i, key in enumerate(pipeline.progression)}
+    reached = [(order.get(t.key[0], 0), t.leads) for t in kept if t.facet is Facet.REACHED]
+    excluded = of_kinds(kept, pipeline, StageKind.EXCLUDED)
+    stages = [FunnelStage(opened[0], sum(n for _, n in reached) - excluded)] if opened else []
+    for stage in opened[1:]:
+        stages.append(FunnelStage(stage, sum(n for furthest, n in reached if furthest >= order[stage])))
+    now: Counter[str] = Counter()
+    for _, _, status, n in statuses(kept):
+        now[status] += n
+    return [*stages, *(FunnelStage(key, now[key]) for key in won)]
 
 
-def sources(tallies: Iterable[Tally]) -> list[SourceFigures]:
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+def sources(tallies: Iterable[Tally], pipeline: Pipeline) -> list[SourceFigures]:
+    counts: dict[str, Counter[StageKind | str]] = defaultdict(Counter)
     for _, source, status, n in statuses(tallies):
         counts[source]["leads"] += n
-        counts[source][status.value] += n
-    found = [SourceFigures(s, c["leads"], c[LeadStatus.SPAM.value], c[LeadStatus.WON.value]) for s, c in counts.items()]
+        counts[source][pipeline.kind(status)] += n
+    found = [
+        SourceFigures(s, c["leads"], c[StageKind.SPAM], c[StageKind.WON], c[StageKind.EXCLUDED])
+        for s, c in counts.items()
+    ]
     return sorted(found, key=lambda f: (-f.leads, f.source))
 
 

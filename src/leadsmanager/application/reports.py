@@ -7,6 +7,7 @@ assigned to them, exactly as `leads.visible` narrows a list.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from attrs import frozen
@@ -17,8 +18,8 @@ from leadsmanager.application.report_figures import FunnelStage, RepFigures, Res
 from leadsmanager.application.tallies import Facet, Tally, TallyQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.period import Period
+from leadsmanager.domain.pipeline import DEFAULT, Pipeline, StageKind
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import CLOSED_STATUSES, LeadStatus
 
 PERIOD_FACETS = frozenset(Facet) - {Facet.UNANSWERED}
 UNASSIGNED = "(unassigned)"
@@ -37,22 +38,47 @@ class Report:
     sources: list[SourceFigures]
     sites: list[tuple[str, str, int]]
     services: list[tuple[str, int]]
-    by_status: dict[LeadStatus, int]
-    funnel: list[FunnelStage]
+    by_status: dict[str, int]  # stage key: leads; excluded leads too, counted apart from the funnel
+    funnel: list[FunnelStage]  # the pipeline's progression: its open stages in order, then its won ones
     response: ResponseTimes
     waiting: int  # open leads of the period nobody has answered for longer than `follow_up`
     reps: list[RepFigures]
+    pipeline: Pipeline = DEFAULT
 
     @property
     def total(self) -> int:
         return sum(self.by_status.values())
 
+    def of_kind(self, *kinds: StageKind) -> int:
+        """The leads whose status is a stage of one of `kinds`."""
+        return sum(n for key, n in self.by_status.items() if self.pipeline.kind(key) in kinds)
+
+    @property
+    def won(self) -> int:
+        return self.of_kind(StageKind.WON)
+
+    @property
+    def lost(self) -> int:
+        return self.of_kind(StageKind.LOST)
+
+    @property
+    def excluded(self) -> int:
+        return self.of_kind(StageKind.EXCLUDED)
+
 
 class Reports:
-    def __init__(self, views: LeadViewsFactory, clock: Clock, *, follow_up: timedelta) -> None:
+    def __init__(
+        self,
+        views: LeadViewsFactory,
+        clock: Clock,
+        *,
+        follow_up: timedelta,
+        stages: Callable[[], Pipeline] = lambda: DEFAULT,
+    ) -> None:
         self._views = views
         self._clock = clock
         self._follow_up = follow_up
+        self._stages = stages
 
     def __call__(self, query: ReportQuery, *, by: Actor) -> Report:
         period = query.period
@@ -79,40 +105,46 @@ class Reports:
         return TallyQuery(frozenset({Facet.UNANSWERED}), start, end, query.assignee_id, now)
 
     def _report(self, period: Period, tallies: list[Tally], unanswered: list[Tally], names: dict[int, str]) -> Report:
-        by_status: dict[LeadStatus, int] = defaultdict(int)
+        pipeline = self._stages()
+        by_status: dict[str, int] = defaultdict(int)
         for _, _, status, n in figures.statuses(tallies):
             by_status[status] += n
         return Report(
             period=period,
             follow_up=self._follow_up,
-            sources=figures.sources(tallies),
+            sources=figures.sources(tallies, pipeline),
             sites=[(site, form, n) for (site, form), n in figures.totals(tallies, Facet.SITE_FORM)],
             services=[(service, n) for (service,), n in figures.totals(tallies, Facet.SERVICE)],
             by_status=dict(by_status),
-            funnel=figures.funnel(tallies),
+            funnel=figures.funnel(tallies, pipeline),
             response=figures.response_times(figures.buckets(tallies)),
             waiting=sum(t.leads for t in unanswered),
-            reps=reps(tallies, unanswered, names),
+            reps=reps(tallies, unanswered, names, pipeline),
+            pipeline=pipeline,
         )
 
 
-def reps(tallies: list[Tally], unanswered: list[Tally], names: dict[int, str]) -> list[RepFigures]:
+def reps(
+    tallies: list[Tally], unanswered: list[Tally], names: dict[int, str], pipeline: Pipeline = DEFAULT
+) -> list[RepFigures]:
     """One row per assignee with leads in the period, the busiest first; unassigned leads last."""
     people = {t.assignee_id for t in tallies if t.facet is Facet.SOURCE_STATUS}
-    rows = [_rep(a, [t for t in tallies if t.assignee_id == a], unanswered, names) for a in people]
+    rows = [_rep(a, [t for t in tallies if t.assignee_id == a], unanswered, names, pipeline) for a in people]
     return sorted(rows, key=lambda r: (r.assignee_id is None, -r.leads, r.name))
 
 
-def _rep(assignee: int | None, own: list[Tally], unanswered: list[Tally], names: dict[int, str]) -> RepFigures:
-    statuses = [(status, n) for _, _, status, n in figures.statuses(own)]
+def _rep(
+    assignee: int | None, own: list[Tally], unanswered: list[Tally], names: dict[int, str], pipeline: Pipeline
+) -> RepFigures:
+    statuses = [(pipeline.kind(status), n) for _, _, status, n in figures.statuses(own)]
     name = UNASSIGNED if assignee is None else names.get(assignee, f"user {assignee}")
     return RepFigures(
         assignee_id=assignee,
         name=name,
         leads=sum(n for _, n in statuses),
-        open=sum(n for s, n in statuses if s not in CLOSED_STATUSES),
-        won=sum(n for s, n in statuses if s is LeadStatus.WON),
-        lost=sum(n for s, n in statuses if s is LeadStatus.LOST),
+        open=sum(n for kind, n in statuses if kind is StageKind.OPEN),
+        won=sum(n for kind, n in statuses if kind is StageKind.WON),
+        lost=sum(n for kind, n in statuses if kind is StageKind.LOST),
         waiting=sum(t.leads for t in unanswered if t.assignee_id == assignee),
         response=figures.response_times(figures.buckets(own)),
     )

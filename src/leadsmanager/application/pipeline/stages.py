@@ -10,7 +10,7 @@ from datetime import datetime
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import Conflict, ValidationError
-from leadsmanager.domain.pipeline import DEFAULT, Pipeline, StageChange, preset
+from leadsmanager.domain.pipeline import Pipeline, StageChange, preset
 
 
 class Stages:
@@ -99,13 +99,5 @@ def _check_leads_fit(uow: UnitOfWork, name: str, chosen: Pipeline, moves: Mappin
         raise Conflict(
             f"leads are in stages the {name} pipeline lacks: {listed}; say where they go with "
             f"--map OLD=NEW; nothing was changed"
-        )
-    # Report counts keep one column per default stage (adapters/sql/tables.py): until they count any key,
-    # a pipeline whose keys differ would leave its leads uncounted, so it is refused rather than half-working.
-    foreign = [s.key for s in chosen.stages if DEFAULT.find(s.key) is None]
-    if foreign:
-        raise Conflict(
-            f"the {name} pipeline has stages this version cannot count in reports yet "
-            f"({', '.join(foreign)}); nothing was changed"
         )
     return [(key, held[key]) for key in sorted(moves) if held.get(key)]

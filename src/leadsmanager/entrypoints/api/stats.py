@@ -7,14 +7,13 @@ from typing import Any
 from leadsmanager.application.report_figures import ResponseTimes
 from leadsmanager.application.reports import Report
 from leadsmanager.application.tallies import RESPONSE_LIMITS
-from leadsmanager.domain.status import LeadStatus
 
 
 def stats_json(report: Report) -> dict[str, Any]:
     period = report.period
     return {
         "total": report.total,
-        "by_status": {s.value: n for s, n in report.by_status.items()},
+        "by_status": dict(report.by_status),
         "by_source": {s.source: s.leads for s in report.sources},
         "by_assignee": {("none" if r.assignee_id is None else str(r.assignee_id)): r.leads for r in report.reps},
         "period": {
@@ -24,8 +23,9 @@ def stats_json(report: Report) -> dict[str, Any]:
         },
         "by_site": [{"site": site, "form_id": form, "leads": n} for site, form, n in report.sites],
         "by_service": [{"service": service, "leads": n} for service, n in report.services],
-        "funnel": [{"stage": f.stage.value, "leads": f.leads} for f in report.funnel],
-        "lost": report.by_status.get(LeadStatus.LOST, 0),
+        "funnel": [{"stage": f.stage, "leads": f.leads} for f in report.funnel],
+        "lost": report.lost,
+        "excluded": report.excluded,
         "conversion_by_source": [
             {"source": s.source, "leads": s.leads, "spam": s.spam, "won": s.won, "rate": s.conversion}
             for s in report.sources

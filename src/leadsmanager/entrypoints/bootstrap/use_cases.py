@@ -71,7 +71,7 @@ class UseCases(containers.DeclarativeContainer):
     lead_statistics = providers.Singleton(LeadStatistics, views)
     dashboard = providers.Singleton(Dashboard, views, stages)
     follow_up = providers.Callable(lambda hours: timedelta(hours=hours), settings.provided.follow_up_hours)
-    reports = providers.Singleton(Reports, views, clock, follow_up=follow_up)
+    reports = providers.Singleton(Reports, views, clock, follow_up=follow_up, stages=stages)
 
     user_admin = providers.Singleton(UserAdmin, uow, clock, adapters.hasher, phone_region=phone_region)
     authenticate = providers.Singleton(Authenticate, uow, adapters.hasher)

@@ -12,14 +12,12 @@ from attrs import frozen
 from leadsmanager.application.report_figures import RepFigures, ResponseTimes
 from leadsmanager.application.reports import Report
 from leadsmanager.application.tallies import RESPONSE_LIMITS
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.formats.spreadsheet import spreadsheet_cell
 from leadsmanager.entrypoints.formats.terminal import printable
 
 Cell = str | int | float | timedelta | None
 OVER = f"over {RESPONSE_LIMITS[-1].days} days"  # a percentile in the last, unbounded bucket
 NONE = "(none)"
-STATUSES = list(LeadStatus)
 
 
 @frozen
@@ -43,9 +41,7 @@ def report_tables(report: Report) -> list[Table]:
         _table("sites", "Leads by site and form", ("Site", "Form"), [(s or NONE, f, n) for s, f, n in report.sites]),
         _table("services", "Leads by service", ("Service",), [(s or NONE, n) for s, n in report.services]),
         _reps(report),
-        _table(
-            "statuses", "Leads by status now", ("Status",), [(s.value, report.by_status.get(s, 0)) for s in LeadStatus]
-        ),
+        _table("statuses", "Leads by status now", ("Status",), _statuses(report)),
     ]
 
 
@@ -60,10 +56,16 @@ def _table(name: str, title: str, keys: tuple[str, ...], rows: list[tuple[Cell, 
     return Table(name, title, (*(Column(k) for k in keys), Column("Leads", "count")), rows)
 
 
+def _statuses(report: Report) -> list[tuple[Cell, ...]]:
+    """Every stage of the pipeline in its order, then any key it lacks that leads still hold."""
+    keys = [*report.pipeline.keys, *sorted(set(report.by_status) - set(report.pipeline.keys))]
+    return [(key, report.by_status.get(key, 0)) for key in keys]
+
+
 def _funnel(report: Report) -> Table:
-    entered = report.funnel[0].leads
-    rows: list[tuple[Cell, ...]] = [(f.stage.value, f.leads, _share(f.leads, entered)) for f in report.funnel]
-    lost = report.by_status.get(LeadStatus.LOST, 0)
+    entered = report.funnel[0].leads if report.funnel else 0
+    rows: list[tuple[Cell, ...]] = [(f.stage, f.leads, _share(f.leads, entered)) for f in report.funnel]
+    lost = report.lost
     columns = (Column("Stage"), Column("Leads", "count"), Column("Of the leads that came in", "share"))
     return Table("funnel", "Funnel", columns, [*rows, ("lost", lost, _share(lost, entered))])
 

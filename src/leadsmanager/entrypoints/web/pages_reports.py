@@ -16,7 +16,6 @@ from leadsmanager.application.reports import Report
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import NotFound
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.formats.report_tables import as_csv, report_tables, shown, table_named, within
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import params_from
@@ -67,8 +66,8 @@ def report_csv(request: Request) -> Response:
 def charts(report: Report, _: Callable[[str], str] = str) -> dict[str, Markup]:
     """The report's charts, their titles and words through `_` (the page's gettext)."""
     entered = report.funnel[0].leads
-    funnel = [Bar(f.stage.value, f.leads, _of(f.leads, entered)) for f in report.funnel]
-    lost = report.by_status.get(LeadStatus.LOST, 0)
+    funnel = [Bar(f.stage, f.leads, _of(f.leads, entered)) for f in report.funnel]
+    lost = report.lost
     funnel.append(Bar("lost", lost, _of(lost, entered), colour=RED))
     won = _("%(leads)s · %(rate)s won")
     sources = [
