@@ -115,3 +115,31 @@ def test_report_csv_cells_never_start_a_formula(
     }
     assert {f"'{formula}" for formula in FORMULAS} <= cells
     assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in cells)
+
+
+def test_an_intralog_pipelines_report_follows_its_stages(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff, keys: dict[str, dict[str, str]]
+) -> None:
+    """The funnel runs along intralog's stages; the excluded lead is in the statuses, not the funnel."""
+    container.apply_preset()("intralog", actor="cli", moves={"new": "esperandoDatos"})
+    boss = Actor(staff.ids["manager"], Role.MANAGER, "")
+    move = container.change_status()
+    for stage in ("faltaCotizar", "nuevoCliente"):
+        move(staff.leads["employee"], stage, by=boss)
+    move(staff.leads["employee2"], "negativo", by=boss)
+    manager = as_role("manager")
+    shown = figures(manager.get("/reports").text)
+    assert (shown["total"], shown["won"], shown["waiting"]) == ("3", "1", "0")
+    assert rows(manager.get("/reports/funnel.csv").text)[1:] == [
+        ["esperandoDatos", "2", "100.0"],
+        ["faltaCotizar", "1", "50.0"],
+        ["cotizado", "1", "50.0"],  # the won lead went past them
+        ["avanzando", "1", "50.0"],
+        ["nuevoCliente", "1", "50.0"],
+        ["lost", "0", "0.0"],
+    ]
+    statuses = {key: n for key, n in rows(manager.get("/reports/statuses.csv").text)[1:]}
+    assert (statuses["esperandoDatos"], statuses["nuevoCliente"], statuses["negativo"]) == ("1", "1", "1")
+    stats = manager.get("/api/v1/stats", headers=keys["read"]).json()
+    assert stats["excluded"] == 1 and stats["by_status"]["negativo"] == 1
+    assert stats["conversion_by_source"][0]["rate"] == 0.5  # won 1 of the 2 leads that were sales
