@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -32,10 +33,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def serving(container: Container) -> Iterator[str]:
+    """The app of `container` served by uvicorn on a free loopback port, in a thread; its address."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
     data = tmp_path_factory.mktemp("browser")
-    port = free_port()
     settings = Settings(
         data_dir=data,
         database_url=f"sqlite:///{data / 'app.sqlite3'}",
@@ -48,16 +66,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Cont
     upgrade(container.engine())
     admin = NewUser("admin@example.com", "Ada Admin", Role.ADMIN, ADMIN_PASSWORD)
     container.user_admin().create(admin, by=Actor.system())
-    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", container
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(container) as url:
+        yield url, container
 
 
 @pytest.fixture(scope="module")

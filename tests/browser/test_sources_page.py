@@ -3,15 +3,12 @@ forms table scrolling inside its card, a replay from the inbox, and nothing refu
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from dependency_injector import providers
 
 from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
@@ -23,8 +20,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
-from leadsmanager.entrypoints.web.app import create_app
-from tests.browser.conftest import ADMIN_PASSWORD, free_port
+from tests.browser.conftest import ADMIN_PASSWORD, serving
 from tests.browser.test_journeys import sign_in
 from tests.browser.test_look import DESKTOP, PHONE, RECORD_VIOLATIONS, RUN_AXE, WCAG_AA
 
@@ -79,17 +75,8 @@ def sourced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Con
     unreadable = "the body is not JSON or a PHP form: Expecting value: line 1 column 1 (char 0)"
     inbox.record("landing", "contacto", unreadable, body="Nombre=Ana&Tel%C3%A9fono=%2B54+11+5555", submission_id="77")
     inbox.record("landing", "contacto", "earlier refusal", fields={"Correo": "rosa@example.com"}, submission_id="78")
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", container
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(container) as url:
+        yield url, container
     container.shutdown_resources()
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 
 from leadsmanager.adapters.sql.migrate import upgrade
 from leadsmanager.application.users import NewUser
@@ -16,8 +13,7 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.bootstrap.container import Container, build
 from leadsmanager.entrypoints.bootstrap.settings import Settings
-from leadsmanager.entrypoints.web.app import create_app
-from tests.browser.conftest import ADMIN_PASSWORD, free_port
+from tests.browser.conftest import ADMIN_PASSWORD, serving
 from tests.browser.test_look import DESKTOP, PHONE, PUBLIC_PAGES, STAFF_PAGES, detail_id, open_page, signed_in
 
 __all__ = ["detail_id", "signed_in"]  # the fixtures of test_look, here on a Spanish-speaking app
@@ -45,7 +41,6 @@ SPANISH = {
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
     """The app of a team in Buenos Aires that works in Spanish."""
     data = tmp_path_factory.mktemp("browser-es")
-    port = free_port()
     settings = Settings(
         data_dir=data,
         database_url=f"sqlite:///{data / 'app.sqlite3'}",
@@ -60,16 +55,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Cont
     upgrade(container.engine())
     admin = NewUser("admin@example.com", "Ada Administradora", Role.ADMIN, ADMIN_PASSWORD)
     container.user_admin().create(admin, by=Actor.system())
-    server = uvicorn.Server(uvicorn.Config(create_app(container), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", container
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(container) as url:
+        yield url, container
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
