@@ -28,6 +28,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.pipeline import CLI_ACTOR, INTRALOG, StageChange
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
+from leadsmanager.domain.user import User
 from tests.conftest import UowFactory
 from tests.integration.fake_http import Answer, running
 from tests.jobs_support import ListQueue, RecordingChat, RecordingEmail
@@ -122,6 +123,44 @@ def test_a_configured_sales_team_replaces_the_managers(uow_factory: UowFactory, 
     jobs.relay.drain()
     jobs.work()
     assert [m.to for m in jobs.email.sent] == [("sales@example.com", "boss@example.com")]
+
+
+def speaking(uow: UowFactory, role: Role, language: str | None) -> User:
+    user = make_user(uow, role)
+    with uow() as tx:
+        stored = tx.users.get(user.id)
+        assert stored is not None
+        stored.language = language
+        tx.users.save(stored)
+        tx.commit()
+    return stored
+
+
+def test_each_reader_gets_the_notices_in_their_language_the_channel_in_the_deployments(
+    uow_factory: UowFactory, clock: FakeClock
+) -> None:
+    jobs = Jobs(uow_factory, clock, NoticeSettings(language="es"))
+    spanish, english = speaking(uow_factory, Role.MANAGER, "es"), speaking(uow_factory, Role.ADMIN, "en")
+    unchosen, employee = speaking(uow_factory, Role.MANAGER, None), speaking(uow_factory, Role.EMPLOYEE, "en")
+    lead_id = jobs.lead(1)
+    jobs.relay.drain()
+    jobs.work()
+    by_reader = {m.to: m for m in jobs.email.sent}
+    assert set(by_reader) == {(spanish.email, unchosen.email), (english.email,)}  # no choice: the deployment's
+    assert by_reader[spanish.email, unchosen.email].subject == "Nuevo lead: Person 1"
+    assert "Estado:   nuevo" in by_reader[spanish.email, unchosen.email].text
+    assert by_reader[english.email,].subject == "New lead: Person 1"
+    # Each language's email keeps its own id, the same on every attempt.
+    assert {m.key for m in jobs.email.sent} == {f"lead-{lead_id}.new_lead", f"lead-{lead_id}.new_lead.en"}
+    assert jobs.chat.posts[0].startswith(f"Nuevo lead #{lead_id}: Person 1 por formulario web.")
+
+    AssignLead(jobs.uow, jobs.clock)(lead_id, employee.id, by=actor(spanish))
+    jobs.email.sent.clear()
+    jobs.later(25 * HOUR)
+    jobs.follow_ups()
+    jobs.work()
+    [reminder] = jobs.email.sent
+    assert reminder.to == (employee.email,) and reminder.subject == "Reminder: follow up with Person 1"
 
 
 def test_suspected_spam_notifies_nobody(jobs: Jobs) -> None:

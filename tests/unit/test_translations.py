@@ -13,6 +13,10 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from leadsmanager.adapters.email_templates import TEMPLATES as EMAIL_TEMPLATES
+from leadsmanager.adapters.i18n.catalogues import NOTICES_DOMAIN, NOTICES_LOCALE_DIR
+from leadsmanager.adapters.i18n.catalogues import catalogue_path as any_catalogue_path
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.language import LANGUAGES
 from leadsmanager.entrypoints.bootstrap.settings import Settings
@@ -20,7 +24,6 @@ from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, catalo
 from leadsmanager.entrypoints.web.i18n.choice import accepted
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.environments import TEMPLATES
-from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 
 WEB = TEMPLATES.parent
 # Attributes a person reads or hears (a screen reader speaks aria-label and title).
@@ -35,7 +38,8 @@ HOLE = "\x00"  # where an expression or a tag of the template stood
 
 
 def templates() -> list[Path]:
-    return sorted(TEMPLATES.glob("*.html"))
+    """The pages' templates and the emails' (subjects, text and HTML bodies)."""
+    return sorted(TEMPLATES.glob("*.html")) + sorted(EMAIL_TEMPLATES.glob("*"))
 
 
 class VisibleText(HTMLParser):
@@ -78,7 +82,7 @@ def unmarked(source: str) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("template", templates(), ids=lambda p: p.name)
+@pytest.mark.parametrize("template", templates(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_template_text_is_marked_for_translation(template: Path) -> None:
     assert unmarked(template.read_text()) == []
 
@@ -90,19 +94,38 @@ def test_the_check_finds_unmarked_text_in_elements_attributes_and_expressions() 
     assert unmarked(source) == ["Plain words", "type here", "Nobody"]
 
 
-def extracted() -> set[str | tuple[str, ...]]:
-    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "translate": (2,)}
-    found = extract_from_dir(WEB, method_map, keywords=keywords)
+def extracted(where: Path, method_map: list[tuple[str, str]]) -> set[str | tuple[str, ...]]:
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "translate": (2,)}
+    found = extract_from_dir(where, method_map, keywords=keywords)
     return {message for _, _, message, _, _ in found}
 
 
+# Each catalogue, what its messages are extracted from (as babel.cfg and babel_notices.cfg say), and
+# at least how many it holds, so a broken extraction cannot pass as a complete catalogue.
+CATALOGUES = {
+    "pages": (WEB, [("**/templates/**.html", "jinja2"), ("**.py", "python")], 150),
+    "notices": (
+        EMAIL_TEMPLATES.parent.parent,
+        [("templates/email/**", "jinja2"), ("email_templates.py", "python")],
+        30,
+    ),
+}
+
+
+def catalogue_file(name: str, language: str) -> Path:
+    if name == "pages":
+        return catalogue_path(language)
+    return any_catalogue_path(NOTICES_LOCALE_DIR, language, NOTICES_DOMAIN)
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
 @pytest.mark.parametrize("language", [code for code in LANGUAGES if code != SOURCE_LANGUAGE])
-def test_the_catalogue_translates_every_message_of_the_pages(language: str) -> None:
-    with catalogue_path(language).open("rb") as po:
+def test_the_catalogue_translates_every_message_of_the_pages_and_notices(language: str, name: str) -> None:
+    where, method_map, at_least = CATALOGUES[name]
+    with catalogue_file(name, language).open("rb") as po:
         catalogue = read_po(po, locale=language)
-    messages = extracted()
-    assert len(messages) > 150
+    messages = extracted(where, method_map)
+    assert len(messages) > at_least
     missing = [m for m in messages if m not in catalogue]
     assert missing == [], "run the pybabel commands of docs/translations.md"
     untranslated = [m.id for m in catalogue if m.id and (m.fuzzy or not all(_strings(m.string)))]

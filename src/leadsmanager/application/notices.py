@@ -18,6 +18,7 @@ from attrs import evolve, frozen
 from leadsmanager.application.job_types import Claim, DeliveryChannel, Notice, TaskFailed, TaskRejected
 from leadsmanager.application.notification_types import (
     EmailMessage,
+    EscalationReason,
     PermanentDeliveryError,
     RetryableDeliveryError,
 )
@@ -30,12 +31,15 @@ from leadsmanager.application.ports import (
     UnitOfWorkFactory,
 )
 from leadsmanager.application.transactions import in_transaction
+from leadsmanager.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.user import User
 
 Send = Callable[[], None]
+# One notice's email in one language, to the readers of that language.
+Render = Callable[[tuple[str, ...], str], EmailMessage]
 
 
 @frozen
@@ -49,6 +53,9 @@ class NoticeSettings:
     remind_within: timedelta = timedelta(days=14)
     # How long a claim holds before another worker may take over (longer than the slowest send).
     lease: timedelta = timedelta(minutes=5)
+    # What people without a language of their own read (LEADSMANAGER_LANGUAGE): the team's chat channel,
+    # the person who wrote in, and the sales team's addresses that are nobody's account.
+    language: str = DEFAULT_LANGUAGE
 
 
 def notice_key(lead: Lead, notice: Notice, *more: str) -> str:
@@ -93,57 +100,82 @@ class SendNotice:
     def _plan(self, uow: UnitOfWork, lead: Lead, notice: Notice) -> dict[DeliveryChannel, Send]:
         if lead.status_kind is StageKind.SPAM:
             return {}  # suspected spam notifies nobody
-        t, key = self._templates, notice_key(lead, notice)
+        t, key, language = self._templates, notice_key(lead, notice), self._settings.language
         if notice == Notice.CONFIRMATION:
             if not (self._settings.confirmation and lead.email):
                 return {}
-            return {DeliveryChannel.EMAIL: lambda: self._send(t.submission_confirmation(lead), key)}
-        team = self._team(uow)
+            return {DeliveryChannel.EMAIL: lambda: self._send(t.submission_confirmation(lead, language=language), key)}
+        team, pipeline = self._team(uow), uow.pipeline.get()
         plan: dict[DeliveryChannel, Send] = {}
         if notice == Notice.NEW_LEAD:
             if team:
-                plan[DeliveryChannel.EMAIL] = lambda: self._send(t.new_lead(lead, to=team), key)
-            plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead), key=key)
+                plan[DeliveryChannel.EMAIL] = lambda: self._send_each(
+                    team, key, lambda to, said: t.new_lead(lead, to=to, language=said, pipeline=pipeline)
+                )
+            plan[DeliveryChannel.CHAT] = lambda: self._chat.post(t.new_lead_chat(lead, language=language), key=key)
             return plan
-        if lead.status != uow.pipeline.get().start:
+        if lead.status != pipeline.start:
             return {}  # somebody answered it meanwhile, or it was closed or excluded
         assignee = uow.users.get(lead.assignee_id) if lead.assignee_id is not None else None
         reachable = assignee if assignee is not None and assignee.active else None
         if notice == Notice.FOLLOW_UP and reachable is not None:
             # Keyed by the assignee too: a lead handed to someone else reminds them afresh.
             reminder = notice_key(lead, notice, f"user-{reachable.id}")
-            plan[DeliveryChannel.EMAIL] = lambda: self._send(t.follow_up_reminder(lead, assignee=reachable), reminder)
+            theirs = self._language_of(reachable.language)
+            plan[DeliveryChannel.EMAIL] = lambda: self._send(
+                t.follow_up_reminder(lead, assignee=reachable, language=theirs, pipeline=pipeline), reminder
+            )
         elif notice == Notice.FOLLOW_UP and self._escalation_due(lead):
             # The escalation is due as well and carries this reason: one message, not one per reason.
             plan[DeliveryChannel.EMAIL] = lambda: None
         elif team:
-            reason = "; ".join(self._reasons(lead, notice, assignee))
-            plan[DeliveryChannel.EMAIL] = lambda: self._send(t.escalation(lead, to=team, reason=reason), key)
+            reasons, after = self._reasons(lead, notice, assignee), self._settings.escalate_after
+            plan[DeliveryChannel.EMAIL] = lambda: self._send_each(
+                team,
+                key,
+                lambda to, said: t.escalation(
+                    lead, to=to, language=said, pipeline=pipeline, reasons=reasons, overdue_after=after
+                ),
+            )
         return plan
 
     def _send(self, message: EmailMessage, key: str) -> None:
         self._email.send(evolve(message, key=key))
 
+    def _send_each(self, team: dict[str, tuple[str, ...]], key: str, render: Render) -> None:
+        """One email per language the team reads; each keeps its own id, the same on every attempt."""
+        for language, to in team.items():
+            self._send(render(to, language), key if language == self._settings.language else f"{key}.{language}")
+
     def _escalation_due(self, lead: Lead) -> bool:
         return lead.created_at <= self._clock.now() - self._settings.escalate_after
 
-    def _reasons(self, lead: Lead, notice: Notice, assignee: User | None) -> list[str]:
+    def _reasons(self, lead: Lead, notice: Notice, assignee: User | None) -> tuple[EscalationReason, ...]:
         """Every reason the lead needs a manager now, most pressing first."""
         reasons = []
         if notice == Notice.ESCALATION or self._escalation_due(lead):
-            hours = int(self._settings.escalate_after.total_seconds() // 3600)
-            reasons.append(f"still new {hours} hours after it arrived")
+            reasons.append(EscalationReason.OVERDUE)
         if assignee is None:
-            reasons.append("nobody is assigned to it yet")
+            reasons.append(EscalationReason.UNASSIGNED)
         elif not assignee.active:
-            reasons.append("its assignee cannot be reached")
-        return reasons
+            reasons.append(EscalationReason.UNREACHABLE)
+        return tuple(reasons)
 
-    def _team(self, uow: UnitOfWork) -> tuple[str, ...]:
-        if self._settings.sales_team:
-            return self._settings.sales_team
-        managers = (Role.MANAGER, Role.ADMIN)
-        return tuple(u.email for u in uow.users.list() if u.active and u.role in managers)
+    def _team(self, uow: UnitOfWork) -> dict[str, tuple[str, ...]]:
+        """Who hears of new leads and escalations, by the language each reads: an account's own choice,
+        else the deployment's."""
+        users = uow.users.list()
+        addresses = self._settings.sales_team or tuple(
+            u.email for u in users if u.active and u.role in (Role.MANAGER, Role.ADMIN)
+        )
+        chosen = {u.email.lower(): u.language for u in users if u.language}
+        team: dict[str, list[str]] = {}
+        for address in addresses:
+            team.setdefault(self._language_of(chosen.get(address.lower())), []).append(address)
+        return {language: tuple(to) for language, to in team.items()}
+
+    def _language_of(self, chosen: str | None) -> str:
+        return chosen if chosen is not None and chosen in LANGUAGES else self._settings.language
 
     def _deliver(self, lead_id: int, notice: Notice, channel: DeliveryChannel, send: Send) -> bool:
         claim = in_transaction(self._uow, lambda uow: self._claim(uow, lead_id, notice, channel))

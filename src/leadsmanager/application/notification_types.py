@@ -6,6 +6,7 @@ characters, whatever a lead typed, and every recipient is a checked address. Bod
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -78,6 +79,14 @@ class EmailMessage:
     text: str
     html: str | None = None
     key: str | None = field(default=None, converter=checked_key)
+
+
+class EscalationReason(enum.StrEnum):
+    """Why a lead needs a manager now, most pressing first; the templates say it in the reader's language."""
+
+    OVERDUE = "overdue"  # still in the starting stage `escalate_after` after it arrived
+    UNASSIGNED = "unassigned"
+    UNREACHABLE = "unreachable"  # its assignee was deactivated
 
 
 class DeliveryError(ExternalServiceError):

@@ -9,7 +9,7 @@ from typing import Protocol
 
 from leadsmanager.application.discovery.catalogue import CatalogueForm
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
-from leadsmanager.application.notification_types import EmailMessage
+from leadsmanager.application.notification_types import EmailMessage, EscalationReason
 from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.application.tallies import Tally, TallyQuery
@@ -375,14 +375,24 @@ class TaskQueue(Protocol):
 
 
 class NoticeTemplates(Protocol):
-    """Writes what each notice says; the adapter keeps whatever a lead typed out of headers."""
+    """Writes what each notice says, in `language` (its readers'), the lead's stage by its label in
+    `pipeline`; the adapter keeps whatever a lead typed out of headers."""
 
-    def new_lead(self, lead: Lead, *, to: Iterable[str]) -> EmailMessage: ...
+    def new_lead(self, lead: Lead, *, to: Iterable[str], language: str, pipeline: Pipeline) -> EmailMessage: ...
 
-    def new_lead_chat(self, lead: Lead) -> str: ...
+    def new_lead_chat(self, lead: Lead, *, language: str) -> str: ...
 
-    def follow_up_reminder(self, lead: Lead, *, assignee: User) -> EmailMessage: ...
+    def follow_up_reminder(self, lead: Lead, *, assignee: User, language: str, pipeline: Pipeline) -> EmailMessage: ...
 
-    def escalation(self, lead: Lead, *, to: Iterable[str], reason: str) -> EmailMessage: ...
+    def escalation(
+        self,
+        lead: Lead,
+        *,
+        to: Iterable[str],
+        language: str,
+        pipeline: Pipeline,
+        reasons: Sequence[EscalationReason],
+        overdue_after: timedelta,
+    ) -> EmailMessage: ...
 
-    def submission_confirmation(self, lead: Lead) -> EmailMessage: ...
+    def submission_confirmation(self, lead: Lead, *, language: str) -> EmailMessage: ...

@@ -26,6 +26,7 @@ from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.application.intake.form_mapping import SyncedForm
 from leadsmanager.application.ports import Clock, RateLimiter
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 
@@ -104,4 +105,8 @@ class Adapters(containers.DeclarativeContainer):
     # Emails and chat messages no service takes, as files; the admins' jobs page lists them.
     outbox = providers.Singleton(_outbox, settings, clock)
     notifiers = providers.Singleton(_notifiers, settings, outbox, clock)
-    templates = providers.Singleton(EmailTemplates, base_url=settings.provided.base_url)
+    templates = providers.Singleton(
+        EmailTemplates,
+        base_url=settings.provided.base_url,
+        zone=providers.Callable(time_zone, settings.provided.time_zone),
+    )

@@ -46,6 +46,7 @@ def _notice_settings(s: Settings) -> NoticeSettings:
         escalate_after=timedelta(hours=s.escalate_after_hours),
         remind_within=timedelta(days=s.remind_within_days),
         lease=timedelta(seconds=s.delivery_lease_seconds),
+        language=s.language,
     )
 
 

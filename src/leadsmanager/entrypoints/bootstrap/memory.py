@@ -22,6 +22,7 @@ from leadsmanager.adapters.probes import Readiness
 from leadsmanager.adapters.system import Argon2Hasher, SecretTokens, SystemClock
 from leadsmanager.application.ports import Clock
 from leadsmanager.domain.errors import StorageError
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.bootstrap.settings import Settings
 
 
@@ -62,4 +63,8 @@ class InMemoryAdapters(containers.DeclarativeContainer):
     synced_forms = providers.Object(())
     outbox = providers.Resource(_outbox, clock)
     notifiers = providers.Singleton(_notifiers, outbox)
-    templates = providers.Singleton(EmailTemplates, base_url=settings.provided.base_url)
+    templates = providers.Singleton(
+        EmailTemplates,
+        base_url=settings.provided.base_url,
+        zone=providers.Callable(time_zone, settings.provided.time_zone),
+    )

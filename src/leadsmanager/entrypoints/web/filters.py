@@ -11,13 +11,13 @@ from jinja2.runtime import Context
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import FILTER_KEYS
 from leadsmanager.entrypoints.web.i18n.durations import Durations
-from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).
 STATUS_CLASSES = {status.value: f"status-{status.value}" for status in LeadStatus}

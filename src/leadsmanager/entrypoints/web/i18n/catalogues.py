@@ -1,34 +1,23 @@
-"""Gettext catalogues, read from their .po files as the app starts: an install needs no compile step."""
+"""The pages' gettext catalogues, read by the shared loader of `adapters.i18n`."""
 
 from __future__ import annotations
 
-from functools import cache
-from io import BytesIO
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
+from babel.support import NullTranslations
 
-from leadsmanager.domain.language import DEFAULT_LANGUAGE
+from leadsmanager.adapters.i18n import catalogues
+from leadsmanager.adapters.i18n.catalogues import SOURCE_LANGUAGE
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "messages"
-SOURCE_LANGUAGE = DEFAULT_LANGUAGE  # the templates and code are written in it: it needs no catalogue
+__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "catalogue_path", "translations"]
 
 
 def catalogue_path(language: str) -> Path:
-    return LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return catalogues.catalogue_path(LOCALE_DIR, language, DOMAIN)
 
 
-@cache  # read once per process: a catalogue changes only with a new release
 def translations(language: str) -> NullTranslations:
-    """The language's translations; fuzzy entries are left out, so their English shows until reviewed."""
-    if language == SOURCE_LANGUAGE:
-        return NullTranslations()
-    with catalogue_path(language).open("rb") as po:
-        catalogue = read_po(po, locale=language, domain=DOMAIN)
-    compiled = BytesIO()
-    write_mo(compiled, catalogue, use_fuzzy=False)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
+    """The pages' translations into `language`; fuzzy entries are left out, so their English shows."""
+    return catalogues.read_translations(LOCALE_DIR, language, DOMAIN)

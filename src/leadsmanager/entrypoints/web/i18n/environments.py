@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.templating import Jinja2Templates
 
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.language import LANGUAGES
 from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, translations
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
-from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 from leadsmanager.entrypoints.web.i18n.report_text import ReportText, report_words
 from leadsmanager.entrypoints.web.i18n.score_text import ScoreText
 

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from attrs import frozen
 
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.entrypoints.formats.report_tables import NONE, OVER, Cell
 from leadsmanager.entrypoints.web.i18n.durations import Durations
-from leadsmanager.entrypoints.web.i18n.local_formats import LocalFormats
 
 
 def report_words(_: Callable[[str], str]) -> dict[str, str]:
