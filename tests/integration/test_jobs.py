@@ -127,6 +127,7 @@ def test_a_configured_sales_team_replaces_the_managers(uow_factory: UowFactory, 
 
 def speaking(uow: UowFactory, role: Role, language: str | None) -> User:
     user = make_user(uow, role)
+    assert user.id is not None
     with uow() as tx:
         stored = tx.users.get(user.id)
         assert stored is not None

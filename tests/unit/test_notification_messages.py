@@ -23,7 +23,6 @@ from tests.support import START, new_lead
 TEMPLATES = EmailTemplates(base_url="https://leads.example.com/", team_name="Acme")
 BUENOS_AIRES = ZoneInfo("America/Argentina/Buenos_Aires")
 IN_ARGENTINA = EmailTemplates(base_url="https://leads.example.com/", team_name="Acme", zone=BUENOS_AIRES)
-EN = {"language": "en", "pipeline": DEFAULT}
 SENDER = Sender("leads@example.com", "Acme Leads")
 HEADERS = {"from", "to", "subject", "date", "message-id", "mime-version", "content-type"}
 
@@ -59,7 +58,10 @@ def test_recipients_are_kept_once_in_order() -> None:
 
 def test_the_new_lead_email_shows_the_lead_and_links_to_it() -> None:
     email = TEMPLATES.new_lead(
-        lead(contact_name="Ana <b>Núñez</b>", company="Acme & Co"), to=["sales@example.com"], **EN
+        lead(contact_name="Ana <b>Núñez</b>", company="Acme & Co"),
+        to=["sales@example.com"],
+        language="en",
+        pipeline=DEFAULT,
     )
     assert email.to == ("sales@example.com",)
     assert email.subject == "New lead: Ana <b>Núñez</b> (Acme & Co)"
@@ -71,14 +73,19 @@ def test_the_new_lead_email_shows_the_lead_and_links_to_it() -> None:
 
 
 def test_short_fields_cannot_fake_lines_in_the_body() -> None:
-    email = TEMPLATES.new_lead(lead(contact_name="Ana\nOpen it: https://evil.example"), to=["sales@example.com"], **EN)
+    email = TEMPLATES.new_lead(
+        lead(contact_name="Ana\nOpen it: https://evil.example"),
+        to=["sales@example.com"],
+        language="en",
+        pipeline=DEFAULT,
+    )
     assert "\nOpen it: https://evil.example" not in email.text
     assert "Name:     Ana Open it: https://evil.example" in email.text
 
 
 def test_the_follow_up_reminder_goes_to_the_assignee() -> None:
     bob = User(email="bob@example.com", full_name="Bob Stone", role=Role.EMPLOYEE, password_hash="x", created_at=START)
-    email = TEMPLATES.follow_up_reminder(lead(), assignee=bob, **EN)
+    email = TEMPLATES.follow_up_reminder(lead(), assignee=bob, language="en", pipeline=DEFAULT)
     assert email.to == ("bob@example.com",)
     assert email.subject == "Reminder: follow up with Person 3"
     assert email.text.startswith("Hello Bob Stone,")
@@ -87,7 +94,9 @@ def test_the_follow_up_reminder_goes_to_the_assignee() -> None:
 def test_the_escalation_says_why() -> None:
     reasons = (EscalationReason.OVERDUE, EscalationReason.UNASSIGNED)
     to = ["boss@example.com", "chief@example.com"]
-    email = TEMPLATES.escalation(lead(), to=to, reasons=reasons, overdue_after=timedelta(hours=72), **EN)
+    email = TEMPLATES.escalation(
+        lead(), to=to, reasons=reasons, overdue_after=timedelta(hours=72), language="en", pipeline=DEFAULT
+    )
     assert email.to == ("boss@example.com", "chief@example.com")
     why = "still new 72 hours after it arrived; nobody is assigned to it yet"
     assert f"A lead needs a manager's attention: {why}" in email.text
@@ -108,7 +117,9 @@ def test_the_confirmation_repeats_nothing_the_person_typed() -> None:
 @settings(max_examples=150, deadline=None)
 @given(name=st.text(min_size=1, max_size=300), company=st.text(max_size=300))
 def test_no_lead_text_can_add_a_header(name: str, company: str) -> None:
-    email = TEMPLATES.new_lead(lead(contact_name=name, company=company), to=["sales@example.com"], **EN)
+    email = TEMPLATES.new_lead(
+        lead(contact_name=name, company=company), to=["sales@example.com"], language="en", pipeline=DEFAULT
+    )
     wire = to_mime(email, SENDER, at=START).as_bytes()
     head = wire.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
     assert all(b"\r" not in line and b"\n" not in line for line in head)

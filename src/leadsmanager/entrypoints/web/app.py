@@ -39,7 +39,7 @@ from leadsmanager.entrypoints.web import (
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.form_start import FormStarts
 from leadsmanager.entrypoints.web.i18n.environments import templates_by_language
-from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
@@ -59,7 +59,7 @@ def product_error(request: Request, exc: Exception) -> Response:
     if is_api(request):
         return problems.from_error(exc)
     status = status_for(exc)
-    response = render_error(request, status, str(exc))
+    response = render_error(request, status, refusal(request, exc))
     if isinstance(exc, errors.RateLimited):
         response.headers["Retry-After"] = str(exc.retry_after)
     return response

@@ -22,6 +22,7 @@ from leadsmanager.entrypoints.formats.import_errors import refusal_lines
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.i18n.messages import refusal
 
 UPLOAD_PATH = "/imports/csv"
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -52,7 +53,7 @@ def upload(request: Request) -> Response:
     except ValidationError as e:  # not kept: the page says why, and another file may be chosen
         _forget(request, upload_id)
         limit = container(request).settings().import_max_bytes
-        return render(request, "import_upload.html", status_code=400, limit=limit, error=str(e))
+        return render(request, "import_upload.html", status_code=400, limit=limit, error=refusal(request, e))
     return redirect(request, f"{UPLOAD_PATH}/{upload_id}")
 
 

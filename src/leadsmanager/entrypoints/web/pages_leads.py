@@ -33,7 +33,7 @@ from leadsmanager.entrypoints.web.filters import pipeline_of
 from leadsmanager.entrypoints.web.i18n.catalogues import translations
 from leadsmanager.entrypoints.web.i18n.choice import staff_language
 from leadsmanager.entrypoints.web.i18n.labels import history_words
-from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 
 def dashboard(request: Request) -> Response:
@@ -167,14 +167,16 @@ def lead_action(request: Request) -> Response:
 def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Response:
     """The lead as it is now, with the refused form holding what was typed, never a redirect that loses it."""
     if isinstance(error, Conflict):
-        message = f"Not saved: {error}. What you chose is kept in the form below, next to the lead as it is now."
+        message = translate(
+            request, "Not saved: %(reason)s. What you chose is kept in the form below, next to the lead as it is now."
+        ) % {"reason": refusal(request, error)}
         return lead_detail(request, status_code=409, error=message, typed=typed, refused=error)
     if isinstance(error, ValidationError) and typed.get("action") == "details":
         message = translate(
             request, "Not saved: please correct the fields marked in the details form; what you typed is kept there."
         )
         return lead_detail(request, status_code=400, error=message, typed=typed, refused=error)
-    return lead_detail(request, status_code=400, error=str(error), typed=typed, refused=error)
+    return lead_detail(request, status_code=400, error=refusal(request, error), typed=typed, refused=error)
 
 
 def _details(lead: Lead) -> dict[str, str]:
@@ -205,7 +207,9 @@ def new_lead(request: Request) -> Response:
     except (ValidationError, Conflict) as e:  # the form again, holding what was typed
         users = _assignable(request, actor)
         if isinstance(e, Conflict):
-            error = f"Not saved: {e}. What you typed is kept below; send it again."
+            error = translate(request, "Not saved: %(reason)s. What you typed is kept below; send it again.") % {
+                "reason": refusal(request, e)
+            }
             return render(request, "lead_new.html", status_code=409, values=form, errors={}, users=users, error=error)
         return render(request, "lead_new.html", status_code=400, values=form, errors=e.fields, users=users)
     try:

@@ -16,11 +16,11 @@ from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 # A flash message travels in a cookie: a reason is cut here, and read whole on the page.
 REASON_SHOWN = 300
 REFUSALS_SHOWN = 3
-MADE = {Outcome.CREATED: "made lead", Outcome.MERGED: "joined open lead", Outcome.DUPLICATE: "was already lead"}
 
 
 def sources_page(request: Request) -> Response:
@@ -35,35 +35,50 @@ def replay_failed(request: Request) -> Response:
     verified_form(request)
     failed_id = request.path_params.get("failed_id")
     replays = container(request).failed_submissions().replay(failed_id)
-    message, kind = outcome_message(replays, one=failed_id is not None)
+    message, kind = outcome_message(request, replays, one=failed_id is not None)
     return redirect(request, "/sources#failed-submissions", message, kind)
 
 
-def outcome_message(replays: Sequence[Replay], *, one: bool) -> tuple[str, str]:
-    """What the flash says, and whether as a success or an error."""
+def outcome_message(request: Request, replays: Sequence[Replay], *, one: bool) -> tuple[str, str]:
+    """What the flash says, in the reader's language, and whether as a success or an error."""
     if not replays:
-        return "No failed submission was waiting.", "success"
+        return translate(request, "No failed submission was waiting."), "success"
     refused = [r for r in replays if not r.succeeded]
     if one:
         [replay] = replays
-        return _told(replay), "error" if refused else "success"
+        return _told(request, replay), "error" if refused else "success"
     made = len(replays) - len(refused)
-    told = [f"Replayed {len(replays)} submission(s): {made} made or joined a lead"]
-    if refused:
-        told.append(f"{len(refused)} still refused: " + "; ".join(_told(r) for r in refused[:REFUSALS_SHOWN]))
-    return ", ".join(told) + ".", "error" if refused else "success"
+    said = {"count": len(replays), "made": made, "refused": len(refused)}
+    if not refused:
+        return translate(request, "Replayed %(count)s submission(s): %(made)s made or joined a lead.") % said, "success"
+    told = "; ".join(_told(request, r) for r in refused[:REFUSALS_SHOWN])
+    message = translate(
+        request,
+        "Replayed %(count)s submission(s): %(made)s made or joined a lead, %(refused)s still refused: %(told)s.",
+    )
+    return message % (said | {"told": told}), "error"
 
 
-def _told(replay: Replay) -> str:
-    what = f"Submission {replay.after.id} ({_origin(replay.after)})"
+def _told(request: Request, replay: Replay) -> str:
+    said = {"id": replay.after.id, "origin": _origin(request, replay.after), "lead": replay.after.lead_id}
     if replay.outcome is None:
-        return f"{what} is still refused: {_cut(replay.after.reason)}"
-    return f"{what} {MADE.get(replay.outcome, 'made lead')} #{replay.after.lead_id}"
+        reason = _cut(refusal(request, replay.after.reason))
+        return translate(request, "Submission %(id)s (%(origin)s) is still refused: %(reason)s") % (
+            said | {"reason": reason}
+        )
+    made = {
+        Outcome.CREATED: translate(request, "Submission %(id)s (%(origin)s) made lead #%(lead)s"),
+        Outcome.MERGED: translate(request, "Submission %(id)s (%(origin)s) joined open lead #%(lead)s"),
+        Outcome.DUPLICATE: translate(request, "Submission %(id)s (%(origin)s) was already lead #%(lead)s"),
+    }
+    return made.get(replay.outcome, made[Outcome.CREATED]) % said
 
 
-def _origin(failed: FailedSubmission) -> str:
-    entry = f", entry {failed.submission_id}" if failed.submission_id else ""
-    return f"{failed.site}/{failed.form_id}{entry}"
+def _origin(request: Request, failed: FailedSubmission) -> str:
+    form = f"{failed.site}/{failed.form_id}"
+    if not failed.submission_id:
+        return form
+    return translate(request, "%(form)s, entry %(entry)s") % {"form": form, "entry": failed.submission_id}
 
 
 def _cut(reason: str) -> str:

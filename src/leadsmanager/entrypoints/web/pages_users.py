@@ -18,7 +18,7 @@ from leadsmanager.domain.roles import Permission, Role, parse_role
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
-from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 
 class _Identified(Protocol):
@@ -67,7 +67,7 @@ def create_user(request: Request) -> Response:
         )
         user = admin.create(new, by=actor)
     except (ValidationError, Conflict) as e:
-        errors = e.fields if isinstance(e, ValidationError) else {"email": str(e)}
+        errors = e.fields if isinstance(e, ValidationError) else {"email": refusal(request, e)}
         values = {k: v for k, v in form.items() if k != "password"}
         return users_page(request, status_code=400, values=values, errors=errors)
     done = translate(request, "%(name)s can now sign in as %(email)s")
@@ -104,7 +104,7 @@ def change_user(request: Request) -> Response:
     except (ValidationError, Conflict) as e:  # the page again, with what was typed still in its form
         typed = {k: v for k, v in form.items() if k in ("change", "role", "phone")} | {"user_id": str(user_id)}
         status = 409 if isinstance(e, Conflict) else 400
-        return users_page(request, status_code=status, change_error=str(e), typed=typed)
+        return users_page(request, status_code=status, change_error=refusal(request, e), typed=typed)
     saved = translate(request, "Saved: %(name)s (%(change)s)")
     return redirect(
         request, "/users", saved % {"name": user.full_name, "change": _change_words(request).get(change, change)}

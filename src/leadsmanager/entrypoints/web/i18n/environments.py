@@ -16,6 +16,7 @@ from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, transl
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
+from leadsmanager.entrypoints.web.i18n.refusals import Refusals
 from leadsmanager.entrypoints.web.i18n.report_text import ReportText, report_words
 from leadsmanager.entrypoints.web.i18n.score_text import ScoreText
 
@@ -43,7 +44,9 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     env.globals["shown"] = text.cell
     env.filters["report_word"] = text.word
     env.filters["score_word"] = ScoreText(catalogue.gettext)
-    env.filters["field_error"] = FieldErrors(catalogue.gettext, translated=language != SOURCE_LANGUAGE)
+    refusals = Refusals(catalogue.gettext, FieldErrors(catalogue.gettext, translated=language != SOURCE_LANGUAGE))
+    env.filters["field_error"] = refusals.field
+    env.filters["refusal"] = refusals
     return env
 
 

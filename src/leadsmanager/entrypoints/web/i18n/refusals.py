@@ -1,0 +1,171 @@
+"""Refusals said in the page's language.
+
+The domain and the use cases refuse in English (`str()` of their errors), and some refusals are kept as
+that text (a failed submission's reason, an import's refused rows). The CLI, the logs and the API keep
+the English; the pages say each known refusal in the reader's language: its pattern finds the values in
+the English text and puts them into the translation. A refusal not known here shows in English.
+`tests/web/test_refusals.py` raises the real errors, so a reworded message is caught, not left English.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from attrs import frozen
+
+from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
+
+Gettext = Callable[[str], str]
+# What a value of a refusal is, by the name of its group: said again in the reader's words, or kept as is.
+_STAGES = ("stage", "target")
+_PARTS = "parts"  # refusals joined by "; ", each said on its own
+_REASON = "reason"  # a refusal inside another
+_PROBLEMS = "problems"  # "field: problem; field: problem", as intake and the CSV import give them
+_FIELD = "field"
+_PROBLEM = re.compile(r"(?P<field>[a-z_]+): (?P<problem>.+)")
+_FIELD_NAMES = ("name", "email", "phone", "company", "service", "message", "created_at", "contact", "extras")
+
+
+def _patterns(_: Gettext) -> list[tuple[str, str]]:
+    """Each known refusal: its English pattern (a regular expression) and its translation."""
+    return [
+        (
+            r"unknown status (?P<value>'.*'); use one of: (?P<keys>.*)",
+            _("unknown stage %(value)s; use one of: %(keys)s"),
+        ),
+        (r"lead is already (?P<stage>\S+)", _("the lead is already in %(stage)s")),
+        (
+            r"a lead cannot move from (?P<stage>\S+) to (?P<target>\S+)",
+            _("a lead cannot move from %(stage)s to %(target)s"),
+        ),
+        (
+            r"only a manager or admin can move a lead from (?P<stage>\S+) to (?P<target>\S+)",
+            _("only a manager or admin can move a lead from %(stage)s to %(target)s"),
+        ),
+        (
+            r"lead (?P<id>\d+) was changed by someone else; reload it and try again",
+            _("lead %(id)s was changed by someone else; reload it and try again"),
+        ),
+        (
+            r"this contact already has open lead (?P<id>\d+); work that one instead",
+            _("this contact already has open lead %(id)s; work that one instead"),
+        ),
+        (r"another open lead has this contact: (?P<parts>.+)", _("another open lead has this contact: %(parts)s")),
+        (
+            r"lead (?P<id>\d+) \((?P<name>.*)\) is open with this (?P<field>email|phone)",
+            _("lead %(id)s (%(name)s) is open with this %(field)s"),
+        ),
+        (r"lead (?P<id>\d+) is open with this (?P<field>email|phone)", _("lead %(id)s is open with this %(field)s")),
+        (r"this person is already being handled by the team", _("this person is already being handled by the team")),
+        (r"the lead was not accepted \((?P<problems>.+)\)", _("the lead was not accepted (%(problems)s)")),
+        (r"(?P<value>'.*') is not a valid phone number", _("%(value)s is not a valid phone number")),
+        (r"(?P<value>'.*') is not a valid email address: .*", _("%(value)s is not a valid email address")),
+        (r"leads can only go to active users", _("leads can only go to active users")),
+        (r"the chosen assignee is not an active user", _("the chosen assignee is not an active user")),
+        (r"a note is at most 10,000 characters", _("a note is at most 10,000 characters")),
+        (
+            r"this account is refusing sign-ins from new places for a while after many failed attempts;"
+            r" try again later or from where you usually sign in",
+            _(
+                "this account is refusing sign-ins from new places for a while after many failed attempts;"
+                " try again later or from where you usually sign in"
+            ),
+        ),
+        (
+            r"this is the last active admin; make another admin first",
+            _("this is the last active admin; make another admin first"),
+        ),
+        (r"a user with email (?P<email>\S+) already exists", _("a user with email %(email)s already exists")),
+        (
+            r"too many sign-in attempts; try again in (?P<minutes>\d+) minutes",
+            _("too many sign-in attempts; try again in %(minutes)s minutes"),
+        ),
+        (
+            r"no email and no phone: map the form's fields in the site's _FIELDS"
+            r" \(the fields received are (?P<names>.*)\)",
+            _("no email and no phone: map the form's fields in the site's _FIELDS (the fields received are %(names)s)"),
+        ),
+        (
+            r"no email and no phone: map the form's fields in the site's _FIELDS \(no fields were received\)",
+            _("no email and no phone: map the form's fields in the site's _FIELDS (no fields were received)"),
+        ),
+        (
+            r"(?P<reason>.+); fields not mapped to a lead field: (?P<names>.*)",
+            _("%(reason)s; fields not mapped to a lead field: %(names)s"),
+        ),
+        (
+            r"site (?P<site>'.*') has no form (?P<form>'.*') configured any more",
+            _("site %(site)s has no form %(form)s configured any more"),
+        ),
+        (
+            r"its body could not be read, so it cannot be mapped \((?P<reason>.*)\)",
+            _("its body could not be read, so it cannot be mapped (%(reason)s)"),
+        ),
+        (
+            r"(?P<value>'.*') is not a date \(.*\)",
+            _("%(value)s is not a date (dd/mm/yyyy, yyyy-mm-dd, either with hh:mm, or an Excel date number)"),
+        ),
+        (r"the date (?P<value>'.*') is in the future", _("the date %(value)s is in the future")),
+        (
+            r"the row has (?P<values>\d+) values, the header (?P<columns>\d+) columns",
+            _("the row has %(values)s values, the header %(columns)s columns"),
+        ),
+        # An import's row refused by intake, its reason as `field: problem; field: problem`.
+        (rf"(?P<problems>(?:{'|'.join(_FIELD_NAMES)}): .+)", "%(problems)s"),
+    ]
+
+
+def _field_names(_: Gettext) -> dict[str, str]:
+    return {
+        "name": _("name"),
+        "email": _("email"),
+        "phone": _("phone"),
+        "company": _("company"),
+        "service": _("service"),
+        "message": _("message"),
+        "created_at": _("date"),
+        "contact": _("contact"),
+        "extras": _("extra fields"),
+    }
+
+
+@frozen
+class Refusals:
+    gettext: Gettext
+    fields: FieldErrors
+    stage: Callable[[str], str] = str  # a stage key as the reader reads it: its label
+
+    def __call__(self, message: str) -> str:
+        """`message` in the reader's language, or as it is when it is not a refusal known here."""
+        for pattern, said in _patterns(self.gettext):
+            found = re.fullmatch(pattern, message, re.DOTALL)
+            if found is not None:
+                return said % {name: self._value(name, value) for name, value in found.groupdict().items()}
+        return message
+
+    def field(self, message: str, field: str = "") -> str:
+        """A message beside a form's field: intake's field messages, else a refusal known here."""
+        said = self.fields(message, field)
+        return said if said != message else self(message)
+
+    def _value(self, name: str, value: str) -> str:
+        if name in _STAGES:
+            return self.stage(value)
+        if name == _REASON:
+            return self(value)
+        if name == _PARTS:
+            return "; ".join(self(part) for part in value.split("; "))
+        if name == _PROBLEMS:
+            return "; ".join(self._problem(part) for part in value.split("; "))
+        if name == _FIELD:
+            return _field_names(self.gettext).get(value, value)
+        return value
+
+    def _problem(self, text: str) -> str:
+        """One field's problem, as `name: enter a name`."""
+        found = _PROBLEM.fullmatch(text)
+        if found is None:
+            return self(text)
+        field, problem = found.group("field"), found.group("problem")
+        return f"{_field_names(self.gettext).get(field, field)}: {self.field(problem, field)}"
