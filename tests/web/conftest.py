@@ -63,6 +63,11 @@ def container(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
         secret_key="test secret key that is long enough to sign things",
         allowed_hosts=("testserver", "localhost"),
     )
+    yield from deployment(settings, clock)
+
+
+def deployment(settings: Settings, clock: FakeClock) -> Iterator[Container]:
+    """A deployment built from `settings`, its database migrated, its clock `clock`: for a fixture to yield."""
     built = build(settings)
     built.hasher.override(providers.Singleton(PlainHasher))
     built.clock.override(providers.Object(clock))

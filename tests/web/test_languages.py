@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from attrs import evolve
-from dependency_injector import providers
 from starlette.testclient import TestClient
 
-from leadsmanager.adapters.sql.migrate import upgrade
-from leadsmanager.entrypoints.bootstrap.container import Container, build
+from leadsmanager.domain.errors import ValidationError
+from leadsmanager.entrypoints.bootstrap.container import Container
+from leadsmanager.entrypoints.bootstrap.settings import Settings
 from leadsmanager.entrypoints.web.app import create_app
-from tests.support import FakeClock, PlainHasher
-from tests.web.conftest import Staff, csrf_of, sign_in
+from tests.support import FakeClock
+from tests.web.conftest import Staff, csrf_of, deployment, sign_in
 from tests.web.test_public_form import open_form, person
 
 
@@ -69,12 +69,7 @@ def spanish_team(tmp_path: Path, container: Container, clock: FakeClock) -> Iter
     settings = evolve(
         container.settings(), language="es", time_zone="America/Argentina/Buenos_Aires", data_dir=tmp_path / "es"
     )
-    built = build(settings)
-    built.hasher.override(providers.Singleton(PlainHasher))
-    built.clock.override(providers.Object(clock))
-    upgrade(built.engine())
-    yield built
-    built.shutdown_resources()
+    yield from deployment(settings, clock)
 
 
 def test_the_deployment_language_is_everyones_until_they_choose_and_times_are_local(
@@ -125,3 +120,39 @@ def test_a_visitor_who_asked_for_spanish_keeps_it_through_mistakes_and_the_thank
     assert 'data-error-for="email">no es un email válido<' in wrong.text
     thanks = client.post("/forms/contact?lang=es", data=person(1, started))
     assert "¡Gracias!" in thanks.text and 'href="/forms/contact?lang=es"' in thanks.text
+
+
+@pytest.fixture
+def forms_in_two_languages(tmp_path: Path, container: Container, clock: FakeClock) -> Iterator[Container]:
+    """An English team with a Spanish contact form, as `LEADSMANAGER_PUBLIC_FORMS=contact,contacto:es`."""
+    env = {"LEADSMANAGER_PUBLIC_FORMS": "contact, contacto:ES", "LEADSMANAGER_DATA_DIR": str(tmp_path / "forms")}
+    read = Settings.from_env(env, env_file=None)
+    assert read.public_forms == ("contact", "contacto") and read.form_language("contacto") == "es"
+    settings = evolve(
+        container.settings(),
+        public_forms=read.public_forms,
+        public_form_languages=read.public_form_languages,
+        data_dir=tmp_path / "forms",
+    )
+    yield from deployment(settings, clock)
+
+
+def test_a_form_given_a_language_speaks_it_unless_its_address_asks_for_another(
+    forms_in_two_languages: Container, clock: FakeClock
+) -> None:
+    english_browser = {"accept-language": "en-US, en;q=0.9"}
+    with TestClient(create_app(forms_in_two_languages), follow_redirects=False) as client:
+        spanish = client.get("/forms/contacto", headers=english_browser).text  # the form's language over the browser's
+        assert '<html lang="es">' in spanish and "Contanos qué necesitás" in spanish
+        assert "Tell us what you need" in client.get("/forms/contacto?lang=en", headers=english_browser).text
+        other = client.get("/forms/contact", headers={"accept-language": "es"}).text  # no language: the browser's
+        assert '<html lang="es">' in other
+        started = open_form(client, "/forms/contacto")
+        clock.current += timedelta(seconds=5)
+        wrong = client.post("/forms/contacto", data={**person(1, started), "email": "not an address"})
+        assert wrong.status_code == 400 and "Corregí los campos marcados abajo." in wrong.text
+
+
+def test_a_form_language_we_do_not_speak_is_refused_at_start() -> None:
+    with pytest.raises(ValidationError, match="LEADSMANAGER_PUBLIC_FORMS language of contacto must be one of en, es"):
+        Settings.from_env({"LEADSMANAGER_PUBLIC_FORMS": "contact,contacto:fr"}, env_file=None)

@@ -35,6 +35,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1")
     secure_cookies: bool = False
     public_forms: tuple[str, ...] = ("contact",)
+    # (slug, language) of the public forms given one (`contacto:es`): they speak it unless `?lang=` asks.
+    public_form_languages: tuple[tuple[str, str], ...] = ()
     form_frame_ancestors: str = "*"
     max_body_bytes: int = 1_000_000
     # A CSV file uploaded on the import page (/imports/csv) may be this large instead.
@@ -94,6 +96,7 @@ class Settings:
             return values.get(PREFIX + name, default).strip() or default
 
         data_dir = Path(get("DATA_DIR", "leadsmanager-data"))
+        forms = _public_forms(get("PUBLIC_FORMS", "contact"))
         settings = cls(
             data_dir=data_dir,
             database_url=get("DATABASE_URL", f"sqlite:///{data_dir / 'leadsmanager.sqlite3'}"),
@@ -102,7 +105,8 @@ class Settings:
             secret_key=get("SECRET_KEY"),
             allowed_hosts=_words(get("ALLOWED_HOSTS", "localhost,127.0.0.1")),
             secure_cookies=_flag(get("SECURE_COOKIES", "false")),
-            public_forms=_words(get("PUBLIC_FORMS", "contact")),
+            public_forms=tuple(slug for slug, _ in forms),
+            public_form_languages=tuple((slug, language) for slug, language in forms if language),
             form_frame_ancestors=get("FORM_FRAME_ANCESTORS", "*"),
             max_body_bytes=_number(get, "MAX_BODY_BYTES", "1000000"),
             import_max_bytes=_number(get, "IMPORT_MAX_BYTES", "50000000"),
@@ -133,6 +137,10 @@ class Settings:
             language=_choice("LANGUAGE", get("LANGUAGE", DEFAULT_LANGUAGE).lower(), tuple(LANGUAGES)),
         )
         return settings.for_demo() if _flag(get("DEMO", "false")) else settings
+
+    def form_language(self, slug: str) -> str | None:
+        """The language a public form was given in `LEADSMANAGER_PUBLIC_FORMS`, if any."""
+        return dict(self.public_form_languages).get(slug)
 
     def for_demo(self) -> Settings:
         """The same settings in memory: no Redis, and a secret key made for this run, not kept in a file."""
@@ -219,6 +227,17 @@ def _networks(value: str) -> tuple[Network, ...]:
             message = f"{PREFIX}TRUSTED_PROXIES: {word!r} is not an IP address or a CIDR range such as 10.0.0.0/8"
             raise ValidationError(message, {PREFIX + "TRUSTED_PROXIES": "not an address"}) from None
     return tuple(networks)
+
+
+def _public_forms(value: str) -> list[tuple[str, str]]:
+    """`contact,contacto:es`: each form's slug, and its language or ''."""
+    forms = []
+    for word in _words(value):
+        slug, _, language = (part.strip() for part in word.partition(":"))
+        if language:
+            _choice(f"PUBLIC_FORMS language of {slug}", language.lower(), tuple(LANGUAGES))
+        forms.append((slug, language.lower()))
+    return forms
 
 
 def _words(value: str) -> tuple[str, ...]:

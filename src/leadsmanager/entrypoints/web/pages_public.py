@@ -69,7 +69,9 @@ def form_page(request: Request) -> Response:
 def _language(request: Request) -> dict[str, Any]:
     """The visitor's language, and the one their address asked for, kept in the form's links."""
     asked = request.query_params.get("lang", "")
-    return {"language": visitor_language(request), "asked_language": asked if asked in LANGUAGES else ""}
+    form_language = container(request).settings().form_language(request.path_params["slug"])
+    language = visitor_language(request, form_language)
+    return {"language": language, "asked_language": asked if asked in LANGUAGES else ""}
 
 
 def spam_reason(request: Request, form: dict[str, str], start: FormStart | None) -> str:
@@ -144,7 +146,7 @@ def _form_again(
         slug=slug,
         values={k: form.get(k, "") for k in FIELDS},
         errors=errors or {},
-        notice=translate(request, notice, language=visitor_language(request)) if notice else "",
+        notice=translate(request, notice, language=_language(request)["language"]) if notice else "",
         utm={k: v for k, v in form.items() if k in UTM_FIELDS},
         started=form.get("started", "") if started is None else started,
     )

@@ -18,12 +18,18 @@ def staff_language(request: Request) -> str:
     return container(request).settings().language
 
 
-def visitor_language(request: Request) -> str:
-    """The public form's: `?lang=`, else the first language the browser accepts that we speak, else
-    the deployment's."""
+def visitor_language(request: Request, form_language: str | None = None) -> str:
+    """The public form's: `?lang=`, else the form's own language (`LEADSMANAGER_PUBLIC_FORMS=contacto:es`),
+    else the first language the browser accepts that we speak, else the deployment's.
+
+    The form's language comes before the browser's: a form given one is embedded in pages written in it,
+    and a form in another language than the page around it reads as a mistake. `?lang=` still wins, so the
+    embedding page can ask for another."""
     asked = request.query_params.get("lang", "").strip().lower()
     if asked in LANGUAGES:
         return asked
+    if form_language in LANGUAGES:
+        return form_language
     for language in accepted(request.headers.get("accept-language", "")):
         if language in LANGUAGES:
             return language
