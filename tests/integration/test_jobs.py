@@ -14,6 +14,7 @@ from leadsmanager.adapters.email_templates import EmailTemplates
 from leadsmanager.adapters.http_retry import RetryPolicy
 from leadsmanager.adapters.mime import Sender, to_mime
 from leadsmanager.adapters.perfit import PerfitConfig, PerfitEmailSender
+from leadsmanager.adapters.slack import SlackWebhookNotifier
 from leadsmanager.adapters.sql.engine import make_session_factory
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
@@ -162,6 +163,22 @@ def test_each_reader_gets_the_notices_in_their_language_the_channel_in_the_deplo
     jobs.work()
     [reminder] = jobs.email.sent
     assert reminder.to == (employee.email,) and reminder.subject == "Reminder: follow up with Person 1"
+
+
+def test_a_spanish_teams_slack_channel_hears_of_new_leads_in_spanish(uow_factory: UowFactory, clock: FakeClock) -> None:
+    jobs = Jobs(uow_factory, clock, NoticeSettings(language="es"))
+    with running() as slack_server:
+        slack = SlackWebhookNotifier(slack_server.url + "/services/T0/B0/x", retry=RetryPolicy(sleep=lambda _: None))
+        templates = EmailTemplates(base_url="https://leads.example.com")
+        jobs.send = SendNotice(
+            jobs.uow, jobs.clock, email=jobs.email, chat=slack, templates=templates, settings=jobs.settings
+        )
+        lead_id = jobs.lead(1)
+        jobs.relay.drain()
+        assert jobs.work() == []
+        [posted] = slack_server.received
+    expected = f"Nuevo lead #{lead_id}: Person 1 por formulario web. https://leads.example.com/leads/{lead_id}"
+    assert posted.json() == {"text": expected}
 
 
 def test_suspected_spam_notifies_nobody(jobs: Jobs) -> None:
