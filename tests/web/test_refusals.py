@@ -102,6 +102,11 @@ def test_a_refused_change_on_a_leads_page_is_said_in_the_readers_language(
     assert unknown.status_code == 400 and "etapa desconocida &#39;x&#39;; usá una de: new" in unknown.text
     assert "unknown status" not in unknown.text
 
+    missing = rep.get("/leads/99999")
+    assert missing.status_code == 404 and "no se encontró el lead 99999" in missing.text
+    forbidden = rep.get("/users")
+    assert forbidden.status_code == 403 and "tu rol no permite ver esta página" in forbidden.text
+
 
 @pytest.mark.usefixtures("source")
 def test_the_failed_submissions_inbox_and_its_replays_speak_the_readers_language(

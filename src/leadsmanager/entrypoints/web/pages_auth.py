@@ -10,7 +10,7 @@ from leadsmanager.domain.errors import AuthenticationFailed, RateLimited
 from leadsmanager.entrypoints.http.client import client_address
 from leadsmanager.entrypoints.http.context import SESSION_COOKIE, container, signed_in
 from leadsmanager.entrypoints.web.context import redirect, render, verified_form
-from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 
 def login_page(request: Request) -> Response:
@@ -27,7 +27,8 @@ def login(request: Request) -> Response:
         done = sessions.sign_in(email, form.get("password", ""), address=client_address(request))
     except (AuthenticationFailed, RateLimited) as e:
         status = 429 if isinstance(e, RateLimited) else 400
-        error = translate(request, "email or password is incorrect") if isinstance(e, AuthenticationFailed) else str(e)
+        incorrect = isinstance(e, AuthenticationFailed)
+        error = translate(request, "email or password is incorrect") if incorrect else refusal(request, e)
         return render(request, "login.html", status_code=status, error=error, email=email, next=target)
     settings = container(request).settings()
     welcome = translate(request, "Welcome, %(name)s", language=done.user.language or settings.language)

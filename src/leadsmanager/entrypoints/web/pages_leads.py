@@ -215,7 +215,7 @@ def new_lead(request: Request) -> Response:
     try:
         container(request).get_lead().submitted(result, by=actor)
     except NotFound:  # a colleague's lead: what was entered is in its history, its id is not shown
-        return redirect(request, "/leads/mine", HANDLED_BY_THE_TEAM.capitalize())
+        return redirect(request, "/leads/mine", refusal(request, HANDLED_BY_THE_TEAM).capitalize())
     if result.outcome is Outcome.CREATED:
         note = translate(request, "Lead created")
     else:

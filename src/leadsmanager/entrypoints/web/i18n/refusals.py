@@ -23,8 +23,47 @@ _PARTS = "parts"  # refusals joined by "; ", each said on its own
 _REASON = "reason"  # a refusal inside another
 _PROBLEMS = "problems"  # "field: problem; field: problem", as intake and the CSV import give them
 _FIELD = "field"
+_WHAT = "what"  # the kind of a record: a lead, a user
 _PROBLEM = re.compile(r"(?P<field>[a-z_]+): (?P<problem>.+)")
 _FIELD_NAMES = ("name", "email", "phone", "company", "service", "message", "created_at", "contact", "extras")
+
+
+def _fixed(_: Gettext) -> dict[str, str]:
+    """The refusals that hold no value, by their English text."""
+    return {
+        "this person is already being handled by the team": _("this person is already being handled by the team"),
+        "leads can only go to active users": _("leads can only go to active users"),
+        "the chosen assignee is not an active user": _("the chosen assignee is not an active user"),
+        "a note is at most 10,000 characters": _("a note is at most 10,000 characters"),
+        "a note cannot be empty": _("a note cannot be empty"),
+        "this is the last active admin; make another admin first": _(
+            "this is the last active admin; make another admin first"
+        ),
+        "this account is refusing sign-ins from new places for a while after many failed attempts; try again "
+        "later or from where you usually sign in": _(
+            "this account is refusing sign-ins from new places for a while after many failed attempts; try "
+            "again later or from where you usually sign in"
+        ),
+        "that password is too long": _("that password is too long"),
+        "you may not change this lead": _("you may not change this lead"),
+        "you may not enter leads": _("you may not enter leads"),
+        "only managers and admins assign leads": _("only managers and admins assign leads"),
+        "only admins manage users": _("only admins manage users"),
+        "only admins manage API keys": _("only admins manage API keys"),
+        "only admins may import leads": _("only admins may import leads"),
+        "only admins see the form sources": _("only admins see the form sources"),
+        "your role does not allow this page": _("your role does not allow this page"),
+        "this form was sent from another site": _("this form was sent from another site"),
+        "the form has expired or did not come from this site; reload the page and try again": _(
+            "the form has expired or did not come from this site; reload the page and try again"
+        ),
+        "choose a CSV file to upload": _("choose a CSV file to upload"),
+        "give the key at least one scope": _("give the key at least one scope"),
+        "name the integration this key is for": _("name the integration this key is for"),
+        "no such upload: it was imported already, or never uploaded": _(
+            "no such upload: it was imported already, or never uploaded"
+        ),
+    }
 
 
 def _patterns(_: Gettext) -> list[tuple[str, str]]:
@@ -57,26 +96,21 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
             _("lead %(id)s (%(name)s) is open with this %(field)s"),
         ),
         (r"lead (?P<id>\d+) is open with this (?P<field>email|phone)", _("lead %(id)s is open with this %(field)s")),
-        (r"this person is already being handled by the team", _("this person is already being handled by the team")),
         (r"the lead was not accepted \((?P<problems>.+)\)", _("the lead was not accepted (%(problems)s)")),
         (r"(?P<value>'.*') is not a valid phone number", _("%(value)s is not a valid phone number")),
         (r"(?P<value>'.*') is not a valid email address: .*", _("%(value)s is not a valid email address")),
-        (r"leads can only go to active users", _("leads can only go to active users")),
-        (r"the chosen assignee is not an active user", _("the chosen assignee is not an active user")),
-        (r"a note is at most 10,000 characters", _("a note is at most 10,000 characters")),
-        (
-            r"this account is refusing sign-ins from new places for a while after many failed attempts;"
-            r" try again later or from where you usually sign in",
-            _(
-                "this account is refusing sign-ins from new places for a while after many failed attempts;"
-                " try again later or from where you usually sign in"
-            ),
-        ),
-        (
-            r"this is the last active admin; make another admin first",
-            _("this is the last active admin; make another admin first"),
-        ),
         (r"a user with email (?P<email>\S+) already exists", _("a user with email %(email)s already exists")),
+        (r"(?P<what>lead|user) (?P<id>\d+) was not found", _("%(what)s %(id)s was not found")),
+        (r"API key (?P<id>\d+) was not found", _("API key %(id)s was not found")),
+        (
+            r"no failed submission (?P<id>\d+) is waiting in the inbox",
+            _("no failed submission %(id)s is waiting in the inbox"),
+        ),
+        (r"there is no form called (?P<slug>'.*')", _("there is no form called %(slug)s")),
+        (
+            r"a password needs at least (?P<count>\d+) characters",
+            _("a password needs at least %(count)s characters"),
+        ),
         (
             r"too many sign-in attempts; try again in (?P<minutes>\d+) minutes",
             _("too many sign-in attempts; try again in %(minutes)s minutes"),
@@ -127,6 +161,8 @@ def _field_names(_: Gettext) -> dict[str, str]:
         "created_at": _("date"),
         "contact": _("contact"),
         "extras": _("extra fields"),
+        "lead": _("lead"),
+        "user": _("user"),
     }
 
 
@@ -138,6 +174,9 @@ class Refusals:
 
     def __call__(self, message: str) -> str:
         """`message` in the reader's language, or as it is when it is not a refusal known here."""
+        fixed = _fixed(self.gettext)
+        if message in fixed:
+            return fixed[message]
         for pattern, said in _patterns(self.gettext):
             found = re.fullmatch(pattern, message, re.DOTALL)
             if found is not None:
@@ -158,7 +197,7 @@ class Refusals:
             return "; ".join(self(part) for part in value.split("; "))
         if name == _PROBLEMS:
             return "; ".join(self._problem(part) for part in value.split("; "))
-        if name == _FIELD:
+        if name in (_FIELD, _WHAT):
             return _field_names(self.gettext).get(value, value)
         return value
 
