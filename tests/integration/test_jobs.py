@@ -204,6 +204,22 @@ def test_the_confirmation_email_is_off_unless_configured(uow_factory: UowFactory
     assert "Person 2" not in polite.email.sent[0].text  # nothing they typed is mailed back
 
 
+def test_the_confirmation_is_in_the_language_of_the_form_that_was_sent(
+    uow_factory: UowFactory, clock: FakeClock
+) -> None:
+    jobs = Jobs(uow_factory, clock, NoticeSettings(confirmation=True, form_languages=(("contacto", "es"),)))
+    for n, form_id in enumerate(("contacto", "contact"), 1):
+        form = LeadForm(Channel.WEB_FORM, name=f"Person {n}", email=f"person{n}@example.com", form_id=form_id)
+        jobs.submit(form)
+    jobs.relay.drain()
+    jobs.work()
+    subjects = {m.to: m.subject for m in jobs.email.sent}
+    assert subjects == {
+        ("person1@example.com",): "Recibimos tu consulta - LeadsManager",
+        ("person2@example.com",): "We received your request - LeadsManager",
+    }
+
+
 def test_a_busy_mail_server_is_retried_and_the_notice_still_goes_once(jobs: Jobs) -> None:
     make_user(jobs.uow, Role.MANAGER)
     lead_id = jobs.lead(1)

@@ -31,6 +31,7 @@ from leadsmanager.application.ports import (
     UnitOfWorkFactory,
 )
 from leadsmanager.application.transactions import in_transaction
+from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.language import DEFAULT_LANGUAGE, LANGUAGES
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.pipeline import StageKind
@@ -56,6 +57,8 @@ class NoticeSettings:
     # What people without a language of their own read (LEADSMANAGER_LANGUAGE): the team's chat channel,
     # the person who wrote in, and the sales team's addresses that are nobody's account.
     language: str = DEFAULT_LANGUAGE
+    # (slug, language) of the public forms given a language: the confirmation to whoever sent one is in it.
+    form_languages: tuple[tuple[str, str], ...] = ()
 
 
 def notice_key(lead: Lead, notice: Notice, *more: str) -> str:
@@ -104,7 +107,8 @@ class SendNotice:
         if notice == Notice.CONFIRMATION:
             if not (self._settings.confirmation and lead.email):
                 return {}
-            return {DeliveryChannel.EMAIL: lambda: self._send(t.submission_confirmation(lead, language=language), key)}
+            theirs = self._form_language(lead)
+            return {DeliveryChannel.EMAIL: lambda: self._send(t.submission_confirmation(lead, language=theirs), key)}
         team, pipeline = self._team(uow), uow.pipeline.get()
         plan: dict[DeliveryChannel, Send] = {}
         if notice == Notice.NEW_LEAD:
@@ -173,6 +177,12 @@ class SendNotice:
         for address in addresses:
             team.setdefault(self._language_of(chosen.get(address.lower())), []).append(address)
         return {language: tuple(to) for language, to in team.items()}
+
+    def _form_language(self, lead: Lead) -> str:
+        """The language of the public form the lead came through, if it was given one."""
+        if lead.source is not Channel.WEB_FORM:
+            return self._settings.language
+        return self._language_of(dict(self._settings.form_languages).get(lead.form_id or ""))
 
     def _language_of(self, chosen: str | None) -> str:
         return chosen if chosen is not None and chosen in LANGUAGES else self._settings.language

@@ -47,6 +47,7 @@ def _notice_settings(s: Settings) -> NoticeSettings:
         remind_within=timedelta(days=s.remind_within_days),
         lease=timedelta(seconds=s.delivery_lease_seconds),
         language=s.language,
+        form_languages=s.public_form_languages,
     )
 
 
