@@ -33,8 +33,10 @@ def documented_settings() -> dict[str, str]:
     return {name: value.removeprefix('"').removesuffix('"') for name, value in ours}
 
 
-def form_3(n: int, message: str = "") -> dict[str, object]:
-    services: Answer = ["Almacenamiento", "Cross-docking"]
+JOB_SEEKER = "Busco trabajo/ Ofrezco productos o servicios"
+
+
+def form_3(n: int, message: str = "", services: Answer = ("Almacenamiento", "Cross-docking")) -> dict[str, object]:
     fields = [("Me interesa el servicio", services), ("Razón social", f"Empresa {n}"), ("E-mail", f"e{n}@example.com")]
     return entry(n, SENT + timedelta(minutes=n), [*fields, ("Telefono", ""), ("Mensaje", message)])
 
@@ -235,3 +237,22 @@ def test_check_reaches_the_site_with_the_kinds_own_request(cli: Cli, site: FakeI
     site.capable = False
     [refused] = [line for line in cli("check").stdout.splitlines() if "wordpress:intralog" in line]
     assert refused.split()[0] == "FAIL" and "edit_posts" in refused
+
+
+def test_form_3s_job_seekers_land_in_negativo_and_the_others_in_esperando_datos(cli: Cli, site: FakeIntralog) -> None:
+    routes = documented_settings()["LEADSMANAGER_WORDPRESS_INTRALOG_ROUTES"]
+    assert routes == f"3:Me interesa el servicio={JOB_SEEKER}=>negativo"
+    assert cli("pipeline", "list").exit_code == 0  # the embedded database is migrated: its stages are known
+    [before] = [line for line in cli("check").stdout.splitlines() if " routes" in line]
+    assert before.split()[0] == "FAIL" and "form 3 routes to negativo, not a stage in use" in before
+    applied = cli("pipeline", "apply", "intralog")
+    assert applied.exit_code == 0, applied.output
+    [after] = [line for line in cli("check").stdout.splitlines() if " routes" in line]
+    assert after.split()[0] == "ok"
+    site.add("3", form_3(1), form_3(2, services=[JOB_SEEKER]), form_3(3, services=["Almacenamiento", JOB_SEEKER]))
+    synced = cli("sync", "--form", "3")
+    assert lines(synced) == [f"intralog/3: {COUNTS.format(3)}, cursor start -> 3"]
+    statuses = {external: row["status"] for external, row in leads(cli, "3").items()}
+    assert statuses == {"intralog/3/1": "esperandoDatos", "intralog/3/2": "negativo", "intralog/3/3": "negativo"}
+    shown = cli("leads", "show", leads(cli, "3")["intralog/3/2"]["id"])
+    assert f'routed to negativo by the form\'s answer "{JOB_SEEKER}"' in shown.stdout

@@ -13,6 +13,7 @@ from dependency_injector import providers
 from starlette.testclient import TestClient
 
 from leadsmanager.adapters.form_sources.site import WordPressSite
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Lead
@@ -33,6 +34,7 @@ from tests.push_plugins import (
 from tests.support import FakeClock
 
 TOKEN = "Zr8w3Tq-pL0_vY7nK2sD9hXc4b"
+JOB_SEEKER = "Busco trabajo/ Ofrezco productos o servicios"
 BEARER = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -49,6 +51,10 @@ SITES = (
         "el", {"3f2a1b7": {"Nombre": "name", "Correo": "email", "Mensaje": "message"}, "9c8d7e6": {"field_a1": "phone"}}
     ),
     WordPressSite("synced", "https://synced.example", "sync", "app password", {"contact": {}}),
+    evolve(
+        pushing("intralog", {"3": {"your-email": "email", "your-name": "name"}}, "_serial_number"),
+        routes={"3": [StageRoute("servicios", JOB_SEEKER, "negativo")]},
+    ),
 )
 
 
@@ -297,3 +303,21 @@ def test_a_body_over_the_servers_limit_is_refused_413(push_client: TestClient, c
     limit = container.settings().max_body_bytes
     content = b'{"your-email": "big@example.com", "x": "' + b"a" * limit + b'"}'
     assert push_client.post("/api/v1/intake/webhook/cf7/123", content=content, headers=BEARER).status_code == 413
+
+
+def test_a_pushed_job_seeker_lands_in_negativo_by_the_forms_route(
+    push_client: TestClient, container: Container
+) -> None:
+    container.apply_preset()("intralog", actor="cli")
+
+    def push(serial: str, email: str, *services: str) -> dict[str, Any]:
+        data = {"_serial_number": serial, "your-name": "Juan", "your-email": email, "servicios": list(services)}
+        status, body = send(push_client, cf7_to_webhook("intralog", "3", data, f"Authorization: Bearer {TOKEN}"))
+        assert status == 200
+        return body
+
+    customer = push("1", "juan@example.com", "Almacenamiento")
+    seeker = push("2", "juan@example.com", "Almacenamiento", JOB_SEEKER)  # the same person: not joined
+    assert customer["outcome"] == seeker["outcome"] == "created" and customer["lead_id"] != seeker["lead_id"]
+    statuses = {lead.external_id: (lead.status, lead.is_open) for lead in leads(container)}
+    assert statuses == {"intralog/3/1": ("esperandoDatos", True), "intralog/3/2": ("negativo", False)}

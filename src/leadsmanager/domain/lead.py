@@ -141,8 +141,11 @@ class Lead:
         by: Actor | None = None,
         assignee_id: int | None = None,
         pipeline: Pipeline = DEFAULT,
+        stage: str | None = None,
     ) -> Lead:
-        """A new lead, in `pipeline`'s starting stage (the configured pipeline's; the default's if none)."""
+        """A new lead, in `pipeline`'s starting stage (the configured pipeline's; the default's if none),
+        or in `stage` of it."""
+        begin = stage or pipeline.start
         lead = cls(
             contact_name=submission.contact_name,
             email=submission.email,
@@ -156,19 +159,47 @@ class Lead:
             external_id=submission.external_id,
             extras=dict(submission.extras),
             utm=dict(submission.utm),
-            status=pipeline.start,
+            status=begin,
             assignee_id=assignee_id,
             created_at=at,
             updated_at=at,
-            stage_reached=pipeline.start,
-            status_kind=pipeline.kind(pipeline.start),
+            stage_reached=pipeline.furthest(pipeline.start, begin),
+            status_kind=pipeline.kind(begin),
         )
         actor_id = by.user_id if by else None
-        lead._record(HistoryField.STATUS, None, pipeline.start, actor_id, at)
+        lead._record(HistoryField.STATUS, None, begin, actor_id, at)
         if assignee_id is not None:
             lead._record(HistoryField.ASSIGNEE, None, str(assignee_id), actor_id, at)
         lead.events.append(events.LeadSubmitted(submission.channel))
         lead.score = lead.score_card().total
+        return lead
+
+    @classmethod
+    def routed(
+        cls,
+        submission: Submission,
+        *,
+        stage: str,
+        because: str,
+        at: datetime,
+        pipeline: Pipeline,
+        by: Actor | None = None,
+        assignee_id: int | None = None,
+    ) -> Lead:
+        """A new lead that a form's answer (`because`) sends straight to `stage` of `pipeline` (job seekers
+        to an excluded stage), its history saying so. A lead this closes announces nothing: nobody is told
+        of it, reminded of it or asked to follow it up. A stage the pipeline lacks, or has retired, takes
+        no lead: it starts where leads start, and its history says why."""
+        found = pipeline.find(stage)
+        if found is None or found.retired:
+            lead = cls.from_submission(submission, at=at, by=by, assignee_id=assignee_id, pipeline=pipeline)
+            note = f"{because} routes to stage {stage}, which the pipeline lacks or has retired: left in {lead.status}"
+            lead._record(HistoryField.NOTE, None, note, None, at)
+            return lead
+        lead = cls.from_submission(submission, at=at, by=by, assignee_id=assignee_id, pipeline=pipeline, stage=stage)
+        lead._record(HistoryField.NOTE, None, f"routed to {stage} by {because}", None, at)
+        if not lead.is_open:
+            lead.events = []
         return lead
 
     @property

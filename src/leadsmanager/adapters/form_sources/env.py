@@ -7,6 +7,7 @@
     LEADSMANAGER_WORDPRESS_SHOP_PASSWORD=abcd efgh ijkl mnop qrst uvwx
     LEADSMANAGER_WORDPRESS_SHOP_FORMS=contact,quote
     LEADSMANAGER_WORDPRESS_SHOP_FIELDS=contact:your-name=name,contact:your-email=email,quote:budget=message
+    LEADSMANAGER_WORDPRESS_SHOP_ROUTES=contact:I am=Looking for a job=>lost   # optional: answer=>stage
     LEADSMANAGER_WORDPRESS_SHOP_TOKEN=<24+ random URL-safe characters>  # optional: takes plugins' webhooks
     LEADSMANAGER_WORDPRESS_SHOP_ID_KEY=id       # optional: the pushed field with the plugin's entry id
 
@@ -21,6 +22,7 @@ from collections.abc import Mapping
 
 from leadsmanager.adapters.form_sources.site import SiteKind, WordPressSite
 from leadsmanager.application.intake.form_mapping import SITE_NAME
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.domain.errors import ValidationError
 
 PREFIX = "LEADSMANAGER_WORDPRESS_"
@@ -53,6 +55,7 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
     kind = _kind(optional("KIND"), variable=prefix + "KIND")
     forms = _words(required("FORMS"))
     mappings = _field_maps(optional("FIELDS"), forms, variable=prefix + "FIELDS")
+    routes = stage_routes(optional("ROUTES"), forms, variable=prefix + "ROUTES")
     token = optional("TOKEN")
     # Without a way in for pushes a site is synced, as it always was; with one, all three or none of these.
     syncs = not (token or optional("WEBHOOK_SECRET")) or any(optional(s) for s in PULL_SETTINGS)
@@ -68,6 +71,7 @@ def _site(name: str, environ: Mapping[str, str]) -> WordPressSite:
             kind=kind,
             push_token=token,
             id_key=optional("ID_KEY"),
+            routes=routes,
         )
     except ValidationError as e:
         variable = prefix + VARIABLE_OF.get(next(iter(e.fields), ""), "*")
@@ -97,6 +101,27 @@ def _field_maps(text: str, forms: tuple[str, ...], *, variable: str) -> dict[str
             raise ValidationError(message, {variable: "invalid"})
         mappings.setdefault(form_id.strip(), {})[form_field.strip()] = lead_field.strip().lower()
     return mappings
+
+
+def stage_routes(text: str, forms: tuple[str, ...], *, variable: str) -> dict[str, list[StageRoute]]:
+    """`form:field=answer=>stage` entries, comma separated, in the order they are tried. The field is
+    read up to its first '=', the stage after the last '=>': an answer may hold ':', '/', '=' and
+    accents, a field name no '=', neither a comma."""
+    routes: dict[str, list[StageRoute]] = {}
+    for entry in _words(text):
+        form_id, colon, rest = entry.partition(":")
+        choice, arrow, stage = rest.rpartition("=>")
+        form_field, equals, answer = choice.partition("=")
+        if not (colon and arrow and equals):
+            raise ValidationError(f"{variable}: {entry!r} is not form:field=answer=>stage", {variable: "invalid"})
+        if form_id.strip() not in forms:
+            message = f"{variable}: form {form_id.strip()!r} is not listed in its _FORMS"
+            raise ValidationError(message, {variable: "invalid"})
+        try:
+            routes.setdefault(form_id.strip(), []).append(StageRoute(form_field, answer, stage))
+        except ValidationError as e:
+            raise ValidationError(f"{variable}: {entry!r}: {e}", {variable: "invalid"}) from None
+    return routes
 
 
 def _words(value: str) -> tuple[str, ...]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import httpx
 from attrs import Attribute, field, frozen
 
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.intake.form_mapping import SyncedForm, check_site_name
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.application.push import PushTarget
 from leadsmanager.application.sync_types import FormSourceError, RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
@@ -95,6 +96,8 @@ class WordPressSite:
     push_token: str = field(default="", repr=False, validator=_check_push_token)
     # The pushed field holding the plugin's own id of a submission; empty: pushes are told apart by content.
     id_key: str = field(default="", validator=_check_id_key)
+    # Per form id, the answers that send a submission to a stage (`SyncedForm.routes`).
+    routes: Mapping[str, Sequence[StageRoute]] = field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
         if not (self.syncs or self.takes_pushes):
@@ -112,16 +115,19 @@ class WordPressSite:
         return bool(self.push_token or self.webhook_secret)
 
     def synced_forms(self) -> tuple[SyncedForm, ...]:
-        return tuple(SyncedForm(self.name, form_id, dict(fields)) for form_id, fields in self.forms.items())
+        return tuple(self._form(form_id) for form_id in self.forms)
 
     def push_target(self, form_id: str) -> PushTarget:
         """Where a push to `form_id` goes; a form the site does not list has no mapping."""
-        fields = self.forms.get(form_id)
-        form = None if fields is None else SyncedForm(self.name, form_id, dict(fields))
+        form = self._form(form_id) if form_id in self.forms else None
         return PushTarget(self.name, form_id, form, self.id_key)
 
     def lead_form(self, form_id: str, submission: RemoteSubmission) -> LeadForm:
-        return SyncedForm(self.name, form_id, dict(self.forms.get(form_id, {}))).lead_form(submission)
+        return self._form(form_id).lead_form(submission)
+
+    def _form(self, form_id: str) -> SyncedForm:
+        """The form's mapping and routes, as every way its submissions arrive reads them."""
+        return SyncedForm(self.name, form_id, dict(self.forms.get(form_id, {})), self.routes.get(form_id, ()))
 
     def auth(self) -> httpx.BasicAuth:
         return httpx.BasicAuth(self.username, self.app_password)

@@ -22,7 +22,6 @@ from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import NotFound, ValidationError
 from leadsmanager.domain.failed_submission import FailedSubmission, ReceivedBy
-from leadsmanager.domain.lead import Submission
 
 # Stands in for the site's id of a pushed submission that had none; the lead then gets no external id.
 NO_ID = "none"
@@ -104,7 +103,7 @@ class FailedSubmissions:
         ready = self._ready(failed)
         return in_transaction(self._uow, lambda uow: self._settle(uow, failed, ready))
 
-    def _ready(self, failed: FailedSubmission) -> Submission | str:
+    def _ready(self, failed: FailedSubmission) -> Arrival | str:
         """The submission intake would store now, or why it still cannot."""
         try:
             form = self._lead_form(failed)
@@ -112,11 +111,11 @@ class FailedSubmissions:
         except ValidationError as e:
             return str(e)
         try:
-            return to_submission(form, region=self._region)
+            return Arrival(to_submission(form, region=self._region), route=form.route)
         except ValidationError as e:
             return refusal_reason(e, form)
 
-    def _settle(self, uow: UnitOfWork, failed: FailedSubmission, ready: Submission | str) -> Replay:
+    def _settle(self, uow: UnitOfWork, failed: FailedSubmission, ready: Arrival | str) -> Replay:
         """The lead stored and the submission out of the inbox, or its new reason kept."""
         assert failed.id is not None
         current = uow.failed_submissions.get(failed.id)
@@ -127,7 +126,7 @@ class FailedSubmissions:
             after = current.failed_again(ready, at=now)
             uow.failed_submissions.save(after)
             return Replay(failed, after)
-        [result] = store_page(uow, [Arrival(ready)], self._clock.now)
+        [result] = store_page(uow, [ready], self._clock.now)
         after = current.replayed(result.lead_id, at=now)
         uow.failed_submissions.save(after)
         return Replay(failed, after, result.outcome)

@@ -17,6 +17,7 @@ from leadsmanager.application.intake.normalisation import (
     normalise_name,
     normalise_phone,
 )
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel, Submission
 
@@ -47,6 +48,8 @@ class LeadForm:
     spam_reason: str = ""
     # When the person wrote, for leads brought over from another system: a new lead is dated then.
     created_at: datetime | None = None
+    # The form's answer that sends the lead to a stage of its own (StageRoute); spam checks win over it.
+    route: StageRoute | None = None
 
     @classmethod
     def from_fields(cls, channel: Channel, fields: Mapping[str, str], **details: Any) -> LeadForm:

@@ -10,14 +10,15 @@ failed-submissions inbox.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
 from attrs import Attribute, field, frozen
 
 from leadsmanager.application.intake.form import MAX_EXTRAS, TEXT_LIMITS, LeadForm
+from leadsmanager.application.intake.labels import field_label as field_label  # noqa: PLC0414 (re-exported)
+from leadsmanager.application.intake.routing import StageRoute, route_of
 from leadsmanager.application.sync_types import RemoteSubmission
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
@@ -53,12 +54,6 @@ def _check_form_id(_: Any, attribute: Attribute[str], value: str) -> None:
         raise ValidationError(message, {"form_id": "invalid"})
 
 
-def field_label(name: str) -> str:
-    """A field's name as mappings match it: Unicode NFC, whitespace collapsed (labels such as
-    "Correo electrónico" may be typed decomposed, or carry a stray space on the site)."""
-    return " ".join(unicodedata.normalize("NFC", name).split())
-
-
 def _labelled(fields: Mapping[str, str]) -> dict[str, str]:
     return {field_label(k): v for k, v in fields.items()}
 
@@ -70,13 +65,19 @@ def _check_fields(_: Any, attribute: Attribute[Mapping[str, str]], value: Mappin
             raise ValidationError(message, {"fields": "invalid mapping"})
 
 
+def _tupled(routes: Iterable[StageRoute]) -> tuple[StageRoute, ...]:
+    return tuple(routes)
+
+
 @frozen
 class SyncedForm:
-    """A form whose submissions become leads; `fields` maps a form field to a lead field, in join order."""
+    """A form whose submissions become leads; `fields` maps a form field to a lead field, in join order;
+    `routes` send a submission to a stage by an answer (the first that matches)."""
 
     site: str = field(validator=check_site_name)
     form_id: str = field(validator=_check_form_id)
     fields: Mapping[str, str] = field(factory=dict, converter=_labelled, validator=_check_fields)
+    routes: tuple[StageRoute, ...] = field(default=(), converter=_tupled)
 
     def lead_form(self, submission: RemoteSubmission) -> LeadForm:
         routes, sources = self._routes, self._sources
@@ -100,6 +101,7 @@ class SyncedForm:
             external_id=f"{self.site}/{self.form_id}/{submission.id}",
             extras=bounded_extras(extras),
             utm=utm,
+            route=route_of(self.routes, values),
         )
 
     # Worked out once per form, not for each of its submissions.

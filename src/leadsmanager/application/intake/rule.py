@@ -4,6 +4,9 @@ Each submission, in order, is:
 - a replay (DUPLICATE) when its external id is stored, as a lead's own or as one that joined a lead:
   nothing changes;
 - suspected spam (SPAM): a spam lead of its own, which nothing joins;
+- routed by a form's answer to a closed stage (a job seeker to an excluded one): a new lead of its own
+  in that stage, which nothing joins (CREATED); routed to an open stage, it is a re-submission or a new
+  lead as any other, a new one starting in that stage;
 - a re-submission (MERGED) when an open lead has its email, else its phone: it joins that lead;
 - else a new lead (CREATED).
 Submissions earlier in the page count as stored for later ones: a person writing twice in one page gets
@@ -25,6 +28,7 @@ from datetime import datetime
 from attrs import frozen
 
 from leadsmanager.application.intake.outcome import Outcome, Placed, SubmitResult
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.application.ports import LeadRepository, UnitOfWork
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel, Lead, Submission
@@ -42,6 +46,7 @@ class Arrival:
     assignee_id: int | None = None
     spam_reason: str = ""
     created_at: datetime | None = None  # a new lead's date, when it is older than its arrival (an import)
+    route: StageRoute | None = None  # the form's answer that sends a new lead to a stage of its own
 
 
 class IntakePage:
@@ -91,10 +96,11 @@ class IntakePage:
             spam = Lead.from_submission(submission, at=at, pipeline=pipeline)
             spam.mark_spam(arrival.spam_reason, at=at, pipeline=pipeline)
             return self._created(Placed(Outcome.SPAM, spam), key)
+        if self._closes(arrival.route):  # it holds no contact: nothing joins it
+            return self._created(Placed(Outcome.CREATED, self._new(arrival, at)), key)
         existing = self._open_lead(submission)
         if existing is None:
-            dated, by, owner = arrival.created_at or at, arrival.by, arrival.assignee_id
-            lead = Lead.from_submission(submission, at=dated, by=by, assignee_id=owner, pipeline=self._pipeline())
+            lead = self._new(arrival, at)
             self._hold(lead)
             return self._created(Placed(Outcome.CREATED, lead), key)
         existing.record_resubmission(submission, at=at, by=arrival.by)
@@ -103,6 +109,20 @@ class IntakePage:
         if key is not None:
             self._ids[key] = existing  # a second delivery later in the page is a replay
         return Placed(Outcome.MERGED, existing)
+
+    def _closes(self, route: StageRoute | None) -> bool:
+        """Whether `route` sends a new lead to a closed stage in use."""
+        stage = None if route is None else self._pipeline().find(route.stage)
+        return stage is not None and not stage.retired and not stage.is_open
+
+    def _new(self, arrival: Arrival, at: datetime) -> Lead:
+        dated, route, pipeline = arrival.created_at or at, arrival.route, self._pipeline()
+        by, owner, submission = arrival.by, arrival.assignee_id, arrival.submission
+        if route is None:
+            return Lead.from_submission(submission, at=dated, by=by, assignee_id=owner, pipeline=pipeline)
+        return Lead.routed(
+            submission, stage=route.stage, because=route.because, at=dated, by=by, assignee_id=owner, pipeline=pipeline
+        )
 
     def _created(self, placed: Placed, key: ExternalKey | None) -> Placed:
         assert isinstance(placed.lead, Lead)

@@ -55,7 +55,7 @@ class SubmitLead:
     ) -> SubmitResult:
         if once is not None and (replayed := _replay(uow, once)) is not None:
             return replayed
-        arrival = Arrival(submission, by, _assignee(uow, form, by), form.spam_reason)
+        arrival = Arrival(submission, by, _assignee(uow, form, by), form.spam_reason, route=form.route)
         [result] = store_page(uow, [arrival], self._clock.now)
         if result.lead is None:  # a replay: its caller shows the lead, read in this transaction
             result = SubmitResult(result.lead_id, result.outcome, uow.leads.get(result.lead_id))
@@ -108,7 +108,7 @@ class SubmitLead:
 
 
 def _arrival(form: LeadForm, submission: Submission) -> Arrival:
-    return Arrival(submission, spam_reason=form.spam_reason, created_at=form.created_at)
+    return Arrival(submission, spam_reason=form.spam_reason, created_at=form.created_at, route=form.route)
 
 
 def _replay(uow: UnitOfWork, idempotency: Idempotency) -> SubmitResult | None:

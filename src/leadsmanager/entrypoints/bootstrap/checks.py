@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from sqlalchemy import Engine, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from leadsmanager.adapters.notifier_settings import Notifiers
 from leadsmanager.adapters.perfit import PerfitConfig
 from leadsmanager.adapters.probes import Probe, database_probe, redis_probe
 from leadsmanager.adapters.service_probes import perfit_probe, slack_probe, wordpress_probe
 from leadsmanager.adapters.sql.migrate import pending
-from leadsmanager.domain.errors import ValidationError
+from leadsmanager.application.intake.routing import unknown_stages
+from leadsmanager.domain.errors import LeadsManagerError, ValidationError
+from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.entrypoints.bootstrap.container import build
 from leadsmanager.entrypoints.bootstrap.jobs import Process
 from leadsmanager.entrypoints.bootstrap.settings import PREFIX, Settings
@@ -50,9 +53,13 @@ def run_checks(environ: Mapping[str, str]) -> list[Probe]:
         return [Probe("config", False, str(e))]
     built = build(settings, Process.COMMAND)
     try:
+        database = database_line(settings, built.probe_engine())
+        # The stages are read once the schema holds them: an embedded database is migrated at the next command.
+        known = database.ok and not pending(built.probe_engine())
         return [
             *config_lines(settings),
-            database_line(settings, built.probe_engine()),
+            database,
+            *(route_lines(settings, built.stages()) if known else []),
             redis_probe(built.probe_redis()),
             *(wordpress_probe(site) for site in settings.wordpress_sites if site.syncs),
             *notifier_lines(settings, built.notifiers),
@@ -82,6 +89,30 @@ def database_line(settings: Settings, engine: Engine) -> Probe:
     return Probe(
         "database", True, f"{where}: answers, schema {'migrated at the next command' if behind else 'up to date'}"
     )
+
+
+def route_lines(settings: Settings, pipeline: Callable[[], Pipeline]) -> list[Probe]:
+    """Every form answer routed to a stage the configured pipeline has in use (the pipeline lives in the
+    database, so the environment alone cannot tell)."""
+    routed = [(site, form_id, routes) for site in settings.wordpress_sites for form_id, routes in site.routes.items()]
+    if not routed:
+        return []
+    try:
+        current = pipeline()
+    except (LeadsManagerError, SQLAlchemyError) as e:
+        return [Probe("routes", False, f"the pipeline could not be read to check the routes: {e}")]
+    lines = [
+        Probe(
+            "routes",
+            False,
+            f"{PREFIX}WORDPRESS_{site.name.upper()}_ROUTES: form {form_id} routes to {', '.join(unknown)}, "
+            f"not a stage in use of the pipeline ({', '.join(current.keys)})",
+        )
+        for site, form_id, routes in routed
+        if (unknown := unknown_stages(routes, current))
+    ]
+    count = sum(len(routes) for _, _, routes in routed)
+    return lines or [Probe("routes", True, f"{count} form answer(s) routed to stages of the pipeline")]
 
 
 def email_line(email_via: str, settings: Settings) -> Probe:
