@@ -22,6 +22,7 @@ from tests.conftest import reset, views_of
 from tests.support import START, FakeClock, new_lead
 
 S = LeadStatus
+KINDS = ("leads", "report_pending")  # the tables whose status_kind columns today's code writes
 MANAGER = Actor(user_id=None, role=Role.MANAGER, name="Max")
 PATHS = {
     S.NEW: [],
@@ -40,10 +41,11 @@ def _report(engine: Engine) -> Report:
 
 
 def check(engine: Engine) -> None:
-    # Today's code writes the column 0018 adds: it is there while the old leads are written, then dropped,
-    # so that 0018 adds and fills it as on a database of that age.
+    # Today's code writes the columns 0018 and 0020 add: they are there while the old leads are written,
+    # then dropped, so that the migrations add and fill them as on a database of that age.
     with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE leads ADD COLUMN status_kind VARCHAR(16) NOT NULL DEFAULT 'open'"))
+        for table in KINDS:
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN status_kind VARCHAR(16) NOT NULL DEFAULT 'open'"))
     with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
         for n, path in enumerate(PATHS.values(), 1):
             lead = new_lead(n)
@@ -52,7 +54,8 @@ def check(engine: Engine) -> None:
             uow.leads.add(lead)
         uow.commit()
     with engine.begin() as connection:
-        connection.execute(text("ALTER TABLE leads DROP COLUMN status_kind"))
+        for table in KINDS:
+            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN status_kind"))
     # The figures are read after the upgrade only: the code reads today's report_counts columns, which a
     # later migration (0016, imported leads' counters) adds.
     upgrade(engine)

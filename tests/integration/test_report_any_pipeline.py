@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from attrs import evolve
 from sqlalchemy import Engine, select
 
 from leadsmanager.adapters.sql.engine import make_session_factory
@@ -20,6 +21,7 @@ from leadsmanager.application.reports import Report, ReportQuery, Reports
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.period import Period
+from leadsmanager.domain.pipeline import INTRALOG, Pipeline, StageChange, StageKind
 from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.formats.report_tables import table_named
 from tests.conftest import views_of
@@ -76,6 +78,18 @@ def test_an_intralog_pipelines_leads_are_reported_by_its_stages(sql_engine: Engi
     assert stored(sql_engine) == kept
     assert reports(ReportQuery(ALL_TIME), by=BOSS) == folded == pending
     check(folded)
+    # A stage that changes kind takes its leads with it: faltaCotizar's lead stops waiting for an answer.
+    edited = [evolve(s, kind=StageKind.EXCLUDED) if s.key == "faltaCotizar" else s for s in INTRALOG.stages]
+    with uow() as work:
+        work.pipeline.replace(Pipeline.of(edited, INTRALOG.start), StageChange(START, "cli", "edit", "excluded"))
+        work.commit()
+    assert fold_pending(factory) == 0  # the counts were made again in the change's own transaction
+    changed = reports(ReportQuery(ALL_TIME), by=BOSS)
+    assert (changed.waiting, changed.excluded, [x.waiting for x in changed.reps]) == (2, 2, [2])
+    kept = stored(sql_engine)
+    with sql_engine.begin() as connection:
+        rebuild(connection)
+    assert stored(sql_engine) == kept
 
 
 def check(r: Report) -> None:
@@ -93,6 +107,9 @@ def check(r: Report) -> None:
         ("web_form", 6, 0, 1, 1, 0.2)
     ]
     assert [(x.leads, x.open, x.won, x.lost) for x in r.reps] == [(6, 3, 1, 1)]
+    # Nobody answered any of them (a manager's moves without an account), so every open one is waiting
+    # past the follow-up; the won, lost and excluded ones are closed, by their stages' kinds.
+    assert (r.waiting, [x.waiting for x in r.reps]) == (3, [3])
     statuses = table_named(r, "statuses")
     assert statuses is not None and statuses.rows == [
         ("esperandoDatos", 2),

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from attrs import frozen
 
 from leadsmanager.domain.lead import Lead
-from leadsmanager.domain.status import CLOSED_STATUSES, LeadStatus
+from leadsmanager.domain.pipeline import StageKind
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 # Upper bounds of the first-response buckets, about 15-50% apart. A percentile is reported as the
@@ -24,14 +24,13 @@ RESPONSE_LIMITS: tuple[timedelta, ...] = (
 )
 RESPONSE_LIMIT_SECONDS = tuple(int(limit.total_seconds()) for limit in RESPONSE_LIMITS)
 RESPONSE_BUCKETS = len(RESPONSE_LIMITS) + 1
-CLOSED = frozenset(s.value for s in CLOSED_STATUSES)
 
 
 class Facet(enum.StrEnum):
     SOURCE_STATUS = "source_status"  # (source, status)
     REACHED = "reached"  # (furthest stage reached,) of every lead but spam
     RESPONSE = "response"  # (bucket,) of answered leads: the index of their first-response bucket
-    UNANSWERED = "unanswered"  # () of open leads that nobody has answered yet
+    UNANSWERED = "unanswered"  # () of open leads (by their stage's kind) that nobody has answered yet
     SITE_FORM = "site_form"  # (site, form id); not split by assignee
     SERVICE = "service"  # (service,); not split by assignee
 
@@ -73,7 +72,8 @@ def response_bucket(waited: timedelta) -> int:
 
 @frozen
 class Counted:
-    """The fields of a lead that reports count, as a lead or a stored row holds them."""
+    """The fields of a lead that reports count, as a lead or a stored row holds them. Whether it is
+    open or spam is its stage's kind, as the configured pipeline had it when the lead was written."""
 
     assignee_id: int | None
     created_at: datetime
@@ -84,6 +84,7 @@ class Counted:
     site: str
     form_id: str
     service: str
+    status_kind: str = StageKind.OPEN.value
 
     @classmethod
     def of(cls, lead: Lead) -> Counted:
@@ -97,6 +98,7 @@ class Counted:
             lead.site,
             lead.form_id,
             lead.service,
+            lead.status_kind.value,
         )
 
     def facet_keys(self) -> list[tuple[Facet, tuple[str, ...]]]:
@@ -106,11 +108,11 @@ class Counted:
             (Facet.SITE_FORM, (self.site, self.form_id)),
             (Facet.SERVICE, (self.service,)),
         ]
-        if self.status != LeadStatus.SPAM.value:
+        if self.status_kind != StageKind.SPAM:
             found.append((Facet.REACHED, (self.stage_reached,)))
         if self.first_response_at is not None:
             found.append((Facet.RESPONSE, (str(response_bucket(self.first_response_at - self.created_at)),)))
-        elif self.status not in CLOSED:
+        elif self.status_kind == StageKind.OPEN:
             found.append((Facet.UNANSWERED, ()))
         return found
 

@@ -26,7 +26,6 @@ class LeadStatus(enum.StrEnum):
         return DEFAULT.is_open(self)
 
 
-CLOSED_STATUSES = frozenset(LeadStatus(key) for key in DEFAULT.keys if not DEFAULT.is_open(key))
 # The stages a lead passes on its way to a sale, in order. Lost and spam are outcomes, not stages.
 PIPELINE = tuple(LeadStatus(key) for key in DEFAULT.progression)
 

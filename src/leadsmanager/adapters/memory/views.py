@@ -14,8 +14,8 @@ from leadsmanager.application.ports import LeadViews
 from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.search import lead_terms, matches, query_terms
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 
 
@@ -116,7 +116,7 @@ def _by_score(lead: Lead) -> tuple[Any, int]:
 def _selected(lead: Lead, q: LeadQuery) -> bool:
     checks = (
         not q.statuses or lead.status in q.statuses,
-        not q.hide_spam or lead.status != LeadStatus.SPAM,
+        not q.hide_spam or lead.status_kind is not StageKind.SPAM,
         q.assignee_id is None or lead.assignee_id == q.assignee_id,
         not q.unassigned or lead.assignee_id is None,
         q.source is None or lead.source == q.source,

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import leads, stage_changes, stages
+from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.ports import PipelineRepository
 from leadsmanager.domain.pipeline import DEFAULT, Pipeline, Stage, StageChange, StageKind
 
@@ -69,7 +70,9 @@ class SqlPipelineRepository(PipelineRepository):
     def replace(self, pipeline: Pipeline, change: StageChange) -> None:
         self._cache.forget()  # and again once committed (the unit of work calls `committed`)
         self.replaced = True
-        self._rekind(pipeline)
+        if self._rekind(pipeline):
+            # Counted again from the leads as they now stand, as `db recount-reports` does.
+            rebuild(self._session.connection())
         run(self._session, delete(stages))
         rows = [_values(stage, start=stage.key == pipeline.start) for stage in pipeline.stages]
         run(self._session, insert(stages), rows)
@@ -78,18 +81,22 @@ class SqlPipelineRepository(PipelineRepository):
             insert(stage_changes).values(at=change.at, actor=change.actor, action=change.action, detail=change.detail),
         )
 
-    def _rekind(self, pipeline: Pipeline) -> None:
+    def _rekind(self, pipeline: Pipeline) -> bool:
         """Leads in a stage whose kind changes take the new kind; they stop (or start) counting as open
-        contacts. A stage reopened while another open lead holds the same contact is refused (Conflict)."""
+        contacts. A stage reopened while another open lead holds the same contact is refused (Conflict).
+        True when some lead changed kind."""
         before = {key: kind for key, kind in run(self._session, select(stages.c.key, stages.c.kind))}
         c = leads.c
+        changed = 0
         for stage in pipeline.stages:
             if before.get(stage.key, StageKind.OPEN.value) == stage.kind.value:
                 continue
             email, phone = (c.email, c.phone) if stage.is_open else (null(), null())
             contacts = {"open_email": email, "open_phone": phone}
             values = {"status_kind": stage.kind.value, "version": c.version + 1, **contacts}
-            run(self._session, update(leads).where(c.status == stage.key).values(values))
+            result = run(self._session, update(leads).where(c.status == stage.key).values(values))
+            changed += result.rowcount
+        return changed > 0
 
     def changes(self) -> list[StageChange]:
         c = stage_changes.c

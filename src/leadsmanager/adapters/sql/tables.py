@@ -373,6 +373,7 @@ report_pending = Table(
     Column("site", exact_string(200), nullable=False),
     Column("form_id", exact_string(100), nullable=False),
     Column("service", exact_string(120), nullable=False),
+    Column("status_kind", String(16), nullable=False, server_default="open"),
     **MYSQL_OPTIONS,
 )
 

@@ -43,8 +43,8 @@ from leadsmanager.adapters.sql.engine import read_json
 from leadsmanager.adapters.sql.lead_rows import SUMMARY_COLUMNS
 from leadsmanager.adapters.sql.tables import lead_search, leads
 from leadsmanager.application.queries import LeadQuery
+from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.search import query_terms
-from leadsmanager.domain.status import LeadStatus
 
 _TIMES = [n for n, c in enumerate(SUMMARY_COLUMNS) if isinstance(c.type, UtcDateTime)]
 
@@ -250,7 +250,7 @@ def conditions(s: Shape) -> list[ColumnElement[bool]]:
     if "statuses" in given:
         found.append(c.status.in_(bindparam("statuses", expanding=True)))
     if "hide_spam" in given:
-        found.append(c.status != LeadStatus.SPAM.value)
+        found.append(c.status_kind != StageKind.SPAM.value)
     if "assignee_id" in given:
         found.append(c.assignee_id == bindparam("assignee_id"))
     if "unassigned" in given:

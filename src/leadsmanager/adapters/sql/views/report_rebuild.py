@@ -14,6 +14,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     literal,
     select,
     true,
@@ -32,8 +33,8 @@ from leadsmanager.adapters.sql.tables import (
     report_keys,
     report_pending,
 )
-from leadsmanager.application.tallies import CLOSED, RESPONSE_LIMIT_SECONDS, Facet
-from leadsmanager.domain.status import LeadStatus
+from leadsmanager.application.tallies import RESPONSE_LIMIT_SECONDS, Facet
+from leadsmanager.domain.pipeline import DEFAULT, StageKind
 
 Counters = dict[str, tuple[Facet, tuple[str, ...]]]
 
@@ -89,7 +90,8 @@ def rebuild(connection: Connection, counters: Counters = COUNTERS, *, pending: b
     connection.execute(delete(report_keys))
     connection.execute(delete(report_counts))
     names = ["span", "starts", "assignee_id", *counters]
-    connection.execute(insert(report_counts).from_select(names, _day_counts(counters)))
+    kind = _status_kind(connection)
+    connection.execute(insert(report_counts).from_select(names, _day_counts(counters, kind)))
     connection.execute(insert(report_counts).from_select(names, _months(counters)))
     exact = connection.dialect.name in ("mysql", "mariadb")
     columns = ["who", "span", "starts", "facet", "first_key", "second_key", "leads"]
@@ -97,11 +99,20 @@ def rebuild(connection: Connection, counters: Counters = COUNTERS, *, pending: b
         for each in (True, False):
             connection.execute(insert(report_keys).from_select(columns, _day_keys(facet, keys, each, exact)))
     for facet in (Facet.SOURCE_STATUS, Facet.REACHED):
-        connection.execute(insert(report_keys).from_select(columns, _uncounted_keys(facet, counters)))
+        connection.execute(insert(report_keys).from_select(columns, _uncounted_keys(facet, counters, kind)))
     connection.execute(insert(report_keys).from_select(columns, _month_keys()))
 
 
-def _day_counts(counters: Counters) -> Select[Any]:
+def _status_kind(connection: Connection) -> ColumnElement[str]:
+    """Each lead's stage kind: its status_kind; before a migration added that column, the default
+    pipeline's kind of its status (the only pipeline there was)."""
+    if any(column["name"] == "status_kind" for column in inspect(connection).get_columns("leads")):
+        return leads.c.status_kind
+    closed = ((leads.c.status == s.key, s.kind.value) for s in DEFAULT.stages if not s.is_open)
+    return case(*closed, else_=StageKind.OPEN.value)
+
+
+def _day_counts(counters: Counters, kind: ColumnElement[str]) -> Select[Any]:
     """One row per arrival day and assignee. The leads are grouped by everything a counter looks at
     first (so each wait is bucketed once), then each counter adds up the groups that hold its key."""
     waited = SecondsBetween(leads.c.created_at, leads.c.first_response_at)
@@ -112,6 +123,7 @@ def _day_counts(counters: Counters) -> Select[Any]:
         "source": leads.c.source,
         "status": leads.c.status,
         "stage_reached": leads.c.stage_reached,
+        "status_kind": kind,
         "unanswered": case((leads.c.first_response_at.is_(None), 1), else_=0),
         "bucket": bucket,
     }
@@ -126,13 +138,13 @@ def _holds(lead: Any, facet: Facet, key: tuple[str, ...]) -> ColumnElement[bool]
     if facet is Facet.SOURCE_STATUS:
         return and_(c.source == key[0], c.status == key[1])
     if facet is Facet.REACHED:
-        return and_(c.stage_reached == key[0], c.status != LeadStatus.SPAM.value)
+        return and_(c.stage_reached == key[0], c.status_kind != StageKind.SPAM.value)
     if facet is Facet.RESPONSE:
         return and_(c.unanswered == 0, c.bucket == int(key[0]))
-    return and_(c.unanswered == 1, c.status.not_in(sorted(CLOSED)))
+    return and_(c.unanswered == 1, c.status_kind == StageKind.OPEN.value)
 
 
-def _uncounted_keys(facet: Facet, counters: Counters) -> Select[Any]:
+def _uncounted_keys(facet: Facet, counters: Counters, kind: ColumnElement[str]) -> Select[Any]:
     """Per day and assignee, the leads whose status (or furthest stage) no counter column holds: a
     stage outside the default pipeline, kept by key as the fold keeps it."""
     held = [key for f, key in counters.values() if f is facet]
@@ -147,7 +159,7 @@ def _uncounted_keys(facet: Facet, counters: Counters) -> Select[Any]:
         grouped = [first, second]
     else:
         first, second = leads.c.stage_reached, literal("")
-        where = and_(first.not_in([k[0] for k in held]), leads.c.status != LeadStatus.SPAM.value)
+        where = and_(first.not_in([k[0] for k in held]), kind != StageKind.SPAM.value)
         grouped = [first]
     statement = select(who, literal("D"), day, literal(facet.value), first, second, func.count()).where(where)
     return statement.group_by(who, day, *grouped)
