@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,10 +38,8 @@ SPANISH = {
 }
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
-    """The app of a team in Buenos Aires that works in Spanish."""
-    data = tmp_path_factory.mktemp("browser-es")
+def spanish_team(data: Path) -> Container:
+    """The app of a team in Buenos Aires that works in Spanish, with its admin, its database in `data`."""
     settings = Settings(
         data_dir=data,
         database_url=f"sqlite:///{data / 'app.sqlite3'}",
@@ -55,6 +54,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Cont
     upgrade(container.engine())
     admin = NewUser("admin@example.com", "Ada Administradora", Role.ADMIN, ADMIN_PASSWORD)
     container.user_admin().create(admin, by=Actor.system())
+    return container
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
+    container = spanish_team(tmp_path_factory.mktemp("browser-es"))
     with serving(container) as url:
         yield url, container
 

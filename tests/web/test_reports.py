@@ -17,7 +17,7 @@ from leadsmanager.domain.lead import Channel
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.bootstrap.container import Container
-from tests.web.conftest import PASSWORD, Staff
+from tests.web.conftest import PASSWORD, Staff, csrf_of
 
 FIGURE = re.compile(r'data-figure="(\w+)">([^<]*)<')
 
@@ -143,3 +143,40 @@ def test_an_intralog_pipelines_report_follows_its_stages(
     stats = manager.get("/api/v1/stats", headers=keys["read"]).json()
     assert stats["excluded"] == 1 and stats["by_status"]["negativo"] == 1
     assert stats["conversion_by_source"][0]["rate"] == 0.5  # won 1 of the 2 leads that were sales
+
+
+STAGE_CELL = re.compile(r'data-stage="(\w+)">([^<]*)<')
+
+
+def stage_cells(page: str) -> list[tuple[str, str]]:
+    return STAGE_CELL.findall(page)
+
+
+def test_an_intralog_pipelines_report_and_dashboard_name_stages_in_the_readers_language(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    container.apply_preset()("intralog", actor="cli", moves={"new": "esperandoDatos"})
+    boss = Actor(staff.ids["manager"], Role.MANAGER, "")
+    container.change_status()(staff.leads["employee2"], "negativo", by=boss)
+    manager = as_role("manager")
+    english = manager.get("/reports?from=&to=").text
+    assert stage_cells(english)[:2] == [
+        ("esperandoDatos", "1) Waiting for details"),
+        ("faltaCotizar", "2) Quote pending"),
+    ]
+    assert ("lost", "Lost") in stage_cells(english)  # the funnel's lost leads: no stage has that key
+    assert ("negativo", "8) Not a prospect") in stage_cells(english)  # leads by status now
+    assert ">1) Waiting for details</text>" in english  # the funnel chart's bars
+    assert "esperandoDatos<" not in english and ">esperandoDatos" not in english
+    token = csrf_of(manager.get("/profile").text)
+    assert manager.post("/profile", data={"language": "es", "csrf_token": token}).status_code == 303
+    spanish = manager.get("/reports?from=&to=").text
+    assert stage_cells(spanish)[:2] == [("esperandoDatos", "1) Esperando datos"), ("faltaCotizar", "2) Falta cotizar")]
+    assert ("noAvanzo", "5) No avanzó") in stage_cells(spanish) and ("lost", "Perdidos") in stage_cells(spanish)
+    dashboard = manager.get("/").text
+    assert ">1) Esperando datos</span>" in dashboard and ">8) Negativo</span>" in dashboard
+    assert 'data-status="negativo">1<' in dashboard and 'data-status="new"' not in dashboard
+    # The CSV files keep the keys: a spreadsheet or a script reads them as the API names the stages.
+    assert rows(manager.get("/reports/statuses.csv").text)[1] == ["esperandoDatos", "2"]
+    listed = manager.get("/leads").text
+    assert '<option value="negativo" >8) Negativo</option>' in listed and 'value="new"' not in listed

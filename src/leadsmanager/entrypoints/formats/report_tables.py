@@ -18,12 +18,18 @@ from leadsmanager.entrypoints.formats.terminal import printable
 Cell = str | int | float | timedelta | None
 OVER = f"over {RESPONSE_LIMITS[-1].days} days"  # a percentile in the last, unbounded bucket
 NONE = "(none)"
+LOST_ROW = "lost"  # the funnel's last row: the leads in a lost stage, whichever
 
 
 @frozen
 class Column:
     header: str
-    kind: str = "text"  # text, count, share (0-1), or within (a first-response bound)
+    # text, stage (a stage's key: the page shows its label), count, share (0-1), or within (a first-response bound)
+    kind: str = "text"
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind not in ("text", "stage")
 
 
 @frozen
@@ -41,7 +47,7 @@ def report_tables(report: Report) -> list[Table]:
         _table("sites", "Leads by site and form", ("Site", "Form"), [(s or NONE, f, n) for s, f, n in report.sites]),
         _table("services", "Leads by service", ("Service",), [(s or NONE, n) for s, n in report.services]),
         _reps(report),
-        _table("statuses", "Leads by status now", ("Status",), _statuses(report)),
+        _table("statuses", "Leads by status now", ("Status",), _statuses(report), kind="stage"),
     ]
 
 
@@ -52,8 +58,8 @@ def table_named(report: Report, name: str) -> Table | None:
     return next((t for t in report_tables(report) if t.name == name), None)
 
 
-def _table(name: str, title: str, keys: tuple[str, ...], rows: list[tuple[Cell, ...]]) -> Table:
-    return Table(name, title, (*(Column(k) for k in keys), Column("Leads", "count")), rows)
+def _table(name: str, title: str, keys: tuple[str, ...], rows: list[tuple[Cell, ...]], kind: str = "text") -> Table:
+    return Table(name, title, (*(Column(k, kind) for k in keys), Column("Leads", "count")), rows)
 
 
 def _statuses(report: Report) -> list[tuple[Cell, ...]]:
@@ -66,8 +72,8 @@ def _funnel(report: Report) -> Table:
     entered = report.funnel[0].leads if report.funnel else 0
     rows: list[tuple[Cell, ...]] = [(f.stage, f.leads, _share(f.leads, entered)) for f in report.funnel]
     lost = report.lost
-    columns = (Column("Stage"), Column("Leads", "count"), Column("Of the leads that came in", "share"))
-    return Table("funnel", "Funnel", columns, [*rows, ("lost", lost, _share(lost, entered))])
+    columns = (Column("Stage", "stage"), Column("Leads", "count"), Column("Of the leads that came in", "share"))
+    return Table("funnel", "Funnel", columns, [*rows, (LOST_ROW, lost, _share(lost, entered))])
 
 
 def _sources(report: Report) -> Table:
@@ -175,7 +181,7 @@ def as_lines(table: Table) -> list[str]:
     lines = [table.title]
     for row in cells:
         parts = [
-            value.ljust(width) if column.kind == "text" else value.rjust(width)
+            value.rjust(width) if column.numeric else value.ljust(width)
             for value, width, column in zip(row, widths, table.columns, strict=True)
         ]
         lines.append("  " + "  ".join(parts).rstrip())

@@ -13,7 +13,7 @@ from starlette.requests import Request
 
 from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.lead import Lead
-from leadsmanager.domain.pipeline import Pipeline
+from leadsmanager.domain.pipeline import Pipeline, StageKind
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import FILTER_KEYS
@@ -21,6 +21,14 @@ from leadsmanager.entrypoints.web.i18n.durations import Durations
 
 # One class per status, coloured in app.css with at least 4.5:1 contrast for the tag's text (WCAG 1.4.3).
 STATUS_CLASSES = {status.value: f"status-{status.value}" for status in LeadStatus}
+# Another pipeline's stages take the colour of their kind.
+KIND_CLASSES = {
+    StageKind.OPEN: "status-new",
+    StageKind.WON: "status-won",
+    StageKind.LOST: "status-lost",
+    StageKind.EXCLUDED: "status-lost",
+    StageKind.SPAM: "status-spam",
+}
 
 
 def with_params(params: QueryParams, **changes: str | None) -> str:
@@ -63,6 +71,13 @@ def stage_label(context: Context, key: str, language: str | None = None) -> str:
     return pipeline_of(context["request"]).label(str(key), language or context.get("language") or "en")
 
 
+@pass_context
+def status_colour(context: Context, key: str) -> str:
+    """The CSS class of stage `key`'s tag: the default pipeline's own colours, else its kind's."""
+    pipeline = pipeline_of(context["request"])
+    return STATUS_CLASSES.get(str(key)) or KIND_CLASSES[pipeline.kind(str(key))]
+
+
 def register_filters(environment: Environment, formats: LocalFormats, durations: Durations) -> None:
     """The helpers of one language's templates: times in the deployment's zone, in that language's words."""
     environment.filters["waited"] = partial(waited, durations=durations)
@@ -71,7 +86,7 @@ def register_filters(environment: Environment, formats: LocalFormats, durations:
     environment.filters["number"] = formats.number
     environment.filters["percent"] = formats.percent
     environment.filters["span"] = durations.span
-    environment.filters["status_colour"] = lambda status: STATUS_CLASSES.get(str(status), "w3-light-grey")
+    environment.filters["status_colour"] = status_colour
     environment.globals["with_params"] = with_params
     environment.globals["first_response"] = partial(first_response, durations=durations)
     environment.globals["stage_label"] = stage_label

@@ -22,7 +22,6 @@ from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.roles import Permission
-from leadsmanager.domain.status import LeadStatus
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
 from leadsmanager.entrypoints.formats.lead_text import history_change
@@ -39,7 +38,9 @@ from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 def dashboard(request: Request) -> Response:
     actor = require(request)
     view = container(request).dashboard()(by=actor)
-    return render(request, "dashboard.html", view=view, statuses=list(LeadStatus))
+    keys = pipeline_of(request).keys
+    held = sorted(set(view.counts) - set(keys))  # stages no longer in the pipeline that leads still hold
+    return render(request, "dashboard.html", view=view, statuses=[*keys, *held])
 
 
 def leads_list(request: Request) -> Response:
@@ -64,7 +65,7 @@ def _waits(request: Request) -> dict[str, Any]:
 
 def _list_context(request: Request, actor: Actor) -> dict[str, Any]:
     return {
-        "statuses": list(LeadStatus),
+        "statuses": pipeline_of(request).keys,
         "sources": list(Channel),
         "users": _assignable(request, actor),
         "params": request.query_params,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import partial
 
@@ -15,8 +15,16 @@ from leadsmanager.application.report_figures import ResponseTimes
 from leadsmanager.application.reports import Report
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import NotFound
+from leadsmanager.domain.pipeline import Pipeline
 from leadsmanager.domain.roles import Permission
-from leadsmanager.entrypoints.formats.report_tables import as_csv, report_tables, shown, table_named, within
+from leadsmanager.entrypoints.formats.report_tables import (
+    LOST_ROW,
+    as_csv,
+    report_tables,
+    shown,
+    table_named,
+    within,
+)
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import params_from
 from leadsmanager.entrypoints.http.report_params import report_query
@@ -39,12 +47,16 @@ def reports_page(request: Request) -> Response:
     actor = require(request)
     report = _report(request, actor)
     users = container(request).user_admin().directory(by=actor) if actor.can(Permission.SEE_ALL_LEADS) else []
+    language = staff_language(request)
+    gettext = translations(language).gettext
+    names = stage_names(report.pipeline, language, gettext)
     return render(
         request,
         "reports.html",
         report=report,
         tables=report_tables(report),
-        charts=charts(report, translations(staff_language(request)).gettext),
+        charts=charts(report, gettext, names),
+        stage_names=names,
         within=within,
         users=users,
         params=request.query_params,
@@ -63,12 +75,20 @@ def report_csv(request: Request) -> Response:
     return Response(as_csv(table), media_type="text/csv; charset=utf-8", headers=headers)
 
 
-def charts(report: Report, _: Callable[[str], str] = str) -> dict[str, Markup]:
-    """The report's charts, their titles and words through `_` (the page's gettext)."""
+def stage_names(pipeline: Pipeline, language: str, _: Callable[[str], str]) -> dict[str, str]:
+    """What the reader calls each stage key the report tables hold: its label in their language, and the
+    funnel's row of lost leads in words when no stage has that key."""
+    names = {key: pipeline.label(key, language) for key in pipeline.keys}
+    return {LOST_ROW: _("Lost"), **names}
+
+
+def charts(report: Report, _: Callable[[str], str] = str, names: Mapping[str, str] | None = None) -> dict[str, Markup]:
+    """The report's charts, their titles and words through `_` (the page's gettext), stages by `names`."""
+    named = names or {}
     entered = report.funnel[0].leads
-    funnel = [Bar(f.stage, f.leads, _of(f.leads, entered)) for f in report.funnel]
+    funnel = [Bar(named.get(f.stage, f.stage), f.leads, _of(f.leads, entered)) for f in report.funnel]
     lost = report.lost
-    funnel.append(Bar("lost", lost, _of(lost, entered), colour=RED))
+    funnel.append(Bar(named.get(LOST_ROW, LOST_ROW), lost, _of(lost, entered), colour=RED))
     won = _("%(leads)s · %(rate)s won")
     sources = [
         Bar(s.source, s.leads, won % {"leads": f"{s.leads:,}", "rate": _rate(s.conversion)}) for s in report.sources

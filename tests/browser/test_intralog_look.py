@@ -1,0 +1,68 @@
+"""A Spanish team on the intralog pipeline: the reports and the dashboard name its stages by their Spanish
+labels, on a desktop and a 390 px phone, and the longer labels still fit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from leadsmanager.application.intake import LeadForm
+from leadsmanager.domain.actor import Actor
+from leadsmanager.domain.lead import Channel
+from leadsmanager.entrypoints.bootstrap.container import Container
+from tests.browser.conftest import serving
+from tests.browser.test_look import DESKTOP, PHONE, signed_in
+from tests.browser.test_spanish_look import spanish_team
+
+__all__ = ["signed_in"]  # test_look's fixture, here on this module's app
+
+Page = Any
+# Each lead's moves along the intralog stages.
+MOVES = (
+    [],
+    ["faltaCotizar"],
+    ["faltaCotizar", "cotizado"],
+    ["faltaCotizar", "cotizado", "avanzando", "nuevoCliente"],
+    ["faltaCotizar", "noAvanzo"],
+    ["negativo"],
+)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Container]]:
+    container = spanish_team(tmp_path_factory.mktemp("browser-intralog"))
+    container.apply_preset()("intralog", actor="cli")
+    for n, moves in enumerate(MOVES):
+        form = LeadForm(Channel.API, name=f"Empresa {n}", email=f"e{n}@example.com", service="Almacenamiento")
+        lead_id = container.submit_lead()(form).lead_id
+        for stage in moves:
+            container.change_status()(lead_id, stage, by=Actor.system())
+    with serving(container) as url:
+        yield url, container
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_reports_and_dashboard_name_the_stages_in_spanish_and_fit(
+    served: tuple[str, Container],
+    signed_in: Callable[..., Page],
+    screenshot: Callable[[Page, str], None],
+    viewport: dict[str, int],
+) -> None:
+    base, _ = served
+    size = "desktop" if viewport is DESKTOP else "phone"
+    page = signed_in(viewport=viewport, staff=True)
+    page.goto(f"{base}/reports?from=&to=")
+    screenshot(page, f"es-intralog-reports-{size}")
+    funnel = page.locator("#report-funnel td[data-stage]").all_inner_texts()
+    stages = ["1) Esperando datos", "2) Falta cotizar", "3) Cotizado", "4) Avanzando", "7) Nuevo cliente"]
+    assert funnel == [*stages, "Perdidos"]  # the lost leads' row, in words
+    statuses = page.locator("#report-statuses td[data-stage]").all_inner_texts()
+    assert "8) Negativo" in statuses and "esperandoDatos" not in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.goto(f"{base}/")
+    screenshot(page, f"es-intralog-dashboard-{size}")
+    tags = page.locator("#status-counts .w3-tag").all_inner_texts()
+    assert tags[:2] == ["1) Esperando datos", "2) Falta cotizar"] and "8) Negativo" in tags
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
