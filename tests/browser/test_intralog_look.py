@@ -20,7 +20,7 @@ __all__ = ["signed_in"]  # test_look's fixture, here on this module's app
 
 Page = Any
 # Each lead's moves along the intralog stages.
-MOVES = (
+MOVES: tuple[list[str], ...] = (
     [],
     ["faltaCotizar"],
     ["faltaCotizar", "cotizado"],

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 from attrs import evolve
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from leadsmanager.adapters.form_sources.env import sites_from_env, stage_routes
 from leadsmanager.adapters.memory.store import MemoryStore
@@ -181,3 +183,20 @@ def test_a_route_to_a_stage_the_pipeline_lacks_starts_the_lead_where_leads_start
         lead.history[-1].new or ""
     )
     assert len(memory_store.jobs.outbox) == 1  # announced as any new lead
+
+
+# Answers as people type them: letters with accents, digits, spaces, '/', ':', '=' and '¿?', no comma.
+ANSWERS = st.text(st.sampled_from("abcñóÁZ09 /:=¿?-"), min_size=1, max_size=40).filter(lambda a: a.strip())
+FIELDS = st.text(st.sampled_from("abcéÑ19 :?_-"), min_size=1, max_size=30).filter(lambda f: f.strip())
+
+
+@given(field=FIELDS, answer=ANSWERS)
+@settings(max_examples=200, deadline=None)
+def test_any_field_and_answer_read_back_from_the_setting_and_match_however_spaced_or_cased(
+    field: str, answer: str
+) -> None:
+    [route] = stage_routes(f"3:{field}={answer}=>negativo", ("3",), variable="V")["3"]
+    assert route == StageRoute(field, answer, "negativo")
+    typed = f"  {answer.upper()}  "
+    assert route_of([route], {route.form_field: typed}) == route
+    assert route_of([route], {route.form_field: f"Otro, {answer.lower()}"}) == route
