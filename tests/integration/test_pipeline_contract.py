@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from attrs import evolve
 
 from leadsmanager.application.pipeline import ApplyPreset
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ValidationError
-from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, Pipeline, Stage, StageChange, StageKind
+from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, Pipeline, Reason, Stage, StageChange, StageKind
 from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from tests.conftest import UowFactory
@@ -18,7 +19,18 @@ RENAMED = Pipeline.of(
     [
         Stage("new", {"en": "Fresh", "es": "Nuevo ñandú"}, 1, StageKind.OPEN),
         Stage("won", {"en": "Won"}, 2, StageKind.WON),
-        Stage("lost", {"en": "Lost"}, 3, StageKind.LOST, retired=True, requires_reason=True),
+        Stage(
+            "lost",
+            {"en": "Lost"},
+            3,
+            StageKind.LOST,
+            retired=True,
+            requires_reason=True,
+            reasons=(
+                Reason("price", {"en": "Price", "es": "Precio"}),
+                Reason("silent", {"en": "Silent"}, retired=True),
+            ),
+        ),
         Stage("spam", {"en": "Spam"}, 4, StageKind.SPAM),
     ],
     start="new",
@@ -38,7 +50,27 @@ def test_a_replaced_pipeline_reads_back_whole_with_its_change_logged(uow_factory
         uow.commit()
     with uow_factory() as uow:
         assert uow.pipeline.get() == RENAMED
+        assert uow.pipeline.current(lock=True) == RENAMED
+        assert uow.pipeline.current().version == RENAMED.version != DEFAULT.version
         assert uow.pipeline.changes() == [change]
+
+
+def test_a_status_changes_reason_is_kept_in_the_leads_history(uow_factory: UowFactory) -> None:
+    reasons = Pipeline.of([*RENAMED.stages[:2], evolve(RENAMED.stages[2], retired=False), RENAMED.stages[3]], "new")
+    with uow_factory() as uow:
+        uow.pipeline.replace(reasons, StageChange(START, CLI_ACTOR, "apply", "lost asks why"))
+        uow.commit()
+    [lead_id] = store(uow_factory, new_lead(1))
+    with uow_factory() as uow:
+        lead = uow.leads.get(lead_id)
+        assert lead is not None
+        lead.change_status("lost", by=MANAGER, at=START, pipeline=reasons, reason="price")
+        uow.leads.save(lead)
+        uow.commit()
+    with uow_factory() as uow:
+        found = uow.leads.get(lead_id, with_history=True)
+    assert found is not None
+    assert [(e.new, e.reason) for e in found.history] == [("new", None), ("lost", "price")]
 
 
 def test_a_replacement_not_committed_leaves_the_pipeline_as_it_was(uow_factory: UowFactory) -> None:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from attrs import evolve
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from leadsmanager.adapters.sql.engine import make_session_factory
-from leadsmanager.adapters.sql.tables import report_counts, report_keys
+from leadsmanager.adapters.sql.tables import report_counts, report_keys, report_pending
 from leadsmanager.adapters.sql.unit_of_work import SqlAlchemyUnitOfWork
 from leadsmanager.adapters.sql.views.report_counts import fold_pending
 from leadsmanager.adapters.sql.views.report_rebuild import rebuild
@@ -122,3 +122,26 @@ def check(r: Report) -> None:
         ("negativo", 1),
         ("spam", 0),
     ]
+
+
+def test_a_change_of_a_stages_kind_counts_the_reports_again(sql_engine: Engine) -> None:
+    """As `db recount-reports` does: the counts are made again from the leads as they stand, in the
+    change's transaction, the changes waiting to be folded included."""
+    factory = make_session_factory(sql_engine)
+
+    def uow() -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(factory)
+
+    clock = FakeClock(START, step=timedelta(minutes=1))
+    submit = SubmitLead(uow, clock, phone_region="AR")
+    ids = [submit(LeadForm(Channel.WEB_FORM, name=f"P {n}", email=f"p{n}@example.com")).lead_id for n in range(3)]
+    ChangeStatus(uow, clock)(ids[0], "contacted", by=BOSS)
+    with sql_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(report_pending)).scalar_one() > 0  # not folded yet
+    ApplyPreset(uow, clock)("intralog", actor="cli", moves={"new": "esperandoDatos", "contacted": "negativo"})
+    after = stored(sql_engine)
+    with sql_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(report_pending)).scalar_one() == 0
+    with sql_engine.begin() as connection:
+        rebuild(connection)
+    assert stored(sql_engine) == after and after[1]  # what `db recount-reports` would count, already counted

@@ -50,6 +50,7 @@ class LeadChanges:
     `details` are the person's details it corrects, as typed, by name (`name`, `email`, ...; "" clears)."""
 
     status: str | None = None  # a stage key of the configured pipeline, as given (case aside)
+    reason: str | None = None  # the key of one of its reasons, for a stage that requires one
     assign: bool = False
     assignee_id: int | None = None
     details: Mapping[str, str] = field(factory=dict)
@@ -78,7 +79,7 @@ class UpdateLead:
                 pipeline = uow.pipeline.get()
                 target = pipeline.parse(changes.status)  # an unknown key names the ones there are
                 _check_reopen(uow, lead, target, pipeline)
-                lead.change_status(target, by=by, at=now, pipeline=pipeline)
+                lead.change_status(target, by=by, at=now, pipeline=pipeline, reason=changes.reason)
             if changes.assign:
                 _check_assignee(uow, changes.assignee_id)
                 if changes.assignee_id not in (None, lead.assignee_id):
@@ -112,8 +113,11 @@ class ChangeStatus:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._update = UpdateLead(uow, clock, phone_region=NO_REGION)  # it corrects no phone
 
-    def __call__(self, lead_id: int, target: str, *, by: Actor, expected_version: int | None = None) -> Lead:
-        return self._update(lead_id, LeadChanges(status=target), by=by, expected_version=expected_version)
+    def __call__(
+        self, lead_id: int, target: str, *, by: Actor, expected_version: int | None = None, reason: str | None = None
+    ) -> Lead:
+        changes = LeadChanges(status=target, reason=reason)
+        return self._update(lead_id, changes, by=by, expected_version=expected_version)
 
 
 class AssignLead:

@@ -132,7 +132,13 @@ class PipelineRepository(Protocol):
 
     def get(self) -> Pipeline: ...
 
-    def replace(self, pipeline: Pipeline, change: StageChange) -> None: ...
+    def current(self, *, lock: bool = False) -> Pipeline:
+        """The pipeline as stored now, not as this process last kept it; `lock` holds it until the
+        transaction ends, so that two edits of the stages take turns."""
+
+    def replace(self, pipeline: Pipeline, change: StageChange) -> None:
+        """Stores `pipeline` and logs `change`. Leads in a stage whose kind changes take the new kind,
+        and the report counts are counted again."""
 
     def changes(self) -> list[StageChange]: ...
 

@@ -95,6 +95,8 @@ class HistoryEntry:
     id: int | None = None
     # What a re-submission brought (`Submission.summary()`), until the store keeps it as `new`'s text.
     detail: Mapping[str, Any] | None = None
+    # Why a status change went where it went: the key of one of the target stage's reasons.
+    reason: str | None = None
 
 
 @define(slots=False)
@@ -236,8 +238,11 @@ class Lead:
             resubmissions=self.resubmissions,
         )
 
-    def change_status(self, target: str, *, by: Actor, at: datetime, pipeline: Pipeline = DEFAULT) -> None:
-        """Moves the lead along `pipeline` (the configured one), as its stages' kinds allow `by`."""
+    def change_status(
+        self, target: str, *, by: Actor, at: datetime, pipeline: Pipeline = DEFAULT, reason: str | None = None
+    ) -> None:
+        """Moves the lead along `pipeline` (the configured one), as its stages' kinds allow `by`; into a
+        stage that requires a reason, only with one of the reasons it offers."""
         if target == self.status:
             raise InvalidStatusTransition(f"lead is already {target}")
         move = pipeline.transition(self.status, target)
@@ -245,11 +250,12 @@ class Lead:
             raise InvalidStatusTransition(f"a lead cannot move from {self.status} to {target}")
         if by.role not in move.roles:
             raise InvalidStatusTransition(f"only a manager or admin can move a lead from {self.status} to {target}")
+        given = pipeline.stage(target).reason_for_move(reason)
         old = self.status
         self.status = target
         self.status_kind = pipeline.kind(target)
         self.stage_reached = pipeline.furthest(self.stage_reached, target)
-        self._record(HistoryField.STATUS, old, target, by.user_id, at)
+        self._record(HistoryField.STATUS, old, target, by.user_id, at, reason=given)
         self._responded(by, at)
         self.events.append(events.StatusChanged(old, target))
 
@@ -384,8 +390,9 @@ class Lead:
         at: datetime,
         *,
         detail: Mapping[str, Any] | None = None,
+        reason: str | None = None,
     ) -> None:
-        self.history.append(HistoryEntry(name, old, new, actor_id, at, detail=detail))
+        self.history.append(HistoryEntry(name, old, new, actor_id, at, detail=detail, reason=reason))
         self.updated_at = at
 
 

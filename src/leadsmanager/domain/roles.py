@@ -23,6 +23,7 @@ class Permission(enum.StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_SOURCES = "manage_sources"  # the Sources page: form sites' health and the failed-submissions inbox
     IMPORT_LEADS = "import_leads"  # bring a file of existing leads in (admins)
+    EDIT_STAGES = "edit_stages"  # the stages of the pipeline and their reasons (admins)
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

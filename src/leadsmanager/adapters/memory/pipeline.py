@@ -27,6 +27,9 @@ class MemoryPipelineRepository(PipelineRepository):
     def get(self) -> Pipeline:
         return self._committed.pipeline if self.replaced is None else self.replaced[0]
 
+    def current(self, *, lock: bool = False) -> Pipeline:
+        return self.get()
+
     def replace(self, pipeline: Pipeline, change: StageChange) -> None:
         self.replaced = (pipeline, change)
 

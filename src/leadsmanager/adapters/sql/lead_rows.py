@@ -42,7 +42,7 @@ LEAD_COLUMNS = (
 )
 
 _LEADS = BulkInsert(leads, LEAD_COLUMNS)
-_HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at"))
+_HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at", "reason"))
 _TERMS = BulkInsert(lead_search, ("term", "lead_id", "created_at"))
 _JOINED = BulkInsert(joined_external_ids, ("source", "external_id", "lead_id"))
 
@@ -61,7 +61,11 @@ def insert_leads(session: Session, new: Sequence[Lead], *, on_duplicate: str) ->
 def insert_history(writes: Writes, many: Sequence[Lead]) -> None:
     """Each lead's history entries not stored yet, in order; they get their ids once `writes` is sent."""
     pending = [(lead, [stored_entry(e) for e in lead.new_history()]) for lead in many]
-    rows = [_HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at)) for lead, new in pending for e in new]
+    rows = [
+        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at, e.reason))
+        for lead, new in pending
+        for e in new
+    ]
 
     def saved(new_ids: list[int]) -> None:
         ids = iter(new_ids)
@@ -205,4 +209,5 @@ def _to_entry(row: ResultRow[Any]) -> HistoryEntry:
         m["history_actor_id"],
         m["history_at"],
         id=m["history_id"],
+        reason=m["history_reason"],
     )

@@ -14,7 +14,7 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import leads, stage_changes, stages
 from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.ports import PipelineRepository
-from leadsmanager.domain.pipeline import DEFAULT, Pipeline, Stage, StageChange, StageKind
+from leadsmanager.domain.pipeline import DEFAULT, Pipeline, Reason, Stage, StageChange, StageKind
 
 
 class PipelineCache:
@@ -60,8 +60,12 @@ class SqlPipelineRepository(PipelineRepository):
         self._cache.keep(pipeline)
         return pipeline
 
-    def _read(self) -> Pipeline:
-        rows = run(self._session, select(stages).order_by(stages.c.position, stages.c.key)).all()
+    def current(self, *, lock: bool = False) -> Pipeline:
+        return self._read(lock=lock)
+
+    def _read(self, *, lock: bool = False) -> Pipeline:
+        statement = select(stages).order_by(stages.c.position, stages.c.key)
+        rows = run(self._session, statement.with_for_update() if lock else statement).all()
         if not rows:  # a database emptied by hand: the pipeline every lead began with
             return DEFAULT
         start = next((r.key for r in rows if r.is_start), rows[0].key)
@@ -121,6 +125,7 @@ def _to_stage(row: Any) -> Stage:
         StageKind(row["kind"]),
         bool(row["retired"]),
         bool(row["requires_reason"]),
+        tuple(Reason(r["key"], dict(r["labels"]), bool(r.get("retired"))) for r in row["reasons"] or ()),
     )
 
 
@@ -133,4 +138,5 @@ def _values(stage: Stage, *, start: bool) -> dict[str, Any]:
         "retired": stage.retired,
         "requires_reason": stage.requires_reason,
         "is_start": start,
+        "reasons": [{"key": r.key, "labels": dict(r.labels), "retired": r.retired} for r in stage.reasons],
     }

@@ -107,6 +107,7 @@ lead_history = Table(
     Column("new", Text, nullable=True),
     Column("actor_id", Id, ForeignKey("users.id"), nullable=True),
     Column("at", UtcDateTime, nullable=False),
+    Column("reason", String(16), nullable=True),  # of a status change into a stage that requires one
     **MYSQL_OPTIONS,
 )
 
@@ -388,6 +389,7 @@ stages = Table(
     Column("retired", Boolean, nullable=False),
     Column("requires_reason", Boolean, nullable=False),
     Column("is_start", Boolean, nullable=False),
+    Column("reasons", JSON, nullable=True),  # [{"key", "labels", "retired"}], for a lost or excluded stage
     **MYSQL_OPTIONS,
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from leadsmanager.domain.pipeline.change import CLI_ACTOR, StageChange
 from leadsmanager.domain.pipeline.pipeline import Pipeline, StatusTransition
 from leadsmanager.domain.pipeline.presets import DEFAULT, INTRALOG, PRESETS, preset
-from leadsmanager.domain.pipeline.stage import LANGUAGES, Stage, StageKind
+from leadsmanager.domain.pipeline.stage import LANGUAGES, Reason, Stage, StageKind
 
 __all__ = [
     "CLI_ACTOR",
@@ -14,6 +14,7 @@ __all__ = [
     "LANGUAGES",
     "PRESETS",
     "Pipeline",
+    "Reason",
     "Stage",
     "StageChange",
     "StageKind",

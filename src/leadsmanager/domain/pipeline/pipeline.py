@@ -7,6 +7,8 @@ managers and admins. A closed lead goes to another closed stage only by being re
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 
 from attrs import frozen
@@ -53,6 +55,16 @@ class Pipeline:
             if not [s for s in ordered if s.kind is kind and not s.retired]:
                 raise ValidationError(f"a pipeline needs a {kind} stage in use", {"kind": f"add a {kind} stage"})
         return pipeline
+
+    @property
+    def version(self) -> str:
+        """A digest of all the pipeline holds: a form that carried an older one was filled in before a change."""
+        stages = [
+            [s.key, sorted(s.labels.items()), s.order, s.kind.value, s.retired, s.requires_reason]
+            + [[r.key, sorted(r.labels.items()), r.retired] for r in s.reasons]
+            for s in self.stages
+        ]
+        return hashlib.sha256(json.dumps([self.start, stages]).encode()).hexdigest()[:16]
 
     @property
     def keys(self) -> list[str]:
