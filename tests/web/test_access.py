@@ -21,6 +21,7 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     "/leads/{other}": (303, 404, 200, 200),
     "/leads/{nobody}": (303, 404, 200, 200),
     "/users": (303, 403, 403, 200),
+    "/settings/stages": (303, 403, 403, 200),
     "/reports": (303, 200, 200, 200),
     "/reports/funnel.csv": (303, 200, 200, 200),
     "/forms/contact": (200, 200, 200, 200),

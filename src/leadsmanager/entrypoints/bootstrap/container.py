@@ -31,7 +31,7 @@ from leadsmanager.application.jobs import FailedTasks, QueueFollowUps, RelayOutb
 from leadsmanager.application.key_notices import KeyNotices
 from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers
 from leadsmanager.application.notices import NoticeSettings, SendNotice
-from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
+from leadsmanager.application.pipeline import ApplyPreset, EditStages, StageEditor, StageLog, Stages
 from leadsmanager.application.ports import (
     Clock,
     FormSource,
@@ -122,6 +122,8 @@ class Container(containers.DeclarativeContainer):
     stages: P[Stages] = use_cases.stages
     stage_log: P[StageLog] = use_cases.stage_log
     apply_preset: P[ApplyPreset] = use_cases.apply_preset
+    stage_editor: P[StageEditor] = use_cases.stage_editor
+    edit_stages: P[EditStages] = use_cases.edit_stages
     import_legacy_users: P[ImportLegacyUsers] = use_cases.import_legacy_users
     import_legacy_leads: P[ImportLegacyLeads] = use_cases.import_legacy_leads
     key_notices: P[KeyNotices] = use_cases.key_notices

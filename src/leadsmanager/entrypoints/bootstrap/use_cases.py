@@ -25,7 +25,7 @@ from leadsmanager.application.leads import (
     UpdateLead,
 )
 from leadsmanager.application.legacy import ImportLegacyLeads, ImportLegacyUsers
-from leadsmanager.application.pipeline import ApplyPreset, StageLog, Stages
+from leadsmanager.application.pipeline import ApplyPreset, EditStages, StageEditor, StageLog, Stages
 from leadsmanager.application.profile import Profile
 from leadsmanager.application.push import ReceivePush
 from leadsmanager.application.reports import Reports
@@ -79,6 +79,8 @@ class UseCases(containers.DeclarativeContainer):
     api_keys = providers.Singleton(ApiKeys, uow, clock, adapters.tokens)
     stage_log = providers.Singleton(StageLog, uow)
     apply_preset = providers.Singleton(ApplyPreset, uow, clock)
+    stage_editor = providers.Singleton(StageEditor, uow)
+    edit_stages = providers.Singleton(EditStages, uow, clock)
     import_legacy_users = providers.Singleton(ImportLegacyUsers, uow, clock)
     import_legacy_leads = providers.Singleton(ImportLegacyLeads, uow, clock)
     key_notices = providers.Singleton(KeyNotices, uow, clock)

@@ -34,6 +34,7 @@ from leadsmanager.entrypoints.web import (
     pages_public,
     pages_reports,
     pages_sources,
+    pages_stages,
     pages_users,
 )
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
@@ -119,6 +120,7 @@ def create_app(container: Container | None = None) -> Starlette:
             *pages_profile.routes,
             *pages_jobs.routes,
             *pages_sources.routes,
+            *pages_stages.routes,
             *pages_imports.routes,
             *pages_public.routes,
             *api_routes.routes,
