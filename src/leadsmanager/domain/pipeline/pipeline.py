@@ -100,6 +100,12 @@ class Pipeline:
         found = self.find(key)
         return key if found is None else found.label(language)
 
+    def reason_label(self, stage: str, reason: str, language: str = "en") -> str:
+        """A reason's label, or its key when its stage or it is gone."""
+        found = self.find(stage)
+        kept = found.find_reason(reason) if found is not None else None
+        return reason if kept is None else kept.label(language)
+
     def parse(self, value: str) -> str:
         """The stage a person or a program named, by key (case aside); unknown keys are refused."""
         wanted = value.strip()

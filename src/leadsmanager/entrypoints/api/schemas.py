@@ -76,9 +76,12 @@ NULLABLE_DETAILS = ("email", "phone")
 
 
 def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
-    errors = _unknown(body, ("status", "assignee_id", "version", *DETAIL_NAMES))
-    if "status" in body and not isinstance(body["status"], str):
-        errors["status"] = "must be a string"
+    errors = _unknown(body, ("status", "reason", "assignee_id", "version", *DETAIL_NAMES))
+    for name in ("status", "reason"):
+        if name in body and not isinstance(body[name], str):
+            errors[name] = "must be a string"
+    if "reason" in body and "status" not in body:
+        errors["reason"] = "give it with the status it explains"
     errors |= {name: _detail_error(name) for name in DETAIL_NAMES if name in body and not _detail(name, body[name])}
     assignee = body.get("assignee_id")
     if "assignee_id" in body and assignee is not None and (not isinstance(assignee, int) or isinstance(assignee, bool)):
@@ -92,7 +95,10 @@ def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
         raise ValidationError("the change was not accepted", errors)
     status = body.get("status")  # UpdateLead checks it against the configured pipeline
     details = {name: body[name] or "" for name in DETAIL_NAMES if name in body}
-    return LeadChanges(status=status, assign="assignee_id" in body, assignee_id=assignee, details=details), version
+    changes = LeadChanges(
+        status=status, reason=body.get("reason"), assign="assignee_id" in body, assignee_id=assignee, details=details
+    )
+    return changes, version
 
 
 def _detail(name: str, value: Any) -> bool:
@@ -139,4 +145,5 @@ def history_json(entry: HistoryEntry) -> dict[str, Any]:
         "old": entry.old,
         "new": entry.new,
         "actor_id": entry.actor_id,
+        "reason": entry.reason,
     }

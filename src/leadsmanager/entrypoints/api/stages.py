@@ -16,6 +16,7 @@ def stages_json(pipeline: Pipeline) -> dict[str, Any]:
             "labels": dict(s.labels),
             "retired": s.retired,
             "requires_reason": s.requires_reason,
+            "reasons": [{"key": r.key, "labels": dict(r.labels), "retired": r.retired} for r in s.reasons],
         }
         for s in pipeline.stages
     ]

@@ -55,6 +55,7 @@ def history_change(
     people: dict[int, str],
     words: Mapping[str, str] | None = None,
     stage_label: Callable[[str], str] | None = None,
+    reason_label: Callable[[str, str], str] | None = None,
 ) -> str:
     """What changed, by whom: a history entry without its time, which the pages show in the local zone.
     `words` says the field's name, "nobody", "(none)" and "system" in the page's language; `stage_label`
@@ -69,6 +70,9 @@ def history_change(
     if entry.field in DETAILS:  # a correction: what it was and what it became, also when one is blank
         old, new = old or say.get("(none)", "(none)"), new or say.get("(none)", "(none)")
     change = f"{old} -> {new}" if old is not None else f"{new}"
+    if entry.reason and entry.new:  # why it went there: the reason's label where the stage still has it
+        said = reason_label(entry.new, entry.reason) if reason_label is not None else entry.reason
+        change += f" ({say.get('reason', 'reason')}: {said})"
     actor = _person(entry.actor_id, people) if entry.actor_id is not None else say.get("system", "system")
     return f"{say.get(entry.field, entry.field)}: {change}  ({actor})"
 

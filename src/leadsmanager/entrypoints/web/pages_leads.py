@@ -111,17 +111,20 @@ def lead_detail(
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
     language = staff_language(request)
     words = history_words(translations(language).gettext)
-    label = partial(pipeline_of(request).label, language=language)
+    pipeline = pipeline_of(request)
+    label = partial(pipeline.label, language=language)
+    reason = partial(pipeline.reason_label, language=language)
+    workable = actor.can_work(view.lead.assignee_id)
+    targets = pipeline.allowed_targets(view.lead.status, actor.role) if workable else []
     return render(
         request,
         "lead_detail.html",
         status_code=status_code,
         lead=view.lead,
         people=view.people,
-        history=[(e, history_change(e, view.people, words, label)) for e in reversed(view.lead.history)],
-        targets=pipeline_of(request).allowed_targets(view.lead.status, actor.role)
-        if actor.can_work(view.lead.assignee_id)
-        else [],
+        history=[(e, history_change(e, view.people, words, label, reason)) for e in reversed(view.lead.history)],
+        targets=targets,
+        asking=[s for s in map(pipeline.stage, targets) if s.requires_reason],  # each with its reasons
         assignable=_assignable(request, actor),
         error=error,
         typed=typed or {},
@@ -151,7 +154,9 @@ def lead_action(request: Request) -> Response:
                 else translate(request, "Nothing was changed")
             )
         elif action == "status":
-            built.change_status()(lead_id, str(form.get("status", "")), by=actor, expected_version=version)
+            target = str(form.get("status", ""))
+            reason = _reason(target, form.get("reason", ""))
+            built.change_status()(lead_id, target, by=actor, expected_version=version, reason=reason)
             message = translate(request, "Status changed")
         elif action == "assign":
             assignee = _optional_number(form.get("assignee", ""), "assignee")
@@ -178,6 +183,13 @@ def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Respo
         )
         return lead_detail(request, status_code=400, error=message, typed=typed, refused=error)
     return lead_detail(request, status_code=400, error=refusal(request, error), typed=typed, refused=error)
+
+
+def _reason(target: str, chosen: str) -> str | None:
+    """The reason picked in the status form, listed under its stage as `stage:reason`: one listed under
+    another stage than the target is not the target's (and is refused if the target asks for one)."""
+    stage, _, key = chosen.rpartition(":")
+    return (key if stage in ("", target) else chosen) or None
 
 
 def _details(lead: Lead) -> dict[str, str]:

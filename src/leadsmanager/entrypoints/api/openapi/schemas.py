@@ -24,14 +24,30 @@ STAGES = {
             "type": "array",
             "items": {
                 "type": "object",
-                "required": ["key", "order", "kind", "labels", "retired", "requires_reason"],
+                "required": ["key", "order", "kind", "labels", "retired", "requires_reason", "reasons"],
                 "properties": {
                     "key": {"type": "string"},
                     "order": {"type": "integer"},
                     "kind": {"enum": ["open", "won", "lost", "spam", "excluded"]},
                     "labels": {**STRING_MAP, "description": "by language code: en, es"},
                     "retired": {"type": "boolean"},
-                    "requires_reason": {"type": "boolean"},
+                    "requires_reason": {
+                        "type": "boolean",
+                        "description": "a move here must give one of its reasons in use (PATCH's reason)",
+                    },
+                    "reasons": {
+                        "type": "array",
+                        "description": "the reasons a lost or excluded stage keeps; a retired one is not taken",
+                        "items": {
+                            "type": "object",
+                            "required": ["key", "labels", "retired"],
+                            "properties": {
+                                "key": {"type": "string"},
+                                "labels": {**STRING_MAP, "description": "by language code: en, es"},
+                                "retired": {"type": "boolean"},
+                            },
+                        },
+                    },
                 },
             },
         },
@@ -62,6 +78,11 @@ LEAD = {
         "id": {"type": "integer"},
         "version": {"type": "integer"},
         "status": STATUS,
+        "reason": {
+            "type": "string",
+            "description": "with status: the key of one of its stage's reasons, when that stage requires one "
+            "(422 without it)",
+        },
         "assignee_id": {"type": ["integer", "null"]},
         "name": {"type": "string"},
         "email": NULLABLE_STRING,
@@ -344,6 +365,7 @@ def with_history() -> dict[str, Any]:
             "old": NULLABLE_STRING,
             "new": NULLABLE_STRING,
             "actor_id": {"type": ["integer", "null"]},
+            "reason": {**NULLABLE_STRING, "description": "a status change's reason, by its key"},
         },
     }
     return {"allOf": [ref("Lead"), {"type": "object", "properties": {"history": {"type": "array", "items": entry}}}]}

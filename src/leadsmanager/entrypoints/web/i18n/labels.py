@@ -29,6 +29,7 @@ def history_words(_: Callable[[str], str]) -> dict[str, str]:
         "nobody": _("nobody"),
         "(none)": _("(none)"),
         "system": _("system"),
+        "reason": _("reason"),
     }
 
 
