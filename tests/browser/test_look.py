@@ -89,7 +89,13 @@ def open_page(page: Page, base: str, name: str, lead_id: int) -> None:
         page.click("#save-details")
         page.wait_for_selector("#edit-lead .field-error")
     else:
-        path = {"dashboard": "/", "leads-list": "/leads", "lead-detail": f"/leads/{lead_id}"}.get(name, f"/{name}")
+        paths = {
+            "dashboard": "/",
+            "leads-list": "/leads",
+            "lead-detail": f"/leads/{lead_id}",
+            "stages": "/settings/stages",
+        }
+        path = paths.get(name, f"/{name}")
         page.goto(f"{base}{path}")
     page.wait_for_load_state("load")
 
@@ -97,6 +103,7 @@ def open_page(page: Page, base: str, name: str, lead_id: int) -> None:
 STAFF_PAGES = (
     *("dashboard", "leads-list", "lead-detail", "lead-edit-errors", "new-lead-errors", "users", "reports", "jobs"),
     "sources",
+    "stages",
 )
 PUBLIC_PAGES = ("sign-in", "public-form", "public-form-errors")
 

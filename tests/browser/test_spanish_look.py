@@ -35,6 +35,7 @@ SPANISH = {
     "jobs": "Tareas en segundo plano",
     "profile": "Idioma de tus páginas",
     "sources": "Envíos fallidos",
+    "stages": "Nueva etapa",
 }
 
 

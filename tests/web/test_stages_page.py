@@ -63,7 +63,7 @@ def test_an_admin_adds_renames_moves_and_retires_stages_and_sees_each_in_the_log
     page = admin.get("/settings/stages")
     assert stage_keys(page.text)[-2:] == ["noBudget", "spam"]
     assert 'data-fact="retired"' in card(page.text, "contacted") and "Called" in card(page.text, "contacted")
-    log = re.findall(r'<tr data-action="([^"]+)"><td[^>]*>[^<]*</td><td>([^<]+)</td>', page.text)
+    log = re.findall(r'<li data-action="([^"]+)">.*?<span data-actor>([^<]+)</span>', page.text)
     assert log == [(a, "admin@example.com") for a in ("retire", "rename", "reorder", "add")]  # newest first
 
 

@@ -9,9 +9,9 @@ from attrs import frozen
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
-from leadsmanager.domain.errors import Conflict, PermissionDenied
+from leadsmanager.domain.errors import Conflict, LeadsManagerError, PermissionDenied
 from leadsmanager.domain.pipeline import Pipeline, StageChange
-from leadsmanager.domain.pipeline.edits import StageEdit
+from leadsmanager.domain.pipeline.edits import Delete, Retire, StageEdit
 from leadsmanager.domain.roles import Permission
 
 STALE = "the stages were changed meanwhile (by another admin, or in another tab); nothing was changed: look again"
@@ -24,6 +24,21 @@ class StageSheet:
     pipeline: Pipeline
     held: dict[str, int]
     log: list[StageChange]
+    deletable: frozenset[str]  # the stages the domain would let go: no lead holds them, the pipeline stays whole
+    retirable: frozenset[str]
+
+    @classmethod
+    def of(cls, pipeline: Pipeline, held: dict[str, int], log: list[StageChange]) -> StageSheet:
+        def allowed(edit: StageEdit) -> bool:
+            try:
+                edit.apply(pipeline, held)
+            except LeadsManagerError:
+                return False
+            return True
+
+        keys = [s.key for s in pipeline.stages]
+        deletable = frozenset(k for k in keys if allowed(Delete(k)))
+        return cls(pipeline, held, log, deletable, frozenset(k for k in keys if allowed(Retire(k, True))))
 
 
 def _check(by: Actor) -> None:
@@ -40,7 +55,7 @@ class StageEditor:
     def __call__(self, *, by: Actor) -> StageSheet:
         _check(by)
         with self._uow() as uow:
-            return StageSheet(uow.pipeline.current(), uow.pipeline.leads_by_status(), uow.pipeline.changes()[::-1])
+            return StageSheet.of(uow.pipeline.current(), uow.pipeline.leads_by_status(), uow.pipeline.changes()[::-1])
 
 
 class EditStages:

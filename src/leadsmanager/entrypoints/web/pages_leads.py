@@ -177,6 +177,9 @@ def _refused(request: Request, error: Exception, typed: dict[str, str]) -> Respo
             request, "Not saved: %(reason)s. What you chose is kept in the form below, next to the lead as it is now."
         ) % {"reason": refusal(request, error)}
         return lead_detail(request, status_code=409, error=message, typed=typed, refused=error)
+    if isinstance(error, ValidationError) and typed.get("action") == "status" and "reason" in error.fields:
+        message = translate(request, "Not saved: that stage asks for a reason; choose one in the status form below.")
+        return lead_detail(request, status_code=400, error=message, typed=typed, refused=error)
     if isinstance(error, ValidationError) and typed.get("action") == "details":
         message = translate(
             request, "Not saved: please correct the fields marked in the details form; what you typed is kept there."
