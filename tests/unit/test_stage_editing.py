@@ -200,3 +200,14 @@ def test_a_reason_key_is_made_from_its_english_label() -> None:
     assert reason_key("Precio", ["precio"]) == "precio2"
     assert reason_key("¿?", []) == "reason"
     assert reason_key("3 months", []) == "r3Months"
+
+
+def test_the_editor_offers_delete_and_retire_only_where_the_domain_allows(
+    memory_uow: UowFactory, clock: FakeClock, admin: object
+) -> None:
+    submit(memory_uow, clock)  # a lead in `new`, the start
+    sheet = StageEditor(memory_uow)(by=actor(admin))  # type: ignore[arg-type]
+    assert sheet.held == {"new": 1}
+    assert sheet.deletable == {"contacted", "qualified", "proposal", "lost"}  # not the start, the last won or spam
+    assert sheet.retirable == {"contacted", "qualified", "proposal", "lost"}
+    assert sheet.pipeline.version == DEFAULT.version
