@@ -26,12 +26,13 @@ from leadsmanager.domain.pipeline.edits import (
     reason_key,
 )
 from leadsmanager.domain.roles import Role
+from leadsmanager.domain.user import User
 from tests.conftest import UowFactory
 from tests.support import FakeClock, actor, make_user, submit
 
 
 @pytest.fixture
-def admin(memory_uow: UowFactory) -> object:
+def admin(memory_uow: UowFactory) -> User:
     return make_user(memory_uow, Role.ADMIN, "Ada Admin")
 
 
@@ -91,12 +92,12 @@ def test_the_first_stage_cannot_move_up(memory_uow: UowFactory, clock: FakeClock
         edit(memory_uow, clock, Move("new", -1))
 
 
-def test_a_stale_form_changes_nothing(memory_uow: UowFactory, clock: FakeClock, admin: object) -> None:
+def test_a_stale_form_changes_nothing(memory_uow: UowFactory, clock: FakeClock, admin: User) -> None:
     editor = EditStages(memory_uow, clock)
     seen = DEFAULT.version  # both admins opened the page before either saved
-    editor(Rename("won", {"en": "Closed won"}), by=actor(admin), version=seen)  # type: ignore[arg-type]
+    editor(Rename("won", {"en": "Closed won"}), by=actor(admin), version=seen)
     with pytest.raises(Conflict, match="changed meanwhile"):
-        editor(Rename("won", {"en": "Signed"}), by=actor(admin), version=seen)  # type: ignore[arg-type]
+        editor(Rename("won", {"en": "Signed"}), by=actor(admin), version=seen)
     with memory_uow() as uow:
         assert uow.pipeline.get().label("won") == "Closed won"
     assert len(log(memory_uow)) == 1
@@ -152,10 +153,10 @@ def test_only_admins_edit_the_stages(memory_uow: UowFactory, clock: FakeClock, r
         StageEditor(memory_uow)(by=actor(make_user(memory_uow, role)))
 
 
-def test_renaming_to_the_same_labels_logs_nothing(memory_uow: UowFactory, clock: FakeClock, admin: object) -> None:
+def test_renaming_to_the_same_labels_logs_nothing(memory_uow: UowFactory, clock: FakeClock, admin: User) -> None:
     done = EditStages(memory_uow, clock)(
         Rename("won", {"en": "won", "es": "ganado"}), by=actor(admin), version=DEFAULT.version
-    )  # type: ignore[arg-type]
+    )
     assert done is None and log(memory_uow) == []
 
 
@@ -203,10 +204,10 @@ def test_a_reason_key_is_made_from_its_english_label() -> None:
 
 
 def test_the_editor_offers_delete_and_retire_only_where_the_domain_allows(
-    memory_uow: UowFactory, clock: FakeClock, admin: object
+    memory_uow: UowFactory, clock: FakeClock, admin: User
 ) -> None:
     submit(memory_uow, clock)  # a lead in `new`, the start
-    sheet = StageEditor(memory_uow)(by=actor(admin))  # type: ignore[arg-type]
+    sheet = StageEditor(memory_uow)(by=actor(admin))
     assert sheet.held == {"new": 1}
     assert sheet.deletable == {"contacted", "qualified", "proposal", "lost"}  # not the start, the last won or spam
     assert sheet.retirable == {"contacted", "qualified", "proposal", "lost"}
