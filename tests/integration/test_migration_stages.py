@@ -42,10 +42,11 @@ def _report(engine: Engine) -> Report:
 
 def check(engine: Engine) -> None:
     # Today's code writes the columns 0018 and 0020 add: they are there while the old leads are written,
-    # then dropped, so that the migrations add and fill them as on a database of that age.
+    # then dropped, so that the migrations add (and fill) them as on a database of that age.
     with engine.begin() as connection:
         for table in KINDS:
             connection.execute(text(f"ALTER TABLE {table} ADD COLUMN status_kind VARCHAR(16) NOT NULL DEFAULT 'open'"))
+        connection.execute(text("ALTER TABLE lead_history ADD COLUMN reason VARCHAR(16)"))
     with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
         for n, path in enumerate(PATHS.values(), 1):
             lead = new_lead(n)
@@ -56,6 +57,7 @@ def check(engine: Engine) -> None:
     with engine.begin() as connection:
         for table in KINDS:
             connection.execute(text(f"ALTER TABLE {table} DROP COLUMN status_kind"))
+        connection.execute(text("ALTER TABLE lead_history DROP COLUMN reason"))
     # The figures are read after the upgrade only: the code reads today's report_counts columns, which a
     # later migration (0016, imported leads' counters) adds.
     upgrade(engine)
