@@ -14,7 +14,12 @@ from leadsmanager.domain.pipeline import Pipeline, StageChange
 from leadsmanager.domain.pipeline.edits import Delete, Retire, StageEdit
 from leadsmanager.domain.roles import Permission
 
-STALE = "the stages were changed meanwhile (by another admin, or in another tab); nothing was changed: look again"
+
+class StagesChanged(Conflict):
+    """The form was filled in on stages that have changed since: nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("the stages were changed meanwhile (by another admin, or in another tab); nothing was changed")
 
 
 @frozen
@@ -71,7 +76,7 @@ class EditStages:
         def change(uow: UnitOfWork) -> StageChange | None:
             current = uow.pipeline.current(lock=True)
             if current.version != version:
-                raise Conflict(STALE)
+                raise StagesChanged
             edited = edit.apply(current, uow.pipeline.leads_by_status())
             if edited.pipeline.version == current.version:
                 return None

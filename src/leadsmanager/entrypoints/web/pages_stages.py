@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from leadsmanager.application.pipeline.editing import STALE
+from leadsmanager.application.pipeline.editing import StagesChanged
 from leadsmanager.domain.errors import Conflict, NotFound, ValidationError
 from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.pipeline import edits as e
@@ -80,7 +80,7 @@ def change_stages(request: Request) -> Response:
     try:
         done = container(request).edit_stages()(make(form), by=actor, version=form.get("version", ""))
     except (ValidationError, Conflict, NotFound) as error:  # the page as it is now, the refused form kept
-        stale = str(error) == STALE
+        stale = isinstance(error, StagesChanged)
         message = _stale_message(request) if stale else translate(request, "Not saved: %(reason)s") % {"reason": error}
         status = 409 if isinstance(error, Conflict) else 400
         return stages_page(request, status_code=status, error=message, typed=form)
