@@ -109,7 +109,7 @@ def test_a_stage_in_use_is_not_deleted_but_can_be_retired_and_its_leads_keep_it(
     lead_id = submit(memory_uow, clock)
     manager = actor(make_user(memory_uow, Role.MANAGER))
     ChangeStatus(memory_uow, clock)(lead_id, "contacted", by=manager)
-    with pytest.raises(Conflict, match="1 lead hold contacted: a stage in use can only be retired"):
+    with pytest.raises(Conflict, match="1 lead holds contacted: a stage in use can only be retired"):
         edit(memory_uow, clock, Delete("contacted"))
     after = edit(memory_uow, clock, Retire("contacted", True))
     assert after.stage("contacted").retired
@@ -141,7 +141,7 @@ def test_the_last_won_stage_in_use_cannot_be_retired(memory_uow: UowFactory, clo
 def test_a_kind_changes_only_while_no_lead_holds_the_stage(memory_uow: UowFactory, clock: FakeClock) -> None:
     assert edit(memory_uow, clock, ChangeKind("proposal", StageKind.EXCLUDED)).kind("proposal") == "excluded"
     submit(memory_uow, clock)
-    with pytest.raises(Conflict, match="hold new: its kind stays open"):
+    with pytest.raises(Conflict, match="1 lead holds new: its kind stays open"):
         edit(memory_uow, clock, ChangeKind("new", StageKind.LOST))
 
 

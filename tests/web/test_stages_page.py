@@ -103,11 +103,28 @@ def test_only_admins_change_the_stages(as_role: Callable[[str], TestClient], sta
     assert client.post("/settings/stages", data=form).status_code == 403
 
 
-def test_the_page_is_in_spanish_for_a_spanish_admin(
-    as_role: Callable[[str], TestClient], container: Container, staff: Staff
-) -> None:
+def spanish_admin(as_role: Callable[[str], TestClient]) -> TestClient:
     admin = as_role("admin")
     profile = admin.get("/profile").text
     admin.post("/profile", data={"csrf_token": csrf_of(profile), "change": "language", "language": "es"})
-    page = admin.get("/settings/stages").text
+    return admin
+
+
+def test_the_page_is_in_spanish_for_a_spanish_admin(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    page = spanish_admin(as_role).get("/settings/stages").text
     assert "<h2>Etapas</h2>" in page and "nuevo" in card(page, "new") and "Nueva etapa" in page
+
+
+def test_a_refusal_is_said_in_spanish_with_the_stages_label(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    admin = spanish_admin(as_role)
+    page = admin.get("/settings/stages").text
+    refused = change(admin, page, "delete", key="new")
+    assert "No se guardó: leads en nuevo: 3; una etapa en uso solo se puede retirar" in refused.text  # type: ignore[attr-defined]
+    deleted = change(admin, page, "delete", key="qualified")
+    assert deleted.status_code == 303  # type: ignore[attr-defined]
+    again = change(admin, page, "delete", key="proposal")  # the page read before that delete
+    assert "las etapas cambiaron mientras tanto" in again.text  # type: ignore[attr-defined]

@@ -35,6 +35,10 @@ def _said(labels: Mapping[str, str]) -> str:
     return " / ".join(f"{lang} {text.strip()!r}" for lang, text in labels.items() if text.strip())
 
 
+def _held(n: int, key: str) -> str:
+    return f"{n} lead holds {key}" if n == 1 else f"{n} leads hold {key}"
+
+
 def _replaced(pipeline: Pipeline, key: str, change: Callable[[Stage], Stage]) -> Pipeline:
     pipeline.stage(key)  # NotFound for a key it lacks
     return Pipeline.of([change(s) if s.key == key else s for s in pipeline.stages], pipeline.start)
@@ -124,7 +128,7 @@ class Delete:
     def apply(self, pipeline: Pipeline, held: Mapping[str, int]) -> Edited:
         pipeline.stage(self.key)
         if n := held.get(self.key, 0):
-            raise Conflict(f"{n} lead{'s' if n != 1 else ''} hold {self.key}: a stage in use can only be retired")
+            raise Conflict(f"{_held(n, self.key)}: a stage in use can only be retired")
         if self.key == pipeline.start:
             message = f"{self.key} is where new leads start: choose another starting stage first"
             raise ValidationError(message, {"start": message})
@@ -151,7 +155,7 @@ class ChangeKind:
     def apply(self, pipeline: Pipeline, held: Mapping[str, int]) -> Edited:
         stage = pipeline.stage(self.key)
         if n := held.get(self.key, 0):
-            raise Conflict(f"{n} lead{'s' if n != 1 else ''} hold {self.key}: its kind stays {stage.kind}")
+            raise Conflict(f"{_held(n, self.key)}: its kind stays {stage.kind}")
         keeps = self.kind in (StageKind.LOST, StageKind.EXCLUDED)
         changed = _replaced(
             pipeline, self.key, lambda s: evolve(s, kind=self.kind, requires_reason=s.requires_reason and keeps)

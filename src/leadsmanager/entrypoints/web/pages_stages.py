@@ -17,7 +17,7 @@ from leadsmanager.domain.pipeline import edits as e
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
-from leadsmanager.entrypoints.web.i18n.messages import translate
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 PATH = "/settings/stages"
 
@@ -81,7 +81,8 @@ def change_stages(request: Request) -> Response:
         done = container(request).edit_stages()(make(form), by=actor, version=form.get("version", ""))
     except (ValidationError, Conflict, NotFound) as error:  # the page as it is now, the refused form kept
         stale = isinstance(error, StagesChanged)
-        message = _stale_message(request) if stale else translate(request, "Not saved: %(reason)s") % {"reason": error}
+        why = {"reason": refusal(request, error)}
+        message = _stale_message(request) if stale else translate(request, "Not saved: %(reason)s") % why
         status = 409 if isinstance(error, Conflict) else 400
         return stages_page(request, status_code=status, error=message, typed=form)
     said = translate(request, "Saved: %(change)s") % {"change": done.detail} if done else ""

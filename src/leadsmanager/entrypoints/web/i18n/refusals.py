@@ -63,6 +63,9 @@ def _fixed(_: Gettext) -> dict[str, str]:
         "no such upload: it was imported already, or never uploaded": _(
             "no such upload: it was imported already, or never uploaded"
         ),
+        "only admins edit the stages": _("only admins edit the stages"),
+        "a pipeline needs a won stage in use": _("a pipeline needs a won stage in use"),
+        "a pipeline needs a spam stage in use": _("a pipeline needs a spam stage in use"),
     }
 
 
@@ -144,6 +147,37 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
         (
             r"the row has (?P<values>\d+) values, the header (?P<columns>\d+) columns",
             _("the row has %(values)s values, the header %(columns)s columns"),
+        ),
+        # The stage editor's refusals, and a move into a stage that asks for a reason.
+        (r"there is already a stage (?P<value>'.*')", _("there is already a stage %(value)s")),
+        (
+            r"(?P<stage>\S+) is where new leads start: choose another starting stage first",
+            _("%(stage)s is where new leads start: choose another starting stage first"),
+        ),
+        (
+            r"(?P<count>\d+) leads? holds? (?P<stage>\S+): a stage in use can only be retired",
+            _("leads in %(stage)s: %(count)s; a stage in use can only be retired"),
+        ),
+        (
+            r"(?P<count>\d+) leads? holds? (?P<stage>\S+): its kind stays \S+",
+            _("leads in %(stage)s: %(count)s; its kind stays"),
+        ),
+        (
+            r"stage (?P<stage>\S+) requires a reason: add one to its list first",
+            _("%(stage)s asks for a reason: add one to its list first"),
+        ),
+        (r"(?P<stage>\S+) cannot move further that way", _("%(stage)s cannot move further that way")),
+        (
+            r"only a lost or excluded stage keeps reasons \((?P<stage>\S+) is \S+\)",
+            _("only a lost or excluded stage keeps reasons, and %(stage)s is neither"),
+        ),
+        (
+            r"a stage key is a letter then letters, digits or _ \(at most 16\): (?P<value>'.*')",
+            _("a stage key is a letter, then letters, digits or _ (at most 16): %(value)s"),
+        ),
+        (
+            r"moving a lead to (?P<stage>\S+) needs a reason \(.*\); use one of: (?P<keys>.*)",
+            _("moving a lead to %(stage)s needs one of its reasons: %(keys)s"),
         ),
         # An import's row refused by intake, its reason as `field: problem; field: problem`.
         (rf"(?P<problems>(?:{'|'.join(_FIELD_NAMES)}): .+)", "%(problems)s"),
