@@ -41,7 +41,7 @@ def _report(engine: Engine) -> Report:
 
 
 def check(engine: Engine) -> None:
-    # Today's code writes the columns 0018 and 0020 add: they are there while the old leads are written,
+    # Today's code writes the columns 0018, 0020 and 0021 add: they are there while the old leads are written,
     # then dropped, so that the migrations add (and fill) them as on a database of that age.
     with engine.begin() as connection:
         for table in KINDS:
