@@ -117,7 +117,9 @@ def test_each_row_becomes_a_lead_in_its_stage_with_owner_note_and_original_histo
         "4",
     )
     assert first.created_at == at("2025-01-02T13:01:00")
-    assert (first.extras["campaign"], first.extras["origen"]) == ("Expo Logística 2025", "web")
+    # formsapp_campaign is the lead's campaign, a field of its own, no longer one of its extras
+    assert (first.campaign, first.extras["origen"]) == ("Expo Logística 2025", "web")
+    assert "campaign" not in first.extras
     statuses = [(e.old, e.new, e.actor_id, e.at) for e in first.history if e.field is HistoryField.STATUS]
     assert statuses == [
         (None, "esperandoDatos", employee, at("2025-01-02T13:01:00")),
@@ -132,6 +134,7 @@ def test_each_row_becomes_a_lead_in_its_stage_with_owner_note_and_original_histo
     second = lead_of(intralog_uow, 1002)
     assert (second.email, second.phone, second.status) == (None, "+541145551234", "esperandoDatos")
     assert second.assignee_id == user_id(intralog_uow, "solo.mail@intralog.example")
+    assert second.campaign is None  # a row of no campaign
 
     third = lead_of(intralog_uow, 1003)
     assert (third.contact_name, third.company, third.status) == ("Vieja Empresa", "Vieja Empresa", "faltaCotizar")
@@ -153,6 +156,7 @@ def test_a_second_run_changes_nothing(legacy: str, intralog_uow: UowFactory) -> 
         (LeadOutcome.SKIPPED, "no email and no phone"),
     }
     assert lead_of(intralog_uow, 1001).history == first.history
+    assert lead_of(intralog_uow, 1001).campaign == "Expo Logística 2025"
     with intralog_uow() as uow:
         assert uow.pipeline.leads_by_status() == {
             "cotizado": 1,

@@ -39,6 +39,9 @@ def test_every_index_a_page_can_force_exists() -> None:
         (LeadQuery(site="a.example", service="audit"), "ix_leads_service_created_at_id"),
         (LeadQuery(source=Channel.API, statuses=CONTACTED), "ix_leads_source_created_at_id"),
         (LeadQuery(source=Channel.API, statuses=TWO), "ix_leads_source_created_at_id"),
+        (LeadQuery(campaign="Expo"), "ix_leads_campaign_created_at_id"),
+        (LeadQuery(campaign="Expo", service="audit", statuses=TWO), "ix_leads_campaign_created_at_id"),
+        (LeadQuery(campaign="Expo", assignee_id=3), "ix_leads_assignee_id_created_at_id"),
     ],
 )
 def test_a_page_walks_the_index_of_its_filters(query: LeadQuery, index: str | None) -> None:

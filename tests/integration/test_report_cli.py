@@ -55,6 +55,23 @@ def test_one_table_as_csv(two_leads: Cli) -> None:
     ]
 
 
+def test_the_campaigns_table_as_csv(two_leads: Cli) -> None:
+    added = two_leads("leads", "add", "--name", "Lead 3", "--email", "lead3@example.com", "--campaign", " Expo ")
+    assert added.exit_code == 0, added.output
+    lead_id = added.output.split()[1]
+    assert "campaign: Expo" in two_leads("leads", "show", lead_id).output
+    assert [lead_id] == [
+        line.split("\t")[0] for line in two_leads("leads", "list", "--campaign", "Expo").output.splitlines()
+    ]
+    result = two_leads("report", "--csv", "campaigns")
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.output))) == [
+        ["Campaign", "Leads", "Won", "Conversion (%)"],
+        ["Expo", "1", "0", "0.0"],
+        ["(none)", "2", "0", "0.0"],
+    ]
+
+
 def test_a_period_before_any_lead(two_leads: Cli) -> None:
     result = two_leads("report", "--from", "2001-01-01", "--to", "2001-12-31")
     assert result.exit_code == 0 and "no leads in this period" in result.output

@@ -214,3 +214,24 @@ def test_columns_named_like_fields_fill_them_and_the_rest_become_extras(
     assert (lead.contact_name, lead.email, lead.utm, lead.extras) == (
         "Ana", "ana@example.com", {"utm_source": "Google"}, {"Notas": "llamar"}
     )  # fmt: skip
+
+
+def test_a_column_mapped_to_campaign_is_the_leads_campaign_trimmed_and_length_checked(
+    importer: ImportCsv, memory_views: ViewsFactory
+) -> None:
+    rows = [
+        ["Nombre", "Correo", "Campaña", "utm_campaign"],
+        ["Ana", "ana@example.com", "  Expo   Logística 2025 ", "spring"],
+        ["Bea", "bea@example.com", "", "spring"],  # utm_campaign is the visitor's tag, not the team's campaign
+        ["Carla", "carla@example.com", "c" * 201, ""],
+    ]
+    summary = importer(source(csv_text(rows), {"Nombre": "name", "Correo": "email", "Campaña": "campaign"}), by=ADMIN)
+    ana, bea = imported(memory_views)
+    assert (ana.campaign, ana.utm, ana.extras.get("Campaña")) == (
+        "Expo Logística 2025",
+        {"utm_campaign": "spring"},
+        None,
+    )
+    assert (bea.campaign, bea.utm) == (None, {"utm_campaign": "spring"})
+    [refused] = importer.refusals(summary.file_hash)
+    assert (refused.row, refused.reason) == (4, "campaign: too long: at most 200 characters")

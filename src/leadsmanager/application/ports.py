@@ -10,7 +10,7 @@ from typing import Protocol
 from leadsmanager.application.discovery.catalogue import CatalogueForm
 from leadsmanager.application.job_types import Claim, DeliveryChannel, FailedTask, GapScan, Notice, OutboxEvent
 from leadsmanager.application.notification_types import EmailMessage, EscalationReason
-from leadsmanager.application.queries import LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.queries import CampaignCount, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.sync_types import SubmissionPage
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.api_key import ApiKey
@@ -72,6 +72,9 @@ class LeadViews(Protocol):
     def count_by_status(self, assignee_id: int | None = None) -> dict[str, int]: ...
 
     def stats(self, query: StatsQuery) -> LeadStats: ...
+
+    def campaigns(self, query: StatsQuery) -> Sequence[CampaignCount]:
+        """Leads created in the query's range by campaign and stage kind."""
 
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         """Leads per facet key and assignee, of those created in the query's range."""

@@ -58,6 +58,7 @@ class LeadQuery:
     site: str | None = None
     form_id: str | None = None
     service: str | None = None
+    campaign: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     search: str = ""
@@ -72,6 +73,15 @@ class StatsQuery:
     created_from: datetime | None = None
     created_to: datetime | None = None
     assignee_id: int | None = None
+
+
+@frozen
+class CampaignCount:
+    """`leads` leads of `campaign` (None: of no campaign) whose stage is of kind `kind`."""
+
+    campaign: str | None
+    kind: str
+    leads: int
 
 
 @frozen

@@ -16,8 +16,11 @@ from datetime import timedelta
 
 from attrs import frozen
 
+from leadsmanager.application.queries import CampaignCount
 from leadsmanager.application.tallies import RESPONSE_LIMITS, Facet, Tally
 from leadsmanager.domain.pipeline import Pipeline, StageKind
+
+_KINDS = frozenset(k.value for k in StageKind)
 
 
 @frozen
@@ -61,6 +64,19 @@ class SourceFigures:
         """Won over the source's leads that were neither spam nor excluded; None when it had none."""
         real = self.leads - self.spam - self.excluded
         return self.won / real if real else None
+
+
+@frozen
+class CampaignFigures:
+    campaign: str | None  # None: the leads of no campaign
+    leads: int  # every lead of the campaign, spam and excluded included
+    won: int
+    real: int  # neither spam nor excluded: the leads the conversion is over
+
+    @property
+    def conversion(self) -> float | None:
+        """Won over the campaign's leads that were neither spam nor excluded; None when it had none."""
+        return self.won / self.real if self.real else None
 
 
 @frozen
@@ -115,6 +131,20 @@ def funnel(tallies: Iterable[Tally], pipeline: Pipeline) -> list[FunnelStage]:
     for _, _, status, n in statuses(kept):
         now[status] += n
     return [*stages, *(FunnelStage(key, now[key]) for key in won)]
+
+
+def campaigns(counts: Iterable[CampaignCount]) -> list[CampaignFigures]:
+    """One row per campaign, the largest first; the leads of no campaign last."""
+    found: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for c in counts:
+        kind = StageKind(c.kind) if c.kind in _KINDS else StageKind.OPEN
+        found[c.campaign]["leads"] += c.leads
+        found[c.campaign][kind] += c.leads
+    rows = [
+        CampaignFigures(name, n["leads"], n[StageKind.WON], n["leads"] - n[StageKind.SPAM] - n[StageKind.EXCLUDED])
+        for name, n in found.items()
+    ]
+    return sorted(rows, key=lambda f: (f.campaign is None, -f.leads, f.campaign or ""))
 
 
 def sources(tallies: Iterable[Tally], pipeline: Pipeline) -> list[SourceFigures]:

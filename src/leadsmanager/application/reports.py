@@ -7,14 +7,21 @@ assigned to them, exactly as `leads.visible` narrows a list.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from attrs import frozen
+from attrs import field, frozen
 
 from leadsmanager.application import report_figures as figures
 from leadsmanager.application.ports import Clock, LeadViewsFactory
-from leadsmanager.application.report_figures import FunnelStage, RepFigures, ResponseTimes, SourceFigures
+from leadsmanager.application.queries import CampaignCount, StatsQuery
+from leadsmanager.application.report_figures import (
+    CampaignFigures,
+    FunnelStage,
+    RepFigures,
+    ResponseTimes,
+    SourceFigures,
+)
 from leadsmanager.application.tallies import Facet, Tally, TallyQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.period import Period
@@ -44,6 +51,7 @@ class Report:
     waiting: int  # open leads of the period nobody has answered for longer than `follow_up`
     reps: list[RepFigures]
     pipeline: Pipeline = DEFAULT
+    campaigns: list[CampaignFigures] = field(factory=list)  # the leads of no campaign last
 
     @property
     def total(self) -> int:
@@ -84,7 +92,7 @@ class Reports:
         period = query.period
         if not by.can(Permission.SEE_ALL_LEADS):
             if by.user_id is None or query.assignee_id not in (None, by.user_id):
-                return self._report(period, [], [], {})
+                return self._report(period, [], [], {}, [])
             query = ReportQuery(period, by.user_id)
         now = self._clock.now()
         counted = TallyQuery(PERIOD_FACETS, period.start, period.end, query.assignee_id, now)
@@ -93,7 +101,8 @@ class Reports:
             tallies = list(views.tallies(counted))
             unanswered = list(views.tallies(waiting)) if waiting is not None else []
             names = views.names({t.assignee_id for t in tallies if t.assignee_id is not None})
-        return self._report(period, tallies, unanswered, names)
+            campaigns = views.campaigns(StatsQuery(period.start, period.end, query.assignee_id))
+        return self._report(period, tallies, unanswered, names, campaigns)
 
     def _waiting_query(self, query: ReportQuery, now: datetime) -> TallyQuery | None:
         """The period's leads that arrived before the follow-up cutoff: only they can be overdue."""
@@ -104,7 +113,14 @@ class Reports:
             return None
         return TallyQuery(frozenset({Facet.UNANSWERED}), start, end, query.assignee_id, now)
 
-    def _report(self, period: Period, tallies: list[Tally], unanswered: list[Tally], names: dict[int, str]) -> Report:
+    def _report(
+        self,
+        period: Period,
+        tallies: list[Tally],
+        unanswered: list[Tally],
+        names: dict[int, str],
+        campaigns: Sequence[CampaignCount],
+    ) -> Report:
         pipeline = self._stages()
         by_status: dict[str, int] = defaultdict(int)
         for _, _, status, n in figures.statuses(tallies):
@@ -121,6 +137,7 @@ class Reports:
             waiting=sum(t.leads for t in unanswered),
             reps=reps(tallies, unanswered, names, pipeline),
             pipeline=pipeline,
+            campaigns=figures.campaigns(campaigns),
         )
 
 

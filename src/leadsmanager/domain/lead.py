@@ -37,6 +37,8 @@ class Submission:
     external_id: str | None = None
     extras: dict[str, str] = field(factory=dict)
     utm: dict[str, str] = field(factory=dict)
+    # The marketing campaign the lead came from, as the team names it (not the visitor's utm_campaign).
+    campaign: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """What a re-submission adds to the history of the lead it joins."""
@@ -50,6 +52,7 @@ class Submission:
             "message": self.message,
             "site": self.site,
             "form_id": self.form_id,
+            "campaign": self.campaign,
         }
         if self.extras:
             data["extras"] = dict(self.extras)
@@ -70,6 +73,7 @@ class HistoryField(enum.StrEnum):
     COMPANY = "company"
     SERVICE = "service"
     MESSAGE = "message"
+    CAMPAIGN = "campaign"
 
 
 # What staff may correct on a lead, by the attribute that holds it.
@@ -80,9 +84,10 @@ DETAILS: dict[HistoryField, str] = {
     HistoryField.COMPANY: "company",
     HistoryField.SERVICE: "service",
     HistoryField.MESSAGE: "message",
+    HistoryField.CAMPAIGN: "campaign",
 }
 # Details a lead holds as None when it has none; the others hold "".
-_ABSENT_AS_NONE = frozenset({HistoryField.EMAIL, HistoryField.PHONE})
+_ABSENT_AS_NONE = frozenset({HistoryField.EMAIL, HistoryField.PHONE, HistoryField.CAMPAIGN})
 
 
 @frozen
@@ -128,6 +133,7 @@ class Lead:
     # The kind of the lead's stage, kept beside its key (and stored) so that whether it is open follows
     # the configured pipeline without reading it; every status change sets both.
     status_kind: StageKind = StageKind.OPEN
+    campaign: str | None = None  # optional: most leads come from no named campaign
     history: list[HistoryEntry] = field(factory=list)
     events: list[LeadEvent] = field(factory=list)
     # The (channel, external id) of each submission that joined this lead, not stored yet: stored with
@@ -167,6 +173,7 @@ class Lead:
             updated_at=at,
             stage_reached=pipeline.furthest(pipeline.start, begin),
             status_kind=pipeline.kind(begin),
+            campaign=submission.campaign,
         )
         actor_id = by.user_id if by else None
         lead._record(HistoryField.STATUS, None, begin, actor_id, at)

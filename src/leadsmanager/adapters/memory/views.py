@@ -11,7 +11,7 @@ from typing import Any
 
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.ports import LeadViews
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.queries import CampaignCount, Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
 from leadsmanager.domain.lead import Channel, Lead
 from leadsmanager.domain.pipeline import StageKind
@@ -49,18 +49,16 @@ class MemoryLeadViews(LeadViews):
         return _count(self._leads(), assignee_id)
 
     def stats(self, query: StatsQuery) -> LeadStats:
-        chosen = [
-            x
-            for x in self._leads()
-            if (query.created_from is None or x.created_at >= query.created_from)
-            and (query.created_to is None or x.created_at < query.created_to)
-            and (query.assignee_id is None or x.assignee_id == query.assignee_id)
-        ]
+        chosen = [x for x in self._leads() if _in_period(x, query)]
         return LeadStats(
             dict(Counter(x.status for x in chosen)),
             dict(Counter(x.source.value for x in chosen)),
             dict(Counter(x.assignee_id for x in chosen)),
         )
+
+    def campaigns(self, query: StatsQuery) -> list[CampaignCount]:
+        found = Counter((x.campaign, x.status_kind.value) for x in self._leads() if _in_period(x, query))
+        return [CampaignCount(campaign, kind, n) for (campaign, kind), n in found.items()]
 
     def tallies(self, query: TallyQuery) -> list[Tally]:
         return count([Counted.of(x) for x in self._leads() if _in_range(x, query)], query.facets)
@@ -97,6 +95,14 @@ def _order(lead: Lead) -> tuple[Any, int]:
     return (lead.created_at, lead.id or 0)
 
 
+def _in_period(lead: Lead, q: StatsQuery) -> bool:
+    return (
+        (q.created_from is None or lead.created_at >= q.created_from)
+        and (q.created_to is None or lead.created_at < q.created_to)
+        and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
+    )
+
+
 def _in_range(lead: Lead, q: TallyQuery) -> bool:
     return (
         (q.start is None or lead.created_at >= q.start)
@@ -123,6 +129,7 @@ def _selected(lead: Lead, q: LeadQuery) -> bool:
         q.site is None or lead.site == q.site,
         q.form_id is None or lead.form_id == q.form_id,
         q.service is None or lead.service == q.service,
+        q.campaign is None or lead.campaign == q.campaign,
         q.created_from is None or lead.created_at >= q.created_from,
         q.created_to is None or lead.created_at < q.created_to,
     )

@@ -38,7 +38,7 @@ LEAD_COLUMNS = (
     *("contact_name", "email", "phone", "company", "service", "message", "source", "site", "form_id"),
     *("external_id", "extras", "utm", "status", "assignee_id", "created_at", "updated_at", "version"),
     *("open_email", "open_phone", "first_response_at", "stage_reached", "resubmissions", "score"),
-    "status_kind",
+    *("status_kind", "campaign"),
 )
 
 _LEADS = BulkInsert(leads, LEAD_COLUMNS)
@@ -116,7 +116,7 @@ def _lead_fields(lead: Lead) -> tuple[Any, ...]:
         *(lead.contact_name, lead.email, lead.phone, lead.company, lead.service, lead.message, lead.source.value),
         *(lead.site, lead.form_id, lead.external_id, lead.extras, lead.utm, lead.status, lead.assignee_id),
         *(lead.created_at, lead.updated_at, lead.version, open_email, open_phone, lead.first_response_at),
-        *(lead.stage_reached, lead.resubmissions, lead.score, lead.status_kind.value),
+        *(lead.stage_reached, lead.resubmissions, lead.score, lead.status_kind.value, lead.campaign),
     )
 
 
@@ -157,6 +157,7 @@ def to_lead(row: Sequence[Any]) -> Lead:
         resubmissions,
         score,
         status_kind,
+        campaign,
     ) = row[:_SUMMARY_WIDTH]
     return Lead(
         id=lead_id,
@@ -182,6 +183,7 @@ def to_lead(row: Sequence[Any]) -> Lead:
         resubmissions=resubmissions,
         score=score,
         status_kind=_KINDS.get(status_kind, StageKind.OPEN),
+        campaign=campaign,
     )
 
 

@@ -79,6 +79,9 @@ leads = Table(
     Column("score", Integer, nullable=False),
     # The kind of the status's stage (open, won, lost, spam, excluded): open-lead queries need no join.
     Column("status_kind", String(16), nullable=False, server_default="open"),
+    # The team's name for the campaign the lead came from; NULL for none (most leads). Exact, as in Python
+    # and SQLite: the filter and the report by campaign hold "Expo" and "expo" apart on every database.
+    Column("campaign", exact_string(200), nullable=True),
     UniqueConstraint("source", "external_id"),
     # Every list filter walks one of these newest-first; the primary key rides along in each.
     Index(None, "created_at", "id"),
@@ -88,6 +91,9 @@ leads = Table(
     Index(None, "source", "created_at", "id"),
     Index(None, "site", "form_id", "created_at", "id"),
     Index(None, "service", "created_at", "id"),
+    Index(None, "campaign", "created_at", "id"),
+    # The report by campaign counts the period's leads within this one, never reading their rows.
+    Index(None, "created_at", "campaign", "status_kind"),
     # The Sources page counts each synced form's recent leads within this index.
     Index(None, "source", "site", "form_id", "created_at"),
     # Lists sorted by score, best first.

@@ -35,6 +35,7 @@ def _parsers(region: str) -> dict[HistoryField, Callable[[str], str]]:
         HistoryField.COMPANY: partial(clean.clean_text, max_length=TEXT_LIMITS["company"], field="company"),
         HistoryField.SERVICE: partial(clean.clean_text, max_length=TEXT_LIMITS["service"], field="service"),
         HistoryField.MESSAGE: clean.clean_message,
+        HistoryField.CAMPAIGN: partial(clean.clean_text, max_length=TEXT_LIMITS["campaign"], field="campaign"),
     }
 
 

@@ -1,9 +1,10 @@
 """Which column of a CSV file fills which field of a lead, and a row made into a LeadForm by it.
 
 A column maps to a lead field (several columns may fill one: first and last name are joined), to the
-date the person wrote (`created_at`, or `date`), to the id the row had in the other system (`external_id`,
-or `id`), to a UTM tag (`source` is `utm_source`), to `extra`, or to `ignore`. A column not mapped but
-named like a lead field fills it; any other is kept as an extra of the lead, by its header's name.
+lead's `campaign`, to the date the person wrote (`created_at`, or `date`), to the id the row had in the
+other system (`external_id`, or `id`), to a UTM tag (`source` is `utm_source`), to `extra`, or to `ignore`.
+A column not mapped but named like a lead field fills it; any other is kept as an extra of the lead, by its
+header's name.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import UTM_FIELDS, Channel
 
 CREATED_AT, EXTERNAL_ID, EXTRA, IGNORE = "created_at", "external_id", "extra", "ignore"
+CAMPAIGN = "campaign"
 ALIASES = {"date": CREATED_AT, "id": EXTERNAL_ID, "source": "utm_source"}
-FIELDS = (*LEAD_FIELDS, CREATED_AT, EXTERNAL_ID, *UTM_FIELDS, "site", "form_id", EXTRA, IGNORE)
+FIELDS = (*LEAD_FIELDS, CAMPAIGN, CREATED_AT, EXTERNAL_ID, *UTM_FIELDS, "site", "form_id", EXTRA, IGNORE)
 EXTERNAL_PREFIX = "csv/"  # an imported lead's external id: the row's id in the other system, or its content's hash
 
 
@@ -84,6 +86,7 @@ class ColumnMap:
             site=" ".join(by_field.get("site", [])),
             form_id=" ".join(by_field.get("form_id", [])),
             external_id=EXTERNAL_PREFIX + _external_id(by_field.get(EXTERNAL_ID, []), row.values),
+            campaign=" ".join(by_field.get(CAMPAIGN, [])),
             extras=bounded_extras(extras),
             utm={k: " ".join(v) for k, v in by_field.items() if k in UTM_FIELDS},
             created_at=created_at,

@@ -24,7 +24,7 @@ from leadsmanager.domain.lead import UTM_FIELDS, Channel, Submission
 MAX_EXTRAS = 50
 # Sync imports what a site collected, even when a phone or email is malformed: the raw value is kept.
 LENIENT_CHANNELS = frozenset({Channel.WORDPRESS})
-TEXT_LIMITS = {"company": 200, "service": 120, "site": 200, "form_id": 100, "external_id": 191}
+TEXT_LIMITS = {"company": 200, "service": 120, "site": 200, "form_id": 100, "external_id": 191, "campaign": 200}
 
 
 @frozen
@@ -41,6 +41,8 @@ class LeadForm:
     site: str = ""
     form_id: str = ""
     external_id: str = ""
+    # The team's name for the campaign the lead came from; "" for none (never taken from utm_campaign).
+    campaign: str = ""
     extras: Mapping[str, str] = field(factory=dict)
     utm: Mapping[str, str] = field(factory=dict)
     assignee_id: int | None = None
@@ -103,6 +105,7 @@ def to_submission(form: LeadForm, *, region: str) -> Submission:
         external_id=text["external_id"] or None,
         extras=extras,
         utm=utm,
+        campaign=text["campaign"] or None,
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import frozen
 
-from leadsmanager.application.intake.form import LeadForm, to_submission
+from leadsmanager.application.intake.form import TEXT_LIMITS, LeadForm, to_submission
 from leadsmanager.application.intake.form_mapping import SUBMITTED_AT
 from leadsmanager.application.intake.normalisation import clean_message
 from leadsmanager.application.legacy.records import LegacyStatusChange, LegacySubmission
@@ -76,7 +76,6 @@ def convert(row: LegacySubmission, changes: Sequence[LegacyStatusChange], ctx: R
 def _form(row: LegacySubmission, ctx: RowContext, at: datetime) -> LeadForm:
     kept = {
         SUBMITTED_AT: at.isoformat(),
-        "campaign": ctx.campaigns.get(row.campaign_id, "") if row.campaign_id is not None else "",
         "origen": row.origin,
         "sub_origen": row.sub_origin,
         "avance": row.progress,
@@ -94,8 +93,15 @@ def _form(row: LegacySubmission, ctx: RowContext, at: datetime) -> LeadForm:
         site=ctx.site,
         form_id=str(row.form_id),
         external_id=external_id(ctx.site, row),
+        campaign=_campaign(row, ctx),
         extras=extras,
     )
+
+
+def _campaign(row: LegacySubmission, ctx: RowContext) -> str:
+    """The row's `formsapp_campaign`, as the lead's campaign: a name longer than a lead keeps is cut."""
+    name = ctx.campaigns.get(row.campaign_id, "") if row.campaign_id is not None else ""
+    return " ".join(name.split())[: TEXT_LIMITS["campaign"]]
 
 
 def _fallback_name(row: LegacySubmission) -> str:

@@ -41,6 +41,7 @@ LIST_PARAMETERS = {
     "site",
     "form",
     "service",
+    "campaign",
     "from",
     "to",
     "q",

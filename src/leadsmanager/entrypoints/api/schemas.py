@@ -16,7 +16,7 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel, HistoryEntry, Lead
 from leadsmanager.entrypoints.api.problems import ApiProblem
 
-INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id")
+INTAKE_TEXT = ("name", "email", "phone", "company", "service", "message", "site", "form_id", "external_id", "campaign")
 INTAKE_MAPS = ("extras", "utm")
 
 
@@ -66,13 +66,14 @@ def intake_form(body: dict[str, Any]) -> LeadForm:
         site=body.get("site", ""),
         form_id=body.get("form_id", ""),
         external_id=body.get("external_id", ""),
+        campaign=body.get("campaign", ""),
         extras=body.get("extras", {}),
         utm=body.get("utm", {}),
     )
 
 
 # Details that may be null, as the lead's record writes them when it has none: null clears them, as "" does.
-NULLABLE_DETAILS = ("email", "phone")
+NULLABLE_DETAILS = ("email", "phone", "campaign")
 
 
 def lead_changes(body: dict[str, Any]) -> tuple[LeadChanges, int | None]:
@@ -123,6 +124,7 @@ def lead_json(lead: Lead) -> dict[str, Any]:
         "company": lead.company,
         "service": lead.service,
         "message": lead.message,
+        "campaign": lead.campaign,
         "source": lead.source,
         "site": lead.site,
         "form_id": lead.form_id,

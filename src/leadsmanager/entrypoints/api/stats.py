@@ -30,6 +30,9 @@ def stats_json(report: Report) -> dict[str, Any]:
             {"source": s.source, "leads": s.leads, "spam": s.spam, "won": s.won, "rate": s.conversion}
             for s in report.sources
         ],
+        "by_campaign": [
+            {"campaign": c.campaign, "leads": c.leads, "won": c.won, "rate": c.conversion} for c in report.campaigns
+        ],
         "first_response": {
             **times_json(report.response),
             "follow_up_hours": int(report.follow_up.total_seconds() // 3600),

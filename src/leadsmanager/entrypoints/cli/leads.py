@@ -33,6 +33,7 @@ def lead_filters(command: F) -> F:
         click.option("--site", default=None),
         click.option("--form", "form_id", default=None),
         click.option("--service", default=None),
+        click.option("--campaign", default=None),
         click.option("--search", default=""),
     ]
     for option in reversed(options):
@@ -54,6 +55,7 @@ def lead_query(built: Container, options: dict[str, Any], *, limit: int) -> Lead
         "site": options["site"],
         "form": options["form_id"],
         "service": options["service"],
+        "campaign": options["campaign"],
         "q": options["search"],
         "after": options.get("cursor"),
     }
@@ -116,10 +118,11 @@ def leads_show(ctx: click.Context, lead_id: int) -> None:
 @click.option("--company", default="")
 @click.option("--service", default="")
 @click.option("--message", default="")
+@click.option("--campaign", default="", help="the campaign the lead came from")
 @click.pass_context
 @reports_errors
 def leads_add(ctx: click.Context, /, **fields: str) -> None:
     """Enter a lead by hand (it is de-duplicated like every other)."""
-    form = LeadForm.from_fields(Channel.MANUAL, fields)
+    form = LeadForm.from_fields(Channel.MANUAL, fields, campaign=fields["campaign"])
     result = container(ctx).submit_lead()(form, by=OPERATOR)
     click.echo(f"lead {result.lead_id} {result.outcome.value}")

@@ -21,6 +21,7 @@ COLUMNS = (
     "company",
     "service",
     "message",
+    "campaign",
 )
 
 

@@ -32,6 +32,7 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
         ("phone", lead.phone or ""),
         ("company", lead.company),
         ("service", lead.service),
+        ("campaign", lead.campaign or ""),
         ("source", lead.source.value),
         ("site", lead.site),
         ("form", lead.form_id),

@@ -44,6 +44,7 @@ def report_tables(report: Report) -> list[Table]:
     return [
         _funnel(report),
         _sources(report),
+        _campaigns(report),
         _table("sites", "Leads by site and form", ("Site", "Form"), [(s or NONE, f, n) for s, f, n in report.sites]),
         _table("services", "Leads by service", ("Service",), [(s or NONE, n) for s, n in report.services]),
         _reps(report),
@@ -51,7 +52,7 @@ def report_tables(report: Report) -> list[Table]:
     ]
 
 
-TABLE_NAMES = ["funnel", "sources", "sites", "services", "reps", "statuses"]
+TABLE_NAMES = ["funnel", "sources", "campaigns", "sites", "services", "reps", "statuses"]
 
 
 def table_named(report: Report, name: str) -> Table | None:
@@ -86,6 +87,12 @@ def _sources(report: Report) -> Table:
     )
     rows: list[tuple[Cell, ...]] = [(s.source, s.leads, s.spam, s.won, s.conversion) for s in report.sources]
     return Table("sources", "Leads and conversion by source", columns, rows)
+
+
+def _campaigns(report: Report) -> Table:
+    columns = (Column("Campaign"), Column("Leads", "count"), Column("Won", "count"), Column("Conversion", "share"))
+    rows: list[tuple[Cell, ...]] = [(c.campaign or NONE, c.leads, c.won, c.conversion) for c in report.campaigns]
+    return Table("campaigns", "Leads and conversion by campaign", columns, rows)
 
 
 def _reps(report: Report) -> Table:

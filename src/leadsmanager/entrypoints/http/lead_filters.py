@@ -15,7 +15,7 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.lead import Channel
 
 Params = Mapping[str, str | Sequence[str]]
-FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "from", "to", "q", "sort")
+FILTER_KEYS = ("status", "assignee", "source", "site", "form", "service", "campaign", "from", "to", "q", "sort")
 
 
 def params_from(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -53,6 +53,7 @@ def lead_query(params: Params, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
             site=one(params, "site") or None,
             form_id=one(params, "form") or None,
             service=one(params, "service") or None,
+            campaign=one(params, "campaign").strip() or None,
             created_from=day(one(params, "from"), "from"),
             created_to=day(one(params, "to"), "to", next_day=True),
             search=one(params, "q")[:200],

@@ -204,6 +204,7 @@ def _details(lead: Lead) -> dict[str, str]:
         "company": lead.company,
         "service": lead.service,
         "message": lead.message,
+        "campaign": lead.campaign or "",
     }
 
 
@@ -216,9 +217,8 @@ def new_lead(request: Request) -> Response:
     actor = require(request, Permission.ENTER_LEADS)
     form = verified_form(request)
     try:
-        entry = LeadForm.from_fields(
-            Channel.MANUAL, form, assignee_id=_optional_number(form.get("assignee", ""), "assignee")
-        )
+        assignee = _optional_number(form.get("assignee", ""), "assignee")
+        entry = LeadForm.from_fields(Channel.MANUAL, form, assignee_id=assignee, campaign=form.get("campaign", ""))
         result = container(request).submit_lead()(entry, by=actor)
     except (ValidationError, Conflict) as e:  # the form again, holding what was typed
         users = _assignable(request, actor)

@@ -16,13 +16,14 @@ from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.lead_rows import lead_with_history, to_lead
 from leadsmanager.adapters.sql.tables import leads
 from leadsmanager.adapters.sql.users import SqlUserRepository
+from leadsmanager.adapters.sql.views.campaign_counts import campaign_counts
 from leadsmanager.adapters.sql.views.form_counts import imported
 from leadsmanager.adapters.sql.views.list_pages import values, walked
 from leadsmanager.adapters.sql.views.report_tallies import tallies
 from leadsmanager.adapters.sql.views.search_memory import SearchMemory
 from leadsmanager.adapters.sql.views.search_pages import searched
 from leadsmanager.application.ports import LeadViews
-from leadsmanager.application.queries import Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
+from leadsmanager.application.queries import CampaignCount, Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Tally, TallyQuery
 from leadsmanager.domain.lead import Lead
 from leadsmanager.domain.search import query_terms
@@ -74,6 +75,9 @@ class SqlLeadViews(LeadViews):
             return {key: int(n) for key, n in run(self._session, statement)}
 
         return LeadStats(counts(leads.c.status), counts(leads.c.source), counts(leads.c.assignee_id))
+
+    def campaigns(self, query: StatsQuery) -> Sequence[CampaignCount]:
+        return campaign_counts(self._session, query)
 
     def tallies(self, query: TallyQuery) -> Sequence[Tally]:
         return tallies(self._session, query)

@@ -95,6 +95,7 @@ WALKS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("assignee_id", "status"), "ix_leads_assignee_id_status_created_at_id"),
     (("assignee_id",), "ix_leads_assignee_id_created_at_id"),
     (("site", "form_id"), "ix_leads_site_form_id_created_at_id"),
+    (("campaign",), "ix_leads_campaign_created_at_id"),
     (("service",), "ix_leads_service_created_at_id"),
     (("source",), "ix_leads_source_created_at_id"),
     (("status",), "ix_leads_status_created_at_id"),
@@ -141,6 +142,7 @@ def shape(q: LeadQuery) -> Shape:
         "site": q.site,
         "form_id": q.form_id,
         "service": q.service,
+        "campaign": q.campaign,
         "created_from": q.created_from,
         "created_to": q.created_to,
     }
@@ -157,6 +159,7 @@ def values(q: LeadQuery) -> dict[str, Any]:
         "site": q.site,
         "form_id": q.form_id,
         "service": q.service,
+        "campaign": q.campaign,
         "created_from": q.created_from,
         "created_to": q.created_to,
         PAGE_ROWS.key: q.limit + 1,
@@ -182,7 +185,13 @@ def walk(q: LeadQuery) -> Walk | None:
 
 def _pinned(q: LeadQuery) -> set[str]:
     """The columns the query holds to a single value (NULL for unassigned)."""
-    values = {"assignee_id": q.assignee_id, "site": q.site, "form_id": q.form_id, "service": q.service}
+    values = {
+        "assignee_id": q.assignee_id,
+        "site": q.site,
+        "form_id": q.form_id,
+        "service": q.service,
+        "campaign": q.campaign,
+    }
     pins = {column for column, value in values.items() if value is not None}
     if q.source is not None:
         pins.add("source")
@@ -243,6 +252,9 @@ def sort_key(s: Shape, table: FromClause) -> Any:
     return table.c.score if s.by_score else table.c.created_at
 
 
+_EXACT = ("source", "site", "form_id", "service", "campaign")  # filters that hold a column to one value
+
+
 def conditions(s: Shape) -> list[ColumnElement[bool]]:
     """The filters on `leads` columns: all but search and the cursor."""
     c, given = leads.c, s.filters
@@ -255,7 +267,7 @@ def conditions(s: Shape) -> list[ColumnElement[bool]]:
         found.append(c.assignee_id == bindparam("assignee_id"))
     if "unassigned" in given:
         found.append(c.assignee_id.is_(None))
-    found += [c[name] == bindparam(name) for name in ("source", "site", "form_id", "service") if name in given]
+    found += [c[name] == bindparam(name) for name in _EXACT if name in given]
     return found + created_between(s, c.created_at)
 
 

@@ -71,6 +71,11 @@ def problems(*statuses: int) -> dict[str, Any]:
     return {str(s): {"description": "A problem (RFC 9457)", "content": problem} for s in statuses}
 
 
+CAMPAIGN = {
+    "type": "string",
+    "maxLength": 200,
+    "description": "the team's name for the campaign the lead came from (trimmed); not the visitor's utm_campaign",
+}
 LEAD = {
     "type": "object",
     "required": ["id", "version", "status", "name", "source", "created_at", "updated_at"],
@@ -90,6 +95,7 @@ LEAD = {
         "company": {"type": "string"},
         "service": {"type": "string"},
         "message": {"type": "string"},
+        "campaign": {**NULLABLE_STRING, "description": "the team's campaign the lead came from; not utm_campaign"},
         "source": {"enum": [c.value for c in Channel]},
         "site": {"type": "string"},
         "form_id": {"type": "string"},
@@ -121,6 +127,7 @@ INTAKE = {
         "site": {"type": "string", "maxLength": 200},
         "form_id": {"type": "string", "maxLength": 100},
         "external_id": {"type": "string", "maxLength": 191},
+        "campaign": CAMPAIGN,
         "extras": {**STRING_MAP, "maxProperties": 50},
         "utm": {
             "type": "object",
@@ -145,6 +152,7 @@ CHANGE = {
         "company": {"type": "string", "maxLength": 200},
         "service": {"type": "string", "maxLength": 120},
         "message": {"type": "string", "maxLength": 10000},
+        "campaign": {**CAMPAIGN, "type": ["string", "null"], "description": "null or empty clears it"},
         "version": {"type": "integer", "description": "the version you read; or send If-Match"},
     },
 }
@@ -206,6 +214,7 @@ FILTERS = [
     {"name": "site", "in": "query", "schema": {"type": "string"}},
     {"name": "form", "in": "query", "schema": {"type": "string"}},
     {"name": "service", "in": "query", "schema": {"type": "string"}},
+    {"name": "campaign", "in": "query", "schema": {"type": "string"}, "description": "the lead's campaign, exactly"},
     {
         "name": "from",
         "in": "query",
@@ -296,6 +305,15 @@ STATS = {
             won=COUNT,
             rate={"type": ["number", "null"], "description": "won / (leads - spam)"},
         ),
+        "by_campaign": {
+            **rows(
+                campaign={"type": ["string", "null"], "description": "null: the leads of no campaign"},
+                leads=COUNT,
+                won=COUNT,
+                rate={"type": ["number", "null"], "description": "won / (leads - spam - excluded)"},
+            ),
+            "description": "the period's leads by the campaign the team set (not utm_campaign); no campaign last",
+        },
         "first_response": {
             "allOf": [
                 RESPONSE_TIMES,

@@ -26,6 +26,7 @@ def history_words(_: Callable[[str], str]) -> dict[str, str]:
         HistoryField.COMPANY: _("company"),
         HistoryField.SERVICE: _("service"),
         HistoryField.MESSAGE: _("message"),
+        HistoryField.CAMPAIGN: _("campaign"),
         "nobody": _("nobody"),
         "(none)": _("(none)"),
         "system": _("system"),

@@ -17,6 +17,7 @@ def report_words(_: Callable[[str], str]) -> dict[str, str]:
     return {
         "Funnel": _("Funnel"),
         "Leads and conversion by source": _("Leads and conversion by source"),
+        "Leads and conversion by campaign": _("Leads and conversion by campaign"),
         "Leads by site and form": _("Leads by site and form"),
         "Leads by service": _("Leads by service"),
         "Team: leads and time to first response": _("Team: leads and time to first response"),
@@ -31,6 +32,7 @@ def report_words(_: Callable[[str], str]) -> dict[str, str]:
         "Site": _("Site"),
         "Form": _("Form"),
         "Service": _("Service"),
+        "Campaign": _("Campaign"),
         "Status": _("Status"),
         "Rep": _("Rep"),
         "Open": _("Open"),
