@@ -14,7 +14,7 @@ from leadsmanager.application.legacy.statuses import DEFAULT_STATUS_MAP
 from leadsmanager.domain.errors import Conflict
 from leadsmanager.domain.lead import Channel, HistoryField, Lead
 from leadsmanager.domain.pipeline import INTRALOG, StageChange
-from tests.conftest import MYSQL_URL, UowFactory
+from tests.conftest import MYSQL_URL, UowFactory, views_of
 from tests.integration.legacy_db import history_row, insert, insert_users, legacy_database, submission_row, user_row
 from tests.support import FakeClock
 
@@ -139,12 +139,34 @@ def test_each_row_becomes_a_lead_in_its_stage_with_owner_note_and_original_histo
     third = lead_of(intralog_uow, 1003)
     assert (third.contact_name, third.company, third.status) == ("Vieja Empresa", "Vieja Empresa", "faltaCotizar")
     assert [(e.old, e.new, e.at) for e in third.history if e.field is HistoryField.STATUS] == [
-        (None, "esperandoDatos", third.created_at),  # pendiente, where the system's history starts
+        # pendiente, where the system's history starts: when the lead arrived, or its first change if that is
+        # dated earlier (here 09:30, before the 13:03 the row says it was created)
+        (None, "esperandoDatos", at("2025-01-04T09:30:00")),
         ("esperandoDatos", "faltaCotizar", at("2025-01-04T09:30:00")),
     ]
     sixth = lead_of(intralog_uow, 1006)
     assert (sixth.status, sixth.stage_reached, sixth.extras["Cantidad de pallets"]) == ("nuevoCliente",) * 2 + ("120",)
     assert "Correo" not in sixth.extras  # the email again, already the lead's own
+
+
+def test_the_history_reads_in_time_order_though_its_owner_and_note_were_stored_after_its_statuses(
+    legacy: str, intralog_uow: UowFactory, mysql_engine: sa.Engine
+) -> None:
+    run_import(legacy, intralog_uow)
+    first = lead_of(intralog_uow, 1001)
+    assert [(e.field.value, e.at) for e in first.history] == [
+        ("status", at("2025-01-02T13:01:00")),  # where it started: stored first
+        ("assignee", at("2025-01-02T13:01:00")),  # its owner since it arrived: stored after every status
+        ("status", at("2025-01-05T10:00:00")),
+        ("status", at("2025-01-06T11:00:00")),
+        ("note", at("2025-01-06T11:00:00")),  # the management message, as of the last change: after it
+        ("resubmission", at("2025-01-06T13:05:00")),  # row 5, the same person writing again
+    ]
+    stored = sorted(first.history, key=lambda e: e.id or 0)
+    assert [e.field.value for e in stored][:4] == ["status", "status", "status", "assignee"]
+    with views_of(mysql_engine)() as views:  # the lead's page reads it so too
+        page = views.lead(first.id or 0)
+    assert page is not None and page.history == first.history
 
 
 def test_a_second_run_changes_nothing(legacy: str, intralog_uow: UowFactory) -> None:

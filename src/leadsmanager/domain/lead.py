@@ -104,6 +104,12 @@ class HistoryEntry:
     reason: str | None = None
 
 
+def in_time_order(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:
+    """A history as it is read back: by when each change happened, entries of one moment in the order they
+    were stored. An import stores another system's history with its original times, not in time order."""
+    return sorted(history, key=lambda e: (e.at, e.id is None, e.id or 0))
+
+
 @define(slots=False)
 class Lead:
     contact_name: str

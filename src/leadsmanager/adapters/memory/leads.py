@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 
 from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.ports import LeadRepository
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel, Lead, in_time_order
 
 
 class MemoryLeadRepository(LeadRepository):
@@ -31,8 +31,7 @@ class MemoryLeadRepository(LeadRepository):
         if stored is None:
             return None
         lead = copy.deepcopy(stored)
-        if not with_history:
-            lead.history = []
+        lead.history = in_time_order(lead.history) if with_history else []
         self.read_versions.setdefault(lead_id, lead.version)
         return lead
 

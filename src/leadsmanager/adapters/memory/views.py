@@ -13,7 +13,7 @@ from leadsmanager.adapters.memory.store import MemoryStore
 from leadsmanager.application.ports import LeadViews
 from leadsmanager.application.queries import CampaignCount, Cursor, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.tallies import Counted, Tally, TallyQuery, count
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel, Lead, in_time_order
 from leadsmanager.domain.pipeline import StageKind
 from leadsmanager.domain.search import lead_terms, matches, query_terms
 from leadsmanager.domain.user import User
@@ -40,7 +40,10 @@ class MemoryLeadViews(LeadViews):
         return sorted(self._committed.values(), key=lambda x: x.id or 0)
 
     def lead(self, lead_id: int) -> Lead | None:
-        return copy.deepcopy(self._committed.get(lead_id))
+        lead = copy.deepcopy(self._committed.get(lead_id))
+        if lead is not None:
+            lead.history = in_time_order(lead.history)
+        return lead
 
     def names(self, user_ids: set[int]) -> dict[int, str]:
         return {i: self._users[i].full_name for i in user_ids if i in self._users}

@@ -26,12 +26,13 @@ _SUMMARY_WIDTH = len(SUMMARY_COLUMNS)
 # A lead by id, built once: SQLAlchemy then finds it in its compiled cache without building it again.
 LEAD = select(*SUMMARY_COLUMNS).where(leads.c.id == bindparam("lead_id"))
 _HISTORY_COLUMNS = [c.label(f"history_{c.name}") for c in lead_history.c if c.name != "lead_id"]
-# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows.
+# A lead with its history in one round trip: the lead's columns repeat on each of its (few) history rows,
+# in time order (domain.lead.in_time_order), which an imported history need not be stored in.
 _LEAD_WITH_HISTORY = (
     select(*SUMMARY_COLUMNS, *_HISTORY_COLUMNS)
     .select_from(leads.outerjoin(lead_history, lead_history.c.lead_id == leads.c.id))
     .where(leads.c.id == bindparam("lead_id"))
-    .order_by(lead_history.c.id)
+    .order_by(lead_history.c.at, lead_history.c.id)
 )
 
 LEAD_COLUMNS = (
@@ -193,7 +194,7 @@ def stored_lead(session: Session, lead_id: int) -> Lead | None:
 
 
 def lead_with_history(session: Session, lead_id: int) -> Lead | None:
-    """The lead read with its whole history, oldest entry first."""
+    """The lead read with its whole history, oldest entry first (of one moment, the first stored first)."""
     rows = run(session, _LEAD_WITH_HISTORY, {"lead_id": lead_id}).all()
     if not rows:
         return None

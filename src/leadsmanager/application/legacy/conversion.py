@@ -153,7 +153,9 @@ def _history(  # noqa: PLR0917 (one row's parts, each named where it is called)
     ]
     if not changes or changes[0].previous_status:
         first = stage(changes[0].previous_status) if changes else status
-        entries.insert(0, HistoryEntry(HistoryField.STATUS, None, first, None, at))
+        # Read back in time order, the start must not come after a move the original system dated earlier.
+        started = min([at, *(e.at for e in entries)])
+        entries.insert(0, HistoryEntry(HistoryField.STATUS, None, first, None, started))
     if entries[-1].new != status:  # the estado moved on without a history row: the history ends where the lead is
         entries.append(HistoryEntry(HistoryField.STATUS, entries[-1].new, status, None, entries[-1].at))
     if assignee is not None:
