@@ -126,6 +126,9 @@ def test_each_row_becomes_a_lead_in_its_stage_with_owner_note_and_original_histo
         ("esperandoDatos", "faltaCotizar", None, at("2025-01-05T10:00:00")),  # contactado, by a deleted user
         ("faltaCotizar", "cotizado", manager, at("2025-01-06T11:00:00")),
     ]
+    # the change whose user was deleted is theirs, not the system's: marked, as no other entry is
+    assert [e.actor_deleted for e in first.history if e.field is HistoryField.STATUS] == [False, True, False]
+    assert not any(e.actor_deleted for e in first.history if e.field is not HistoryField.STATUS)
     assert [e.new for e in first.history if e.field is HistoryField.NOTE] == ["Llamar el lunes"]
     assert [e.new for e in first.history if e.field is HistoryField.ASSIGNEE] == [str(employee)]
     assert [e.field for e in first.history].count(HistoryField.RESUBMISSION) == 1  # row 5 joined it

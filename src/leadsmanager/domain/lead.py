@@ -102,6 +102,9 @@ class HistoryEntry:
     detail: Mapping[str, Any] | None = None
     # Why a status change went where it went: the key of one of the target stage's reasons.
     reason: str | None = None
+    # Made by a person whose account was deleted (another system's history keeps the change, not who):
+    # no actor_id, yet not the system's own change either.
+    actor_deleted: bool = False
 
 
 def in_time_order(history: Sequence[HistoryEntry]) -> list[HistoryEntry]:

@@ -43,7 +43,7 @@ LEAD_COLUMNS = (
 )
 
 _LEADS = BulkInsert(leads, LEAD_COLUMNS)
-_HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at", "reason"))
+_HISTORY = BulkInsert(lead_history, ("lead_id", "field", "old", "new", "actor_id", "at", "reason", "actor_deleted"))
 _TERMS = BulkInsert(lead_search, ("term", "lead_id", "created_at"))
 _JOINED = BulkInsert(joined_external_ids, ("source", "external_id", "lead_id"))
 
@@ -63,7 +63,7 @@ def insert_history(writes: Writes, many: Sequence[Lead]) -> None:
     """Each lead's history entries not stored yet, in order; they get their ids once `writes` is sent."""
     pending = [(lead, [stored_entry(e) for e in lead.new_history()]) for lead in many]
     rows = [
-        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at, e.reason))
+        _HISTORY.stored((lead.id, e.field, e.old, e.new, e.actor_id, e.at, e.reason, e.actor_deleted))
         for lead, new in pending
         for e in new
     ]
@@ -213,4 +213,5 @@ def _to_entry(row: ResultRow[Any]) -> HistoryEntry:
         m["history_at"],
         id=m["history_id"],
         reason=m["history_reason"],
+        actor_deleted=bool(m["history_actor_deleted"]),
     )

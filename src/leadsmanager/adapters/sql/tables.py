@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from leadsmanager.adapters.sql.column_types import MYSQL_OPTIONS, BigText, Id, Term, UtcDateTime, exact_string
@@ -114,6 +115,8 @@ lead_history = Table(
     Column("actor_id", Id, ForeignKey("users.id"), nullable=True),
     Column("at", UtcDateTime, nullable=False),
     Column("reason", String(16), nullable=True),  # of a status change into a stage that requires one
+    # No actor_id: true for a person whose account was deleted (an imported change), false for the system.
+    Column("actor_deleted", Boolean, nullable=False, server_default=false()),
     **MYSQL_OPTIONS,
 )
 

@@ -142,13 +142,20 @@ def _history(  # noqa: PLR0917 (one row's parts, each named where it is called)
     note: str,
 ) -> list[HistoryEntry]:
     """The row's history: where it started (its first change's own row when the system recorded one),
-    each status change with its time and actor (None for a deleted user's), its owner, the note."""
+    each status change with its time and actor (a deleted user's marked so), its owner, the note."""
 
     def stage(estado: str) -> str | None:
         return ctx.statuses.get(estado, estado) if estado else None
 
     entries = [
-        HistoryEntry(HistoryField.STATUS, stage(c.previous_status), stage(c.new_status), _actor(c, ctx), c.at or at)
+        HistoryEntry(
+            HistoryField.STATUS,
+            stage(c.previous_status),
+            stage(c.new_status),
+            _actor(c, ctx),
+            c.at or at,
+            actor_deleted=c.updated_by_id is None,
+        )
         for c in changes
     ]
     if not changes or changes[0].previous_status:

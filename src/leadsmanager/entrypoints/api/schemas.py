@@ -148,4 +148,5 @@ def history_json(entry: HistoryEntry) -> dict[str, Any]:
         "new": entry.new,
         "actor_id": entry.actor_id,
         "reason": entry.reason,
+        "actor_deleted": entry.actor_deleted,
     }

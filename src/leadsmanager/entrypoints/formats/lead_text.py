@@ -8,6 +8,7 @@ from leadsmanager.domain.lead import DETAILS, HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 CONTINUED = "    "  # the next line of a multi-line value, indented under its field
+DELETED_USER = "a deleted user"  # who made a change whose user was deleted, distinct from the system
 
 
 def _person(user_id: int | None, people: dict[int, str]) -> str:
@@ -59,7 +60,7 @@ def history_change(
     reason_label: Callable[[str, str], str] | None = None,
 ) -> str:
     """What changed, by whom: a history entry without its time, which the pages show in the local zone.
-    `words` says the field's name, "nobody", "(none)" and "system" in the page's language; `stage_label`
+    `words` says the field's name, "nobody", "(none)", "system" and DELETED_USER in the page's language; `stage_label`
     names a status by its stage's label there."""
     say = words or {}
     old, new = entry.old, entry.new
@@ -74,8 +75,16 @@ def history_change(
     if entry.reason and entry.new:  # why it went there: the reason's label where the stage still has it
         said = reason_label(entry.new, entry.reason) if reason_label is not None else entry.reason
         change += f" ({say.get('reason', 'reason')}: {said})"
-    actor = _person(entry.actor_id, people) if entry.actor_id is not None else say.get("system", "system")
+    actor = _actor(entry, people, say)
     return f"{say.get(entry.field, entry.field)}: {change}  ({actor})"
+
+
+def _actor(entry: HistoryEntry, people: dict[int, str], say: Mapping[str, str]) -> str:
+    if entry.actor_id is not None:
+        return _person(entry.actor_id, people)
+    if entry.actor_deleted:
+        return say.get(DELETED_USER, DELETED_USER)
+    return say.get("system", "system")
 
 
 def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:

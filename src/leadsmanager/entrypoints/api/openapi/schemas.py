@@ -382,8 +382,9 @@ def with_history() -> dict[str, Any]:
             "field": {"type": "string"},
             "old": NULLABLE_STRING,
             "new": NULLABLE_STRING,
-            "actor_id": {"type": ["integer", "null"]},
+            "actor_id": {"type": ["integer", "null"], "description": "null: the system's change, or a deleted user's"},
             "reason": {**NULLABLE_STRING, "description": "a status change's reason, by its key"},
+            "actor_deleted": {"type": "boolean", "description": "made by a user since deleted (actor_id is null)"},
         },
     }
     return {"allOf": [ref("Lead"), {"type": "object", "properties": {"history": {"type": "array", "items": entry}}}]}

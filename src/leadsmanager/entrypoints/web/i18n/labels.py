@@ -7,6 +7,7 @@ from collections.abc import Callable
 from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.lead import HistoryField
 from leadsmanager.domain.roles import Role
+from leadsmanager.entrypoints.formats.lead_text import DELETED_USER
 
 
 def role_names(_: Callable[[str], str]) -> dict[str, str]:
@@ -31,6 +32,7 @@ def history_words(_: Callable[[str], str]) -> dict[str, str]:
         "(none)": _("(none)"),
         "system": _("system"),
         "reason": _("reason"),
+        DELETED_USER: _("a deleted user"),
     }
 
 
