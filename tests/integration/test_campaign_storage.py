@@ -1,5 +1,5 @@
 """A lead's campaign in storage: every storage filters and counts it alike, the SQL databases walk an index
-for the list and count the report within one, and migration 0020 moves the campaign the legacy import kept in
+for the list and count the report within one, and migration 0022 moves the campaign the legacy import kept in
 a lead's extras into the field."""
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ def old_lead(n: int, extras: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def check_0020(engine: Engine) -> None:
+def check_0022(engine: Engine) -> None:
     columns = old_lead(1, {}).keys()
     table = sa.table("leads", *(sa.column(c, sa.JSON if c in ("extras", "utm") else None) for c in columns))
     with engine.begin() as connection:
@@ -153,19 +153,19 @@ def check_0020(engine: Engine) -> None:
     ]
 
 
-def test_sqlite_0020_moves_the_imported_campaign_into_the_field(tmp_path: Path) -> None:
+def test_sqlite_0022_moves_the_imported_campaign_into_the_field(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
     try:
-        upgrade(engine, "0019")
-        check_0020(engine)
+        upgrade(engine, "0021")
+        check_0022(engine)
     finally:
         engine.dispose()
 
 
 @pytest.mark.mariadb
-def test_mariadb_0020_moves_the_imported_campaign_into_the_field(mysql_engine: Engine) -> None:
-    reset(mysql_engine, "0019")
+def test_mariadb_0022_moves_the_imported_campaign_into_the_field(mysql_engine: Engine) -> None:
+    reset(mysql_engine, "0021")
     try:
-        check_0020(mysql_engine)
+        check_0022(mysql_engine)
     finally:
         reset(mysql_engine)

@@ -3,8 +3,8 @@ kept a lead's `formsapp_campaign` in its extras under "campaign": that value mov
 that leads imported before this revision are filtered and reported like those imported after it (a second
 run of the import skips them as already imported). A value the column cannot hold stays an extra.
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0022
+Revises: 0021
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from alembic import op
 
 from leadsmanager.adapters.sql.column_types import exact_string
 
-revision = "0020"
-down_revision = "0019"
+revision = "0022"
+down_revision = "0021"
 
 LIMIT = 200  # TEXT_LIMITS["campaign"] at this revision
 BATCH = 1000

@@ -1,8 +1,8 @@
 """A history entry made by a user since deleted is told apart from the system's own change
 (lead_history.actor_deleted): both have no actor_id. Existing rows are the system's (false).
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0023
+Revises: 0022
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0021"
-down_revision = "0020"
+revision = "0023"
+down_revision = "0022"
 
 
 def upgrade() -> None:
