@@ -22,7 +22,16 @@ from tests.conftest import reset, views_of
 from tests.support import START, FakeClock, new_lead
 
 S = LeadStatus
-KINDS = ("leads", "report_pending")  # the tables whose status_kind columns today's code writes
+# The columns today's code writes that migrations after 0014 add (0018, 0020, 0021, 0022, 0023): they are
+# there while the old leads are written, then dropped, so that the migrations add (and fill) them as on a
+# database of that age.
+LATER_COLUMNS = (
+    ("leads", "status_kind", "VARCHAR(16) NOT NULL DEFAULT 'open'"),
+    ("report_pending", "status_kind", "VARCHAR(16) NOT NULL DEFAULT 'open'"),
+    ("lead_history", "reason", "VARCHAR(16)"),
+    ("leads", "campaign", "VARCHAR(200)"),
+    ("lead_history", "actor_deleted", "BOOLEAN NOT NULL DEFAULT 0"),
+)
 MANAGER = Actor(user_id=None, role=Role.MANAGER, name="Max")
 PATHS = {
     S.NEW: [],
@@ -41,12 +50,9 @@ def _report(engine: Engine) -> Report:
 
 
 def check(engine: Engine) -> None:
-    # Today's code writes the columns 0018, 0020 and 0021 add: they are there while the old leads are written,
-    # then dropped, so that the migrations add (and fill) them as on a database of that age.
     with engine.begin() as connection:
-        for table in KINDS:
-            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN status_kind VARCHAR(16) NOT NULL DEFAULT 'open'"))
-        connection.execute(text("ALTER TABLE lead_history ADD COLUMN reason VARCHAR(16)"))
+        for table, column, kind in LATER_COLUMNS:
+            connection.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
     with SqlAlchemyUnitOfWork(make_session_factory(engine)) as uow:
         for n, path in enumerate(PATHS.values(), 1):
             lead = new_lead(n)
@@ -55,9 +61,8 @@ def check(engine: Engine) -> None:
             uow.leads.add(lead)
         uow.commit()
     with engine.begin() as connection:
-        for table in KINDS:
-            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN status_kind"))
-        connection.execute(text("ALTER TABLE lead_history DROP COLUMN reason"))
+        for table, column, _ in LATER_COLUMNS:
+            connection.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
     # The figures are read after the upgrade only: the code reads today's report_counts columns, which a
     # later migration (0016, imported leads' counters) adds.
     upgrade(engine)
