@@ -404,14 +404,16 @@ def test_a_lost_new_lead_notice_is_queued_again(jobs: Jobs) -> None:
     assert len(jobs.email.sent) == 1
 
 
-def test_the_consistency_check_reports_then_fixes_leads_of_deactivated_users(
+def test_the_consistency_check_reports_then_fixes_open_leads_of_deactivated_users(
     uow_factory: UowFactory, clock: FakeClock
 ) -> None:
     jobs = Jobs(uow_factory, clock)
     admin = make_user(uow_factory, Role.ADMIN)
     employee = make_user(uow_factory, Role.EMPLOYEE)
-    lead_id = jobs.lead(1)
-    AssignLead(uow_factory, clock)(lead_id, employee.id, by=actor(admin))
+    lead_id, won_id = jobs.lead(1), jobs.lead(2)
+    for each in (lead_id, won_id):
+        AssignLead(uow_factory, clock)(each, employee.id, by=actor(admin))
+    ChangeStatus(uow_factory, clock)(won_id, LeadStatus.WON, by=actor(admin))  # who won it stays its owner
     with uow_factory() as uow:  # deactivated behind the product's back (an old import, a manual edit)
         assert employee.id is not None
         stored = uow.users.get(employee.id)
@@ -421,7 +423,7 @@ def test_the_consistency_check_reports_then_fixes_leads_of_deactivated_users(
     check = CheckConsistency(uow_factory, clock)
     report = check(fix=False)
     assert [(f.kind, f.lead_id, f.fixed) for f in report.findings] == [("inactive_assignee", lead_id, False)]
-    assert report.leads_scanned == 1
+    assert report.leads_scanned == 2
     fixed = check(fix=True)
     assert fixed.unfixed == 0
     with uow_factory() as uow:

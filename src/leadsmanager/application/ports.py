@@ -361,7 +361,7 @@ class ConsistencyQueries(Protocol):
     """Finds stored data that breaks the product's rules; each method returns at most `limit` rows."""
 
     def assigned_to_inactive(self, limit: int) -> list[tuple[int, int]]:
-        """(lead id, inactive user id) pairs."""
+        """(lead id, inactive user id) pairs of open leads: a closed lead keeps who won or lost it."""
 
     def unknown_statuses(self, limit: int) -> list[tuple[int, str]]:
         """(lead id, stored status) for statuses that are no stage of the configured pipeline."""

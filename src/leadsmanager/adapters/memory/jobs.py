@@ -186,7 +186,7 @@ class MemoryConsistencyQueries(ConsistencyQueries):
         found = [
             (i, lead.assignee_id)
             for i, lead in sorted(self._leads().items())
-            if lead.assignee_id is not None and not self._active(lead.assignee_id)
+            if lead.assignee_id is not None and lead.is_open and not self._active(lead.assignee_id)
         ]
         return found[:limit]
 

@@ -13,7 +13,7 @@ from leadsmanager.adapters.sql.tables import lead_history, leads, stages, users
 from leadsmanager.application.job_types import GapScan
 from leadsmanager.application.ports import ConsistencyQueries
 from leadsmanager.domain.lead import HistoryField
-from leadsmanager.domain.pipeline import DEFAULT
+from leadsmanager.domain.pipeline import DEFAULT, StageKind
 
 
 class SqlConsistencyQueries(ConsistencyQueries):
@@ -24,7 +24,7 @@ class SqlConsistencyQueries(ConsistencyQueries):
         statement = (
             select(leads.c.id, leads.c.assignee_id)
             .join(users, users.c.id == leads.c.assignee_id)
-            .where(users.c.active.is_(False))
+            .where(users.c.active.is_(False), leads.c.status_kind == StageKind.OPEN.value)
             .order_by(leads.c.id)
             .limit(limit)
         )
