@@ -17,6 +17,8 @@ from leadsmanager.application.legacy.statuses import DEFAULT_STATUS_MAP
 from leadsmanager.domain.errors import ExternalServiceError
 from leadsmanager.domain.lead import Channel, HistoryField, Lead
 from leadsmanager.domain.pipeline import INTRALOG, StageChange
+from leadsmanager.domain.roles import Role
+from leadsmanager.domain.user import User
 from tests.conftest import UowFactory
 from tests.support import FakeClock
 
@@ -166,3 +168,22 @@ def test_a_lead_imported_in_a_closed_stage_holds_its_kind_and_the_person_writing
     kinds = [(leads[f"intralog/4/{1000 + n}"].status_kind, leads[f"intralog/4/{1000 + n}"].is_open) for n in (1, 2)]
     assert kinds == [("excluded", False), ("won", False)]
     assert [o for _, o, _ in outcomes + later] == ["created", "created", "created", "created"]
+
+
+def test_an_open_lead_whose_owner_left_comes_over_unassigned_and_a_closed_one_keeps_its_owner(
+    uow: UowFactory,
+) -> None:
+    with uow() as unit:
+        left = User("ex@intralog.example", "Ex Empleado", Role.EMPLOYEE, "pbkdf2_sha256$1$s$h", created_at=DAY)
+        left.deactivate()
+        unit.users.add(left)
+        unit.commit()
+    assert left.id is not None
+    rows = [row(1, assigned_user_id=7), row(2, assigned_user_id=7, status="nuevoCliente")]
+    clock = FakeClock(step=timedelta(0))
+    ImportLegacyLeads(uow, clock)(FakeLegacy(rows), LegacyRun("intralog", "AR", DEFAULT_STATUS_MAP, {7: left.id}))
+    open_lead, won = stored(uow)["intralog/4/1001"], stored(uow)["intralog/4/1002"]
+    owners = [(e.old, e.new, e.actor_id) for e in open_lead.history if e.field is HistoryField.ASSIGNEE]
+    assert (open_lead.assignee_id, owners) == (None, [(None, str(left.id), None), (str(left.id), None, None)])
+    assert open_lead.history[-1].at == clock.now()  # released by the import, when it ran
+    assert won.assignee_id == left.id

@@ -49,6 +49,8 @@ class RowContext:
     statuses: Mapping[str, str]  # estado -> stage key
     users: Mapping[int, int]  # legacy user id -> our user id (users the import skipped are absent)
     campaigns: Mapping[int, str]
+    departed: frozenset[int] = frozenset()  # our ids of the deactivated accounts among `users`
+    open_stages: frozenset[str] = frozenset()  # the stages whose leads are still worked
 
 
 def external_id(site: str, row: LegacySubmission) -> str:
@@ -70,6 +72,11 @@ def convert(row: LegacySubmission, changes: Sequence[LegacyStatusChange], ctx: R
     assignee = ctx.users.get(row.assigned_user_id) if row.assigned_user_id is not None else None
     note = clean_message(row.management_message, max_length=10**9)[:NOTE_LIMIT]
     history = _history(status, changes, ctx, at, assignee, note)
+    if assignee in ctx.departed and status in ctx.open_stages:
+        # Nobody works a lead whose owner left: it comes over unassigned, as `consistency --fix` would
+        # leave it, its history naming who had it. A closed lead keeps its owner: who won or lost it.
+        history.append(HistoryEntry(HistoryField.ASSIGNEE, str(assignee), None, None, now))
+        assignee = None
     return Converted(row, submission, status, history, assignee, at, note)
 
 

@@ -7,7 +7,8 @@ Each `formsapp_formsubmission` row, in id order, is:
 - skipped with the reason when it cannot be a lead (no email and no phone; an estado with no stage);
 - merged, as a re-submission, into the open lead with its email, else its phone: one stored before, or
   imported earlier in this run (a person who wrote twice while the first lead was still being worked);
-- else a new lead in its mapped stage, with its history, owner and note.
+- else a new lead in its mapped stage, with its history, owner and note (an open lead whose owner's
+  account is deactivated comes over unassigned, its history naming who had it).
 Rows are stored BATCH at a time, each batch in one transaction: a run that stopped is run again and
 imports the rest, exactly once, by the external-id rule above.
 """
@@ -27,7 +28,7 @@ from leadsmanager.application.legacy.statuses import status_map
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import Conflict, ValidationError
-from leadsmanager.domain.pipeline import Pipeline
+from leadsmanager.domain.pipeline import Pipeline, StageKind
 
 BATCH = 500
 
@@ -81,7 +82,10 @@ class ImportLegacyLeads:
     ) -> list[LeadPlan]:
         with self._uow() as uow:
             pipeline = uow.pipeline.get()
-        ctx = RowContext(run.site, run.region, run.statuses, run.users, {c.id: c.name for c in source.campaigns()})
+            departed = frozenset(i for i in set(run.users.values()) if not _active(uow, i))
+        campaigns = {c.id: c.name for c in source.campaigns()}
+        open_stages = frozenset(pipeline.of_kind(StageKind.OPEN))
+        ctx = RowContext(run.site, run.region, run.statuses, run.users, campaigns, departed, open_stages)
         history = _History(source.history())
         remembered = Placement(pipeline) if dry_run else None  # a dry run stores nothing: it remembers
         plans: list[LeadPlan] = []
@@ -130,6 +134,11 @@ class ImportLegacyLeads:
             stored = in_transaction(self._uow, place)
         by_row = {plan.row_id: plan for plan in stored} | skipped
         return [by_row[row.id] for row in rows]
+
+
+def _active(uow: UnitOfWork, user_id: int) -> bool:
+    user = uow.users.get(user_id)
+    return user is None or user.active
 
 
 class _History:
