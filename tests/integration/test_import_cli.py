@@ -33,7 +33,7 @@ def test_a_file_is_imported_with_a_summary_progress_and_an_error_report(cli: Cli
     assert "  refused 1: created_at: '=1+1' is not a date" in done.stdout
     assert done.stderr == "row 3: 1 new, 0 merged, 1 refused\n"
     with (tmp_path / "errors.csv").open(encoding="utf-8-sig") as report:
-        table = list(csv.reader(report))
+        table = list(csv.reader(report, delimiter=";"))  # the file's own separator, as Excel in Spanish reads it
     assert table[0] == ["row", "reason", "Nombre", "Correo", "Fecha"]
     assert table[1][0] == "3" and table[1][2:] == ["Bad", "bad@", "'=1+1"]  # a formula is defused
     assert "ana@example.com" in cli("leads", "list").stdout

@@ -9,7 +9,7 @@ from typing import BinaryIO
 import click
 
 from leadsmanager.application.imports import FIELDS, CsvImport, ImportProgress, ImportSummary, field_name
-from leadsmanager.application.imports.csv_file import Opener
+from leadsmanager.application.imports.csv_file import CsvShape, Opener, shape
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.file_import import ImportCounts, RowRefusal
 from leadsmanager.entrypoints.cli.context import OPERATOR, container, reports_errors
@@ -62,7 +62,8 @@ def import_csv(
     progress.done()
     if errors_file is not None:
         rows = refused if dry_run else importer.refusals(summary.file_hash)
-        _write_errors(errors_file, summary.columns, rows)
+        # In the file's own separator: a `;` file is what a Spanish Excel writes and reads back into columns.
+        _write_errors(errors_file, summary.columns, rows, shape(source.open_file, file.name, separator=separator))
     click.echo(summary_line(summary, errors_file))
     for reason, count in summary.reasons:
         click.echo(f"  refused {count:,}: {reason}")
@@ -108,9 +109,9 @@ def _opener(path: Path) -> Opener:
     return open_file
 
 
-def _write_errors(path: Path, columns: tuple[str, ...], rows: Iterable[RowRefusal]) -> None:
+def _write_errors(path: Path, columns: tuple[str, ...], rows: Iterable[RowRefusal], read: CsvShape) -> None:
     try:
         with path.open("w", encoding="utf-8-sig", newline="") as out:
-            write_refusals(out, columns, rows)
+            write_refusals(out, columns, rows, separator=read.separator)
     except OSError as e:
         raise ValidationError(f"cannot write {path}: {e.strerror or e}") from None

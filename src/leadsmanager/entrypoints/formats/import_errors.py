@@ -18,9 +18,11 @@ def refusal_lines(columns: tuple[str, ...], refusals: Iterable[RowRefusal]) -> I
         yield [str(r.row), *(spreadsheet_cell(v) for v in (r.reason, *r.values))]
 
 
-def write_refusals(out: TextIO, columns: tuple[str, ...], refusals: Iterable[RowRefusal]) -> int:
-    """Write the report; the number of refused rows written."""
-    writer = csv.writer(out)
+def write_refusals(
+    out: TextIO, columns: tuple[str, ...], refusals: Iterable[RowRefusal], *, separator: str = ","
+) -> int:
+    """Write the report, its cells apart by `separator`; the number of refused rows written."""
+    writer = csv.writer(out, delimiter=separator)
     written = -1
     for line in refusal_lines(columns, refusals):
         writer.writerow(line)
