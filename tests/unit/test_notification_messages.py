@@ -188,3 +188,11 @@ def test_the_chat_line_is_said_in_the_language_asked_for() -> None:
     assert said == "Nuevo lead #42: Ana Núñez (Transportes Sur) por formulario web. https://leads.example.com/leads/42"
     anonymous = lead(contact_name="", company=None)
     assert TEMPLATES.new_lead_chat(anonymous, language="en").startswith("New lead #42: someone via web form.")
+
+
+def test_a_lead_named_by_its_company_is_not_announced_with_it_twice() -> None:
+    named = lead(contact_name="Nueva SA", company="Nueva  SA")  # a form asking no name: named by the company
+    assert TEMPLATES.new_lead(named, to=["sales@example.com"], language="es", pipeline=INTRALOG).subject == (
+        "Nuevo lead: Nueva SA"
+    )
+    assert TEMPLATES.new_lead_chat(named, language="es").startswith("Nuevo lead #42: Nueva SA por ")

@@ -68,8 +68,15 @@ def _environment(language: str, zone: ZoneInfo) -> jinja2.Environment:
     # Short fields stay on one line in bodies too, so a name cannot fake a line such as "Open it: ...".
     env.filters["line"] = single_line
     env.filters["label"] = label
+    env.filters["company_apart"] = company_apart
     env.globals["language"] = language
     return env
+
+
+def company_apart(lead: Lead) -> str:
+    """The lead's company beside its name, or nothing when the lead is named by it (a form asking no name)."""
+    company = lead.company or ""
+    return "" if " ".join(company.split()).casefold() == " ".join(lead.contact_name.split()).casefold() else company
 
 
 class EmailTemplates(NoticeTemplates):
@@ -89,7 +96,7 @@ class EmailTemplates(NoticeTemplates):
         said = {
             "id": lead.id,
             "name": single_line(lead.contact_name, max_length=80) or _("someone"),
-            "company": single_line(lead.company or "", max_length=80),
+            "company": single_line(company_apart(lead), max_length=80),
             "source": _(SOURCE_NAMES.get(lead.source, lead.source.value)),
         }
         if said["company"]:
