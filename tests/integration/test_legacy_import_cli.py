@@ -92,10 +92,10 @@ def test_the_import_says_what_it_does_and_the_sync_then_creates_nothing_twice(
     out = dry.stdout.splitlines()
     assert out[0] == "estado -> stage"
     assert {"pendiente\tesperandoDatos", "pospuesto\tavanzando", "gestionExitosa\tnuevoCliente"} <= set(out)
-    assert "users created: 2" in out
-    assert "leads created: 2" in out
-    assert "leads merged: 1 (same email as an open lead) e.g. row 4 (intralog/4/1004)" in out
-    assert "leads skipped: 1 (no email and no phone) e.g. row 3 (intralog/4/1003)" in out
+    assert "users to create: 2" in out
+    assert "leads to create: 2" in out
+    assert "leads to merge: 1 (same email as an open lead) e.g. row 4 (intralog/4/1004)" in out
+    assert "leads to skip: 1 (no email and no phone) e.g. row 3 (intralog/4/1003)" in out
     assert out[-1] == "dry run: nothing was written"
 
     done = cli("import", "legacy", "--from", legacy, "--site", "intralog", "--progress")

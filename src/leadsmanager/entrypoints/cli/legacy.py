@@ -15,6 +15,7 @@ from leadsmanager.entrypoints.cli.progress import Progress
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 EXAMPLES = 3  # rows shown for each reason
+WOULD = {"created": "to create", "merged": "to merge", "skipped": "to skip"}  # a dry run's outcomes
 
 
 @click.command("legacy")
@@ -42,7 +43,7 @@ def import_legacy(
     for old, new in table.items():
         click.echo(tab_separated(old, new))
     users = built.import_legacy_users()(source.users(), dry_run=dry_run)
-    _summary("users", Counter((p.outcome.value, p.reason) for p in users), _user_examples(users))
+    _summary("users", Counter((p.outcome.value, p.reason) for p in users), _user_examples(users), dry_run)
     progress, done = Progress.chosen(show_progress), [0]
 
     def step(plans: Sequence[LeadPlan]) -> None:
@@ -53,16 +54,19 @@ def import_legacy(
     run = LegacyRun(site, settings.phone_region, table, ids)
     plans = use_case(source, run, dry_run=dry_run, progress=step)
     progress.done()
-    _summary("leads", Counter((p.outcome.value, p.reason) for p in plans), _lead_examples(plans))
+    _summary("leads", Counter((p.outcome.value, p.reason) for p in plans), _lead_examples(plans), dry_run)
     if dry_run:
         click.echo("dry run: nothing was written")
 
 
-def _summary(what: str, counts: Counter[tuple[str, str]], examples: dict[tuple[str, str], list[str]]) -> None:
+def _summary(
+    what: str, counts: Counter[tuple[str, str]], examples: dict[tuple[str, str], list[str]], dry_run: bool
+) -> None:
     order = [o.value for o in (LeadOutcome.CREATED, LeadOutcome.MERGED, LeadOutcome.SKIPPED, UserOutcome.EXISTING)]
     for (outcome, reason), n in sorted(counts.items(), key=lambda kv: (_rank(order, kv[0][0]), -kv[1])):
         shown = ", ".join(examples.get((outcome, reason), []))
-        line = f"{what} {outcome}: {n:,}" + (f" ({reason})" if reason else "") + (f" e.g. {shown}" if shown else "")
+        said = WOULD.get(outcome, outcome) if dry_run else outcome  # a dry run's "created" reads as done
+        line = f"{what} {said}: {n:,}" + (f" ({reason})" if reason else "") + (f" e.g. {shown}" if shown else "")
         click.echo(printable(line))
 
 
