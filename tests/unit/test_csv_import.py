@@ -235,3 +235,27 @@ def test_a_column_mapped_to_campaign_is_the_leads_campaign_trimmed_and_length_ch
     assert (bea.campaign, bea.utm) == (None, {"utm_campaign": "spring"})
     [refused] = importer.refusals(summary.file_hash)
     assert (refused.row, refused.reason) == (4, "campaign: too long: at most 200 characters")
+
+
+def test_a_spanish_spreadsheets_headers_fill_the_fields_without_a_map(
+    importer: ImportCsv, memory_views: ViewsFactory
+) -> None:
+    header = ["Nombre y Apellido", "CORREO ELECTRÓNICO", "Teléfono", "Razón social", "Empresa", "Campaña", "Fecha"]
+    row = ["Ana Paz", "ana@example.com", "011 4444-5555", "Intralog SA", "Intralog", "Expo 2025", "15/01/2024"]
+    importer(source(csv_text([header, row], separator=";")), by=ADMIN)
+    [lead] = imported(memory_views)
+    assert (lead.contact_name, lead.email, lead.phone, lead.company, lead.campaign) == (
+        "Ana Paz", "ana@example.com", "+541144445555", "Intralog SA", "Expo 2025"
+    )  # fmt: skip
+    assert lead.created_at.date().isoformat() == "2024-01-15"
+    assert lead.extras == {"Empresa": "Intralog", "submitted_at": lead.created_at.isoformat()}  # one company
+
+
+def test_a_file_whose_columns_reach_nobody_is_refused_before_it_is_marked_imported(
+    importer: ImportCsv, memory_views: ViewsFactory
+) -> None:
+    data = csv_text([["Persona", "Mail personal"], ["Ana", "ana@example.com"]])
+    with pytest.raises(ValidationError, match=r"no column fills the email or the phone.*'Persona', 'Mail personal'"):
+        importer(source(data), by=ADMIN)
+    summary = importer(source(data, {"Persona": "name", "Mail personal": "email"}), by=ADMIN)
+    assert summary.counts.created == 1 and [lead.email for lead in imported(memory_views)] == ["ana@example.com"]

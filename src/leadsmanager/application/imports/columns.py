@@ -3,13 +3,15 @@
 A column maps to a lead field (several columns may fill one: first and last name are joined), to the
 lead's `campaign`, to the date the person wrote (`created_at`, or `date`), to the id the row had in the
 other system (`external_id`, or `id`), to a UTM tag (`source` is `utm_source`), to `extra`, or to `ignore`.
-A column not mapped but named like a lead field fills it; any other is kept as an extra of the lead, by its
-header's name.
+A column not mapped but named like a field fills it, in English or as a Spanish spreadsheet heads it
+(`Nombre`, `Correo electrónico`, `Teléfono`, `Razón social`, `Campaña`, `Fecha`...; accents and case aside),
+the first such column of each field only; any other is kept as an extra of the lead, by its header's name.
 """
 
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime, tzinfo
 
@@ -25,6 +27,18 @@ from leadsmanager.domain.lead import UTM_FIELDS, Channel
 CREATED_AT, EXTERNAL_ID, EXTRA, IGNORE = "created_at", "external_id", "extra", "ignore"
 CAMPAIGN = "campaign"
 ALIASES = {"date": CREATED_AT, "id": EXTERNAL_ID, "source": "utm_source"}
+# Headers that fill a field when no mapping names their column, as Spanish spreadsheets write them (read
+# without accents, in lower case): only the --map of a column, never a field's name.
+HEADERS = {
+    **dict.fromkeys(("nombre", "nombre y apellido", "nombre completo", "apellido y nombre"), "name"),
+    **dict.fromkeys(("correo", "correo electronico", "e-mail", "mail"), "email"),
+    **dict.fromkeys(("telefono", "celular", "whatsapp"), "phone"),
+    **dict.fromkeys(("empresa", "razon social"), "company"),
+    "servicio": "service",
+    **dict.fromkeys(("mensaje", "consulta"), "message"),
+    "campana": CAMPAIGN,
+    **dict.fromkeys(("fecha", "fecha de creacion"), CREATED_AT),
+}
 FIELDS = (*LEAD_FIELDS, CAMPAIGN, CREATED_AT, EXTERNAL_ID, *UTM_FIELDS, "site", "form_id", EXTRA, IGNORE)
 EXTERNAL_PREFIX = "csv/"  # an imported lead's external id: the row's id in the other system, or its content's hash
 
@@ -55,8 +69,15 @@ class ColumnMap:
             raise ValidationError(message, {"map": "unknown column"})
         chosen = {column: field_name(name) for column, name in given.items()}
         taken = set(chosen.values())
-        routed = {c: _route(c, taken) for c in columns if c not in chosen}
+        routed: dict[str, str] = {}
+        for column in (c for c in columns if c not in chosen):
+            routed[column] = _route(column, taken)
+            taken.add(routed[column])  # a second 'Empresa' or 'Razón social' is an extra, not joined to it
         return cls(columns, {c: chosen.get(c) or routed[c] for c in columns})
+
+    def reaches(self) -> bool:
+        """Whether a column fills the email or the phone: without one, intake would refuse every row."""
+        return any(f in {"email", "phone"} for f in self.fields.values())
 
     def lead_form(self, row: CsvRow, *, zone: tzinfo, latest: datetime) -> LeadForm:
         """The row as intake takes it; a ValidationError for a value intake cannot even be given."""
@@ -94,8 +115,10 @@ class ColumnMap:
 
 
 def _route(column: str, taken: set[str]) -> str:
-    """An unmapped column named like a field fills it, unless the mapping fills that field; else an extra."""
-    name = ALIASES.get(column.strip().lower(), column.strip().lower())
+    """An unmapped column named like a field fills it, unless a column fills that field already; else an extra."""
+    said = column.strip().lower()
+    plain = " ".join(unicodedata.normalize("NFKD", said).encode("ascii", "ignore").decode().split())
+    name = ALIASES.get(said) or HEADERS.get(plain) or said
     return name if name in FIELDS and name not in (EXTRA, IGNORE) and name not in taken else EXTRA
 
 

@@ -90,6 +90,12 @@ class ImportCsv:
             raise PermissionDenied("only admins may import leads")
         found = shape(source.open_file, source.file_name, separator=source.separator)
         columns = ColumnMap.of(found.columns, source.mapping)
+        if not columns.reaches():  # refused before a run that would refuse every row marks the file imported
+            listed = ", ".join(map(repr, found.columns))
+            raise ValidationError(
+                f"no column fills the email or the phone: map a column to one of them (the file's columns: {listed})",
+                {"map": "no email or phone column"},
+            )
         state = self._state(file_hash(source.open_file), source, columns)
         run = Run(state, dry_run=dry_run, on_batch=on_batch, on_refused=on_refused)
         if state.finished_at is not None:
