@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -198,3 +199,16 @@ def test_leads_show_escapes_control_characters_stored_in_a_lead(cli: Cli, tmp_pa
     assert "note: called\\x1b]52;c;cm0gLXJmIH4=\\x07\n      assignee: admin  (system)" in shown.output
     listed = cli("leads", "list").output
     assert "\tEve\\x1b[2J\t" in listed and "\x1b" not in listed
+
+
+def test_leads_list_and_show_say_times_in_the_deployments_zone_labelled(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEADSMANAGER_TIME_ZONE", "America/Argentina/Buenos_Aires")
+    cli("leads", "add", "--name", "Ana", "--email", "ana@example.com")
+    [listed] = lines(cli("leads", "list"))
+    when = listed.split("\t")[1]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC-03", when), listed  # as the pages say it, not bare UTC
+    shown = cli("leads", "show", "1").output
+    assert f"created: {when}\n" in shown
+    assert re.search(r"\n  \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC-03  status: new", shown), shown

@@ -11,6 +11,7 @@ from attrs import evolve
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.lead import Channel
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.cli.context import OPERATOR, F, container, reports_errors
 from leadsmanager.entrypoints.cli.progress import Progress
@@ -73,8 +74,9 @@ def leads_list(ctx: click.Context, /, **options: Any) -> None:
     """List leads, newest first."""
     built = container(ctx)
     page = built.list_leads()(lead_query(built, options, limit=options["limit"]), by=OPERATOR)
+    zone = time_zone(built.settings().time_zone)
     for lead in page.leads:
-        click.echo(lead_line(lead))
+        click.echo(lead_line(lead, zone))
     if page.next_cursor is not None:
         click.echo(f"more: --cursor {page.next_cursor.encode()}")
 
@@ -106,8 +108,11 @@ def leads_export(ctx: click.Context, /, **options: Any) -> None:
 @reports_errors
 def leads_show(ctx: click.Context, lead_id: int) -> None:
     """Every field of one lead, and its history."""
-    view = container(ctx).get_lead()(lead_id, by=OPERATOR)
-    for line in [*lead_lines(view.lead, view.people), "history:", *history_lines(view.lead, view.people)]:
+    built = container(ctx)
+    view = built.get_lead()(lead_id, by=OPERATOR)
+    zone = time_zone(built.settings().time_zone)  # times as the pages show them, labelled
+    lines = [*lead_lines(view.lead, view.people, zone), "history:", *history_lines(view.lead, view.people, zone)]
+    for line in lines:
         click.echo(line)
 
 

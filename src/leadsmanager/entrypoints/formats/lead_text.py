@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from zoneinfo import ZoneInfo
 
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.lead import DETAILS, HistoryEntry, HistoryField, Lead
 from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
@@ -17,13 +19,15 @@ def _person(user_id: int | None, people: dict[int, str]) -> str:
     return people.get(user_id, f"user {user_id}")
 
 
-def lead_line(lead: Lead) -> str:
+def lead_line(lead: Lead, zone: ZoneInfo) -> str:
+    """One line of a list; its time in the deployment's `zone`, labelled (2025-01-13 10:12 UTC-03)."""
     contact = lead.email or lead.phone or "-"
-    stamp = lead.created_at.strftime("%Y-%m-%d %H:%M")
+    stamp = LocalFormats("en", zone).when(lead.created_at)
     return tab_separated(str(lead.id), stamp, lead.status, lead.source.value, lead.contact_name, contact)
 
 
-def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
+def lead_lines(lead: Lead, people: dict[int, str], zone: ZoneInfo) -> list[str]:
+    when = LocalFormats("en", zone).when
     fields = [
         ("id", str(lead.id)),
         ("status", lead.status),
@@ -38,8 +42,8 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
         ("site", lead.site),
         ("form", lead.form_id),
         ("external id", lead.external_id or ""),
-        ("created", lead.created_at.isoformat()),
-        ("updated", lead.updated_at.isoformat()),
+        ("created", when(lead.created_at)),
+        ("updated", when(lead.updated_at)),
         ("version", str(lead.version)),
         ("message", lead.message),
         *sorted(lead.utm.items()),
@@ -48,8 +52,8 @@ def lead_lines(lead: Lead, people: dict[int, str]) -> list[str]:
     return [f"{printable(name)}: {printable(value, indent=CONTINUED)}" for name, value in fields if value]
 
 
-def history_entry(entry: HistoryEntry, people: dict[int, str]) -> str:
-    return f"{entry.at.strftime('%Y-%m-%d %H:%M:%S')}  {history_change(entry, people)}"
+def history_entry(entry: HistoryEntry, people: dict[int, str], zone: ZoneInfo) -> str:
+    return f"{LocalFormats('en', zone).when(entry.at, seconds=True)}  {history_change(entry, people)}"
 
 
 def history_change(
@@ -87,5 +91,5 @@ def _actor(entry: HistoryEntry, people: dict[int, str], say: Mapping[str, str]) 
     return say.get("system", "system")
 
 
-def history_lines(lead: Lead, people: dict[int, str]) -> list[str]:
-    return ["  " + printable(history_entry(e, people), indent="  " + CONTINUED) for e in lead.history]
+def history_lines(lead: Lead, people: dict[int, str], zone: ZoneInfo) -> list[str]:
+    return ["  " + printable(history_entry(e, people, zone), indent="  " + CONTINUED) for e in lead.history]
