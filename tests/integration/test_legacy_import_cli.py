@@ -29,7 +29,12 @@ Cli = Callable[..., Result]
 @pytest.fixture
 def legacy(mysql_engine: sa.Engine) -> Iterator[str]:
     with legacy_database(MYSQL_URL) as (url, engine):
-        insert_users(engine, user_row(1), user_row(2, email="", mail="solo.mail@intralog.example"))
+        insert_users(
+            engine,
+            user_row(1),
+            user_row(2, email="", mail="solo.mail@intralog.example"),
+            user_row(3, username="supervisora", role="supervisor"),
+        )
         insert(
             engine,
             "formsapp_formsubmission",
@@ -93,6 +98,8 @@ def test_the_import_says_what_it_does_and_the_sync_then_creates_nothing_twice(
     assert out[0] == "estado -> stage"
     assert {"pendiente\tesperandoDatos", "pospuesto\tavanzando", "gestionExitosa\tnuevoCliente"} <= set(out)
     assert "users to create: 2" in out
+    assert "users to skip: 1 (unknown role 'supervisor') e.g. user 3 ('supervisora')" in out
+    assert "the leads of skipped users come over unassigned, their history changes as a deleted user's" in out
     assert "leads to create: 2" in out
     assert "leads to merge: 1 (same email as an open lead) e.g. row 4 (intralog/4/1004)" in out
     assert "leads to skip: 1 (no email and no phone) e.g. row 3 (intralog/4/1003)" in out

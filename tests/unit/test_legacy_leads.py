@@ -187,3 +187,10 @@ def test_an_open_lead_whose_owner_left_comes_over_unassigned_and_a_closed_one_ke
     assert (open_lead.assignee_id, owners) == (None, [(None, str(left.id), None), (str(left.id), None, None)])
     assert open_lead.history[-1].at == clock.now()  # released by the import, when it ran
     assert won.assignee_id == left.id
+
+
+def test_a_change_by_a_user_the_import_skipped_is_a_deleted_users_not_the_systems(uow: UowFactory) -> None:
+    change = LegacyStatusChange(1, 1, "esperandoDatos", "cotizado", 6, DAY + timedelta(days=2))  # user 6: no email
+    run(uow, FakeLegacy([row(1, status="cotizado")], [change]))
+    [first, moved] = stored(uow)["intralog/4/1001"].history[:2]
+    assert (first.actor_deleted, moved.new, moved.actor_id, moved.actor_deleted) == (False, "cotizado", None, True)

@@ -149,7 +149,7 @@ def _history(  # noqa: PLR0917 (one row's parts, each named where it is called)
     note: str,
 ) -> list[HistoryEntry]:
     """The row's history: where it started (its first change's own row when the system recorded one),
-    each status change with its time and actor (a deleted user's marked so), its owner, the note."""
+    each status change with its time and actor (a deleted or skipped user's marked deleted), its owner, the note."""
 
     def stage(estado: str) -> str | None:
         return ctx.statuses.get(estado, estado) if estado else None
@@ -161,7 +161,8 @@ def _history(  # noqa: PLR0917 (one row's parts, each named where it is called)
             stage(c.new_status),
             _actor(c, ctx),
             c.at or at,
-            actor_deleted=c.updated_by_id is None,
+            # a person's change all the same: whose user was deleted, or was not brought over (no address)
+            actor_deleted=_actor(c, ctx) is None,
         )
         for c in changes
     ]

@@ -36,6 +36,7 @@ class UserPlan:
     outcome: UserOutcome
     reason: str = ""
     user_id: int | None = None
+    username: str = ""  # who a skipped user was, when it has no address to tell it by
 
 
 class ImportLegacyUsers:
@@ -52,7 +53,7 @@ class ImportLegacyUsers:
         try:
             email, name, role = _cleaned(legacy)
         except ValidationError as e:
-            return UserPlan(legacy.id, legacy.address, UserOutcome.SKIPPED, str(e))
+            return UserPlan(legacy.id, legacy.address, UserOutcome.SKIPPED, str(e), username=legacy.username.strip())
 
         def add(uow: UnitOfWork) -> UserPlan:
             if (existing := uow.users.get_by_email(email)) is not None:

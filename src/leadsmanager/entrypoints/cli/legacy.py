@@ -44,6 +44,8 @@ def import_legacy(
         click.echo(tab_separated(old, new))
     users = built.import_legacy_users()(source.users(), dry_run=dry_run)
     _summary("users", Counter((p.outcome.value, p.reason) for p in users), _user_examples(users), dry_run)
+    if any(p.outcome is UserOutcome.SKIPPED for p in users):
+        click.echo("the leads of skipped users come over unassigned, their history changes as a deleted user's")
     progress, done = Progress.chosen(show_progress), [0]
 
     def step(plans: Sequence[LeadPlan]) -> None:
@@ -90,5 +92,5 @@ def _user_examples(plans: Sequence[UserPlan]) -> dict[tuple[str, str], list[str]
         if p.outcome is UserOutcome.SKIPPED:
             shown = examples.setdefault((p.outcome.value, p.reason), [])
             if len(shown) < EXAMPLES:
-                shown.append(f"user {p.legacy_id}")
+                shown.append(f"user {p.legacy_id}" + (f" ({p.username!r})" if p.username else ""))
     return examples
