@@ -55,6 +55,16 @@ def test_a_replaced_pipeline_reads_back_whole_with_its_change_logged(uow_factory
         assert uow.pipeline.changes() == [change]
 
 
+def test_a_changes_parameters_read_back_as_logged(uow_factory: UowFactory) -> None:
+    labels = {"before": {"en": "new"}, "after": {"en": "Fresh", "es": "Fresco ñ"}}
+    change = StageChange(START, CLI_ACTOR, "rename", "renamed stage new", {"key": "new", **labels, "place": 2})
+    with uow_factory() as uow:
+        uow.pipeline.replace(RENAMED, change)
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.pipeline.changes() == [change]
+
+
 def test_a_status_changes_reason_is_kept_in_the_leads_history(uow_factory: UowFactory) -> None:
     reasons = Pipeline.of([*RENAMED.stages[:2], evolve(RENAMED.stages[2], retired=False), RENAMED.stages[3]], "new")
     with uow_factory() as uow:

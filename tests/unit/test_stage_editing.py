@@ -116,7 +116,7 @@ def test_a_stage_in_use_is_not_deleted_but_can_be_retired_and_its_leads_keep_it(
     with memory_uow() as uow:
         lead = uow.leads.get(lead_id)
         assert lead is not None and lead.status == "contacted"
-    assert log(memory_uow)[-1][1:] == ("retire", "retired stage contacted; its 1 lead keep it")
+    assert log(memory_uow)[-1][1:] == ("retire", "retired stage contacted; its 1 lead keeps it")
     assert not edit(memory_uow, clock, Retire("contacted", False)).stage("contacted").retired
 
 

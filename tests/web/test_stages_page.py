@@ -3,13 +3,16 @@ page as it is now (the typed labels kept) when the domain or a newer version of 
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
+from leadsmanager.domain.pipeline import CLI_ACTOR, DEFAULT, StageChange
 from leadsmanager.entrypoints.bootstrap.container import Container
+from tests.support import START
 from tests.web.conftest import Staff, csrf_of
 
 VERSION = re.compile(r'name="version" value="([0-9a-f]+)"')
@@ -128,3 +131,36 @@ def test_a_refusal_is_said_in_spanish_with_the_stages_label(
     assert deleted.status_code == 303  # type: ignore[attr-defined]
     again = change(admin, page, "delete", key="proposal")  # the page read before that delete
     assert "las etapas cambiaron mientras tanto" in again.text  # type: ignore[attr-defined]
+
+
+def test_the_log_and_the_saved_message_speak_the_readers_language_and_old_entries_keep_their_words(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    with container.uow() as uow:  # logged before entries kept their parameters: English words only
+        uow.pipeline.replace(uow.pipeline.current(), StageChange(START, CLI_ACTOR, "apply", "applied preset default"))
+        uow.commit()
+    admin = spanish_admin(as_role)
+    page = admin.get("/settings/stages").text
+    change(admin, page, "add", key="noBudget", label_en="No budget", label_es="Sin presupuesto", kind="lost")
+    page = admin.get("/settings/stages").text
+    assert "Guardado: se agregó la etapa noBudget (perdida): en 'No budget' / es 'Sin presupuesto'" in html.unescape(
+        page
+    )
+    change(admin, page, "retire", key="new")
+    change(admin, page, "start", key="contacted")
+    change(admin, admin.get("/settings/stages").text, "retire", key="new")
+    change(admin, admin.get("/settings/stages").text, "kind", key="noBudget", kind="excluded")
+    container.apply_preset()("default", actor=CLI_ACTOR, moves={"noBudget": "lost"})
+    said = re.findall(r'<span class="prose">([^<]+)</span>', admin.get("/settings/stages").text)
+    assert [html.unescape(s) for s in said] == [
+        "se aplicó el preset default: new (abierta), contacted (abierta), qualified (abierta), proposal (abierta),"
+        " won (ganada), lost (perdida), spam (spam)",
+        "la etapa noBudget ahora es excluida (era perdida)",
+        "se retiró la etapa new; sus 3 leads la conservan",
+        "los leads nuevos empiezan en contacted (era new)",
+        "se agregó la etapa noBudget (perdida): en 'No budget' / es 'Sin presupuesto'",
+        "applied preset default",
+    ]
+    assert container.stage_log()()[-1].detail == "applied preset default: " + ", ".join(
+        f"{s.key} ({s.kind})" for s in DEFAULT.stages
+    )

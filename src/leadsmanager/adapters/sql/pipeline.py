@@ -82,7 +82,13 @@ class SqlPipelineRepository(PipelineRepository):
         run(self._session, insert(stages), rows)
         run(
             self._session,
-            insert(stage_changes).values(at=change.at, actor=change.actor, action=change.action, detail=change.detail),
+            insert(stage_changes).values(
+                at=change.at,
+                actor=change.actor,
+                action=change.action,
+                detail=change.detail,
+                params=change.params or None,
+            ),
         )
 
     def _rekind(self, pipeline: Pipeline) -> bool:
@@ -104,8 +110,8 @@ class SqlPipelineRepository(PipelineRepository):
 
     def changes(self) -> list[StageChange]:
         c = stage_changes.c
-        statement = select(c.at, c.actor, c.action, c.detail).order_by(c.id)
-        return [StageChange(*row) for row in run(self._session, statement)]
+        statement = select(c.at, c.actor, c.action, c.detail, c.params).order_by(c.id)
+        return [StageChange(r.at, r.actor, r.action, r.detail, r.params or {}) for r in run(self._session, statement)]
 
     def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
         c = leads.c

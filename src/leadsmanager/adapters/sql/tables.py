@@ -411,5 +411,8 @@ stage_changes = Table(
     Column("actor", String(254), nullable=False),
     Column("action", String(32), nullable=False),
     Column("detail", Text, nullable=False),
+    Column(
+        "params", JSON(none_as_null=True), nullable=True
+    ),  # what detail says, as data; none on entries logged before 0024
     **MYSQL_OPTIONS,
 )

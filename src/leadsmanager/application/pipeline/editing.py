@@ -81,7 +81,8 @@ class EditStages:
             if edited.pipeline.version == current.version:
                 return None
             user = uow.users.get(by.user_id) if by.user_id is not None else None
-            logged = StageChange(self._clock.now(), user.email if user else by.name, edited.action, edited.detail)
+            actor = user.email if user else by.name
+            logged = StageChange(self._clock.now(), actor, edited.action, edited.detail, edited.params)
             uow.pipeline.replace(edited.pipeline, logged)
             return logged
 

@@ -11,6 +11,7 @@ from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.errors import Conflict, ValidationError
 from leadsmanager.domain.pipeline import Pipeline, StageChange, preset
+from leadsmanager.domain.pipeline.change import Params
 
 
 class Stages:
@@ -57,7 +58,12 @@ class ApplyPreset:
             self._move(uow, chosen, wanted, now)
             detail = f"applied preset {name}: " + ", ".join(f"{s.key} ({s.kind})" for s in chosen.stages)
             detail += "".join(f"; moved {n} lead{'s' if n != 1 else ''} from {k} to {wanted[k]}" for k, n in moved)
-            uow.pipeline.replace(chosen, StageChange(now, actor, "apply", detail))
+            params: Params = {
+                "preset": name,
+                "stages": [[s.key, s.kind.value] for s in chosen.stages],
+                "moved": [[k, wanted[k], n] for k, n in moved],
+            }
+            uow.pipeline.replace(chosen, StageChange(now, actor, "apply", detail, params))
             return chosen
 
         return in_transaction(self._uow, apply)

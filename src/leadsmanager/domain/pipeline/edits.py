@@ -9,9 +9,10 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Protocol
 
-from attrs import evolve, frozen
+from attrs import evolve, field, frozen
 
 from leadsmanager.domain.errors import Conflict, ValidationError
+from leadsmanager.domain.pipeline.change import Params
 from leadsmanager.domain.pipeline.pipeline import Pipeline
 from leadsmanager.domain.pipeline.stage import LANGUAGES, Reason, Stage, StageKind
 
@@ -20,7 +21,8 @@ from leadsmanager.domain.pipeline.stage import LANGUAGES, Reason, Stage, StageKi
 class Edited:
     pipeline: Pipeline
     action: str  # add, rename, reorder, ...: what kind of change, as the audit log files it
-    detail: str  # what changed, in words an admin reads
+    detail: str  # what changed, in English words an admin reads
+    params: Params = field(factory=dict)  # what `detail` says, as data a page says in its reader's language
 
 
 class StageEdit(Protocol):
@@ -58,7 +60,8 @@ class AddStage:
         last = max((s.order for s in pipeline.stages), default=0)
         stage = Stage(key, _labels(self.labels), last + 1, self.kind)
         added = Pipeline.of([*pipeline.stages, stage], pipeline.start)
-        return Edited(added, "add", f"added stage {key} ({self.kind}): {_said(stage.labels)}")
+        said = f"added stage {key} ({self.kind}): {_said(stage.labels)}"
+        return Edited(added, "add", said, {"key": key, "kind": self.kind.value, "labels": dict(stage.labels)})
 
 
 @frozen
@@ -70,7 +73,8 @@ class Rename:
         before = pipeline.stage(self.key).labels
         renamed = _replaced(pipeline, self.key, lambda s: evolve(s, labels=_labels(self.labels)))
         after = renamed.stage(self.key).labels
-        return Edited(renamed, "rename", f"renamed stage {self.key}: {_said(before)} to {_said(after)}")
+        said = f"renamed stage {self.key}: {_said(before)} to {_said(after)}"
+        return Edited(renamed, "rename", said, {"key": self.key, "before": dict(before), "after": dict(after)})
 
 
 @frozen
@@ -88,7 +92,9 @@ class Move:
             raise ValidationError(f"{self.key} cannot move further that way", {"order": "already at the end"})
         keys.insert(to, keys.pop(at))
         moved = Pipeline.of([evolve(pipeline.stage(k), order=n) for n, k in enumerate(keys, 1)], pipeline.start)
-        return Edited(moved, "reorder", f"moved stage {self.key} {'up' if to < at else 'down'} to place {to + 1}")
+        way = "up" if to < at else "down"
+        said = f"moved stage {self.key} {way} to place {to + 1}"
+        return Edited(moved, "reorder", said, {"key": self.key, "way": way, "place": to + 1})
 
 
 @frozen
@@ -99,7 +105,7 @@ class RequireReason:
     def apply(self, pipeline: Pipeline, held: Mapping[str, int]) -> Edited:
         changed = _replaced(pipeline, self.key, lambda s: evolve(s, requires_reason=self.required))
         said = "now requires a reason" if self.required else "no longer requires a reason"
-        return Edited(changed, "reason", f"stage {self.key} {said}")
+        return Edited(changed, "reason", f"stage {self.key} {said}", {"key": self.key, "required": self.required})
 
 
 @frozen
@@ -113,11 +119,12 @@ class Retire:
             raise ValidationError(message, {"start": message})
         changed = _replaced(pipeline, self.key, lambda s: evolve(s, retired=self.retired))
         n = held.get(self.key, 0)
-        kept = f"; its {n} lead{'s' if n != 1 else ''} keep it" if self.retired and n else ""
+        kept = f"; its {n} lead{'s keep' if n != 1 else ' keeps'} it" if self.retired and n else ""
         return Edited(
             changed,
             "retire" if self.retired else "unretire",
             f"{'retired' if self.retired else 'put back'} stage {self.key}{kept}",
+            {"key": self.key, "leads": n if self.retired else 0},
         )
 
 
@@ -133,7 +140,7 @@ class Delete:
             message = f"{self.key} is where new leads start: choose another starting stage first"
             raise ValidationError(message, {"start": message})
         left = Pipeline.of([s for s in pipeline.stages if s.key != self.key], pipeline.start)
-        return Edited(left, "delete", f"deleted stage {self.key}")
+        return Edited(left, "delete", f"deleted stage {self.key}", {"key": self.key})
 
 
 @frozen
@@ -142,7 +149,8 @@ class SetStart:
 
     def apply(self, pipeline: Pipeline, held: Mapping[str, int]) -> Edited:
         started = Pipeline.of(pipeline.stages, pipeline.stage(self.key).key)
-        return Edited(started, "start", f"new leads start in {self.key} (was {pipeline.start})")
+        key, was = self.key, pipeline.start
+        return Edited(started, "start", f"new leads start in {key} (was {was})", {"key": key, "was": was})
 
 
 @frozen
@@ -160,7 +168,8 @@ class ChangeKind:
         changed = _replaced(
             pipeline, self.key, lambda s: evolve(s, kind=self.kind, requires_reason=s.requires_reason and keeps)
         )
-        return Edited(changed, "kind", f"stage {self.key} is now {self.kind} (was {stage.kind})")
+        said = f"stage {self.key} is now {self.kind} (was {stage.kind})"
+        return Edited(changed, "kind", said, {"key": self.key, "kind": self.kind.value, "was": stage.kind.value})
 
 
 def reason_key(label: str, taken: list[str]) -> str:
@@ -189,7 +198,10 @@ class AddReason:
         labels = _labels(self.labels)
         reason = Reason(reason_key(labels.get("en", ""), [r.key for r in stage.reasons]), labels)
         changed = _replaced(pipeline, stage.key, lambda s: evolve(s, reasons=(*s.reasons, reason)))
-        return Edited(changed, "add reason", f"added reason {reason.key} to {stage.key}: {_said(reason.labels)}")
+        said = f"added reason {reason.key} to {stage.key}: {_said(reason.labels)}"
+        return Edited(
+            changed, "add reason", said, {"key": stage.key, "reason": reason.key, "labels": dict(reason.labels)}
+        )
 
 
 def _with_reason(pipeline: Pipeline, stage: str, key: str, change: Callable[[Reason], Reason]) -> Pipeline:
@@ -210,7 +222,10 @@ class RenameReason:
         changed = _with_reason(pipeline, self.stage, self.key, lambda r: evolve(r, labels=_labels(self.labels)))
         after = changed.stage(self.stage).find_reason(self.key)
         assert after is not None
-        return Edited(changed, "rename reason", f"renamed reason {self.key} of {self.stage}: {_said(after.labels)}")
+        said = f"renamed reason {self.key} of {self.stage}: {_said(after.labels)}"
+        return Edited(
+            changed, "rename reason", said, {"key": self.stage, "reason": self.key, "labels": dict(after.labels)}
+        )
 
 
 @frozen
@@ -223,5 +238,8 @@ class RetireReason:
         changed = _with_reason(pipeline, self.stage, self.key, lambda r: evolve(r, retired=self.retired))
         said = "retired" if self.retired else "put back"
         return Edited(
-            changed, "retire reason" if self.retired else "unretire reason", f"{said} reason {self.key} of {self.stage}"
+            changed,
+            "retire reason" if self.retired else "unretire reason",
+            f"{said} reason {self.key} of {self.stage}",
+            {"key": self.stage, "reason": self.key},
         )

@@ -17,7 +17,8 @@ from leadsmanager.domain.pipeline import edits as e
 from leadsmanager.domain.roles import Permission
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
-from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
+from leadsmanager.entrypoints.web.i18n.messages import catalogue, refusal, translate
+from leadsmanager.entrypoints.web.i18n.stage_changes import StageChangeText
 
 PATH = "/settings/stages"
 
@@ -68,7 +69,16 @@ def stages_page(request: Request, status_code: int = 200, **context: Any) -> Res
     sheet = container(request).stage_editor()(by=actor)
     page: dict[str, Any] = {"error": "", "typed": {}, **context}
     kinds = kind_names(request)
-    return render(request, "stages.html", status_code=status_code, sheet=sheet, kinds=kinds, **page)
+    said = _change_text(request, kinds)
+    log = [(change, said(change)) for change in sheet.log]
+    return render(request, "stages.html", status_code=status_code, sheet=sheet, kinds=kinds, log=log, **page)
+
+
+def _change_text(request: Request, kinds: Mapping[str, str] | None = None) -> StageChangeText:
+    """Says a logged change in the reader's language (its stored English words when it was logged without
+    its parameters)."""
+    words = catalogue(request)
+    return StageChangeText(words.gettext, words.ngettext, kinds if kinds is not None else kind_names(request))
 
 
 def change_stages(request: Request) -> Response:
@@ -85,7 +95,7 @@ def change_stages(request: Request) -> Response:
         message = _stale_message(request) if stale else translate(request, "Not saved: %(reason)s") % why
         status = 409 if isinstance(error, Conflict) else 400
         return stages_page(request, status_code=status, error=message, typed=form)
-    said = translate(request, "Saved: %(change)s") % {"change": done.detail} if done else ""
+    said = translate(request, "Saved: %(change)s") % {"change": _change_text(request)(done)} if done else ""
     return redirect(request, PATH, said or translate(request, "Nothing was changed"))
 
 

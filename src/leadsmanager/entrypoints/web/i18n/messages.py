@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from babel.support import NullTranslations
 from starlette.requests import Request
 
 from leadsmanager.entrypoints.http.context import container
@@ -21,7 +22,12 @@ def N_(message: str) -> str:
 
 def translate(request: Request, message: str, language: str | None = None) -> str:
     """`message` (marked for extraction as translate's second argument) in the request's language."""
-    return translations(language or _language(request)).gettext(message)
+    return catalogue(request, language).gettext(message)
+
+
+def catalogue(request: Request, language: str | None = None) -> NullTranslations:
+    """The request's catalogue, for code that needs its plural forms or several of its messages."""
+    return translations(language or _language(request))
 
 
 def refusal(request: Request, error: Exception | str, language: str | None = None) -> str:
