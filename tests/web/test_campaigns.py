@@ -120,7 +120,7 @@ def test_the_lead_page_shows_and_corrects_the_campaign_in_spanish(
     assert sent.status_code == 303
     page = rep.get(f"/leads/{lead_id}").text
     assert '<a href="/leads?campaign=Radio%20FM"' in page
-    assert re.search(r"campaña: \(ninguno\) -&gt; Radio FM\s+\(Employee\)", page), page
+    assert re.search(r"campaña: \(ninguna\) -&gt; Radio FM\s+\(Employee\)", page), page  # campaña is feminine
 
 
 def test_staff_may_name_a_new_leads_campaign_and_a_visitor_may_not(
@@ -137,6 +137,12 @@ def test_staff_may_name_a_new_leads_campaign_and_a_visitor_may_not(
     assert 'name="campaign"' not in client.get("/forms/contact").text
 
 
+def campaigns_table(page: str) -> str:
+    found = re.search(r'id="report-campaigns".*?</table>', page, re.S)
+    assert found, "no campaigns table"
+    return found.group(0)
+
+
 def test_the_report_counts_leads_won_and_conversion_by_campaign(
     as_role: Callable[[str], TestClient], client: TestClient, keys: Keys, campaigns: dict[str, int]
 ) -> None:
@@ -150,8 +156,11 @@ def test_the_report_counts_leads_won_and_conversion_by_campaign(
     ]
     page = manager.get("/reports").text
     assert 'id="report-campaigns"' in page and "Leads and conversion by campaign" in page
+    assert '<td class="">(none)</td>' in campaigns_table(page)
     choose_language(manager, "es")
-    assert "Leads y conversión por campaña" in manager.get("/reports").text
+    page = manager.get("/reports").text
+    assert "Leads y conversión por campaña" in page
+    assert '<td class="">(ninguna)</td>' in campaigns_table(page) and "(ninguno)" not in campaigns_table(page)
     stats = client.get("/api/v1/stats", headers=keys["read"]).json()
     assert stats["by_campaign"][0] == {"campaign": EXPO, "leads": 3, "won": 1, "rate": 0.5}
     assert stats["by_campaign"][-1]["campaign"] is None

@@ -11,6 +11,7 @@ from leadsmanager.entrypoints.formats.terminal import printable, tab_separated
 
 CONTINUED = "    "  # the next line of a multi-line value, indented under its field
 DELETED_USER = "a deleted user"  # who made a change whose user was deleted, distinct from the system
+NO_CAMPAIGN = "campaign:(none)"  # the words' key for a blank campaign: some languages say it apart from "(none)"
 
 
 def _person(user_id: int | None, people: dict[int, str]) -> str:
@@ -64,8 +65,8 @@ def history_change(
     reason_label: Callable[[str, str], str] | None = None,
 ) -> str:
     """What changed, by whom: a history entry without its time, which the pages show in the local zone.
-    `words` says the field's name, "nobody", "(none)", "system" and DELETED_USER in the page's language; `stage_label`
-    names a status by its stage's label there."""
+    `words` says the field's name, "nobody", "(none)" (NO_CAMPAIGN for a campaign), "system" and DELETED_USER
+    in the page's language; `stage_label` names a status by its stage's label there."""
     say = words or {}
     old, new = entry.old, entry.new
     if entry.field == HistoryField.STATUS and stage_label is not None:
@@ -74,7 +75,8 @@ def history_change(
         old = _person(int(old), people) if old else None
         new = _person(int(new), people) if new else say.get("nobody", "nobody")
     if entry.field in DETAILS:  # a correction: what it was and what it became, also when one is blank
-        old, new = old or say.get("(none)", "(none)"), new or say.get("(none)", "(none)")
+        blank = say.get(NO_CAMPAIGN if entry.field == HistoryField.CAMPAIGN else "(none)", "(none)")
+        old, new = old or blank, new or blank
     change = f"{old} -> {new}" if old is not None else f"{new}"
     if entry.reason and entry.new:  # why it went there: the reason's label where the stage still has it
         said = reason_label(entry.new, entry.reason) if reason_label is not None else entry.reason

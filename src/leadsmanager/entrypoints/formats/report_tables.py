@@ -24,12 +24,13 @@ LOST_ROW = "lost"  # the funnel's last row: the leads in a lost stage, whichever
 @frozen
 class Column:
     header: str
-    # text, stage (a stage's key: the page shows its label), count, share (0-1), or within (a first-response bound)
+    # text, campaign (text whose blank, NONE, a page says as a campaign's), stage (a stage's key: the page
+    # shows its label), count, share (0-1), or within (a first-response bound)
     kind: str = "text"
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "stage")
+        return self.kind not in ("text", "campaign", "stage")
 
 
 @frozen
@@ -90,7 +91,12 @@ def _sources(report: Report) -> Table:
 
 
 def _campaigns(report: Report) -> Table:
-    columns = (Column("Campaign"), Column("Leads", "count"), Column("Won", "count"), Column("Conversion", "share"))
+    columns = (
+        Column("Campaign", "campaign"),
+        Column("Leads", "count"),
+        Column("Won", "count"),
+        Column("Conversion", "share"),
+    )
     rows: list[tuple[Cell, ...]] = [(c.campaign or NONE, c.leads, c.won, c.conversion) for c in report.campaigns]
     return Table("campaigns", "Leads and conversion by campaign", columns, rows)
 

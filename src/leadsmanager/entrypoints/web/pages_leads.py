@@ -29,7 +29,7 @@ from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.http.lead_filters import lead_query, params_from
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.filters import pipeline_of
-from leadsmanager.entrypoints.web.i18n.catalogues import translations
+from leadsmanager.entrypoints.web.i18n.catalogues import in_context, translations
 from leadsmanager.entrypoints.web.i18n.choice import staff_language
 from leadsmanager.entrypoints.web.i18n.labels import history_words
 from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
@@ -110,7 +110,8 @@ def lead_detail(
     actor = require(request)
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
     language = staff_language(request)
-    words = history_words(translations(language).gettext)
+    catalogue = translations(language)
+    words = history_words(catalogue.gettext, in_context(catalogue))
     pipeline = pipeline_of(request)
     label = partial(pipeline.label, language=language)
     reason = partial(pipeline.reason_label, language=language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.support import NullTranslations
@@ -11,7 +12,7 @@ from leadsmanager.adapters.i18n.catalogues import SOURCE_LANGUAGE
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "messages"
-__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "catalogue_path", "translations"]
+__all__ = ["DOMAIN", "LOCALE_DIR", "SOURCE_LANGUAGE", "catalogue_path", "in_context", "translations"]
 
 
 def catalogue_path(language: str) -> Path:
@@ -21,3 +22,8 @@ def catalogue_path(language: str) -> Path:
 def translations(language: str) -> NullTranslations:
     """The pages' translations into `language`; fuzzy entries are left out, so their English shows."""
     return catalogues.read_translations(LOCALE_DIR, language, DOMAIN)
+
+
+def in_context(catalogue: NullTranslations) -> Callable[[str, str], str]:
+    """`catalogue.pgettext` as it behaves: a message of a context, translated (Babel's types say object)."""
+    return lambda context, message: str(catalogue.pgettext(context, message))

@@ -12,7 +12,7 @@ from starlette.templating import Jinja2Templates
 from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.domain.language import LANGUAGES
 from leadsmanager.entrypoints.web.filters import register_filters
-from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, translations
+from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, in_context, translations
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
 from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
@@ -40,7 +40,7 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     roles, sources = role_names(catalogue.gettext), source_names(catalogue.gettext)
     env.filters["role_name"] = lambda role: roles.get(str(role), str(role))
     env.filters["source_name"] = lambda source: sources.get(str(source), str(source))
-    text = ReportText(report_words(catalogue.gettext), formats, durations)
+    text = ReportText(report_words(catalogue.gettext, in_context(catalogue)), formats, durations)
     env.globals["shown"] = text.cell
     env.filters["report_word"] = text.word
     env.filters["score_word"] = ScoreText(catalogue.gettext)

@@ -7,14 +7,14 @@ from collections.abc import Callable
 from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.lead import HistoryField
 from leadsmanager.domain.roles import Role
-from leadsmanager.entrypoints.formats.lead_text import DELETED_USER
+from leadsmanager.entrypoints.formats.lead_text import DELETED_USER, NO_CAMPAIGN
 
 
 def role_names(_: Callable[[str], str]) -> dict[str, str]:
     return {Role.ADMIN: _("admin"), Role.MANAGER: _("manager"), Role.EMPLOYEE: _("employee")}
 
 
-def history_words(_: Callable[[str], str]) -> dict[str, str]:
+def history_words(_: Callable[[str], str], pgettext: Callable[[str, str], str]) -> dict[str, str]:
     """What a lead's history line says besides its values: the field changed, and who did it."""
     return {
         HistoryField.STATUS: _("status"),
@@ -30,6 +30,7 @@ def history_words(_: Callable[[str], str]) -> dict[str, str]:
         HistoryField.CAMPAIGN: _("campaign"),
         "nobody": _("nobody"),
         "(none)": _("(none)"),
+        NO_CAMPAIGN: pgettext("campaign", "(none)"),  # campaña is feminine: (ninguna)
         "system": _("system"),
         "reason": _("reason"),
         DELETED_USER: _("a deleted user"),

@@ -8,13 +8,15 @@ from datetime import timedelta
 from attrs import frozen
 
 from leadsmanager.adapters.i18n.local_formats import LocalFormats
+from leadsmanager.entrypoints.formats.lead_text import NO_CAMPAIGN
 from leadsmanager.entrypoints.formats.report_tables import NONE, OVER, Cell
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 
 
-def report_words(_: Callable[[str], str]) -> dict[str, str]:
+def report_words(_: Callable[[str], str], pgettext: Callable[[str, str], str]) -> dict[str, str]:
     """Titles, headers and fixed cells of `entrypoints.formats.report_tables`, by their English text."""
     return {
+        NO_CAMPAIGN: pgettext("campaign", "(none)"),
         "Funnel": _("Funnel"),
         "Leads and conversion by source": _("Leads and conversion by source"),
         "Leads and conversion by campaign": _("Leads and conversion by campaign"),
@@ -66,4 +68,6 @@ class ReportText:
             return self.formats.percent(cell)
         if kind == "within" and isinstance(cell, timedelta):
             return f"≤ {self.durations.span(cell)}"
+        if kind == "campaign":
+            return self.word(NO_CAMPAIGN) if cell == NONE else str(cell)
         return self.word(str(cell)) if kind != "text" or cell in (NONE, "Everyone") else str(cell)
