@@ -12,7 +12,7 @@ from leadsmanager.application.intake import LeadForm
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.bootstrap.container import Container
-from tests.browser.conftest import serving
+from tests.browser.conftest import ARTIFACTS, serving
 from tests.browser.test_look import DESKTOP, PHONE, signed_in
 from tests.browser.test_spanish_look import spanish_team
 
@@ -65,4 +65,42 @@ def test_reports_and_dashboard_name_the_stages_in_spanish_and_fit(
     screenshot(page, f"es-intralog-dashboard-{size}")
     tags = page.locator("#status-counts .w3-tag").all_inner_texts()
     assert tags[:2] == ["1) Esperando datos", "2) Falta cotizar"] and "8) Negativo" in tags
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+OVERLAPS = """() => [...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const empty = svg.querySelector('.chart-empty');
+  if (!empty) return [];
+  const e = empty.getBoundingClientRect();
+  return [...svg.querySelectorAll('text:not(.chart-empty), rect')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.width > 0 && r.left < e.right && e.left < r.right && r.top < e.bottom && e.top < r.bottom;
+  }).map(t => svg.getAttribute('aria-label') + ': ' + t.textContent);
+})"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+@pytest.mark.parametrize("period", ["with-leads", "empty"])
+def test_the_team_chart_and_table_say_unassigned_in_spanish_and_nothing_overlaps(
+    served: tuple[str, Container],
+    signed_in: Callable[..., Page],
+    screenshot: Callable[[Page, str], None],
+    viewport: dict[str, int],
+    period: str,
+) -> None:
+    base, _ = served
+    size = "desktop" if viewport is DESKTOP else "phone"
+    page = signed_in(viewport=viewport, staff=True)
+    page.goto(f"{base}/reports?" + ("from=&to=" if period == "with-leads" else "from=2020-01-01&to=2020-01-31"))
+    screenshot(page, f"es-reports-{period}-{size}")
+    page.locator("#report-reps").screenshot(path=str(ARTIFACTS / f"es-reports-team-{period}-{size}.png"))
+    assert page.evaluate(OVERLAPS) == []
+    empty = page.locator("#report-reps .chart-empty")
+    if period == "empty":  # said as readable text, not drawn at a phone's scale of the chart
+        assert empty.inner_text() == "nada en este período" and empty.bounding_box()["height"] >= 12
+    team = page.inner_text("#report-reps")
+    assert "unassigned" not in team
+    if period == "with-leads":  # the leads nobody holds yet, and nobody answered them
+        assert "(sin asignar)" in page.locator("#report-reps td").all_inner_texts()
+        assert "nada en este período" not in team
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

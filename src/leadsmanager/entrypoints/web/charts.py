@@ -24,16 +24,18 @@ def bar_chart(
     bars: list[Bar], title: str, *, log: bool = False, text: int = 120, empty: str = "nothing in this period"
 ) -> Markup:
     """One row per bar, longest value filling the plot; `log` for values that span orders of magnitude.
-    `text` is the room (in pixels) left after the longest bar for what is written there."""
+    `text` is the room (in pixels) left after the longest bar for what is written there. Without bars,
+    `empty` as a line of the page's text: a drawing scaled down to a phone would make it too small to read.
+    Bars that are all nothing (nobody answered yet) are drawn as rows, each saying so in its text."""
+    if not bars:
+        return Markup(f'<p class="chart-empty w3-opacity" title="{escape(title)}">{escape(empty)}</p>')  # noqa: S704  # nosec B704
     plot = WIDTH - LABEL - text
-    height = ROW * max(len(bars), 1) + 8
+    height = ROW * len(bars) + 8
     biggest = max([b.value for b in bars] + [b.behind for b in bars] + [0.0])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
-    if not bars or biggest <= 0:
-        parts.append(f'<text x="0" y="20" class="chart-empty">{escape(empty)}</text>')
     for i, bar in enumerate(bars):
         top = 4 + i * ROW
         parts.append(f'<text x="{LABEL - 8}" y="{top + 13}" text-anchor="end">{escape(_short(bar.label))}</text>')

@@ -96,7 +96,10 @@ def charts(report: Report, _: Callable[[str], str] = str, names: Mapping[str, st
     none = _("(none)")
     sites = [Bar(f"{site or none} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]
     services = [Bar(s or none, n, f"{n:,}") for s, n in report.services[:TOP]]
-    response = [_response_bar(r.name, r.response, _("nobody answered yet")) for r in report.reps]
+    unassigned, nobody = _("(unassigned)"), _("nobody answered yet")
+    response = [
+        _response_bar(r.name if r.assignee_id is not None else unassigned, r.response, nobody) for r in report.reps
+    ]
     reps = _("First response: median, and the 90th percentile behind it")
     chart = partial(bar_chart, empty=_("nothing in this period"))
     return {

@@ -8,6 +8,7 @@ from datetime import timedelta
 from attrs import frozen
 
 from leadsmanager.adapters.i18n.local_formats import LocalFormats
+from leadsmanager.application.reports import UNASSIGNED
 from leadsmanager.entrypoints.formats.lead_text import NO_CAMPAIGN
 from leadsmanager.entrypoints.formats.report_tables import NONE, OVER, Cell
 from leadsmanager.entrypoints.web.i18n.durations import Durations
@@ -44,6 +45,7 @@ def report_words(_: Callable[[str], str], pgettext: Callable[[str, str], str]) -
         "Median first response": _("Median first response"),
         "90th percentile": _("90th percentile"),
         "Everyone": _("Everyone"),
+        UNASSIGNED: _("(unassigned)"),
         NONE: _("(none)"),
         OVER: _("over %(days)s days") % {"days": OVER.split()[1]},
     }
@@ -70,4 +72,4 @@ class ReportText:
             return f"≤ {self.durations.span(cell)}"
         if kind == "campaign":
             return self.word(NO_CAMPAIGN) if cell == NONE else str(cell)
-        return self.word(str(cell)) if kind != "text" or cell in (NONE, "Everyone") else str(cell)
+        return self.word(str(cell)) if kind != "text" or cell in (NONE, "Everyone", UNASSIGNED) else str(cell)
