@@ -3,20 +3,27 @@ Spanish (so a reworded English message cannot slip by untranslated), and a refus
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, date
+from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from starlette.testclient import TestClient
 
 from leadsmanager.application.failed_submissions.reasons import Unreachable, refusal_reason
+from leadsmanager.application.imports.csv_file import shape
 from leadsmanager.application.imports.dates import parse_date
 from leadsmanager.application.imports.runs import reason
 from leadsmanager.application.intake import LeadForm
 from leadsmanager.application.intake.form import to_submission
+from leadsmanager.application.parsing import calendar_day
+from leadsmanager.application.push.payload import json_fields
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.channel import Channel
 from leadsmanager.domain.errors import LeadsManagerError, ValidationError
+from leadsmanager.domain.period import Period, time_zone
 from leadsmanager.domain.pipeline import DEFAULT
 from leadsmanager.domain.roles import Role
 from leadsmanager.entrypoints.bootstrap.container import Container
@@ -126,3 +133,53 @@ def test_the_failed_submissions_inbox_and_its_replays_speak_the_readers_language
     assert flash_of(admin, replayed).startswith(
         f"error: El envío {unreadable.id} (hooks/5) sigue rechazado: no se pudo leer su contenido, así que no se "
     )
+
+
+def _csv_refusal(content: bytes, name: str = "clientes.csv") -> str:
+    def opened() -> BinaryIO:
+        return io.BytesIO(content)
+
+    error = refused(lambda: shape(opened, name))
+    return str(error)
+
+
+@pytest.mark.parametrize(
+    ("content", "spanish"),
+    [
+        (b"", "clientes.csv está vacío"),
+        (b"\n\nname,email\n", "clientes.csv no es un archivo CSV: su primera línea, el encabezado que nombra las"),
+        (b"PK\x03\x04 a workbook", "clientes.csv no es un archivo CSV (¿un libro de planilla de cálculo u otro"),
+        ("Nombre;Correo\nPeña;p@x.com\n".encode("latin-1"), "clientes.csv no es un archivo CSV en UTF-8: guardalo"),
+        (b"name,email,name\n", "clientes.csv: el encabezado nombra dos veces una columna: 'name'"),
+    ],
+)
+def test_a_csv_file_the_import_cannot_read_is_refused_in_spanish(content: bytes, spanish: str) -> None:
+    assert IN_SPANISH(_csv_refusal(content)).startswith(spanish)
+
+
+def test_the_pages_and_the_reports_own_refusals_are_said_in_spanish() -> None:
+    assert IN_SPANISH(str(refused(lambda: json_fields(b"<html>")))) == "el cuerpo no es JSON"
+    assert IN_SPANISH(str(refused(lambda: json_fields(b"[1, 2]")))).startswith("el cuerpo es una lista JSON de 2")
+    assert IN_SPANISH(str(refused(lambda: json_fields(b"3")))) == "el cuerpo es JSON pero no un objeto con campos"
+    assert IN_SPANISH(str(refused(lambda: time_zone("Mars/Olympus")))).startswith("zona horaria desconocida")
+    backwards = refused(lambda: Period.of(date(2026, 3, 2), date(2026, 3, 1), ZoneInfo("UTC")))
+    assert IN_SPANISH(str(backwards)) == "el período termina antes de empezar"
+    assert IN_SPANISH(str(refused(lambda: calendar_day("ayer", "from")))) == (
+        "Desde tiene que ser una fecha como 2026-03-01"
+    )
+    assert IN_SPANISH("there is no such action") == "no existe esa acción"
+
+
+def test_a_csv_file_refused_at_upload_and_a_forged_action_are_said_in_the_readers_language(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    admin = as_role("admin")
+    choose_language(admin, "es")
+    page = admin.get("/imports/csv").text
+    sent = admin.post(
+        "/imports/csv", data={"csrf_token": csrf_of(page)}, files={"file": ("vacio.csv", b"", "text/csv")}
+    )
+    assert sent.status_code == 400 and "vacio.csv está vacío" in sent.text
+    lead_page = admin.get(f"/leads/{staff.leads['employee']}").text
+    forged = admin.post(f"/leads/{staff.leads['employee']}/fly", data={"csrf_token": csrf_of(lead_page)})
+    assert forged.status_code == 404 and "no existe esa acción" in forged.text

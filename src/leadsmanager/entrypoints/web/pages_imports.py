@@ -22,7 +22,7 @@ from leadsmanager.entrypoints.formats.import_errors import refusal_lines
 from leadsmanager.entrypoints.http.bodies import posted_form
 from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
-from leadsmanager.entrypoints.web.i18n.messages import refusal
+from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 
 UPLOAD_PATH = "/imports/csv"
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -74,7 +74,8 @@ def run(request: Request) -> Response:
         return _mapping(request, source, chosen, dry_run=summary)
     summary = importer(source, by=actor)
     _forget(request, request.path_params["upload_id"])
-    return redirect(request, f"{UPLOAD_PATH}/done/{summary.file_hash}", f"{source.file_name} imported")
+    imported = translate(request, "%(file)s imported") % {"file": source.file_name}
+    return redirect(request, f"{UPLOAD_PATH}/done/{summary.file_hash}", imported)
 
 
 def done_page(request: Request) -> Response:

@@ -25,6 +25,7 @@ _PROBLEMS = "problems"  # "field: problem; field: problem", as intake and the CS
 _FIELD = "field"
 _WHAT = "what"  # the kind of a record: a lead, a user
 _PROBLEM = re.compile(r"(?P<field>[a-z_]+): (?P<problem>.+)")
+_SAVE_AS = re.escape("save it from the spreadsheet as 'CSV UTF-8'")
 _FIELD_NAMES = ("name", "email", "phone", "company", "service", "message", "created_at", "contact", "extras")
 
 
@@ -66,6 +67,23 @@ def _fixed(_: Gettext) -> dict[str, str]:
         "only admins edit the stages": _("only admins edit the stages"),
         "a pipeline needs a won stage in use": _("a pipeline needs a won stage in use"),
         "a pipeline needs a spam stage in use": _("a pipeline needs a spam stage in use"),
+        # What a pushed submission's body held, as a failed submission's reason (and inside a replay's).
+        "the body is not JSON": _("the body is not JSON"),
+        "the body is not UTF-8 text": _("the body is not UTF-8 text"),
+        "the body is JSON but not an object of fields": _("the body is JSON but not an object of fields"),
+        # The pages' own refusals: an address or a form that names nothing there is.
+        "there is no such action": _("there is no such action"),
+        "there is no such change": _("there is no such change"),
+        "there is no such report table": _("there is no such report table"),
+        "no such import": _("no such import"),
+        "no such upload": _("no such upload"),
+        # The reports' period, as its form sends it.
+        "the period ends before it starts": _("the period ends before it starts"),
+        "reports cover one rep or everyone, not unassigned leads": _(
+            "reports cover one rep or everyone, not unassigned leads"
+        ),
+        "sort is newest, oldest or score": _("sort is newest, oldest or score"),
+        "assignee must be a user id or 'none'": _("assignee must be a user id or 'none'"),
     }
 
 
@@ -179,6 +197,59 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
             r"moving a lead to (?P<stage>\S+) needs a reason \(.*\); use one of: (?P<keys>.*)",
             _("moving a lead to %(stage)s needs one of its reasons: %(keys)s"),
         ),
+        (
+            r"the body is a JSON list of (?P<count>\d+) items, not one submission \(an object\)",
+            _("the body is a JSON list of %(count)s items, not one submission (an object)"),
+        ),
+        (r"the form has more than (?P<count>\d+) fields", _("the form has more than %(count)s fields")),
+        (
+            r"unknown time zone (?P<value>'.*'); use an IANA name such as UTC or Europe/Madrid",
+            _("unknown time zone %(value)s; use an IANA name such as UTC or Europe/Madrid"),
+        ),
+        (r"(?P<field>from|to) must be a date like 2026-03-01", _("%(field)s must be a date like 2026-03-01")),
+        (
+            r"(?P<field>from|to) must be a date between the years 1900 and 9000",
+            _("%(field)s must be a date between the years 1900 and 9000"),
+        ),
+        (r"unknown source (?P<value>'.*')", _("unknown source %(value)s")),
+        (r"a stage's kind is one of: (?P<names>.*)", _("a stage's kind is one of: %(names)s")),
+        # A CSV file the import cannot read at all, named by the file's name (anything the uploader chose).
+        (
+            r"(?P<file>.+) is not a CSV file: its first line, the header naming the columns, is empty",
+            _("%(file)s is not a CSV file: its first line, the header naming the columns, is empty"),
+        ),
+        (
+            r"(?P<file>.+) is not a CSV file \(a spreadsheet workbook or another binary file\?\): " + _SAVE_AS,
+            _(
+                "%(file)s is not a CSV file (a spreadsheet workbook or another binary file?): save it from the "
+                "spreadsheet as 'CSV UTF-8'"
+            ),
+        ),
+        (
+            r"(?P<file>.+) is not a CSV file in UTF-8: " + _SAVE_AS,
+            _("%(file)s is not a CSV file in UTF-8: save it from the spreadsheet as 'CSV UTF-8'"),
+        ),
+        (
+            r"(?P<file>.+) is not UTF-8 text after row (?P<row>\d+): " + _SAVE_AS,
+            _("%(file)s is not UTF-8 text after row %(row)s: save it from the spreadsheet as 'CSV UTF-8'"),
+        ),
+        (
+            r"(?P<file>.+): the header names a column twice: (?P<names>.*)",
+            _("%(file)s: the header names a column twice: %(names)s"),
+        ),
+        (
+            r"(?P<file>.+): row near line (?P<row>\d+) cannot be read: (?P<why>.*)",
+            _("%(file)s: row near line %(row)s cannot be read (%(why)s)"),
+        ),
+        (r"(?P<file>[^:]+) is empty", _("%(file)s is empty")),  # not "WordPress site 'x': the url is empty"
+        (
+            r"unknown field (?P<value>'.*'); map a column to one of: (?P<names>.*)",
+            _("unknown field %(value)s; map a column to one of: %(names)s"),
+        ),
+        (
+            r"no column (?P<value>'.*') in the file; its columns are: (?P<names>.*)",
+            _("no column %(value)s in the file; its columns are: %(names)s"),
+        ),
         # An import's row refused by intake, its reason as `field: problem; field: problem`.
         (rf"(?P<problems>(?:{'|'.join(_FIELD_NAMES)}): .+)", "%(problems)s"),
     ]
@@ -197,6 +268,8 @@ def _field_names(_: Gettext) -> dict[str, str]:
         "extras": _("extra fields"),
         "lead": _("lead"),
         "user": _("user"),
+        "from": _("From"),
+        "to": _("To"),
     }
 
 
