@@ -18,10 +18,20 @@ from tests.browser.test_look import DESKTOP, PHONE
 
 Page = Any
 RUNS = {"desktop": (DESKTOP, "en"), "phone": (PHONE, "en"), "phone-es": (PHONE, "es"), "desktop-es": (DESKTOP, "es")}
-# Words the pages show in each language (the log's and the flash's detail stays in English, as stored).
+# Words the pages show in each language, the log's and the flash's sentences too.
 WORDS = {
-    "en": {"saved": "Saved: added stage", "reason": "(reason: Too expensive)", "heading": "New stage"},
-    "es": {"saved": "Guardado: added stage", "reason": "(motivo: Muy caro)", "heading": "Nueva etapa"},
+    "en": {
+        "saved": "Saved: added stage",
+        "reason": "(reason: Too expensive)",
+        "heading": "New stage",
+        "retired": "retired stage {key}; its 1 lead keeps it",
+    },
+    "es": {
+        "saved": "Guardado: se agregó la etapa",
+        "reason": "(motivo: Muy caro)",
+        "heading": "Nueva etapa",
+        "retired": "se retiró la etapa {key}; su 1 lead la conserva",
+    },
 }
 
 
@@ -111,6 +121,7 @@ def edit_stages(
     assert page.is_visible(f'{card} [data-fact="retired"]') and page.is_visible(f'{card} [data-fact="leads"]')
     assert not page.is_visible(f'{card} button[data-change="delete"]')  # a lead holds it
     assert page.locator('#stage-log li[data-action="retire"]').count() >= 1
+    assert say["retired"].format(key=key) in page.locator("#stage-log li").first.inner_text()
     screenshot(page, f"stages-log-{run}")
     page.locator("#stage-log").screenshot(path=str(ARTIFACTS / f"stages-log-card-{run}.png"))
     fits(page)
