@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dependency_injector import providers
@@ -55,15 +56,20 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def container(tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
-    settings = Settings(
+    yield from deployment(web_settings(tmp_path), clock)
+
+
+def web_settings(tmp_path: Path, **more: Any) -> Settings:
+    """The test deployment's settings, its data in `tmp_path`; `more` as a test needs them."""
+    return Settings(
         data_dir=tmp_path,
         database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}",
         redis_url=None,
         phone_region="US",
         secret_key="test secret key that is long enough to sign things",
         allowed_hosts=("testserver", "localhost"),
+        **more,
     )
-    yield from deployment(settings, clock)
 
 
 def deployment(settings: Settings, clock: FakeClock) -> Iterator[Container]:

@@ -133,7 +133,12 @@ def create_app(container: Container | None = None) -> Starlette:
             Middleware(TrustedProxies, networks=settings.trusted_proxies),
             Middleware(RequestLog),
             Middleware(Probes),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, larger={UPLOAD_PATH: settings.import_max_bytes}),
+            Middleware(
+                BodyLimit,
+                max_bytes=settings.max_body_bytes,
+                larger={UPLOAD_PATH: settings.import_max_bytes},
+                pages=frozenset({UPLOAD_PATH}),
+            ),
             Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts)),
             Middleware(SecurityHeaders, form_frame_ancestors=settings.form_frame_ancestors),
         ],

@@ -32,7 +32,10 @@ _CHUNK = 1024 * 1024
 
 def upload_page(request: Request) -> Response:
     require(request, Permission.IMPORT_LEADS)
-    return render(request, "import_upload.html", limit=container(request).settings().import_max_bytes)
+    limit = container(request).settings().import_max_bytes
+    # Sent back here by the body limit (`security.BodyLimit`), which read no more of the file than that.
+    too_large = request.query_params.get("refused") == "too-large"
+    return render(request, "import_upload.html", limit=limit, too_large=too_large)
 
 
 def upload(request: Request) -> Response:

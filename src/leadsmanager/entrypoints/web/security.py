@@ -23,12 +23,17 @@ ANONYMOUS_CSRF_COOKIE = "lm_csrf"
 
 class BodyLimit:
     """Refuses request bodies over `max_bytes` with 413, whether announced or streamed; the paths in
-    `larger` (an upload page) may take bodies up to their own limit instead."""
+    `larger` (an upload page) may take bodies up to their own limit instead. A form of one of `pages`
+    sent too large is sent back to its page (`?refused=too-large`), which says so in the reader's
+    language: a person sees why, not a problem document."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None, pages: frozenset[str] = frozenset()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.larger = larger or {}
+        self.pages = pages
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,6 +46,9 @@ class BodyLimit:
                 whole_number(declared.decode("latin-1"), "Content-Length", maximum=limit)
             except ValidationError as e:
                 too_large = declared.isdigit()  # ASCII digits: a length over the limit; anything else: no length
+                if too_large and scope["path"] in self.pages:
+                    await _back_to_page(send, scope["path"])
+                    return
                 await _refuse(send, 413 if too_large else 400, TOO_LARGE if too_large else e)
                 return
         seen = 0
@@ -56,6 +64,9 @@ class BodyLimit:
         try:
             await self.app(scope, limited, send)
         except BodyTooLarge:
+            if scope["path"] in self.pages:
+                await _back_to_page(send, scope["path"])
+                return
             await _refuse(send, 413, TOO_LARGE)
 
 
@@ -64,6 +75,15 @@ TOO_LARGE = ValidationError("the request body is larger than this server accepts
 
 class BodyTooLarge(Exception):
     pass
+
+
+TOO_LARGE_QUERY = "refused=too-large"
+
+
+async def _back_to_page(send: Send, path: str) -> None:
+    headers = [(b"location", f"{path}?{TOO_LARGE_QUERY}".encode()), (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 303, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _refuse(send: Send, status: int, why: ValidationError) -> None:
