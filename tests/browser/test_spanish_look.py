@@ -39,8 +39,9 @@ SPANISH = {
 }
 
 
-def spanish_team(data: Path) -> Container:
-    """The app of a team in Buenos Aires that works in Spanish, with its admin, its database in `data`."""
+def spanish_team(data: Path, **more: Any) -> Container:
+    """The app of a team in Buenos Aires that works in Spanish, with its admin, its database in `data`;
+    `more` settings as a test needs them."""
     settings = Settings(
         data_dir=data,
         database_url=f"sqlite:///{data / 'app.sqlite3'}",
@@ -50,6 +51,7 @@ def spanish_team(data: Path) -> Container:
         allowed_hosts=("127.0.0.1",),
         language="es",
         time_zone="America/Argentina/Buenos_Aires",
+        **more,
     )
     container = build(settings)
     upgrade(container.engine())

@@ -15,7 +15,7 @@ from leadsmanager.entrypoints.web.filters import register_filters
 from leadsmanager.entrypoints.web.i18n.catalogues import SOURCE_LANGUAGE, in_context, translations
 from leadsmanager.entrypoints.web.i18n.durations import Durations
 from leadsmanager.entrypoints.web.i18n.field_errors import FieldErrors
-from leadsmanager.entrypoints.web.i18n.labels import role_names, source_names
+from leadsmanager.entrypoints.web.i18n.labels import import_field_names, role_names, source_names
 from leadsmanager.entrypoints.web.i18n.refusals import Refusals
 from leadsmanager.entrypoints.web.i18n.report_text import ReportText, report_words
 from leadsmanager.entrypoints.web.i18n.score_text import ScoreText
@@ -40,6 +40,8 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     roles, sources = role_names(catalogue.gettext), source_names(catalogue.gettext)
     env.filters["role_name"] = lambda role: roles.get(str(role), str(role))
     env.filters["source_name"] = lambda source: sources.get(str(source), str(source))
+    import_fields = import_field_names(catalogue.gettext)
+    env.filters["import_field"] = lambda field: import_fields.get(str(field), str(field))
     text = ReportText(report_words(catalogue.gettext, in_context(catalogue)), formats, durations)
     env.globals["shown"] = text.cell
     env.filters["report_word"] = text.word

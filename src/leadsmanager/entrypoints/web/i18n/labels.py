@@ -44,3 +44,22 @@ def source_names(_: Callable[[str], str]) -> dict[str, str]:
         Channel.API: _("API"),
         Channel.WORDPRESS: _("WordPress"),
     }
+
+
+def import_field_names(_: Callable[[str], str]) -> dict[str, str]:
+    """What the CSV import's column choices read as; the UTM tags keep their names, which the tools use."""
+    return {
+        "name": _("Name"),
+        "email": _("Email"),
+        "phone": _("Phone"),
+        "company": _("Company"),
+        "service": _("Service"),
+        "message": _("Message"),
+        "campaign": _("Campaign"),
+        "created_at": _("Date they wrote"),
+        "external_id": _("Id in the other system"),
+        "site": _("Site"),
+        "form_id": _("Form"),
+        "extra": _("extra"),
+        "ignore": _("ignore"),
+    }
