@@ -20,6 +20,7 @@ from leadsmanager.entrypoints.bootstrap.container import Container
 from leadsmanager.entrypoints.web.app import create_app
 from tests.support import FakeClock
 from tests.web.conftest import Staff, csrf_of, sign_in
+from tests.web.test_languages import choose_language
 
 STARTED = re.compile(r'name="started" value="([^"]+)"')
 
@@ -209,6 +210,19 @@ def test_an_unexpected_failure_shows_a_friendly_page_without_details(container: 
         response = client.get("/")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text and "hunter2" not in response.text
+
+
+def test_an_unexpected_failure_is_said_in_the_readers_language(container: Container, staff: Staff) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("database password is hunter2")
+
+    with TestClient(create_app(container), raise_server_exceptions=False, follow_redirects=False) as client:
+        sign_in(client, "admin@example.com")
+        choose_language(client, "es")
+        container.dashboard.override(providers.Object(broken))
+        response = client.get("/")
+    assert response.status_code == 500
+    assert "Algo falló de nuestro lado" in response.text and "hunter2" not in response.text
 
 
 def test_an_admin_makes_a_key_sees_it_once_and_revokes_it(as_role: Callable[[str], TestClient]) -> None:

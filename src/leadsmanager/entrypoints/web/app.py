@@ -40,7 +40,7 @@ from leadsmanager.entrypoints.web import (
 from leadsmanager.entrypoints.web.context import NotSignedIn, redirect, render_error
 from leadsmanager.entrypoints.web.form_start import FormStarts
 from leadsmanager.entrypoints.web.i18n.environments import templates_by_language
-from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
+from leadsmanager.entrypoints.web.i18n.messages import N_, refusal, translate
 from leadsmanager.entrypoints.web.pages_imports import UPLOAD_PATH
 from leadsmanager.entrypoints.web.probes import Probes
 from leadsmanager.entrypoints.web.proxies import TrustedProxies
@@ -89,7 +89,7 @@ def http_error(request: Request, exc: Exception) -> Response:
 
 
 def server_error(request: Request, exc: Exception) -> Response:
-    message = "Something went wrong on our side. It has been logged; please try again."
+    message = N_("Something went wrong on our side. It has been logged; please try again.")
     if is_api(request):
         return problems.problem(500, message)
     return render_error(request, 500, translate(request, message))
