@@ -37,6 +37,8 @@ from tests.web.test_sources_page import flash_of, source  # noqa: F401  (the fix
 from tests.web.test_stale_forms import open_page
 
 SPANISH = translations("es").gettext
+ENGLISH = translations("en").gettext
+IN_ENGLISH = Refusals(ENGLISH, FieldErrors(ENGLISH, translated=False))
 IN_SPANISH = Refusals(SPANISH, FieldErrors(SPANISH, translated=True), stage=lambda key: DEFAULT.label(key, "es"))
 
 
@@ -155,6 +157,7 @@ def _csv_refusal(content: bytes, name: str = "clientes.csv") -> str:
 )
 def test_a_csv_file_the_import_cannot_read_is_refused_in_spanish(content: bytes, spanish: str) -> None:
     assert IN_SPANISH(_csv_refusal(content)).startswith(spanish)
+    assert IN_ENGLISH(_csv_refusal(content)) == _csv_refusal(content)  # an English page reads what was raised
 
 
 def test_the_pages_and_the_reports_own_refusals_are_said_in_spanish() -> None:
@@ -165,9 +168,15 @@ def test_the_pages_and_the_reports_own_refusals_are_said_in_spanish() -> None:
     backwards = refused(lambda: Period.of(date(2026, 3, 2), date(2026, 3, 1), ZoneInfo("UTC")))
     assert IN_SPANISH(str(backwards)) == "el período termina antes de empezar"
     assert IN_SPANISH(str(refused(lambda: calendar_day("ayer", "from")))) == (
-        "Desde tiene que ser una fecha como 2026-03-01"
+        "la fecha Desde tiene que ser como 2026-03-01"
     )
     assert IN_SPANISH("there is no such action") == "no existe esa acción"
+    for raised in (
+        lambda: calendar_day("ayer", "from"),
+        lambda: time_zone("Mars/Olympus"),
+        lambda: json_fields(b"[1]"),
+    ):
+        assert IN_ENGLISH(str(refused(raised))) == str(refused(raised))
 
 
 def test_a_csv_file_refused_at_upload_and_a_forged_action_are_said_in_the_readers_language(

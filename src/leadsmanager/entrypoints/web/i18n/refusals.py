@@ -79,6 +79,10 @@ def _fixed(_: Gettext) -> dict[str, str]:
         "no such upload": _("no such upload"),
         # The reports' period, as its form sends it.
         "the period ends before it starts": _("the period ends before it starts"),
+        "from must be a date like 2026-03-01": _("from must be a date like 2026-03-01"),
+        "to must be a date like 2026-03-01": _("to must be a date like 2026-03-01"),
+        "from must be a date between the years 1900 and 9000": _("from must be a date between the years 1900 and 9000"),
+        "to must be a date between the years 1900 and 9000": _("to must be a date between the years 1900 and 9000"),
         "reports cover one rep or everyone, not unassigned leads": _(
             "reports cover one rep or everyone, not unassigned leads"
         ),
@@ -206,11 +210,6 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
             r"unknown time zone (?P<value>'.*'); use an IANA name such as UTC or Europe/Madrid",
             _("unknown time zone %(value)s; use an IANA name such as UTC or Europe/Madrid"),
         ),
-        (r"(?P<field>from|to) must be a date like 2026-03-01", _("%(field)s must be a date like 2026-03-01")),
-        (
-            r"(?P<field>from|to) must be a date between the years 1900 and 9000",
-            _("%(field)s must be a date between the years 1900 and 9000"),
-        ),
         (r"unknown source (?P<value>'.*')", _("unknown source %(value)s")),
         (r"a stage's kind is one of: (?P<names>.*)", _("a stage's kind is one of: %(names)s")),
         # A CSV file the import cannot read at all, named by the file's name (anything the uploader chose).
@@ -239,7 +238,7 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
         ),
         (
             r"(?P<file>.+): row near line (?P<row>\d+) cannot be read: (?P<why>.*)",
-            _("%(file)s: row near line %(row)s cannot be read (%(why)s)"),
+            _("%(file)s: row near line %(row)s cannot be read: %(why)s"),
         ),
         (r"(?P<file>[^:]+) is empty", _("%(file)s is empty")),  # not "WordPress site 'x': the url is empty"
         (
@@ -268,8 +267,6 @@ def _field_names(_: Gettext) -> dict[str, str]:
         "extras": _("extra fields"),
         "lead": _("lead"),
         "user": _("user"),
-        "from": _("From"),
-        "to": _("To"),
     }
 
 
