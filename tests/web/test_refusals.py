@@ -3,6 +3,7 @@ Spanish (so a reworded English message cannot slip by untranslated), and a refus
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable
 from datetime import UTC, date
@@ -189,6 +190,13 @@ def test_a_csv_file_refused_at_upload_and_a_forged_action_are_said_in_the_reader
         "/imports/csv", data={"csrf_token": csrf_of(page)}, files={"file": ("vacio.csv", b"", "text/csv")}
     )
     assert sent.status_code == 400 and "vacio.csv está vacío" in sent.text
+    names_only = admin.post(
+        "/imports/csv", data={"csrf_token": csrf_of(page)}, files={"file": ("n.csv", b"Nombre\nAna\n", "text/csv")}
+    )
+    mapping = admin.get(names_only.headers["location"]).text
+    dry = admin.post(names_only.headers["location"], data={"csrf_token": csrf_of(mapping), "action": "dry-run"})
+    assert dry.status_code == 400
+    assert "ninguna columna llena el email ni el teléfono" in dry.text and "'Nombre'" in html.unescape(dry.text)
     lead_page = admin.get(f"/leads/{staff.leads['employee']}").text
     forged = admin.post(f"/leads/{staff.leads['employee']}/fly", data={"csrf_token": csrf_of(lead_page)})
     assert forged.status_code == 404 and "no existe esa acción" in forged.text

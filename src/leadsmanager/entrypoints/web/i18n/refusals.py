@@ -249,6 +249,11 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
             r"no column (?P<value>'.*') in the file; its columns are: (?P<names>.*)",
             _("no column %(value)s in the file; its columns are: %(names)s"),
         ),
+        (
+            r"no column fills the email or the phone: map a column to one of them"
+            r" \(the file's columns: (?P<names>.*)\)",
+            _("no column fills the email or the phone: map a column to one of them (the file's columns: %(names)s)"),
+        ),
         # An import's row refused by intake, its reason as `field: problem; field: problem`.
         (rf"(?P<problems>(?:{'|'.join(_FIELD_NAMES)}): .+)", "%(problems)s"),
     ]
