@@ -52,6 +52,8 @@ class FileImport:
     next_row: int = FIRST_ROW
     counts: ImportCounts = ImportCounts()
     finished_at: datetime | None = None
+    # The file's own separator: its refused rows are written back in it, as the file's spreadsheet reads them.
+    separator: str = ","
 
     def advanced(self, next_row: int, counts: ImportCounts, *, at: datetime) -> FileImport:
         """A batch of rows was stored, in the same transaction as this position."""

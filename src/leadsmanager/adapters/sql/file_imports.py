@@ -63,6 +63,7 @@ def _values(f: FileImport) -> dict[str, Any]:
         "duplicates": f.counts.duplicates,
         "refused": f.counts.refused,
         "finished_at": f.finished_at,
+        "separator": f.separator,
     }
 
 
@@ -78,4 +79,5 @@ def _to_import(row: Row[Any]) -> FileImport:
         next_row=int(r["next_row"]),
         counts=ImportCounts(int(r["created"]), int(r["merged"]), int(r["duplicates"]), int(r["refused"])),
         finished_at=r["finished_at"],
+        separator=r["separator"],
     )

@@ -308,6 +308,7 @@ file_imports = Table(
     Column("duplicates", BigInteger, nullable=False),
     Column("refused", BigInteger, nullable=False),
     Column("finished_at", UtcDateTime, nullable=True),
+    Column("separator", String(1), nullable=False, server_default=","),
     **MYSQL_OPTIONS,
 )
 

@@ -96,7 +96,7 @@ class ImportCsv:
                 f"no column fills the email or the phone: map a column to one of them (the file's columns: {listed})",
                 {"map": "no email or phone column"},
             )
-        state = self._state(file_hash(source.open_file), source, columns)
+        state = self._state(file_hash(source.open_file), source, columns, found.separator)
         run = Run(state, dry_run=dry_run, on_batch=on_batch, on_refused=on_refused)
         if state.finished_at is not None:
             return run.summary(finished_before=state.finished_at)
@@ -128,11 +128,19 @@ class ImportCsv:
         with self._uow() as uow:
             return uow.imports.get(hash_)
 
-    def _state(self, hash_: str, source: CsvImport, columns: ColumnMap) -> FileImport:
+    def _state(self, hash_: str, source: CsvImport, columns: ColumnMap, separator: str) -> FileImport:
         stored = self.stored(hash_)
         if stored is None:
             now = self._clock.now()
-            return FileImport(hash_, source.file_name, columns.columns, columns.fields, started_at=now, updated_at=now)
+            return FileImport(
+                hash_,
+                source.file_name,
+                columns.columns,
+                columns.fields,
+                started_at=now,
+                updated_at=now,
+                separator=separator,
+            )
         if stored.finished_at is None and dict(stored.mapping) != dict(columns.fields):
             raise Conflict(
                 f"{source.file_name} was imported up to row {stored.next_row - 1} with another column map; "

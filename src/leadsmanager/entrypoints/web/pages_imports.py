@@ -98,8 +98,10 @@ def errors_csv(request: Request) -> Response:
 
     def lines() -> Iterator[str]:
         yield "\ufeff"
+        # In the file's own separator, as `import csv --errors` writes it: a Spanish Excel's `;` file reads
+        # its refused rows back into columns.
         for line in refusal_lines(stored.columns, importer.refusals(stored.file_hash)):
-            yield ",".join(_quoted(cell) for cell in line) + "\r\n"
+            yield stored.separator.join(_quoted(cell) for cell in line) + "\r\n"
 
     name = Path(stored.file_name).stem + "-refused.csv"
     headers = {"Content-Disposition": f'attachment; filename="{_safe_name(name)}"'}
