@@ -165,3 +165,21 @@ def test_the_report_counts_leads_won_and_conversion_by_campaign(
     assert stats["by_campaign"][0] == {"campaign": EXPO, "leads": 3, "won": 1, "rate": 0.5}
     assert stats["by_campaign"][-1]["campaign"] is None
     assert as_role("employee").get("/reports/campaigns.csv").text.splitlines()[1:] == ["(none),1,0,0.0"]
+
+
+def test_the_report_filters_by_campaign_on_the_page_its_csv_files_and_the_api(
+    as_role: Callable[[str], TestClient], client: TestClient, keys: Keys, campaigns: dict[str, int]
+) -> None:
+    manager = as_role("manager")
+    page = manager.get("/reports", params={"campaign": EXPO}).text
+    assert f'name="campaign" value="{EXPO}"' in page and 'id="report-campaign"' in page
+    assert '<h3 data-figure="total">3</h3>' in page and '<h3 data-figure="won">1</h3>' in page
+    statuses = list(csv.reader(io.StringIO(manager.get("/reports/campaigns.csv", params={"campaign": EXPO}).text)))
+    assert statuses[1:] == [[EXPO, "3", "1", "50.0"]]
+    funnel = manager.get("/reports/funnel.csv", params={"campaign": "Radio"}).text.splitlines()
+    assert funnel[1].split(",")[:2] == ["new", "1"]  # the Radio campaign's one lead, not the seven of every campaign
+    stats = client.get("/api/v1/stats", params={"campaign": EXPO}, headers=keys["read"]).json()
+    assert (stats["total"], stats["by_status"]) == (3, {"new": 1, "won": 1, "spam": 1})
+    assert client.get("/api/v1/stats", headers=keys["read"]).json()["total"] == 7
+    choose_language(manager, "es")
+    assert "campaña Radio" in manager.get("/reports", params={"campaign": "Radio"}).text

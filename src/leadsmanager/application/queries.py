@@ -73,6 +73,7 @@ class StatsQuery:
     created_from: datetime | None = None
     created_to: datetime | None = None
     assignee_id: int | None = None
+    campaign: str | None = None
 
 
 @frozen

@@ -36,6 +36,7 @@ UNASSIGNED = "(unassigned)"
 class ReportQuery:
     period: Period
     assignee_id: int | None = None  # one rep's leads; None: everything the viewer may see
+    campaign: str | None = None  # one campaign's leads; None: every campaign's and none's
 
 
 @frozen
@@ -93,15 +94,15 @@ class Reports:
         if not by.can(Permission.SEE_ALL_LEADS):
             if by.user_id is None or query.assignee_id not in (None, by.user_id):
                 return self._report(period, [], [], {}, [])
-            query = ReportQuery(period, by.user_id)
+            query = ReportQuery(period, by.user_id, query.campaign)
         now = self._clock.now()
-        counted = TallyQuery(PERIOD_FACETS, period.start, period.end, query.assignee_id, now)
+        counted = TallyQuery(PERIOD_FACETS, period.start, period.end, query.assignee_id, now, query.campaign)
         waiting = self._waiting_query(query, now)
         with self._views() as views:
             tallies = list(views.tallies(counted))
             unanswered = list(views.tallies(waiting)) if waiting is not None else []
             names = views.names({t.assignee_id for t in tallies if t.assignee_id is not None})
-            campaigns = views.campaigns(StatsQuery(period.start, period.end, query.assignee_id))
+            campaigns = views.campaigns(StatsQuery(period.start, period.end, query.assignee_id, query.campaign))
         return self._report(period, tallies, unanswered, names, campaigns)
 
     def _waiting_query(self, query: ReportQuery, now: datetime) -> TallyQuery | None:
@@ -111,7 +112,7 @@ class Reports:
         start = query.period.start
         if start is not None and end <= start:
             return None
-        return TallyQuery(frozenset({Facet.UNANSWERED}), start, end, query.assignee_id, now)
+        return TallyQuery(frozenset({Facet.UNANSWERED}), start, end, query.assignee_id, now, query.campaign)
 
     def _report(
         self,

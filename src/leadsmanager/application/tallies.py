@@ -51,6 +51,8 @@ class TallyQuery:
     end: datetime | None = None
     assignee_id: int | None = None
     arrived_by: datetime | None = None
+    # One campaign's leads: counted from the leads themselves, as the running counts keep no campaign.
+    campaign: str | None = None
 
 
 @frozen

@@ -103,6 +103,7 @@ def _in_period(lead: Lead, q: StatsQuery) -> bool:
         (q.created_from is None or lead.created_at >= q.created_from)
         and (q.created_to is None or lead.created_at < q.created_to)
         and (q.assignee_id is None or lead.assignee_id == q.assignee_id)
+        and (q.campaign is None or lead.campaign == q.campaign)
     )
 
 

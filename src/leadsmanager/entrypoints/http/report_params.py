@@ -11,12 +11,12 @@ from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.period import Period, time_zone
 from leadsmanager.entrypoints.http.lead_filters import Params, assignee_filter, one
 
-REPORT_PARAMETERS = {"from", "to", "tz", "assignee"}
+REPORT_PARAMETERS = {"from", "to", "tz", "assignee", "campaign"}
 RECENT_DAYS = 30
 
 
 def report_query(params: Params, *, zone: str, now: datetime, recent_by_default: bool) -> ReportQuery:
-    """From `from`/`to` (local dates, both included) in `tz` (default `zone`), for `assignee`.
+    """From `from`/`to` (local dates, both included) in `tz` (default `zone`), for `assignee`, of `campaign`.
 
     With neither `from` nor `to` given at all, the period is the last 30 days up to today when
     `recent_by_default`, else all time; given but empty, that side is open.
@@ -29,7 +29,8 @@ def report_query(params: Params, *, zone: str, now: datetime, recent_by_default:
         period = Period.last_days(RECENT_DAYS, now.astimezone(tz).date(), tz)
     else:
         period = Period.of(_date(one(params, "from"), "from"), _date(one(params, "to"), "to"), tz)
-    return ReportQuery(period, whole_number(assignee, "assignee") if assignee else None)
+    campaign = one(params, "campaign").strip() or None
+    return ReportQuery(period, whole_number(assignee, "assignee") if assignee else None, campaign)
 
 
 def _date(value: str, name: str) -> date | None:

@@ -25,7 +25,14 @@ def campaign_counts(session: Session, query: StatsQuery) -> list[CampaignCount]:
         found.append(leads.c.created_at < bindparam("created_to"))
     if query.assignee_id is not None:
         found.append(leads.c.assignee_id == bindparam("assignee_id"))
+    if query.campaign is not None:
+        found.append(leads.c.campaign == bindparam("campaign"))
     statement = _COUNTED.where(*found).group_by(leads.c.campaign, leads.c.status_kind)
-    given = {"created_from": query.created_from, "created_to": query.created_to, "assignee_id": query.assignee_id}
+    given = {
+        "created_from": query.created_from,
+        "created_to": query.created_to,
+        "assignee_id": query.assignee_id,
+        "campaign": query.campaign,
+    }
     values = {name: value for name, value in given.items() if value is not None}
     return [CampaignCount(campaign, kind, int(n)) for campaign, kind, n in run(session, statement, values)]
