@@ -81,8 +81,8 @@ def history_change(
     if entry.reason and entry.new:  # why it went there: the reason's label where the stage still has it
         said = reason_label(entry.new, entry.reason) if reason_label is not None else entry.reason
         change += f" ({say.get('reason', 'reason')}: {said})"
-    actor = _actor(entry, people, say)
-    return f"{say.get(entry.field, entry.field)}: {change}  ({actor})"
+    actor, label = _actor(entry, people, say), say.get(entry.field, entry.field)
+    return f"{label}: {change}  ({actor})" if change else f"{label}  ({actor})"
 
 
 def _actor(entry: HistoryEntry, people: dict[int, str], say: Mapping[str, str]) -> str:

@@ -20,7 +20,7 @@ from leadsmanager.application.leads import LeadChanges
 from leadsmanager.application.parsing import whole_number
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
-from leadsmanager.domain.lead import Channel, Lead
+from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
@@ -31,8 +31,9 @@ from leadsmanager.entrypoints.web.context import redirect, render, require, veri
 from leadsmanager.entrypoints.web.filters import pipeline_of
 from leadsmanager.entrypoints.web.i18n.catalogues import in_context, translations
 from leadsmanager.entrypoints.web.i18n.choice import staff_language
-from leadsmanager.entrypoints.web.i18n.labels import history_words
+from leadsmanager.entrypoints.web.i18n.labels import history_words, source_names
 from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
+from leadsmanager.entrypoints.web.lead_values import Shown, extras_shown, resubmission_shown, system_note
 
 
 def dashboard(request: Request) -> Response:
@@ -111,10 +112,19 @@ def lead_detail(
     view = container(request).get_lead()(int(request.path_params["lead_id"]), by=actor)
     language = staff_language(request)
     catalogue = translations(language)
-    words = history_words(catalogue.gettext, in_context(catalogue))
+    gettext = catalogue.gettext
+    words, sources = history_words(gettext, in_context(catalogue)), source_names(gettext)
     pipeline = pipeline_of(request)
     label = partial(pipeline.label, language=language)
     reason = partial(pipeline.reason_label, language=language)
+
+    def line(entry: HistoryEntry) -> tuple[HistoryEntry, str, list[Shown]]:
+        sent = resubmission_shown(entry, view.lead, words, sources, gettext)
+        if entry.field == HistoryField.NOTE and entry.actor_id is None:  # the system's note, kept in English
+            entry = evolve(entry, new=system_note(entry.new or "", gettext, label))
+        said = evolve(entry, new="") if sent else entry
+        return entry, history_change(said, view.people, words, label, reason), sent
+
     workable = actor.can_work(view.lead.assignee_id)
     targets = pipeline.allowed_targets(view.lead.status, actor.role) if workable else []
     return render(
@@ -123,7 +133,8 @@ def lead_detail(
         status_code=status_code,
         lead=view.lead,
         people=view.people,
-        history=[(e, history_change(e, view.people, words, label, reason)) for e in reversed(view.lead.history)],
+        history=[line(e) for e in reversed(view.lead.history)],
+        extras=extras_shown(view.lead.extras, gettext),
         targets=targets,
         asking=[s for s in map(pipeline.stage, targets) if s.requires_reason],  # each with its reasons
         assignable=_assignable(request, actor),

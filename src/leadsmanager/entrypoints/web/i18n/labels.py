@@ -43,6 +43,7 @@ def source_names(_: Callable[[str], str]) -> dict[str, str]:
         Channel.MANUAL: _("manual"),
         Channel.API: _("API"),
         Channel.WORDPRESS: _("WordPress"),
+        Channel.IMPORT: _("import"),
     }
 
 
