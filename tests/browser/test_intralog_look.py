@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from leadsmanager.application.intake import LeadForm
+from leadsmanager.application.intake.routing import StageRoute
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.bootstrap.container import Container
@@ -35,12 +36,68 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Cont
     container = spanish_team(tmp_path_factory.mktemp("browser-intralog"))
     container.apply_preset()("intralog", actor="cli")
     for n, moves in enumerate(MOVES):
-        form = LeadForm(Channel.API, name=f"Empresa {n}", email=f"e{n}@example.com", service="Almacenamiento")
+        campaign = "Expo Logística 2025" if n % 2 else ""
+        form = LeadForm(
+            Channel.API, name=f"Empresa {n}", email=f"e{n}@example.com", service="Almacenamiento", campaign=campaign
+        )
         lead_id = container.submit_lead()(form).lead_id
         for stage in moves:
             container.change_status()(lead_id, stage, by=Actor.system())
+    synced_and_routed(container)
     with serving(container) as url:
         yield url, container
+
+
+def synced_and_routed(container: Container) -> None:
+    """A WordPress lead of form 3 sent twice, the second time with a phone, and a job seeker routed to negativo."""
+    submit = container.submit_lead()
+    for day, phone in (("13", ""), ("14", "011 4321-5678")):
+        extras = {"submitted_at": f"2025-01-{day}T13:12:00+00:00", "Razón social": "Nueva SA"}
+        form = LeadForm(
+            Channel.WORDPRESS,
+            name="Ana Paz",
+            email="ana@nueva.example.com",
+            phone=phone,
+            message="Necesito cotizar almacenamiento para 200 pallets",
+            site="intralog",
+            form_id="3",
+            external_id=f"intralog/3/{day}",
+            extras=extras,
+        )
+        submit(form)
+    route = StageRoute("Me interesa el servicio", "Busco trabajo/ Ofrezco productos o servicios", "negativo")
+    job = LeadForm(
+        Channel.WORDPRESS, name="Juan Pérez", email="juan@example.com", site="intralog", form_id="3", route=route
+    )
+    submit(job)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_synced_resubmitted_lead_and_a_routed_one_read_in_spanish_and_fit(
+    served: tuple[str, Container],
+    signed_in: Callable[..., Page],
+    screenshot: Callable[[Page, str], None],
+    viewport: dict[str, int],
+) -> None:
+    base, _ = served
+    size = "desktop" if viewport is DESKTOP else "phone"
+    page = signed_in(viewport=viewport, staff=True)
+    page.goto(f"{base}/leads?q=ana%40nueva.example.com")
+    page.click("#leads a[href^='/leads/']")
+    screenshot(page, f"es-intralog-resubmitted-lead-{size}")
+    body = page.inner_text("body")
+    assert "Enviado el" in body and "13/01/2025 10:12 UTC-03" in body and "submitted_at" not in body
+    assert "Llegó por: WordPress" in page.inner_text("#history") and '"channel"' not in body
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.goto(f"{base}/leads?q=juan%40example.com")
+    page.click("#leads a[href^='/leads/']")
+    screenshot(page, f"es-intralog-routed-lead-{size}")
+    assert "enviado a 8) Negativo por la respuesta" in page.inner_text("#history")
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.goto(f"{base}/reports?from=&to=&campaign=Expo+Log%C3%ADstica+2025")
+    screenshot(page, f"es-intralog-reports-campaign-{size}")
+    assert page.inner_text("#headline [data-figure='total']") == "3"
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

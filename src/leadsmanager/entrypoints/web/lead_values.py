@@ -41,7 +41,7 @@ def instant(text: str) -> datetime | None:
 
 def extras_shown(extras: Mapping[str, Any], _: Gettext) -> list[Shown]:
     rows = []
-    for key, value in sorted(extras.items()):
+    for key, value in sorted(extras.items(), key=lambda item: (item[0] != SUBMITTED_AT, item[0])):  # when, first
         at = instant(str(value)) if key == SUBMITTED_AT else None
         rows.append(Shown(_("Sent at"), at) if at is not None else Shown(key, str(value)))
     return rows
@@ -57,13 +57,13 @@ def resubmission_shown(
         return []
     channel = str(sent.get("channel", ""))
     rows = [Shown(_("Came by"), sources.get(channel, channel))] if channel else []
-    extras = sent.get("extras")
-    rows += extras_shown(extras, _) if isinstance(extras, dict) else []
+    extras = extras_shown(sent["extras"], _) if isinstance(sent.get("extras"), dict) else []
+    rows += [row for row in extras if row.is_time]
     for name, attribute in DETAILS.items():  # what `Submission.summary()` keys by the same names
         value = sent.get(name.value)
         if value:
             rows.append(Shown(words.get(name, name), str(value), differs=value != getattr(lead, attribute)))
-    return rows
+    return rows + [row for row in extras if not row.is_time]
 
 
 def _summary(text: str | None) -> dict[str, Any] | None:
