@@ -82,10 +82,17 @@ def march(uow_factory: UowFactory) -> March:
 
 
 def report(
-    views: ViewsFactory, by: User, period: Period = MARCH, *, now: datetime | None = None, **query: int | None
+    views: ViewsFactory,
+    by: User,
+    period: Period = MARCH,
+    *,
+    now: datetime | None = None,
+    assignee_id: int | None = None,
+    campaign: str | None = None,
 ) -> Report:
     clock = FakeClock(now or at(6, 12), step=timedelta(0))
-    return Reports(views, clock, follow_up=timedelta(hours=24))(ReportQuery(period, **query), by=by.as_actor())
+    query = ReportQuery(period, assignee_id=assignee_id, campaign=campaign)
+    return Reports(views, clock, follow_up=timedelta(hours=24))(query, by=by.as_actor())
 
 
 def test_a_managers_month(views_factory: ViewsFactory, march: March) -> None:
