@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Protocol
@@ -149,6 +149,11 @@ class PipelineRepository(Protocol):
 
     def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
         """Ids above `after_id` of leads in any of `statuses`, ascending, at most `limit`."""
+
+    def move_leads(self, moves: Mapping[str, str], pipeline: Pipeline, *, at: datetime, batch: int) -> None:
+        """Moves the leads of each stage of `moves` to its stage of `pipeline`, each as `Lead.restage`
+        moves one (a furthest stage reached that `moves` names moves too), `batch` leads at a time, in
+        this transaction; the report counts are counted again."""
 
 
 class UnitOfWorkFactory(Protocol):

@@ -281,8 +281,7 @@ class Lead:
         notified. `reached` is the furthest stage it had reached, in `pipeline`'s keys."""
         old = self.status
         self.status, self.status_kind = target, pipeline.kind(target)
-        start = reached if pipeline.find(reached) is not None else pipeline.start
-        self.stage_reached = pipeline.furthest(start, target)
+        self.stage_reached = pipeline.reached_entering(reached, target)
         self._record(HistoryField.STATUS, old, target, None, at)
 
     def assign(self, assignee_id: int | None, *, by: Actor, at: datetime) -> None:

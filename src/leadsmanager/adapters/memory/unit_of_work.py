@@ -53,7 +53,7 @@ class MemoryUnitOfWork(UnitOfWork):
             self.deliveries = MemoryDeliveryLog(jobs, leads, self.jobs_pending, start)
             self.failed_tasks = MemoryFailedTaskRepository(jobs, self.jobs_pending)
             self.checks = MemoryConsistencyQueries(leads, self._active, self.jobs_pending)
-            self.pipeline = MemoryPipelineRepository(self._store.pipeline, leads)
+            self.pipeline = MemoryPipelineRepository(self._store.pipeline, leads, self.leads)
         return self
 
     def _active(self, user_id: int) -> bool:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, null, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
+from leadsmanager.adapters.sql.stage_moves import lead_ids_in, move_leads
 from leadsmanager.adapters.sql.tables import leads, stage_changes, stages
 from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.ports import PipelineRepository
@@ -114,9 +116,10 @@ class SqlPipelineRepository(PipelineRepository):
         return [StageChange(r.at, r.actor, r.action, r.detail, r.params or {}) for r in run(self._session, statement)]
 
     def lead_ids_in(self, statuses: Sequence[str], *, after_id: int, limit: int) -> list[int]:
-        c = leads.c
-        statement = select(c.id).where(c.status.in_(list(statuses)), c.id > after_id).order_by(c.id).limit(limit)
-        return [int(i) for i in run(self._session, statement).scalars()]
+        return lead_ids_in(self._session, statuses, after_id=after_id, limit=limit)
+
+    def move_leads(self, moves: Mapping[str, str], pipeline: Pipeline, *, at: datetime, batch: int) -> None:
+        move_leads(self._session, moves, pipeline, at=at, batch=batch)
 
     def leads_by_status(self) -> dict[str, int]:
         statement = select(leads.c.status, func.count()).group_by(leads.c.status)

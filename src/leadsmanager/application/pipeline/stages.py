@@ -5,7 +5,6 @@ caller says where each such stage's leads go (`moves`, old key to new key)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 
 from leadsmanager.application.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.transactions import in_transaction
@@ -39,7 +38,7 @@ class StageLog:
 class ApplyPreset:
     """Makes a preset the pipeline, in one transaction: the leads it moves, the stages, the audit log."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, batch: int = 500) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, batch: int = 5000) -> None:
         self._uow = uow
         self._clock = clock
         self._batch = batch
@@ -55,7 +54,7 @@ class ApplyPreset:
         def apply(uow: UnitOfWork) -> Pipeline:
             moved = _check_leads_fit(uow, name, chosen, wanted)
             now = self._clock.now()
-            self._move(uow, chosen, wanted, now)
+            uow.pipeline.move_leads(wanted, chosen, at=now, batch=self._batch)
             detail = f"applied preset {name}: " + ", ".join(f"{s.key} ({s.kind})" for s in chosen.stages)
             detail += "".join(f"; moved {n} lead{'s' if n != 1 else ''} from {k} to {wanted[k]}" for k, n in moved)
             params: Params = {
@@ -67,19 +66,6 @@ class ApplyPreset:
             return chosen
 
         return in_transaction(self._uow, apply)
-
-    def _move(self, uow: UnitOfWork, chosen: Pipeline, moves: Mapping[str, str], now: datetime) -> None:
-        """The leads of the moved stages, a batch of ids at a time; each lead read, moved and saved."""
-        after = 0
-        while ids := uow.pipeline.lead_ids_in(sorted(moves), after_id=after, limit=self._batch):
-            for lead_id in ids:
-                lead = uow.leads.get(lead_id)
-                if lead is None or lead.status not in moves:
-                    continue
-                reached = moves.get(lead.stage_reached, lead.stage_reached)
-                lead.restage(moves[lead.status], pipeline=chosen, reached=reached, at=now)
-                uow.leads.save(lead)
-            after = ids[-1]
 
 
 def _checked_moves(chosen: Pipeline, name: str, moves: Mapping[str, str]) -> dict[str, str]:

@@ -147,3 +147,8 @@ class Pipeline:
         if reached not in order:
             return status
         return max(reached, status, key=order.index)
+
+    def reached_entering(self, reached: str, target: str) -> str:
+        """The furthest stage of a lead moved into `target` from a stage this pipeline lacks: `reached`
+        when this pipeline has it (else its start), or `target` when that is further."""
+        return self.furthest(reached if self.find(reached) is not None else self.start, target)
