@@ -183,3 +183,21 @@ def test_the_report_filters_by_campaign_on_the_page_its_csv_files_and_the_api(
     assert client.get("/api/v1/stats", headers=keys["read"]).json()["total"] == 7
     choose_language(manager, "es")
     assert "campaña Radio" in manager.get("/reports", params={"campaign": "Radio"}).text
+
+
+def test_the_reports_quick_ranges_keep_the_rep_campaign_and_time_zone(
+    as_role: Callable[[str], TestClient], staff: Staff, campaigns: dict[str, int]
+) -> None:
+    manager = as_role("manager")
+    rep = str(staff.ids["employee"])
+    filters = {"campaign": EXPO, "assignee": rep, "tz": "America/Argentina/Buenos_Aires"}
+    page = manager.get("/reports", params={**filters, "from": "2020-01-01", "to": "2020-01-31"}).text
+    links = dict(re.findall(r'href="(/reports[^"]*)" id="(last-30-days|all-time)"', page))
+    assert set(links.values()) == {"last-30-days", "all-time"}
+    for href, button in links.items():
+        shown = manager.get(href.replace("&amp;", "&"))
+        kept = dict(shown.request.url.params)
+        assert {k: kept.get(k) for k in filters} == filters, button
+        assert (kept.get("from"), kept.get("to")) == ((None, None) if button == "last-30-days" else ("", ""))
+        assert f'name="campaign" value="{EXPO}"' in shown.text and 'id="report-campaign"' in shown.text
+        assert f'<option value="{rep}" selected>' in shown.text

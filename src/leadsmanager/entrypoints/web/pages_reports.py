@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 from functools import partial
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 from starlette.requests import Request
@@ -61,7 +62,17 @@ def reports_page(request: Request) -> Response:
         users=users,
         params=request.query_params,
         query=request.url.query,
+        ranges=quick_ranges(request.query_params.multi_items(), report.period.zone.key),
     )
+
+
+def quick_ranges(params: list[tuple[str, str]], zone: str) -> dict[str, str]:
+    """The links of the quick ranges: only the dates change, the rep, campaign and time zone stay.
+    Without dates the page shows the last 30 days; empty ones leave both sides open."""
+    kept = [(k, v) for k, v in params if k not in ("from", "to")]
+    recent = "/reports?" + urlencode(kept) if kept else "/reports"
+    zoned = kept if any(k == "tz" for k, _ in kept) else [*kept, ("tz", zone)]
+    return {"recent": recent, "all": "/reports?" + urlencode([("from", ""), ("to", ""), *zoned])}
 
 
 def report_csv(request: Request) -> Response:
