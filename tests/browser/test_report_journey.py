@@ -95,6 +95,14 @@ def test_a_manager_reads_the_reports(
     with page.expect_download() as download:
         page.click('[data-csv="sources"]')
     assert download.value.suggested_filename.startswith("sources-")
+    page.click("#all-time")  # the whole history, still of Rita's leads
+    page.wait_for_url("**from=**")
+    assert "assignee=" in page.url and page.locator("#assignee option:checked").inner_text() == "Rita Rep"
+    assert int(figure(page, "total")) == total
+    page.click("#last-30-days")
+    page.wait_for_url("**assignee=**")
+    assert "from=" not in page.url and page.locator("#assignee option:checked").inner_text() == "Rita Rep"
+    screenshot(page, "reports-one-rep")
 
 
 def test_a_rep_sees_only_their_own_figures(
