@@ -140,8 +140,8 @@ class PipelineRepository(Protocol):
         transaction ends, so that two edits of the stages take turns."""
 
     def replace(self, pipeline: Pipeline, change: StageChange) -> None:
-        """Stores `pipeline` and logs `change`. Leads in a stage whose kind changes take the new kind,
-        and the report counts are counted again."""
+        """Stores `pipeline` and logs `change`. Leads in a stage whose kind changes take the new kind;
+        when some did, or `move_leads` moved some, the report counts are counted again."""
 
     def changes(self) -> list[StageChange]: ...
 
@@ -153,7 +153,7 @@ class PipelineRepository(Protocol):
     def move_leads(self, moves: Mapping[str, str], pipeline: Pipeline, *, at: datetime, batch: int) -> None:
         """Moves the leads of each stage of `moves` to its stage of `pipeline`, each as `Lead.restage`
         moves one (a furthest stage reached that `moves` names moves too), `batch` leads at a time, in
-        this transaction; the report counts are counted again."""
+        this transaction; `replace`, which follows in it, counts the reports again."""
 
 
 class UnitOfWorkFactory(Protocol):

@@ -1,5 +1,5 @@
 """Leads moved out of stages a newly applied pipeline lacks, set by set. Read and saved one at a time,
-a million of them took hours (bench/README.md); here a batch of ids costs a few statements per (stage,
+100,000 took two minutes (bench/README.md); here a batch of ids costs a few statements per (stage,
 furthest stage) pair it holds: the status history rows inserted from the leads' rows, then the rows
 updated. All in the caller's transaction, so that the pipeline and its leads change together or not at
 all: a failed apply leaves nothing half-moved, and running it again starts over."""
@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import lead_history, leads
-from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.domain.lead import HistoryField
 from leadsmanager.domain.pipeline import Pipeline
 
@@ -30,7 +29,8 @@ def lead_ids_in(session: Session, statuses: Sequence[str], *, after_id: int, lim
 
 
 def move_leads(session: Session, moves: Mapping[str, str], pipeline: Pipeline, *, at: datetime, batch: int) -> int:
-    """Moves the leads as `Lead.restage` moves each; counts the reports again when any moved. The number moved."""
+    """Moves the leads as `Lead.restage` moves each, leaving the report counts to be made again (the
+    caller does, once, after the stages change kind too). The number moved."""
     c = leads.c
     statuses, moved, after = sorted(moves), 0, 0
     while ids := lead_ids_in(session, statuses, after_id=after, limit=batch):
@@ -43,8 +43,6 @@ def move_leads(session: Session, moves: Mapping[str, str], pipeline: Pipeline, *
             values = _moved(pipeline, target, pipeline.reached_entering(moves.get(reached, reached), target), at)
             moved += run(session, update(leads).where(pair).values(values), on_duplicate=_CONTACT_TAKEN).rowcount
         after = ids[-1]
-    if moved:
-        rebuild(session.connection())  # as `db recount-reports` does, from the leads as they now stand
     return moved
 
 
