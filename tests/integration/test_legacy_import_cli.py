@@ -39,8 +39,8 @@ def legacy(mysql_engine: sa.Engine) -> Iterator[str]:
             engine,
             "formsapp_formsubmission",
             submission_row(1, estado="cotizado", assigned_user_id=2, management_message="Llamar el lunes"),
-            submission_row(2, mail=None, telefono=" 011 4555 1234 ", estado="pendiente"),
-            submission_row(3, mail=None, telefono=None),
+            submission_row(2, mail=None, telefono=" 011 4555 1234 ", estado="pendiente", data=None),
+            submission_row(3, mail=None, telefono=None, data="{}"),
             submission_row(4, mail="cliente1@example.com"),
         )
         insert(engine, "formsapp_leadhistory", history_row(1, 1, "pendiente", "cotizado", None, "2025-01-03 10:00:00"))

@@ -43,9 +43,9 @@ def legacy(mysql_engine: sa.Engine) -> Iterator[str]:
                 1, estado="cotizado", campaign_id=1, assigned_user_id=2, management_message="Llamar el lunes"
             ),
             # a null email, a phone with spaces and a leading 0, a retired estado
-            submission_row(2, mail=None, telefono=" 011 4555 1234 ", estado="pendiente", assigned_user_id=3),
+            submission_row(2, mail=None, telefono=" 011 4555 1234 ", estado="pendiente", assigned_user_id=3, data=None),
             submission_row(3, estado="pospuesto", nombre_y_apellido=None, razon_social=None, empresa="Vieja Empresa"),
-            submission_row(4, mail=None, telefono=None),  # nobody to reach
+            submission_row(4, mail=None, telefono=None, data="{}"),  # nobody to reach
             submission_row(5, mail="CLIENTE1@example.com", mensaje="Otra consulta"),  # the person of row 1 again
             submission_row(
                 6, estado="gestionExitosa", data='{"Cantidad de pallets": "120", "Correo": "cliente6@example.com"}'
@@ -204,3 +204,33 @@ def test_a_pipeline_without_the_mapped_stages_is_refused_with_what_to_do(legacy:
     with pytest.raises(Conflict, match="run `leadsmanager pipeline apply intralog` first, or pass --status"):
         ImportLegacyLeads(mysql_uow, FakeClock()).status_table([])
     assert set(DEFAULT_STATUS_MAP.values()) == set(INTRALOG.keys) - {s.key for s in INTRALOG.stages if s.kind == "spam"}
+
+
+def test_a_row_without_mail_or_telefono_takes_them_from_its_forms_data(intralog_uow: UowFactory) -> None:
+    with legacy_database(MYSQL_URL) as (url, engine):
+        insert(
+            engine,
+            "formsapp_formsubmission",
+            # forms 5's and 4's labels; the email in capitals, the phone with spaces and a leading 0
+            submission_row(
+                1,
+                mail=None,
+                telefono="",
+                data='{"Correo electrónico empresarial": " Ana@Example.COM ", "Teléfono": "011 4555 9999"}',
+            ),
+            submission_row(2, mail="", telefono=None, data='{"E-mail": "beto@example.com", "Telefono": "x"}'),
+            submission_row(3, mail="", telefono=None, data='{"Correo": "no es un mail"}'),  # unreadable, as ever
+            submission_row(4, mail="carla@example.com", data='{"Correo electrónico": "otra@example.com"}'),
+        )
+        plans = {p.row_id: (p.outcome, p.reason) for p in run_import(url, intralog_uow)}
+    assert plans == {
+        1: (LeadOutcome.CREATED, ""),
+        2: (LeadOutcome.CREATED, ""),
+        3: (LeadOutcome.SKIPPED, "no email and no phone that could be read"),
+        4: (LeadOutcome.CREATED, ""),
+    }
+    first, second, fourth = (lead_of(intralog_uow, entry) for entry in (1001, 1002, 1004))
+    assert (first.email, first.phone) == ("ana@example.com", "+541145559999")
+    assert "Correo electrónico empresarial" not in first.extras  # the lead's own email, not an extra
+    assert (second.email, second.phone) == ("beto@example.com", None)
+    assert fourth.email == "carla@example.com"  # `mail` itself, when it holds one, wins

@@ -4,11 +4,12 @@ them, its estado mapped onto a stage, its status history with the original times
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from leadsmanager.application.intake.form import TEXT_LIMITS, LeadForm, to_submission
 from leadsmanager.application.intake.form_mapping import SUBMITTED_AT
@@ -21,6 +22,15 @@ from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Submis
 DATA_VALUE_LIMIT = 200
 DATA_FIELDS = 40
 NOTE_LIMIT = 10_000
+# The `data` fields that hold the person's email or phone on INTRALOG's forms 3, 4 and 5 (docs/form-sources.md)
+# and as such forms often name them: read in lower case without accents, for a row whose `mail` or
+# `telefono` column was left empty.
+DATA_CONTACTS = {
+    **dict.fromkeys(
+        ("e-mail", "email", "mail", "correo", "correo electronico", "correo electronico empresarial"), "email"
+    ),
+    **dict.fromkeys(("telefono", "celular", "whatsapp", "phone"), "phone"),
+}
 
 
 @frozen
@@ -66,6 +76,7 @@ def convert(row: LegacySubmission, changes: Sequence[LegacyStatusChange], ctx: R
     if status is None:
         raise ValidationError(f"estado {row.status!r} has no stage: pass --status {row.status or 'OLD'}=STAGE")
     at = row.created_at or now
+    row = _with_data_contacts(row)
     submission = to_submission(_form(row, ctx, at), region=ctx.region)
     if submission.email is None and submission.phone is None:
         raise ValidationError("no email and no phone" + (" that could be read" if row.email or row.phone else ""))
@@ -105,6 +116,28 @@ def _form(row: LegacySubmission, ctx: RowContext, at: datetime) -> LeadForm:
     )
 
 
+def _with_data_contacts(row: LegacySubmission) -> LegacySubmission:
+    """The row with its empty `mail` or `telefono` taken from the entry's `data`, where the form kept it:
+    normalised later as any email or phone, so an unreadable one counts as today's do."""
+    if row.email.strip() and row.phone.strip():
+        return row
+    found: dict[str, str] = {}
+    for name, value in _data(row.data).items():
+        kind = DATA_CONTACTS.get(_plain(str(name)))
+        text = _text(value)
+        if kind and text:
+            found.setdefault(kind, text)
+    return evolve(
+        row,
+        email=row.email if row.email.strip() else found.get("email", row.email),
+        phone=row.phone if row.phone.strip() else found.get("phone", row.phone),
+    )
+
+
+def _plain(label: str) -> str:
+    return " ".join(unicodedata.normalize("NFKD", label.lower()).encode("ascii", "ignore").decode().split())
+
+
 def _campaign(row: LegacySubmission, ctx: RowContext) -> str:
     """The row's `formsapp_campaign`, as the lead's campaign: a name longer than a lead keeps is cut."""
     name = ctx.campaigns.get(row.campaign_id, "") if row.campaign_id is not None else ""
@@ -118,18 +151,21 @@ def _fallback_name(row: LegacySubmission) -> str:
 
 def _data_fields(data: str, mapped: set[str]) -> dict[str, str]:
     """The entry's other fields: short, not already a lead field, at most DATA_FIELDS of them."""
-    try:
-        fields = json.loads(data) if data else {}
-    except ValueError:
-        return {}
-    if not isinstance(fields, dict):
-        return {}
     kept: dict[str, str] = {}
-    for name, value in fields.items():
+    for name, value in _data(data).items():
         text = _text(value)
         if text and len(text) <= DATA_VALUE_LIMIT and text.lower() not in mapped and len(kept) < DATA_FIELDS:
             kept[str(name)[:100]] = text
     return kept
+
+
+def _data(data: str) -> dict[Any, Any]:
+    """The `data` JSON's fields; none when it is not an object."""
+    try:
+        fields = json.loads(data) if data else {}
+    except ValueError:
+        return {}
+    return fields if isinstance(fields, dict) else {}
 
 
 def _text(value: Any) -> str:
