@@ -23,6 +23,7 @@ from leadsmanager.entrypoints.bootstrap.settings import Settings
 from tests.browser.conftest import ADMIN_PASSWORD, serving
 from tests.browser.test_journeys import sign_in
 from tests.browser.test_look import DESKTOP, PHONE, RECORD_VIOLATIONS, RUN_AXE, WCAG_AA
+from tests.browser.test_stage_editor import set_language
 
 Page = Any
 AXE = Path(__file__).with_name("axe") / "axe.min.js"
@@ -144,3 +145,35 @@ def test_the_page_passes_axe_at_wcag_aa(admin_page: Callable[..., Page]) -> None
     page = admin_page(DESKTOP, bypass_csp=True)  # only so that axe itself can be injected
     page.add_script_tag(path=str(AXE))
     assert page.evaluate(RUN_AXE, WCAG_AA) == []
+
+
+@pytest.mark.parametrize(("viewport", "language"), [(DESKTOP, "en"), (PHONE, "es")], ids=["desktop", "phone-es"])
+def test_a_long_inbox_reads_fifty_at_a_time_without_javascript(
+    sourced: tuple[str, Container],
+    browser: Any,
+    screenshot: Callable[[Page, str], None],
+    viewport: dict[str, int],
+    language: str,
+) -> None:
+    base, container = sourced
+    inbox = container.failed_submissions()
+    for n in range(100, 160 - len(inbox.waiting())):  # 60 waiting in all, whichever ran before
+        inbox.record("landing", "contacto", "no email and no phone", fields={"Nombre": f"n{n}"}, submission_id=str(n))
+    context = browser.new_context(viewport=viewport, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, base, "admin@example.com", ADMIN_PASSWORD)
+        set_language(page, base, language)
+        page.goto(f"{base}/sources#failed-submissions")
+        words = {"en": "60 submissions are waiting.", "es": "60 envíos en espera."}[language]
+        assert words in page.inner_text("#failed-count")
+        assert page.locator("tr[data-failed]").count() == 50
+        size = "desktop" if viewport is DESKTOP else "phone"
+        screenshot(page, f"sources-inbox-{size}-{language}")
+        page.click("#next-page")
+        assert page.locator("tr[data-failed]").count() == 10
+        assert page.locator("#next-page").count() == 0 and page.locator("#newest-failed").count() == 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(page, f"sources-inbox-next-{size}-{language}")
+    finally:
+        context.close()

@@ -104,6 +104,22 @@ def test_a_replay_changes_what_is_saved_and_takes_it_out_of_the_waiting_list(uow
     assert add(uow_factory, failed("2")) == [None]  # replayed, it is still known: the sync never adds it again
 
 
+def test_the_waiting_are_counted_by_form_and_read_a_page_at_a_time_newest_first(uow_factory: UowFactory) -> None:
+    stored = [s for s in add(uow_factory, *(failed(str(n), form_id="45"[n % 2]) for n in range(7))) if s is not None]
+    lead = new_lead(1)
+    with uow_factory() as uow:
+        uow.leads.add(lead)
+        uow.failed_submissions.save(stored[6].replayed(lead.id or 0, at=START))  # no longer waiting
+        uow.commit()
+    ids = [s.id or 0 for s in stored[:6]]
+    with uow_factory() as uow:
+        assert uow.failed_submissions.waiting_counts() == {("intralog", "4"): 3, ("intralog", "5"): 3}
+        first = uow.failed_submissions.waiting_newest(before=None, limit=4)
+        rest = uow.failed_submissions.waiting_newest(before=first[-1].id, limit=4)
+    assert first == stored[5:1:-1]
+    assert [s.id for s in rest] == ids[1::-1]  # keyset: those below the last one shown, the replayed one never
+
+
 def test_unknown_ids_find_nothing(uow_factory: UowFactory) -> None:
     add(uow_factory, failed())
     with uow_factory() as uow:

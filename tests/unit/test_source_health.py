@@ -124,7 +124,8 @@ def test_each_configured_form_shows_its_sync_its_recent_leads_and_its_waiting_su
     assert contact.lag == view.at - (START + timedelta(minutes=2))
     assert (quote.cursor, quote.lag, quote.last_day, quote.last_month) == (None, None, 0, 0)
     assert (pushed.site.pulled, pushed.site.pushed, pushed.cursor, pushed.waiting) == (False, True, None, 2)
-    assert [f.reason for f in view.failed] == ["no email and no phone", "the body is not JSON"]
+    assert [f.reason for f in view.failed] == ["the body is not JSON", "no email and no phone"]  # newest first
+    assert (view.waiting, view.older_than) == (2, None)  # all of them on this page
 
 
 def test_leads_older_than_30_days_or_from_elsewhere_are_not_counted(

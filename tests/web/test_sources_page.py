@@ -18,6 +18,7 @@ from leadsmanager.application.sync_types import FormSourceAuthFailed, RemoteSubm
 from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.support import START, FakeClock
 from tests.web.conftest import Staff, csrf_of
+from tests.web.test_languages import choose_language
 
 TOKEN = "Zr8w3Tq-pL0_vY7nK2sD9hXc4b"
 SITES = (
@@ -173,6 +174,46 @@ def test_replay_all_tries_every_waiting_submission(
     assert flash_of(admin, admin.post("/sources/failed/replay", data={"csrf_token": token})) == (
         "No failed submission was waiting."
     )
+
+
+def test_the_inbox_shows_the_newest_fifty_with_the_count_and_a_link_to_the_next_fifty(
+    as_role: Callable[[str], TestClient], container: Container, source: MemoryFormSource
+) -> None:
+    inbox = container.failed_submissions()
+    kept = [
+        inbox.record("hooks", "5", "unmapped", fields={"Nombre": f"n{n}"}, submission_id=str(n)) for n in range(120)
+    ]
+    ids = [k.id for k in kept if k is not None]
+    admin = as_role("admin")
+
+    def listed(page: str) -> list[int]:
+        return [int(i) for i in re.findall(r'<tr data-failed="(\d+)">', page)]
+
+    def next_link(page: str) -> str | None:
+        found = re.search(r'id="next-page" href="([^"]+)"', page)
+        return found.group(1).replace("&amp;", "&") if found else None
+
+    first = admin.get("/sources").text
+    assert listed(first) == ids[::-1][:50]  # the newest first
+    assert "120 submissions are waiting." in first
+    assert "Replay all (120)" in first
+    assert cell(first, "hooks/5", "failed") == "120"
+    link = next_link(first)
+    assert link is not None and link.startswith("/sources?before=")
+    second = admin.get(link).text
+    assert listed(second) == ids[::-1][50:100]
+    assert "120 submissions are waiting." in second and 'id="newest-failed" href="/sources' in second
+    third_link = next_link(second)
+    assert third_link is not None
+    third = admin.get(third_link).text
+    assert listed(third) == ids[::-1][100:]
+    assert next_link(third) is None  # the last page
+    assert listed(admin.get("/sources?before=nonsense").text) == listed(first)
+
+    choose_language(admin, "es")
+    spanish = admin.get("/sources").text
+    assert "120 envíos en espera." in spanish and "Se muestran 50, los más recientes primero." in spanish
+    assert "Página siguiente" in spanish
 
 
 def inbox_lead(container: Container, failed_id: int | None) -> int | None:

@@ -298,6 +298,12 @@ class FailedSubmissionRepository(Protocol):
     def waiting(self) -> list[FailedSubmission]:
         """Every one not yet replayed into a lead, oldest first."""
 
+    def waiting_counts(self) -> dict[tuple[str, str], int]:
+        """How many are waiting, by (site, form_id)."""
+
+    def waiting_newest(self, *, before: int | None, limit: int) -> list[FailedSubmission]:
+        """At most `limit` of those waiting, newest first, with ids below `before` (from the newest if None)."""
+
 
 class FileImportRepository(Protocol):
     """Files of leads being imported, by the SHA-256 of their bytes, and the rows intake refused."""

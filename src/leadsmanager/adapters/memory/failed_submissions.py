@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 from attrs import evolve
 
@@ -54,6 +55,13 @@ class MemoryFailedSubmissionRepository(FailedSubmissionRepository):
 
     def waiting(self) -> list[FailedSubmission]:
         return [s for _, s in sorted(self._all().items()) if s.waiting]
+
+    def waiting_counts(self) -> dict[tuple[str, str], int]:
+        return dict(Counter((s.site, s.form_id) for s in self.waiting()))
+
+    def waiting_newest(self, *, before: int | None, limit: int) -> list[FailedSubmission]:
+        newest = [s for s in reversed(self.waiting()) if before is None or (s.id or 0) < before]
+        return newest[:limit]
 
 
 def _key(submission: FailedSubmission) -> tuple[str, str, str] | None:

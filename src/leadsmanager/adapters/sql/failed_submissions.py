@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from attrs import asdict, evolve
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.column_types import storable
@@ -49,6 +49,19 @@ class SqlFailedSubmissionRepository(FailedSubmissionRepository):
     def waiting(self) -> list[FailedSubmission]:
         c = failed_submissions.c
         statement = select(failed_submissions).where(c.replayed_at.is_(None)).order_by(c.id)
+        return [_to_failed(r) for r in run(self._session, statement)]
+
+    def waiting_counts(self) -> dict[tuple[str, str], int]:
+        c = failed_submissions.c
+        statement = select(c.site, c.form_id, func.count()).where(c.replayed_at.is_(None)).group_by(c.site, c.form_id)
+        return {(site, form_id): int(count) for site, form_id, count in run(self._session, statement)}
+
+    def waiting_newest(self, *, before: int | None, limit: int) -> list[FailedSubmission]:
+        c = failed_submissions.c
+        statement = select(failed_submissions).where(c.replayed_at.is_(None))
+        if before is not None:
+            statement = statement.where(c.id < before)
+        statement = statement.order_by(c.id.desc()).limit(limit)
         return [_to_failed(r) for r in run(self._session, statement)]
 
 

@@ -6,7 +6,6 @@ Read for an admin who wants to know when a source breaks; nothing here writes.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -19,6 +18,7 @@ from leadsmanager.domain.failed_submission import FailedSubmission
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.sync_cursor import SyncCursor
 
+FAILED_PAGE = 50  # failed submissions shown at once: each is kept whole, its body with it
 DAY = timedelta(days=1)
 MONTH = timedelta(days=30)
 
@@ -50,7 +50,9 @@ class FormHealth:
 class SourcesView:
     at: datetime
     forms: tuple[FormHealth, ...]
-    failed: tuple[FailedSubmission, ...]  # every submission waiting in the inbox, oldest first
+    failed: tuple[FailedSubmission, ...]  # a page of the submissions waiting in the inbox, newest first
+    waiting: int  # all those waiting
+    older_than: int | None = None  # the id the next page starts below; None: this page is the last
 
 
 class SourceHealth:
@@ -62,14 +64,15 @@ class SourceHealth:
         self._views = views
         self._clock = clock
 
-    def __call__(self, *, by: Actor) -> SourcesView:
+    def __call__(self, *, by: Actor, before: int | None = None) -> SourcesView:
+        """The forms, and the waiting submissions newest first: a page of those with ids below `before`."""
         if not by.can(Permission.MANAGE_SOURCES):
             raise PermissionDenied("only admins see the form sources")
         now = self._clock.now()
         with self._uow() as uow:
             cursors = {(c.site, c.form_id): c for c in uow.sync_cursors.list()}
-            failed = uow.failed_submissions.waiting()
-        waiting = Counter((f.site, f.form_id) for f in failed)
+            waiting = uow.failed_submissions.waiting_counts()
+            failed = uow.failed_submissions.waiting_newest(before=before, limit=FAILED_PAGE + 1)
         forms = []
         with self._views() as views:
             for site in self._sites:
@@ -77,5 +80,9 @@ class SourceHealth:
                     cursor = cursors.get((site.name, form_id))
                     day, month = views.imported(site.name, form_id, since=(now - DAY, now - MONTH))
                     lag = None if cursor is None else cursor.lag(now)
-                    forms.append(FormHealth(site, form_id, cursor, lag, day, month, waiting[(site.name, form_id)]))
-        return SourcesView(now, tuple(forms), tuple(failed))
+                    forms.append(
+                        FormHealth(site, form_id, cursor, lag, day, month, waiting.get((site.name, form_id), 0))
+                    )
+        shown = tuple(failed[:FAILED_PAGE])
+        older_than = shown[-1].id if len(failed) > FAILED_PAGE else None
+        return SourcesView(now, tuple(forms), shown, sum(waiting.values()), older_than)

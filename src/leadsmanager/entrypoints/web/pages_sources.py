@@ -21,12 +21,20 @@ from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 # A flash message travels in a cookie: a reason is cut here, and read whole on the page.
 REASON_SHOWN = 300
 REFUSALS_SHOWN = 3
+MAX_ID_DIGITS = 18
 
 
 def sources_page(request: Request) -> Response:
     actor = require(request, Permission.MANAGE_SOURCES)
-    view = container(request).source_health()(by=actor)
-    return render(request, "sources.html", view=view)
+    before = _before(request)
+    view = container(request).source_health()(by=actor, before=before)
+    return render(request, "sources.html", view=view, first_page=before is None)
+
+
+def _before(request: Request) -> int | None:
+    """The page of failed submissions asked for: those with ids below `?before=`; from the newest otherwise."""
+    given = request.query_params.get("before", "")
+    return int(given) if given.isdecimal() and len(given) <= MAX_ID_DIGITS else None
 
 
 def replay_failed(request: Request) -> Response:
