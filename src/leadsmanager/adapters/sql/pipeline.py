@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from leadsmanager.adapters.sql.errors import run
-from leadsmanager.adapters.sql.stage_moves import lead_ids_in, move_leads
+from leadsmanager.adapters.sql.stage_moves import lead_ids_in, move_leads, open_contacts
 from leadsmanager.adapters.sql.tables import leads, stage_changes, stages
 from leadsmanager.adapters.sql.views.report_rebuild import rebuild
 from leadsmanager.application.ports import PipelineRepository
@@ -106,9 +106,7 @@ class SqlPipelineRepository(PipelineRepository):
         for stage in pipeline.stages:
             if before.get(stage.key, StageKind.OPEN.value) == stage.kind.value:
                 continue
-            email, phone = (c.email, c.phone) if stage.is_open else (null(), null())
-            contacts = {"open_email": email, "open_phone": phone}
-            values = {"status_kind": stage.kind.value, "version": c.version + 1, **contacts}
+            values = {"status_kind": stage.kind.value, "version": c.version + 1, **open_contacts(stage)}
             result = run(self._session, update(leads).where(c.status == stage.key).values(values))
             changed += result.rowcount
         return changed > 0

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from leadsmanager.adapters.sql.errors import run
 from leadsmanager.adapters.sql.tables import lead_history, leads
 from leadsmanager.domain.lead import HistoryField
-from leadsmanager.domain.pipeline import Pipeline
+from leadsmanager.domain.pipeline import Pipeline, Stage
 
 _HISTORY = ("lead_id", "field", "old", "new", "actor_id", "at", "reason", "actor_deleted")
 _CONTACT_TAKEN = "another open lead already has this contact's email or phone"
@@ -62,15 +62,23 @@ def _history(pair: ColumnElement[bool], status: str, target: str, at: datetime) 
 
 def _moved(pipeline: Pipeline, target: str, reached: str, at: datetime) -> dict[str, Any]:
     """A moved row's new values: its contacts count as open ones again only in an open stage."""
-    c = leads.c
     stage = pipeline.stage(target)
-    email, phone = (c.email, c.phone) if stage.is_open else (null(), null())
     return {
         "status": target,
         "status_kind": stage.kind.value,
         "stage_reached": reached,
-        "version": c.version + 1,
+        "version": leads.c.version + 1,
         "updated_at": at,
-        "open_email": email,
-        "open_phone": phone,
+        **open_contacts(stage),
     }
+
+
+def open_contacts(stage: Stage) -> dict[str, Any]:
+    """The open_email and open_phone of a lead in `stage`: its contacts in an open stage, none in a closed
+    one (only open leads hold a contact against another open lead's)."""
+    c = leads.c
+    return (
+        {"open_email": c.email, "open_phone": c.phone}
+        if stage.is_open
+        else {"open_email": null(), "open_phone": null()}
+    )
