@@ -146,7 +146,16 @@ def test_the_history_keeps_its_times_and_ends_where_the_lead_is(uow: UowFactory)
         ("esperandoDatos", "faltaCotizar", None, moved),
         ("faltaCotizar", "cotizado", None, moved),  # the estado moved on with no history row
     ]
-    assert (lead.status, lead.stage_reached, lead.first_response_at) == ("cotizado", "cotizado", None)
+    # The deleted user's move ended the wait: the response time counts it, though the system's own does not.
+    assert (lead.status, lead.stage_reached, lead.first_response_at) == ("cotizado", "cotizado", moved)
+
+
+def test_a_lead_only_the_system_moved_is_still_waiting_for_its_first_response(uow: UowFactory) -> None:
+    started = LegacyStatusChange(1, 1, "", "pendiente", None, DAY)  # the original system's own start row
+    run(uow, FakeLegacy([row(1, status="cotizado")], [started]))
+    lead = stored(uow)["intralog/4/1001"]
+    assert [e.new for e in lead.history if e.field is HistoryField.STATUS] == ["esperandoDatos", "cotizado"]
+    assert lead.first_response_at is None
 
 
 def test_rows_that_cannot_be_leads_are_skipped_saying_why(uow: UowFactory) -> None:

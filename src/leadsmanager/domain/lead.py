@@ -385,8 +385,10 @@ class Lead:
             if entry.field is HistoryField.STATUS and entry.new:
                 lead.stage_reached = pipeline.furthest(lead.stage_reached, entry.new)
         lead.stage_reached = pipeline.furthest(lead.stage_reached, status)
-        # A person's first move or note ended the wait; a lead's first status is where it started, not a move.
-        moves = (e for e in lead.history if e.actor_id is not None and (e.field is HistoryField.NOTE or e.old))
+        # A person's first move or note ended the wait, also one whose user was deleted since; a lead's first
+        # status is where it started, not a move.
+        people = (e for e in lead.history if e.actor_id is not None or e.actor_deleted)
+        moves = (e for e in people if e.field is HistoryField.NOTE or e.old)
         lead.first_response_at = next((e.at for e in moves), None)
         lead.updated_at = max([at, *(e.at for e in lead.history)])
         return lead
