@@ -17,6 +17,7 @@ from leadsmanager.application.parsing import entity_tag, whole_number
 from leadsmanager.application.queries import MAX_PAGE_SIZE
 from leadsmanager.domain.api_key import Scope
 from leadsmanager.domain.errors import ContactTaken, NotFound, ValidationError
+from leadsmanager.domain.period import time_zone
 from leadsmanager.entrypoints.api.auth import caller
 from leadsmanager.entrypoints.api.openapi import document
 from leadsmanager.entrypoints.api.problems import ApiProblem
@@ -102,7 +103,9 @@ def list_leads(request: Request) -> Response:
     params = only(request.query_params, LIST_PARAMETERS)
     limit = whole_number(one(params, "limit", "50"), "limit", minimum=1, maximum=MAX_PAGE_SIZE)
     renamed = {("after" if k == "cursor" else k): v for k, v in params.items()}
-    page = container(request).list_leads()(lead_query(renamed, limit=limit), by=who.actor)
+    built = container(request)
+    query = lead_query(renamed, zone=time_zone(built.settings().time_zone), limit=limit)
+    page = built.list_leads()(query, by=who.actor)
     cursor = page.next_cursor.encode() if page.next_cursor else None
     return LeadsJSON({"items": [lead_json(x) for x in page.leads], "next_cursor": cursor})
 

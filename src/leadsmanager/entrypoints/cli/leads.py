@@ -61,7 +61,8 @@ def lead_query(built: Container, options: dict[str, Any], *, limit: int) -> Lead
         "after": options.get("cursor"),
     }
     params = {name: value for name, value in given.items() if value is not None}
-    return evolve(filtered_leads(params, limit=limit), hide_spam=False)
+    zone = time_zone(built.settings().time_zone)
+    return evolve(filtered_leads(params, zone=zone, limit=limit), hide_spam=False)
 
 
 @leads.command("list")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from leadsmanager.application.parsing import calendar_day, whole_number
 from leadsmanager.application.queries import DEFAULT_PAGE_SIZE, Cursor, LeadQuery
@@ -39,8 +40,9 @@ def every(params: Params, name: str) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
-def lead_query(params: Params, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
-    """Every filter the list offers; a bad value names the field it came from."""
+def lead_query(params: Params, *, zone: ZoneInfo, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
+    """Every filter the list offers; a bad value names the field it came from. `from`/`to` are days in
+    `zone`, the deployment's, as the pages show the leads' times and the reports count their days."""
     assignee, source = assignee_filter(params), one(params, "source")
     statuses = tuple(s.strip() for s in every(params, "status") if s.strip())  # ListLeads checks them
     try:
@@ -54,8 +56,8 @@ def lead_query(params: Params, *, limit: int = DEFAULT_PAGE_SIZE) -> LeadQuery:
             form_id=one(params, "form") or None,
             service=one(params, "service") or None,
             campaign=one(params, "campaign").strip() or None,
-            created_from=day(one(params, "from"), "from"),
-            created_to=day(one(params, "to"), "to", next_day=True),
+            created_from=day(one(params, "from"), "from", zone),
+            created_to=day(one(params, "to"), "to", zone, next_day=True),
             search=one(params, "q")[:200],
             after=Cursor.decode(one(params, "after")) if one(params, "after") else None,
             limit=limit,
@@ -84,8 +86,12 @@ def _sort(params: Params) -> str:
     return value
 
 
-def day(value: str, field: str, *, next_day: bool = False) -> datetime | None:
+def day(value: str, field: str, zone: ZoneInfo, *, next_day: bool = False) -> datetime | None:
+    """The midnight that starts the day `value` in `zone` (or the next day's), in UTC."""
     if not value:
         return None
-    start = datetime.combine(calendar_day(value, field), time(), tzinfo=UTC)
-    return start + timedelta(days=1) if next_day else start
+    chosen = calendar_day(value, field)
+    try:
+        return datetime.combine(chosen + timedelta(days=1) if next_day else chosen, time(), tzinfo=zone).astimezone(UTC)
+    except OverflowError:  # a first day's midnight east of UTC in year 1 is before what UTC can write: no limit
+        return (datetime.max if next_day else datetime.min).replace(tzinfo=UTC)

@@ -18,9 +18,11 @@ from leadsmanager.application.editing import DETAIL_NAMES
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm, Outcome
 from leadsmanager.application.leads import LeadChanges
 from leadsmanager.application.parsing import whole_number
+from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.errors import Conflict, ContactTaken, InvalidStatusTransition, NotFound, ValidationError
 from leadsmanager.domain.lead import Channel, HistoryEntry, HistoryField, Lead
+from leadsmanager.domain.period import time_zone
 from leadsmanager.domain.roles import Permission
 from leadsmanager.domain.user import User
 from leadsmanager.entrypoints.formats.lead_csv import COLUMNS, lead_row
@@ -44,16 +46,22 @@ def dashboard(request: Request) -> Response:
     return render(request, "dashboard.html", view=view, statuses=[*keys, *held])
 
 
+def _filters(request: Request) -> LeadQuery:
+    """The list's filters, its days those of the deployment's time zone, in which the page shows the times."""
+    zone = time_zone(container(request).settings().time_zone)
+    return lead_query(params_from(request.query_params.multi_items()), zone=zone)
+
+
 def leads_list(request: Request) -> Response:
     actor = require(request)
-    query = lead_query(params_from(request.query_params.multi_items()))
+    query = _filters(request)
     page = container(request).list_leads()(query, by=actor)
     return render(request, "leads_list.html", page=page, **_list_context(request, actor), **_waits(request))
 
 
 def my_leads(request: Request) -> Response:
     actor = require(request)
-    query = evolve(lead_query(params_from(request.query_params.multi_items())), assignee_id=actor.user_id)
+    query = evolve(_filters(request), assignee_id=actor.user_id)
     page = container(request).list_leads()(query, by=actor)
     return render(request, "leads_list.html", page=page, mine=True, **_list_context(request, actor), **_waits(request))
 
@@ -81,7 +89,7 @@ UTF8_BOM = "\ufeff"
 def export_csv(request: Request) -> Response:
     """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
     actor = require(request)
-    batches = container(request).export_leads()(lead_query(params_from(request.query_params.multi_items())), by=actor)
+    batches = container(request).export_leads()(_filters(request), by=actor)
 
     def rows() -> Iterator[str]:
         yield UTF8_BOM

@@ -219,13 +219,13 @@ FILTERS = [
         "name": "from",
         "in": "query",
         "schema": {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]},
-        "description": "first day, inclusive; empty means no limit",
+        "description": "first day, inclusive, in the deployment's time zone (LEADSMANAGER_TIME_ZONE); empty: no limit",
     },
     {
         "name": "to",
         "in": "query",
         "schema": {"anyOf": [{"type": "string", "format": "date"}, {"const": ""}]},
-        "description": "last day, inclusive; empty means no limit",
+        "description": "last day, inclusive, in the deployment's time zone (LEADSMANAGER_TIME_ZONE); empty: no limit",
     },
     {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "name, email, phone, company"},
     {
