@@ -9,7 +9,9 @@ import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+import phonenumbers
 from attrs import evolve, field, frozen
+from babel.core import get_global
 from dotenv import dotenv_values
 
 from leadsmanager.adapters.form_sources.env import sites_from_env
@@ -101,7 +103,7 @@ class Settings:
             data_dir=data_dir,
             database_url=get("DATABASE_URL", f"sqlite:///{data_dir / 'leadsmanager.sqlite3'}"),
             redis_url=get("REDIS_URL") or None,
-            phone_region=get("PHONE_REGION", "US").upper(),
+            phone_region=_phone_region(get("PHONE_REGION"), get("TIME_ZONE", "UTC")),
             secret_key=get("SECRET_KEY"),
             allowed_hosts=_words(get("ALLOWED_HOSTS", "localhost,127.0.0.1")),
             secure_cookies=_flag(get("SECURE_COOKIES", "false")),
@@ -215,6 +217,19 @@ def _zone(value: str) -> str:
     except ValidationError as e:
         raise ValueError(f"LEADSMANAGER_TIME_ZONE: {e}") from None
     return value
+
+
+def _phone_region(value: str, zone: str) -> str:
+    """The region whose numbers are written without a country code: the one given, else the country of the
+    time zone (America/Argentina/Buenos_Aires: AR), else US. An unknown region is refused: every phone
+    written without its country code would otherwise be refused as invalid."""
+    if not value:
+        country = str(get_global("zone_territories").get(zone, ""))
+        return country if country in phonenumbers.SUPPORTED_REGIONS else "US"
+    if value.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        message = f"{PREFIX}PHONE_REGION: {value!r} is not a region such as AR, US or GB"
+        raise ValidationError(message, {PREFIX + "PHONE_REGION": "not a region"})
+    return value.upper()
 
 
 def _networks(value: str) -> tuple[Network, ...]:
