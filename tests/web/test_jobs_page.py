@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.web.conftest import Staff, csrf_of
+from tests.web.test_languages import choose_language
 
 
 def test_admins_read_the_notices_in_the_local_outbox(
@@ -19,7 +20,8 @@ def test_admins_read_the_notices_in_the_local_outbox(
     assert container.relay_outbox().drain() == 5
     page = admin.get("/jobs")
     assert page.status_code == 200
-    assert "through <b>outbox</b>" in page.text and "0 lead event(s) wait" in page.text
+    assert "through <b>the local outbox</b>" in page.text and "tasks run in this process" in page.text
+    assert "0 lead events wait to be published" in page.text
     assert page.text.count("New lead: Lead") == 3
     links = [part.split('"', 1)[0] for part in page.text.split('href="/jobs/outbox/')[1:]]
     assert len(links) == 6  # an email and a chat message per lead
@@ -28,6 +30,16 @@ def test_admins_read_the_notices_in_the_local_outbox(
     assert message.status_code == 200 and message.headers["content-type"].startswith("text/plain")
     assert "admin@example.com" in message.text and "manager@example.com" in message.text
     assert admin.get("/jobs/outbox/..%2F..%2Fweb.sqlite3").status_code == 404
+
+
+def test_the_jobs_page_says_where_notices_go_in_spanish(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    admin = as_role("admin")
+    choose_language(admin, "es")
+    page = admin.get("/jobs").text
+    assert "Los emails salen por <b>la bandeja de salida local</b>" in page
+    assert "las tareas corren en este proceso" in page and "this process" not in page
 
 
 def test_an_admin_retries_a_failed_task_from_the_page(

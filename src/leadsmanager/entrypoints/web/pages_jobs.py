@@ -12,6 +12,8 @@ from leadsmanager.entrypoints.http.context import container
 from leadsmanager.entrypoints.web.context import redirect, render, require, verified_form
 from leadsmanager.entrypoints.web.i18n.messages import translate
 
+SERVICE_NAMES = {"perfit": "Perfit", "smtp": "SMTP", "slack": "Slack"}  # as their makers write them; the outbox is ours
+
 
 def jobs_page(request: Request) -> Response:
     require(request, Permission.MANAGE_USERS)
@@ -20,9 +22,9 @@ def jobs_page(request: Request) -> Response:
     return render(
         request,
         "jobs.html",
-        email_via=notifiers.email_via,
-        chat_via=notifiers.chat_via,
-        queue="Redis workers" if built.settings().redis_url else "this process",
+        email_via=SERVICE_NAMES.get(notifiers.email_via, notifiers.email_via),
+        chat_via=SERVICE_NAMES.get(notifiers.chat_via, notifiers.chat_via),
+        workers=bool(built.settings().redis_url),
         pending=built.relay_outbox().waiting(),
         failed=built.failed_tasks().waiting(),
         outbox=built.outbox().entries(),
