@@ -156,6 +156,37 @@ def test_filters_stay_in_the_address_and_pages_follow(
     assert "No leads match" in only_new.text
 
 
+def owner_cells(page: str) -> dict[int, str]:
+    cells = re.findall(r'data-owner="(\d+)">(.*?)</(?:td|span)>', page)
+    return {int(lead_id): re.sub(r"<[^>]+>", "", text).strip() for lead_id, text in cells}
+
+
+def test_the_team_list_and_the_dashboard_say_whose_each_lead_is(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    manager = as_role("manager")
+    whose = {
+        staff.leads["employee"]: "Employee",
+        staff.leads["employee2"]: "Employee2",
+        staff.leads["nobody"]: "nobody",
+    }
+    assert owner_cells(manager.get("/leads").text) == whose
+    assert owner_cells(manager.get("/").text) == whose  # all three still wait for their first contact
+    rep = as_role("employee")
+    assert owner_cells(rep.get("/leads/mine").text) == {}  # all theirs: no column for it
+    assert owner_cells(rep.get("/").text) == {}
+
+
+def test_phones_read_grouped_with_their_country_code_and_dial_as_stored(
+    as_role: Callable[[str], TestClient], container: Container
+) -> None:
+    form = LeadForm(Channel.API, name="Ana Paz", phone="+5491145678901")
+    lead_id = container.submit_lead()(form).lead_id
+    manager = as_role("manager")
+    assert "+54 9 11 4567-8901" in manager.get("/leads").text
+    assert '<a href="tel:+5491145678901">+54 9 11 4567-8901</a>' in manager.get(f"/leads/{lead_id}").text
+
+
 def test_the_csv_export_has_exactly_the_filtered_rows(
     as_role: Callable[[str], TestClient], container: Container, staff: Staff
 ) -> None:

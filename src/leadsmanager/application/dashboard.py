@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from attrs import frozen
+from attrs import Factory, frozen
 
 from leadsmanager.application.ports import LeadViewsFactory
 from leadsmanager.application.queries import LeadQuery
@@ -19,6 +19,7 @@ class DashboardView:
     counts: dict[str, int]
     my_open: list[Lead]
     waiting: list[Lead]  # still in the starting stage, longest waiting first
+    owners: dict[int, str] = Factory(dict)  # the waiting leads' owners by name, for those who see everyone's
 
     @property
     def total(self) -> int:
@@ -41,4 +42,6 @@ class Dashboard:
         waiting = LeadQuery(statuses=(pipeline.start,), assignee_id=scope, limit=self._rows, oldest_first=True)
         with self._views() as views:
             my_open = views.list(mine).leads if by.user_id is not None else []
-            return DashboardView(views.count_by_status(scope), my_open, views.list(waiting).leads)
+            waited = views.list(waiting).leads
+            owners = views.names({x.assignee_id for x in waited if x.assignee_id is not None}) if sees_all else {}
+            return DashboardView(views.count_by_status(scope), my_open, waited, owners)

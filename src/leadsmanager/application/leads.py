@@ -195,7 +195,8 @@ class ListLeads:
         self._views = views
         self._stages = stages
 
-    def __call__(self, query: LeadQuery, *, by: Actor) -> LeadPage:
+    def __call__(self, query: LeadQuery, *, by: Actor, with_owners: bool = False) -> LeadPage:
+        """A page of the leads `by` may see; `with_owners` also names each lead's owner, as a page shows them."""
         if not 1 <= query.limit <= MAX_PAGE_SIZE:
             raise ValidationError(f"a page holds 1 to {MAX_PAGE_SIZE} leads", {"limit": "out of range"})
         if query.after is not None and (query.after.score is not None) != query.by_score:
@@ -204,7 +205,10 @@ class ListLeads:
         if narrowed is None:
             return LeadPage([], None)
         with self._views() as views:
-            return views.list(narrowed)
+            page = views.list(narrowed)
+            if not with_owners:
+                return page
+            return evolve(page, owners=views.names({x.assignee_id for x in page.leads if x.assignee_id is not None}))
 
 
 class ExportLeads:

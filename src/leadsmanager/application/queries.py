@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 
-from attrs import frozen
+from attrs import Factory, frozen
 
 from leadsmanager.application.parsing import instant, whole_number
 from leadsmanager.domain.errors import ValidationError
@@ -100,3 +100,4 @@ class LeadStats:
 class LeadPage:
     leads: list[Lead]
     next_cursor: Cursor | None
+    owners: dict[int, str] = Factory(dict)  # the owners' names, when asked for

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from urllib.parse import urlencode
 
+import phonenumbers
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from starlette.datastructures import QueryParams
@@ -36,6 +37,15 @@ def with_params(params: QueryParams, **changes: str | None) -> str:
     kept = [(k, v) for k, v in params.multi_items() if k not in changes and k in (*FILTER_KEYS, "after")]
     kept += [(k, v) for k, v in changes.items() if v is not None]
     return urlencode(kept)
+
+
+def phone_text(e164: str) -> str:
+    """A stored number as people write it, grouped and with its country code: +54 9 11 4567-8901."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def waited(since: datetime, durations: Durations, now: datetime | None = None) -> str:
@@ -87,6 +97,7 @@ def register_filters(environment: Environment, formats: LocalFormats, durations:
     environment.filters["percent"] = formats.percent
     environment.filters["span"] = durations.span
     environment.filters["status_colour"] = status_colour
+    environment.filters["phone"] = phone_text
     environment.globals["with_params"] = with_params
     environment.globals["first_response"] = partial(first_response, durations=durations)
     environment.globals["stage_label"] = stage_label

@@ -54,8 +54,7 @@ def _filters(request: Request) -> LeadQuery:
 
 def leads_list(request: Request) -> Response:
     actor = require(request)
-    query = _filters(request)
-    page = container(request).list_leads()(query, by=actor)
+    page = container(request).list_leads()(_filters(request), by=actor, with_owners=True)
     return render(request, "leads_list.html", page=page, **_list_context(request, actor), **_waits(request))
 
 
