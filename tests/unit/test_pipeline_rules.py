@@ -133,11 +133,13 @@ def test_a_pipeline_that_could_not_work_is_refused(stages: list[Stage], start: s
         Pipeline.of(stages, start=start)
 
 
-def test_a_stage_needs_a_usable_key_an_english_label_and_a_reason_only_when_it_closes() -> None:
+def test_a_stage_needs_a_usable_key_a_label_and_a_reason_only_when_it_closes() -> None:
     with pytest.raises(ValidationError, match="a letter then"):
         Stage("1) x", {"en": "x"}, 1, K.OPEN)
-    with pytest.raises(ValidationError, match="English label"):
-        Stage("x", {"es": "x"}, 1, K.OPEN)
+    with pytest.raises(ValidationError, match="needs a label"):
+        Stage("x", {"en": " ", "es": ""}, 1, K.OPEN)
+    spanish_only = Stage("x", {"es": "Esperando datos"}, 1, K.OPEN)
+    assert spanish_only.label("es") == spanish_only.label("en") == "Esperando datos"
     with pytest.raises(ValidationError, match="only a lost or excluded"):
         Stage("x", {"en": "x"}, 1, K.OPEN, requires_reason=True)
 

@@ -164,3 +164,24 @@ def test_the_log_and_the_saved_message_speak_the_readers_language_and_old_entrie
     assert container.stage_log()()[-1].detail == "applied preset default: " + ", ".join(
         f"{s.key} ({s.kind})" for s in DEFAULT.stages
     )
+
+
+def test_a_spanish_team_names_stages_and_reasons_in_spanish_only_and_a_nameless_one_is_refused(
+    as_role: Callable[[str], TestClient], container: Container, staff: Staff
+) -> None:
+    admin = spanish_admin(as_role)
+    page = admin.get("/settings/stages").text
+    added = change(admin, page, "add", key="sinPresupuesto", label_en="", label_es="Sin presupuesto", kind="lost")
+    assert added.status_code == 303  # type: ignore[attr-defined]
+    page = admin.get("/settings/stages").text
+    change(admin, page, "add_reason", key="sinPresupuesto", label_en="", label_es="Precio muy alto")
+    stage = container.stages()().stage("sinPresupuesto")
+    assert (stage.label("en"), [(r.key, r.label("en")) for r in stage.reasons]) == (
+        "Sin presupuesto",
+        [("precioMuyAlto", "Precio muy alto")],
+    )
+    page = admin.get("/settings/stages").text
+    nameless = change(admin, page, "add", key="otra", label_en=" ", label_es="", kind="open")
+    assert nameless.status_code == 400  # type: ignore[attr-defined]
+    assert "ponele un nombre, en inglés o en español" in html.unescape(nameless.text)  # type: ignore[attr-defined]
+    assert "otra" not in stage_keys(admin.get("/settings/stages").text)

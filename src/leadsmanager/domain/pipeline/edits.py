@@ -173,7 +173,7 @@ class ChangeKind:
 
 
 def reason_key(label: str, taken: list[str]) -> str:
-    """A key for a new reason, from its English label: "Too expensive" is tooExpensive."""
+    """A key for a new reason, from its label: "Too expensive" is tooExpensive, "Precio alto" precioAlto."""
     plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode()
     words = re.findall(r"[A-Za-z0-9]+", plain)
     key = (words[0].lower() + "".join(w.title() for w in words[1:]) if words else "reason")[:14]
@@ -196,7 +196,8 @@ class AddReason:
             message = f"only a lost or excluded stage keeps reasons ({stage.key} is {stage.kind})"
             raise ValidationError(message, {"reason": message})
         labels = _labels(self.labels)
-        reason = Reason(reason_key(labels.get("en", ""), [r.key for r in stage.reasons]), labels)
+        named = labels.get("en") or next(iter(labels.values()), "")
+        reason = Reason(reason_key(named, [r.key for r in stage.reasons]), labels)
         changed = _replaced(pipeline, stage.key, lambda s: evolve(s, reasons=(*s.reasons, reason)))
         said = f"added reason {reason.key} to {stage.key}: {_said(reason.labels)}"
         return Edited(

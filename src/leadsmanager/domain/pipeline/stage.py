@@ -31,12 +31,17 @@ def _labels(value: Mapping[str, str]) -> dict[str, str]:
 
 
 def _check_named(what: str, key: str, labels: Mapping[str, str], field_name: str) -> None:
-    """A key that fits the 16 characters leads.status and lead_history.reason hold, and an English label."""
+    """A key that fits the 16 characters leads.status and lead_history.reason hold, and a label in some language."""
     if not KEY_PATTERN.fullmatch(key):
         message = f"a {what} key is a letter then letters, digits or _ (at most 16): {key!r}"
         raise ValidationError(message, {field_name: message})
-    if "en" not in labels:
-        raise ValidationError(f"{what} {key} needs an English label", {"labels": "add an English label"})
+    if not labels:
+        raise ValidationError(f"{what} {key} needs a label in some language", {"labels": "add a label"})
+
+
+def label_in(labels: Mapping[str, str], language: str) -> str:
+    """The label in `language`, else the English one, else the first there is: a team may name in one language."""
+    return labels.get(language) or labels.get("en") or next(iter(labels.values()))
 
 
 @frozen(hash=False)
@@ -52,7 +57,7 @@ class Reason:
         _check_named("reason", self.key, self.labels, "reason")
 
     def label(self, language: str = "en") -> str:
-        return self.labels.get(language) or self.labels["en"]
+        return label_in(self.labels, language)
 
 
 def _reasons(value: Iterable[Reason]) -> tuple[Reason, ...]:
@@ -89,8 +94,8 @@ class Stage:
         return self.kind.is_open
 
     def label(self, language: str = "en") -> str:
-        """The label in `language`, else the English one."""
-        return self.labels.get(language) or self.labels["en"]
+        """The label in `language`, else the English one, else the one it has."""
+        return label_in(self.labels, language)
 
     @property
     def offered_reasons(self) -> list[Reason]:

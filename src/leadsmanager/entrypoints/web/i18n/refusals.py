@@ -189,6 +189,7 @@ def _patterns(_: Gettext) -> list[tuple[str, str]]:
             _("%(stage)s asks for a reason: add one to its list first"),
         ),
         (r"(?P<stage>\S+) cannot move further that way", _("%(stage)s cannot move further that way")),
+        (r"(?:stage|reason) \S+ needs a label in some language", _("give it a name, in English or in Spanish")),
         (
             r"only a lost or excluded stage keeps reasons \((?P<stage>\S+) is \S+\)",
             _("only a lost or excluded stage keeps reasons, and %(stage)s is neither"),
