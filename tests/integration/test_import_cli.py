@@ -30,7 +30,7 @@ def test_a_file_is_imported_with_a_summary_progress_and_an_error_report(cli: Cli
     done = cli("import", "csv", str(leads), *MAP, "--errors", "errors.csv", "--progress")
     assert done.exit_code == 0, done.output
     assert "1 new leads, 0 merged, 0 already imported, 1 refused; refused rows in errors.csv" in done.stdout
-    assert "  refused 1: created_at: '=1+1' is not a date" in done.stdout
+    assert "  refused 1 (row 3): created_at: '=1+1' is not a date" in done.stdout
     assert done.stderr == "row 3: 1 new, 0 merged, 1 refused\n"
     with (tmp_path / "errors.csv").open(encoding="utf-8-sig") as report:
         table = list(csv.reader(report, delimiter=";"))  # the file's own separator, as Excel in Spanish reads it

@@ -123,6 +123,14 @@ def test_refused_rows_are_reported_with_their_numbers_values_and_reasons(importe
     assert "6 values" in refusals[3].reason
     assert (summary.counts.created, summary.counts.refused) == (1, 4)
     assert dict(summary.reasons)["email: There must be something after the @-sign."] == 1
+    assert summary.rows_of["email: There must be something after the @-sign."] == (4,)  # to find it in the file
+
+
+def test_a_reason_names_its_first_five_rows(importer: ImportCsv) -> None:
+    rows = [HEADER, *(["Bea", f"bea{n}@", "", "", ""] for n in range(7))]
+    summary = importer(source(csv_text(rows), MAP), by=ADMIN, dry_run=True)
+    assert summary.reasons == (("email: There must be something after the @-sign.", 7),)
+    assert summary.rows_of == {"email: There must be something after the @-sign.": (2, 3, 4, 5, 6)}
 
 
 def test_importing_the_same_file_again_creates_nothing(importer: ImportCsv, memory_views: ViewsFactory) -> None:
@@ -240,12 +248,21 @@ def test_a_column_mapped_to_campaign_is_the_leads_campaign_trimmed_and_length_ch
 def test_a_spanish_spreadsheets_headers_fill_the_fields_without_a_map(
     importer: ImportCsv, memory_views: ViewsFactory
 ) -> None:
-    header = ["Nombre y Apellido", "CORREO ELECTRÓNICO", "Teléfono", "Razón social", "Empresa", "Campaña", "Fecha"]
-    row = ["Ana Paz", "ana@example.com", "011 4444-5555", "Intralog SA", "Intralog", "Expo 2025", "15/01/2024"]
+    header = [
+        "Nombre y Apellido",
+        "CORREO ELECTRÓNICO",
+        "Teléfono",
+        "Razón social",
+        "Empresa",
+        "Campaña",
+        "Fecha de alta",
+    ]
+    header += ["Comentario"]
+    row = ["Ana Paz", "ana@example.com", "011 4444-5555", "Intralog SA", "Intralog", "Expo 2025", "15/01/2024", "Hola"]
     importer(source(csv_text([header, row], separator=";")), by=ADMIN)
     [lead] = imported(memory_views)
-    assert (lead.contact_name, lead.email, lead.phone, lead.company, lead.campaign) == (
-        "Ana Paz", "ana@example.com", "+541144445555", "Intralog SA", "Expo 2025"
+    assert (lead.contact_name, lead.email, lead.phone, lead.company, lead.campaign, lead.message) == (
+        "Ana Paz", "ana@example.com", "+541144445555", "Intralog SA", "Expo 2025", "Hola"
     )  # fmt: skip
     assert lead.created_at.date().isoformat() == "2024-01-15"
     assert lead.extras == {"Empresa": "Intralog", "submitted_at": lead.created_at.isoformat()}  # one company

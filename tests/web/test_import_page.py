@@ -58,7 +58,7 @@ def test_an_admin_uploads_maps_dry_runs_imports_and_downloads_the_refused_rows(
     dry = admin.post(mapping_url, data={**form, "action": "dry-run"})
     assert dry.status_code == 200
     assert '<b id="would-create">2</b>' in dry.text and '<b id="would-refuse">1</b>' in dry.text
-    assert "1 refused: email: There must be something after the @-sign." in dry.text
+    assert "1 refused (row 3): email: There must be something after the @-sign." in dry.text
     assert "ana@example.com" not in admin.get("/leads").text  # a dry run stores nothing
 
     done = admin.post(mapping_url, data={**form, "action": "import"})

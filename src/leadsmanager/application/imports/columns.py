@@ -35,9 +35,9 @@ HEADERS = {
     **dict.fromkeys(("telefono", "celular", "whatsapp"), "phone"),
     **dict.fromkeys(("empresa", "razon social"), "company"),
     "servicio": "service",
-    **dict.fromkeys(("mensaje", "consulta"), "message"),
+    **dict.fromkeys(("mensaje", "consulta", "comentario", "comentarios", "observaciones"), "message"),
     "campana": CAMPAIGN,
-    **dict.fromkeys(("fecha", "fecha de creacion"), CREATED_AT),
+    **dict.fromkeys(("fecha", "fecha de creacion", "fecha de alta", "fecha alta", "fecha de ingreso"), CREATED_AT),
 }
 FIELDS = (*LEAD_FIELDS, CAMPAIGN, CREATED_AT, EXTERNAL_ID, *UTM_FIELDS, "site", "form_id", EXTRA, IGNORE)
 EXTERNAL_PREFIX = "csv/"  # an imported lead's external id: the row's id in the other system, or its content's hash

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from attrs import frozen
+from attrs import Factory, frozen
 
 from leadsmanager.application.imports.csv_file import CsvRow
 from leadsmanager.application.imports.outcomes import DryRun
@@ -14,6 +14,7 @@ from leadsmanager.application.intake import Outcome, SubmitResult
 from leadsmanager.domain.errors import ValidationError
 from leadsmanager.domain.file_import import FileImport, ImportCounts, RowRefusal
 
+FIRST_ROWS = 5  # the rows a reason names, so that a person finds them in the file
 OnBatch = Callable[["ImportProgress"], None]
 OnRefused = Callable[[RowRefusal], None]
 
@@ -36,6 +37,7 @@ class ImportSummary:
     reasons: tuple[tuple[str, int], ...]  # why rows were refused, most frequent first
     dry_run: bool = False
     finished_before: datetime | None = None  # the file was imported to its end already
+    rows_of: dict[str, tuple[int, ...]] = Factory(dict)  # a reason's first rows (FIRST_ROWS), in this run
 
 
 Verdict = Outcome | SubmitResult | ValidationError
@@ -63,13 +65,18 @@ class Run:
         self.dry = DryRun()
         self.counts = ImportCounts()
         self.reasons: Counter[str] = Counter()
+        self.rows_of: dict[str, list[int]] = {}
         self._on_batch, self._on_refused = on_batch, on_refused
 
     def add(self, next_row: int, done: Sequence[tuple[CsvRow, Verdict]]) -> None:
         batch = Batch.of(done)
         self.counts += batch.counts
         self.state = self.state.advanced(next_row, batch.counts, at=self.state.updated_at)
-        self.reasons.update(reason(v) for _, v in done if isinstance(v, ValidationError))
+        self.reasons.update(refusal.reason for refusal in batch.refusals)
+        for refusal in batch.refusals:
+            rows = self.rows_of.setdefault(refusal.reason, [])
+            if len(rows) < FIRST_ROWS:
+                rows.append(refusal.row)
         for refusal in batch.refusals:
             if self._on_refused is not None:
                 self._on_refused(refusal)
@@ -83,6 +90,7 @@ class Run:
         return ImportSummary(
             s.file_hash, s.file_name, s.columns, self.first_row, s.next_row, self.counts, total, reasons,
             dry_run=self.dry_run, finished_before=finished_before,
+            rows_of={why: tuple(rows) for why, rows in self.rows_of.items()},
         )  # fmt: skip
 
 

@@ -66,7 +66,9 @@ def import_csv(
         _write_errors(errors_file, summary.columns, rows, shape(source.open_file, file.name, separator=separator))
     click.echo(summary_line(summary, errors_file))
     for reason, count in summary.reasons:
-        click.echo(f"  refused {count:,}: {reason}")
+        rows = ", ".join(f"{n:,}" for n in summary.rows_of.get(reason, ()))
+        more = " …" if count > len(summary.rows_of.get(reason, ())) else ""
+        click.echo(f"  refused {count:,} (row{'s' if count > 1 else ''} {rows}{more}): {reason}")
 
 
 def summary_line(s: ImportSummary, errors_file: Path | None) -> str:
