@@ -97,6 +97,12 @@ def test_deactivating_a_user_asks_first(
     assert done.status_code == 303 and rep.get("/").status_code == 303
 
 
+def test_an_admin_is_not_offered_to_deactivate_themself(as_role: Callable[[str], TestClient], staff: Staff) -> None:
+    page = as_role("admin").get("/users").text
+    offered = set(re.findall(r'data-deactivate="(\d+)"', page))
+    assert offered == {str(staff.ids[role]) for role in ("manager", "employee", "employee2")}
+
+
 def test_revoking_an_api_key_asks_first(
     as_role: Callable[[str], TestClient], staff: Staff, container: Container
 ) -> None:
