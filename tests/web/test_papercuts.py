@@ -103,6 +103,17 @@ def test_an_admin_is_not_offered_to_deactivate_themself(as_role: Callable[[str],
     assert offered == {str(staff.ids[role]) for role in ("manager", "employee", "employee2")}
 
 
+def test_an_address_a_refused_change_was_shown_at_opens_again_as_its_page(
+    as_role: Callable[[str], TestClient], staff: Staff
+) -> None:
+    admin, lead_id = as_role("admin"), staff.leads["employee"]
+    for action in ("details", "status", "assign", "note"):
+        again = admin.get(f"/leads/{lead_id}/{action}")
+        assert (again.status_code, again.headers["location"]) == (303, f"/leads/{lead_id}")
+    again = admin.get(f"/users/{staff.ids['employee']}")
+    assert (again.status_code, again.headers["location"]) == (303, "/users")
+
+
 def test_revoking_an_api_key_asks_first(
     as_role: Callable[[str], TestClient], staff: Staff, container: Container
 ) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from attrs import evolve
 from starlette.requests import Request
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
@@ -155,6 +155,11 @@ def lead_detail(
     )
 
 
+def back_to_lead(request: Request) -> Response:
+    """The address a refused change was shown at, opened again (reloaded, bookmarked): the lead's page."""
+    return RedirectResponse(f"/leads/{int(request.path_params['lead_id'])}", status_code=303)
+
+
 def lead_action(request: Request) -> Response:
     actor = require(request)
     form = verified_form(request)
@@ -276,4 +281,5 @@ routes = [
     Route("/leads/new", new_lead, methods=["POST"]),
     Route("/leads/{lead_id:id}", lead_detail),
     Route("/leads/{lead_id:id}/{action:str}", lead_action, methods=["POST"]),
+    Route("/leads/{lead_id:id}/{action:str}", back_to_lead, methods=["GET"]),
 ]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol, TypeVar
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
@@ -171,10 +171,16 @@ def _listed(found: Sequence[T], ident: int, what: str) -> T:
     return thing
 
 
+def back_to_users(request: Request) -> Response:
+    """A user's address, where a confirmation or a refused change was shown, opened again: the users page."""
+    return RedirectResponse("/users", status_code=303)
+
+
 routes = [
     Route("/users/api-keys", create_api_key, methods=["POST"]),
     Route("/users/api-keys/{key_id:id}/revoke", revoke_api_key, methods=["POST"]),
     Route("/users", users_page, methods=["GET"]),
     Route("/users", create_user, methods=["POST"]),
     Route("/users/{user_id:id}", change_user, methods=["POST"]),
+    Route("/users/{user_id:id}", back_to_users, methods=["GET"]),
 ]
