@@ -16,6 +16,7 @@ PAGES: dict[str, tuple[int, int, int, int]] = {
     "/leads": (303, 200, 200, 200),
     "/leads/mine": (303, 200, 200, 200),
     "/leads/export.csv": (303, 200, 200, 200),
+    "/leads/sheet.csv": (303, 200, 200, 200),
     "/leads/new": (303, 200, 200, 200),
     "/leads/{own}": (303, 200, 200, 200),
     "/leads/{other}": (303, 404, 200, 200),
@@ -79,4 +80,5 @@ def test_an_employee_cannot_reach_another_reps_lead_by_any_route(
     other = staff.leads["employee2"]
     assert rep.get(f"/leads/{other}").status_code == 404
     listed = rep.get("/leads").text + rep.get("/leads/mine").text + rep.get("/leads/export.csv").text
+    listed += rep.get("/leads/sheet.csv").text
     assert "lead1@example.com" not in listed and "lead0@example.com" in listed

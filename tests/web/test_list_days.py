@@ -12,11 +12,14 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from leadsmanager.application.imports.columns import ColumnMap
 from leadsmanager.application.intake import LeadForm
+from leadsmanager.domain.actor import Actor
 from leadsmanager.domain.lead import Channel
 from leadsmanager.entrypoints.bootstrap.container import Container
 from tests.support import FakeClock
-from tests.web.conftest import deployment, web_settings
+from tests.web.conftest import Staff, deployment, web_settings
+from tests.web.test_languages import choose_language
 
 LATE_EVENING = datetime(2026, 12, 7, 1, 23, tzinfo=UTC)  # 6 December, 22:23 in Buenos Aires
 
@@ -66,3 +69,34 @@ def test_a_late_evening_lead_is_listed_on_its_local_day_not_the_utc_one(
     assert api_ids(client, keys, "from=2026-12-07") == set()
     assert late_lead in api_ids(client, keys, "to=2026-12-06")
     assert api_ids(client, keys, "to=2026-12-05") == set()
+
+
+def test_the_sheet_export_reads_in_spanish_for_a_spanish_excel_and_the_csv_import_reads_it_back(
+    late_lead: int, as_role: Callable[[str], TestClient], staff: Staff, container: Container
+) -> None:
+    container.assign_lead()(late_lead, staff.ids["employee"], by=Actor.system())
+    manager = as_role("manager")
+    choose_language(manager, "es")
+    body = manager.get("/leads/sheet.csv?q=lucia").content.decode("utf-8-sig")
+    [header, row] = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert header[:8] == ["#", "Llegó (America/Argentina/Buenos_Aires)", "Estado", "Responsable", "Origen", "Sitio",
+                          "Formulario", "Nombre"]  # fmt: skip
+    assert row[:5] == [str(late_lead), "06/12/2026 22:23", "nuevo", "Employee", "API"]
+    assert row[header.index("Email")] == "lucia@example.com"
+    # What a Spanish spreadsheet gives back fills the fields again (the date read in the same zone).
+    again = ColumnMap.of(tuple(header), {})
+    assert [again.fields[h] for h in ("Nombre", "Email", "Teléfono", "Empresa", "Mensaje", "Campaña")] == [
+        "name", "email", "phone", "company", "message", "campaign"
+    ]  # fmt: skip
+
+
+def test_the_sheet_export_in_english_splits_on_commas_and_the_data_export_keeps_keys(
+    late_lead: int, as_role: Callable[[str], TestClient]
+) -> None:
+    manager = as_role("manager")
+    [header, row] = list(csv.reader(io.StringIO(manager.get("/leads/sheet.csv?q=lucia").text.lstrip("\ufeff"))))
+    assert header[1:4] == ["Arrived (America/Argentina/Buenos_Aires)", "Status", "Assignee"]
+    assert row[1:4] == ["2026-12-06 22:23", "new", ""]
+    [data] = list(csv.DictReader(io.StringIO(manager.get("/leads/export.csv?q=lucia").text.lstrip("\ufeff"))))
+    assert (data["status"], data["created_at"][:17]) == ("new", "2026-12-07 01:23:")  # in UTC
+    assert data["created_at"].endswith("+00:00")

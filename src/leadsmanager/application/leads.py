@@ -10,7 +10,7 @@ from leadsmanager.application.editing import correct_details, corrections
 from leadsmanager.application.intake import SubmitResult
 from leadsmanager.application.intake.normalisation import NO_REGION, clean_message, too_long
 from leadsmanager.application.job_types import Notice
-from leadsmanager.application.ports import Clock, LeadViewsFactory, UnitOfWork, UnitOfWorkFactory
+from leadsmanager.application.ports import Clock, LeadViews, LeadViewsFactory, UnitOfWork, UnitOfWorkFactory
 from leadsmanager.application.queries import MAX_PAGE_SIZE, LeadPage, LeadQuery, LeadStats, StatsQuery
 from leadsmanager.application.transactions import in_transaction
 from leadsmanager.domain.actor import Actor
@@ -205,10 +205,7 @@ class ListLeads:
         if narrowed is None:
             return LeadPage([], None)
         with self._views() as views:
-            page = views.list(narrowed)
-            if not with_owners:
-                return page
-            return evolve(page, owners=views.names({x.assignee_id for x in page.leads if x.assignee_id is not None}))
+            return _listed(views, narrowed, with_owners=with_owners)
 
 
 class ExportLeads:
@@ -219,23 +216,31 @@ class ExportLeads:
         self._stages = stages
         self._batch = batch
 
-    def __call__(self, query: LeadQuery, *, by: Actor) -> Iterator[list[Lead]]:
+    def __call__(self, query: LeadQuery, *, by: Actor, with_owners: bool = False) -> Iterator[LeadPage]:
+        """The batches as pages; `with_owners` names each batch's owners, for people to read."""
         narrowed = visible(evolve(checked_statuses(query, self._stages), limit=self._batch, after=None), by)
         if narrowed is None:
             return iter([])
-        first = self._page(narrowed)  # read now, so a failure is reported before anything is sent
-        return self._rest(narrowed, first)
+        first = self._page(narrowed, with_owners)  # read now, so a failure is reported before anything is sent
+        return self._rest(narrowed, first, with_owners)
 
-    def _rest(self, query: LeadQuery, page: LeadPage) -> Iterator[list[Lead]]:
+    def _rest(self, query: LeadQuery, page: LeadPage, with_owners: bool) -> Iterator[LeadPage]:
         while True:
-            yield page.leads
+            yield page
             if page.next_cursor is None:
                 return
-            page = self._page(evolve(query, after=page.next_cursor))
+            page = self._page(evolve(query, after=page.next_cursor), with_owners)
 
-    def _page(self, query: LeadQuery) -> LeadPage:
+    def _page(self, query: LeadQuery, with_owners: bool) -> LeadPage:
         with self._views() as views:
-            return views.list(query)
+            return _listed(views, query, with_owners=with_owners)
+
+
+def _listed(views: LeadViews, query: LeadQuery, *, with_owners: bool) -> LeadPage:
+    page = views.list(query)
+    if not with_owners:
+        return page
+    return evolve(page, owners=views.names({x.assignee_id for x in page.leads if x.assignee_id is not None}))
 
 
 class LeadStatistics:

@@ -89,7 +89,7 @@ def leads_list(ctx: click.Context, /, **options: Any) -> None:
 @click.pass_context
 @reports_errors
 def leads_export(ctx: click.Context, /, **options: Any) -> None:
-    """Every lead the filters match, newest first, as CSV (the columns of the web page's export)."""
+    """Every lead the filters match, newest first, as CSV (the columns of the web page's data export)."""
     built = container(ctx)
     batches = built.export_leads()(lead_query(built, options, limit=1000), by=OPERATOR)
     progress = Progress.chosen(options["show_progress"])
@@ -97,8 +97,8 @@ def leads_export(ctx: click.Context, /, **options: Any) -> None:
     writer.writerow(COLUMNS)
     exported = 0
     for batch in batches:
-        writer.writerows(lead_row(lead) for lead in batch)
-        exported += len(batch)
+        writer.writerows(lead_row(lead) for lead in batch.leads)
+        exported += len(batch.leads)
         progress.show(f"{exported} leads exported")
     progress.done()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from leadsmanager.entrypoints.web.i18n.choice import staff_language
 from leadsmanager.entrypoints.web.i18n.labels import history_words, source_names
 from leadsmanager.entrypoints.web.i18n.messages import refusal, translate
 from leadsmanager.entrypoints.web.lead_values import Shown, extras_shown, resubmission_shown, system_note
+from leadsmanager.entrypoints.web.sheets.leads import LeadSheet
 
 
 def dashboard(request: Request) -> Response:
@@ -89,14 +90,29 @@ def export_csv(request: Request) -> Response:
     """Exactly the filtered rows, streamed batch by batch: memory stays flat however many there are."""
     actor = require(request)
     batches = container(request).export_leads()(_filters(request), by=actor)
+    return _streamed_csv(COLUMNS, ([lead_row(lead) for lead in batch.leads] for batch in batches))
 
+
+def export_sheet(request: Request) -> Response:
+    """The filtered rows for a person's spreadsheet, in their language (see sheets.leads), streamed."""
+    actor = require(request)
+    built = container(request)
+    batches = built.export_leads()(_filters(request), by=actor, with_owners=True)
+    language = staff_language(request)
+    gettext = translations(language).gettext
+    label = partial(pipeline_of(request).label, language=language)
+    sheet = LeadSheet(language, time_zone(built.settings().time_zone), gettext, label, source_names(gettext))
+    return _streamed_csv(sheet.header(), sheet.rows(batches), separator=sheet.separator)
+
+
+def _streamed_csv(header: Sequence[str], batches: Iterable[list[list[str]]], separator: str = ",") -> Response:
     def rows() -> Iterator[str]:
         yield UTF8_BOM
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
+        writer = csv.writer(buffer, delimiter=separator)
+        writer.writerow(header)
         for batch in batches:
-            writer.writerows(lead_row(lead) for lead in batch)
+            writer.writerows(batch)
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
@@ -277,6 +293,7 @@ routes = [
     Route("/leads", leads_list),
     Route("/leads/mine", my_leads),
     Route("/leads/export.csv", export_csv),
+    Route("/leads/sheet.csv", export_sheet),
     Route("/leads/new", new_lead_page, methods=["GET"]),
     Route("/leads/new", new_lead, methods=["POST"]),
     Route("/leads/{lead_id:id}", lead_detail),

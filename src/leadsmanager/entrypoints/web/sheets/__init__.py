@@ -1,0 +1,1 @@
+"""Lists written for a person's spreadsheet, in their language, rather than for another program."""
