@@ -102,6 +102,18 @@ def test_bad_input_is_named(as_role: Callable[[str], TestClient], staff: Staff, 
     assert all(f'name="{name}" value="{value}"' in response.text for name, value in typed.items() if name != "assignee")
 
 
+def test_the_sources_are_named_in_the_readers_language_and_the_csv_keeps_their_keys(
+    as_role: Callable[[str], TestClient], worked: Staff
+) -> None:
+    manager = as_role("manager")
+    choose_language(manager, "es")
+    page = manager.get("/reports?from=&to=").text
+    table = page[page.index('id="report-sources"') :].split("</table>")[0]
+    assert ">formulario web<" in table and ">web_form<" not in table
+    assert ">formulario web</text>" in page  # the chart's bar
+    assert rows(manager.get("/reports/sources.csv?from=&to=").text)[1][0] == "web_form"
+
+
 def test_a_time_zone_is_offered_as_it_is_typed_and_a_wrong_one_is_said_in_spanish(
     as_role: Callable[[str], TestClient], staff: Staff
 ) -> None:

@@ -25,12 +25,13 @@ LOST_ROW = "lost"  # the funnel's last row: the leads in a lost stage, whichever
 class Column:
     header: str
     # text, campaign (text whose blank, NONE, a page says as a campaign's), stage (a stage's key: the page
-    # shows its label), count, share (0-1), or within (a first-response bound)
+    # shows its label), source (a channel's key: the page shows its name), count, share (0-1), or within (a
+    # first-response bound)
     kind: str = "text"
 
     @property
     def numeric(self) -> bool:
-        return self.kind not in ("text", "campaign", "stage")
+        return self.kind not in ("text", "campaign", "stage", "source")
 
 
 @frozen
@@ -80,7 +81,7 @@ def _funnel(report: Report) -> Table:
 
 def _sources(report: Report) -> Table:
     columns = (
-        Column("Source"),
+        Column("Source", "source"),
         Column("Leads", "count"),
         Column("Spam", "count"),
         Column("Won", "count"),

@@ -102,10 +102,12 @@ def export_sheet(request: Request) -> Response:
     gettext = translations(language).gettext
     label = partial(pipeline_of(request).label, language=language)
     sheet = LeadSheet(language, time_zone(built.settings().time_zone), gettext, label, source_names(gettext))
-    return _streamed_csv(sheet.header(), sheet.rows(batches), separator=sheet.separator)
+    return _streamed_csv(sheet.header(), sheet.rows(batches), separator=sheet.separator, name="leads-sheet.csv")
 
 
-def _streamed_csv(header: Sequence[str], batches: Iterable[list[list[str]]], separator: str = ",") -> Response:
+def _streamed_csv(
+    header: Sequence[str], batches: Iterable[list[list[str]]], separator: str = ",", name: str = "leads.csv"
+) -> Response:
     def rows() -> Iterator[str]:
         yield UTF8_BOM
         buffer = io.StringIO()
@@ -118,7 +120,7 @@ def _streamed_csv(header: Sequence[str], batches: Iterable[list[list[str]]], sep
             buffer.truncate()
         yield buffer.getvalue()
 
-    headers = {"Content-Disposition": 'attachment; filename="leads.csv"'}
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return StreamingResponse(rows(), media_type="text/csv; charset=utf-8", headers=headers)
 
 

@@ -34,6 +34,7 @@ from leadsmanager.entrypoints.web.charts import RED, Bar, bar_chart
 from leadsmanager.entrypoints.web.context import render, require
 from leadsmanager.entrypoints.web.i18n.catalogues import translations
 from leadsmanager.entrypoints.web.i18n.choice import staff_language
+from leadsmanager.entrypoints.web.i18n.labels import source_names
 from leadsmanager.entrypoints.web.i18n.messages import refusal
 
 TOP = 10  # rows a chart shows; its table has them all
@@ -111,8 +112,10 @@ def charts(report: Report, _: Callable[[str], str] = str, names: Mapping[str, st
     lost = report.lost
     funnel.append(Bar(named.get(LOST_ROW, LOST_ROW), lost, _of(lost, entered), colour=RED))
     won = _("%(leads)s · %(rate)s won")
+    channel = source_names(_)
     sources = [
-        Bar(s.source, s.leads, won % {"leads": f"{s.leads:,}", "rate": _rate(s.conversion)}) for s in report.sources
+        Bar(channel.get(s.source, s.source), s.leads, won % {"leads": f"{s.leads:,}", "rate": _rate(s.conversion)})
+        for s in report.sources
     ]
     none = _("(none)")
     sites = [Bar(f"{site or none} {form}".strip(), n, f"{n:,}") for site, form, n in report.sites[:TOP]]

@@ -42,7 +42,7 @@ def environment(language: str, zone: ZoneInfo) -> Environment:
     env.filters["source_name"] = lambda source: sources.get(str(source), str(source))
     import_fields = import_field_names(catalogue.gettext)
     env.filters["import_field"] = lambda field: import_fields.get(str(field), str(field))
-    text = ReportText(report_words(catalogue.gettext, in_context(catalogue)), formats, durations)
+    text = ReportText(report_words(catalogue.gettext, in_context(catalogue)), formats, durations, sources)
     env.globals["shown"] = text.cell
     env.filters["report_word"] = text.word
     env.filters["score_word"] = ScoreText(catalogue.gettext)

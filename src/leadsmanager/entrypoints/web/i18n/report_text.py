@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from attrs import frozen
@@ -56,6 +56,7 @@ class ReportText:
     words: dict[str, str]
     formats: LocalFormats
     durations: Durations
+    sources: Mapping[str, str]  # a channel's name in the language, by its key
 
     def word(self, text: str) -> str:
         return self.words.get(text, text)
@@ -64,12 +65,21 @@ class ReportText:
         """A cell as a person reads it, as `report_tables.shown` does in English."""
         if cell is None:
             return "—"
+        number = self._number(cell, kind)
+        if number is not None:
+            return number
+        text = str(cell)
+        if kind == "campaign":
+            return self.word(NO_CAMPAIGN) if cell == NONE else text
+        if kind == "source":
+            return self.sources.get(text, text)
+        return self.word(text) if kind != "text" or cell in (NONE, "Everyone", UNASSIGNED) else text
+
+    def _number(self, cell: Cell, kind: str) -> str | None:
         if kind == "count" and isinstance(cell, int):
             return self.formats.number(cell)
         if kind == "share" and isinstance(cell, float):
             return self.formats.percent(cell)
         if kind == "within" and isinstance(cell, timedelta):
             return f"≤ {self.durations.span(cell)}"
-        if kind == "campaign":
-            return self.word(NO_CAMPAIGN) if cell == NONE else str(cell)
-        return self.word(str(cell)) if kind != "text" or cell in (NONE, "Everyone", UNASSIGNED) else str(cell)
+        return None

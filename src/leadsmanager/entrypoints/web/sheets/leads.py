@@ -14,6 +14,7 @@ from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.application.queries import LeadPage
 from leadsmanager.domain.lead import Lead
 from leadsmanager.entrypoints.formats.spreadsheet import spreadsheet_cell
+from leadsmanager.entrypoints.web.filters import phone_text
 
 SEPARATORS = {"es": ";"}  # the list separator of the language's spreadsheets; "," otherwise
 
@@ -44,10 +45,13 @@ class LeadSheet:
     def _row(self, lead: Lead, owners: dict[int, str]) -> list[str]:
         local = lead.created_at.astimezone(self.zone)
         arrived = f"{LocalFormats(self.language, self.zone).day(local.date())} {local:%H:%M}"
-        owner = owners.get(lead.assignee_id, f"#{lead.assignee_id}") if lead.assignee_id is not None else ""
+        nobody = self.gettext("nobody")
+        owner = owners.get(lead.assignee_id, f"#{lead.assignee_id}") if lead.assignee_id is not None else nobody
+        # Grouped, a phone is text to a spreadsheet: bare E.164 would be read as a number and lose its +.
+        phone = phone_text(lead.phone) if lead.phone else ""
         cells = (
             *(str(lead.id), arrived, self.stage(lead.status), owner, self.sources.get(lead.source, lead.source.value)),
-            *(lead.site or "", lead.form_id or "", lead.contact_name, lead.email or "", lead.phone or ""),
+            *(lead.site or "", lead.form_id or "", lead.contact_name, lead.email or "", phone),
             *(lead.company, lead.service, lead.message, lead.campaign or "", str(lead.score)),
         )
         return [spreadsheet_cell(c) for c in cells]
