@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 import leadsmanager.entrypoints.http.ids  # noqa: F401  (registers the {name:id} path parameter)
+from leadsmanager.adapters.i18n.local_formats import LocalFormats
 from leadsmanager.application.editing import DETAIL_NAMES
 from leadsmanager.application.intake import HANDLED_BY_THE_TEAM, LeadForm, Outcome
 from leadsmanager.application.leads import LeadChanges
@@ -101,7 +102,8 @@ def export_sheet(request: Request) -> Response:
     language = staff_language(request)
     gettext = translations(language).gettext
     label = partial(pipeline_of(request).label, language=language)
-    sheet = LeadSheet(language, time_zone(built.settings().time_zone), gettext, label, source_names(gettext))
+    formats = LocalFormats(language, time_zone(built.settings().time_zone))
+    sheet = LeadSheet(formats, gettext, label, source_names(gettext))
     return _streamed_csv(sheet.header(), sheet.rows(batches), separator=sheet.separator, name="leads-sheet.csv")
 
 

@@ -6,7 +6,6 @@ and the separator the language's spreadsheets split on (a Spanish Excel splits o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from zoneinfo import ZoneInfo
 
 from attrs import frozen
 
@@ -21,31 +20,30 @@ SEPARATORS = {"es": ";"}  # the list separator of the language's spreadsheets; "
 
 @frozen
 class LeadSheet:
-    language: str
-    zone: ZoneInfo
+    formats: LocalFormats  # the reader's language and the deployment's zone
     gettext: Callable[[str], str]
     stage: Callable[[str], str]  # a stage key's label in the language
     sources: Mapping[str, str]  # a channel's name in the language
 
     @property
     def separator(self) -> str:
-        return SEPARATORS.get(self.language, ",")
+        return SEPARATORS.get(self.formats.language, ",")
 
     def header(self) -> list[str]:
         _ = self.gettext
-        arrived = _("Arrived (%(zone)s)") % {"zone": self.zone.key}
+        arrived = _("Arrived (%(zone)s)") % {"zone": self.formats.zone.key}
         named = (_("Status"), _("Assignee"), _("Source"), _("Site"), _("Form"), _("Name"), _("Email"), _("Phone"))
         return ["#", arrived, *named, _("Company"), _("Service"), _("Message"), _("Campaign"), _("Score")]
 
     def rows(self, pages: Iterable[LeadPage]) -> Iterator[list[list[str]]]:
         """One batch of rows per page of leads."""
-        for page in pages:
-            yield [self._row(lead, page.owners) for lead in page.leads]
-
-    def _row(self, lead: Lead, owners: dict[int, str]) -> list[str]:
-        local = lead.created_at.astimezone(self.zone)
-        arrived = f"{LocalFormats(self.language, self.zone).day(local.date())} {local:%H:%M}"
         nobody = self.gettext("nobody")
+        for page in pages:
+            yield [self._row(lead, page.owners, nobody) for lead in page.leads]
+
+    def _row(self, lead: Lead, owners: dict[int, str], nobody: str) -> list[str]:
+        local = lead.created_at.astimezone(self.formats.zone)
+        arrived = f"{self.formats.day(local.date())} {local:%H:%M}"
         owner = owners.get(lead.assignee_id, f"#{lead.assignee_id}") if lead.assignee_id is not None else nobody
         # Grouped, a phone is text to a spreadsheet: bare E.164 would be read as a number and lose its +.
         phone = phone_text(lead.phone) if lead.phone else ""
