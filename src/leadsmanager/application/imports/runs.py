@@ -72,12 +72,11 @@ class Run:
         batch = Batch.of(done)
         self.counts += batch.counts
         self.state = self.state.advanced(next_row, batch.counts, at=self.state.updated_at)
-        self.reasons.update(refusal.reason for refusal in batch.refusals)
         for refusal in batch.refusals:
+            self.reasons[refusal.reason] += 1
             rows = self.rows_of.setdefault(refusal.reason, [])
             if len(rows) < FIRST_ROWS:
                 rows.append(refusal.row)
-        for refusal in batch.refusals:
             if self._on_refused is not None:
                 self._on_refused(refusal)
         if self._on_batch is not None:
