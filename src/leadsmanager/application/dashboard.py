@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from attrs import Factory, frozen
 
+from leadsmanager.application.leads import owner_names
 from leadsmanager.application.ports import LeadViewsFactory
 from leadsmanager.application.queries import LeadQuery
 from leadsmanager.domain.actor import Actor
@@ -43,5 +44,5 @@ class Dashboard:
         with self._views() as views:
             my_open = views.list(mine).leads if by.user_id is not None else []
             waited = views.list(waiting).leads
-            owners = views.names({x.assignee_id for x in waited if x.assignee_id is not None}) if sees_all else {}
+            owners = owner_names(views, waited) if sees_all else {}
             return DashboardView(views.count_by_status(scope), my_open, waited, owners)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from attrs import evolve, field, frozen
 
@@ -238,9 +238,12 @@ class ExportLeads:
 
 def _listed(views: LeadViews, query: LeadQuery, *, with_owners: bool) -> LeadPage:
     page = views.list(query)
-    if not with_owners:
-        return page
-    return evolve(page, owners=views.names({x.assignee_id for x in page.leads if x.assignee_id is not None}))
+    return evolve(page, owners=owner_names(views, page.leads)) if with_owners else page
+
+
+def owner_names(views: LeadViews, leads: Iterable[Lead]) -> dict[int, str]:
+    """The names of the people `leads` are assigned to, by their ids."""
+    return views.names({x.assignee_id for x in leads if x.assignee_id is not None})
 
 
 class LeadStatistics:
